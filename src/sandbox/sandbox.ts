@@ -1,0 +1,46 @@
+// The one interface every isolation backend implements. A backend is given a host directory that
+// holds exactly the stage's inputs; it runs the stage's init inside an isolated machine whose whole
+// filesystem is that directory, and when the run ends the directory holds the machine's final
+// filesystem. Verification of outputs happens outside, the same way for every backend.
+
+export interface TrustedComponent {
+  /** e.g. "bubblewrap", "qemu-system-x86_64", "kernel". */
+  readonly name: string;
+  readonly version?: string;
+  readonly path?: string;
+  readonly sha256?: string;
+}
+
+/** What a result depends on beyond its declared inputs: recorded in every provenance record. */
+export interface TrustedBase {
+  readonly backend: string;
+  readonly components: readonly TrustedComponent[];
+}
+
+export interface SandboxRunRequest {
+  /** Host directory that becomes the machine's `/`. On return it holds the final filesystem. */
+  readonly root: string;
+  /** Path of the init program inside root (relative, no leading slash). */
+  readonly init: string;
+  readonly args: readonly string[];
+  readonly timeoutMs: number;
+  /** Host file that receives everything the stage printed (the console log for a VM). */
+  readonly logFile: string;
+  readonly signal?: AbortSignal;
+}
+
+export type SandboxRunResult =
+  | { readonly ok: true; readonly exitCode: number; readonly durationMs: number }
+  | { readonly ok: false; readonly error: SandboxFailure };
+
+export type SandboxFailure =
+  | { readonly reason: 'timeout'; readonly timeoutMs: number; readonly message: string }
+  | { readonly reason: 'aborted'; readonly message: string }
+  | { readonly reason: 'sandbox-failed'; readonly message: string };
+
+export interface Sandbox {
+  readonly name: string;
+  /** Identity of everything this backend trusts (tool versions, kernel hash). */
+  trustedBase(): Promise<TrustedBase>;
+  run(request: SandboxRunRequest): Promise<SandboxRunResult>;
+}
