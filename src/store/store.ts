@@ -1,0 +1,120 @@
+// The content-addressed store. Every object is named by its sha256 and written atomically:
+// bytes go to a temporary file on the same filesystem, are hashed, and only a file whose hash
+// matched is renamed into place. A crash or Ctrl-C can leave a stray temporary file, never a
+// half-written object under a real name.
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { chmod, copyFile, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import lockfile from 'proper-lockfile';
+import { sha256Bytes, sha256File, type Sha256 } from '../digest.js';
+import type { ProvenanceRecord } from '../run/record.js';
+
+export type ImportResult =
+  | { readonly ok: true; readonly sha256: Sha256; readonly path: string }
+  | { readonly ok: false; readonly reason: 'hash-mismatch'; readonly expected: Sha256; readonly actual: Sha256 };
+
+export class Store {
+  readonly root: string;
+
+  private constructor(root: string) {
+    this.root = root;
+  }
+
+  static async open(root: string): Promise<Store> {
+    for (const sub of ['objects', 'tmp', 'stages', 'locks', 'work']) {
+      await mkdir(join(root, sub), { recursive: true });
+    }
+    return new Store(root);
+  }
+
+  objectPath(sha256: Sha256): string {
+    return join(this.root, 'objects', sha256.slice(0, 2), sha256);
+  }
+
+  async has(sha256: Sha256): Promise<boolean> {
+    try {
+      return (await stat(this.objectPath(sha256))).isFile();
+    } catch {
+      return false;
+    }
+  }
+
+  /** A fresh path in the store's temporary directory, on the same filesystem as the objects. */
+  tempPath(label: string): string {
+    return join(this.root, 'tmp', `${label.replace(/[^A-Za-z0-9._-]/g, '_')}.${process.pid}.${randomBytes(6).toString('hex')}`);
+  }
+
+  /**
+   * Copy a file into the store, but only if its sha256 is `expected` (when given). The copy is
+   * hashed, not the source, so a file changed while being copied cannot slip in under a good name.
+   */
+  async importFile(source: string, expected?: Sha256): Promise<ImportResult> {
+    const temp = this.tempPath('import');
+    await copyFile(source, temp, constants.COPYFILE_FICLONE);
+    return this.adoptTemp(temp, expected);
+  }
+
+  async importBytes(bytes: Uint8Array, expected?: Sha256): Promise<ImportResult> {
+    const temp = this.tempPath('bytes');
+    await writeFile(temp, bytes);
+    return this.adoptTemp(temp, expected);
+  }
+
+  /**
+   * Move a temporary file (made with tempPath) into the store under its hash. A file whose hash
+   * differs from `expected` is deleted and reported; nothing is stored.
+   */
+  async adoptTemp(temp: string, expected?: Sha256): Promise<ImportResult> {
+    const actual = await sha256File(temp);
+    if (expected !== undefined && actual !== expected) {
+      await rm(temp, { force: true });
+      return { ok: false, reason: 'hash-mismatch', expected, actual };
+    }
+    const target = this.objectPath(actual);
+    await mkdir(dirname(target), { recursive: true });
+    // Objects are read-only so that a stage or a user cannot change one in place by accident.
+    await chmod(temp, 0o444);
+    await rename(temp, target);
+    return { ok: true, sha256: actual, path: target };
+  }
+
+  recordPath(stageKey: Sha256): string {
+    return join(this.root, 'stages', `${stageKey}.json`);
+  }
+
+  async readRecord(stageKey: Sha256): Promise<ProvenanceRecord | undefined> {
+    try {
+      return JSON.parse(await readFile(this.recordPath(stageKey), 'utf8')) as ProvenanceRecord;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** A record is written last, after every output it names is in the store: its presence means "verified". */
+  async writeRecord(record: ProvenanceRecord): Promise<void> {
+    const temp = this.tempPath('record');
+    await writeFile(temp, JSON.stringify(record, null, 2) + '\n');
+    await rename(temp, this.recordPath(record.stageKey));
+  }
+
+  /** Run `fn` holding an exclusive lock named `name`, shared by every process using this store. */
+  async withLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    const path = join(this.root, 'locks', `${name.replace(/[^A-Za-z0-9._-]/g, '_')}.lock`);
+    await writeFile(path, '', { flag: 'a' });
+    const release = await lockfile.lock(path, {
+      stale: 30_000,
+      update: 5_000,
+      retries: { retries: 100_000, factor: 1, minTimeout: 100, maxTimeout: 500 },
+    });
+    try {
+      return await fn();
+    } finally {
+      await release();
+    }
+  }
+}
+
+export function sha256OfJson(value: unknown): Sha256 {
+  return sha256Bytes(JSON.stringify(value));
+}
