@@ -5,6 +5,7 @@ import type { Sha256 } from '../digest.js';
 /** Where an input's bytes come from. Exactly one origin per input. */
 export type InputOrigin =
   | { readonly kind: 'seed'; readonly seed: string }
+  | { readonly kind: 'seed-source'; readonly seed: string }
   | { readonly kind: 'stage'; readonly stage: string; readonly output: string }
   | { readonly kind: 'file'; readonly file: string }
   | { readonly kind: 'url'; readonly urls: readonly string[] };
