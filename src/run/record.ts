@@ -24,6 +24,8 @@ export interface ProvenanceRecord {
   readonly exitCode: number;
   readonly startedAt: string;
   readonly durationMs: number;
+  /** sha256 of the stage's log (console output), kept in the store. */
+  readonly logSha256?: Sha256;
   /** The host orchestrator that ran it. */
   readonly orchestrator: { readonly name: 'kindling'; readonly version: string; readonly node: string };
 }

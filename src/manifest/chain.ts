@@ -1,0 +1,147 @@
+// Loads a chain directory: chain.yaml, its seeds, and every stage.yaml below it, then checks what
+// only the whole chain can tell: stage references resolve, hashes agree across stages, no cycles.
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import yaml from 'js-yaml';
+import { sha256File } from '../digest.js';
+import { ManifestError } from './errors.js';
+import { asList, asMap, asString, checkKeys, required } from './fields.js';
+import { loadStage } from './stage.js';
+import type { Chain, Seed, Stage } from './types.js';
+
+const CHAIN_KEYS = ['name', 'arch', 'description', 'seeds', 'stages'];
+
+export async function loadChain(chainDir: string): Promise<Chain> {
+  const dir = resolve(chainDir);
+  const manifestPath = join(dir, 'chain.yaml');
+  const file = relative(process.cwd(), manifestPath) || manifestPath;
+  let text: string;
+  try {
+    text = await readFile(manifestPath, 'utf8');
+  } catch {
+    throw new ManifestError(file, '', 'cannot be read: a chain directory holds a chain.yaml');
+  }
+  let document: unknown;
+  try {
+    document = yaml.load(text, { filename: file, schema: yaml.CORE_SCHEMA });
+  } catch (error) {
+    throw new ManifestError(file, '', `is not valid YAML: ${(error as Error).message}`);
+  }
+  const top = asMap(file, '', document);
+  checkKeys(file, '', top, CHAIN_KEYS);
+  const name = asString(file, 'name', required(file, '', top, 'name'));
+  const arch = asString(file, 'arch', required(file, '', top, 'arch'));
+  const seedsDir = resolve(dir, asString(file, 'seeds', required(file, '', top, 'seeds')));
+  const seeds = await loadSeeds(file, seedsDir);
+
+  const stageDirs =
+    top.stages === undefined
+      ? await discoverStageDirs(dir)
+      : asList(file, 'stages', top.stages).map((s, i) => join(dir, asString(file, `stages[${i}]`, s)));
+  const stages: Stage[] = [];
+  for (const stageDir of stageDirs) stages.push(await loadStage(join(stageDir, 'stage.yaml'), dir));
+
+  checkReferences(stages, seeds);
+  return { name, arch, dir, seeds, stages: buildOrder(stages) };
+}
+
+/** Every direct subdirectory holding a stage.yaml, in name order (NN- prefixes give the intended order). */
+async function discoverStageDirs(dir: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+    if (!entry.isDirectory()) continue;
+    try {
+      if ((await stat(join(dir, entry.name, 'stage.yaml'))).isFile()) found.push(join(dir, entry.name));
+    } catch {
+      // A directory without stage.yaml (shared sources, say) is not a stage.
+    }
+  }
+  return found;
+}
+
+/** A seed is a binary `<name>` with its commented source `<name>.hex0` beside it. */
+async function loadSeeds(file: string, seedsDir: string): Promise<Map<string, Seed>> {
+  let entries: string[];
+  try {
+    entries = await readdir(seedsDir);
+  } catch {
+    throw new ManifestError(file, 'seeds', `directory '${seedsDir}' cannot be read`);
+  }
+  const seeds = new Map<string, Seed>();
+  for (const entry of entries.sort()) {
+    if (!entry.endsWith('.hex0')) continue;
+    const name = entry.slice(0, -'.hex0'.length);
+    const path = join(seedsDir, name);
+    if (!entries.includes(name)) throw new ManifestError(file, 'seeds', `source ${entry} has no binary '${name}' beside it`);
+    seeds.set(name, { name, path, sourcePath: join(seedsDir, entry), sha256: await sha256File(path) });
+  }
+  return seeds;
+}
+
+function checkReferences(stages: readonly Stage[], seeds: ReadonlyMap<string, Seed>): void {
+  const byName = new Map<string, Stage>();
+  for (const stage of stages) {
+    const other = byName.get(stage.name);
+    if (other !== undefined) {
+      throw new ManifestError(stage.manifestPath, 'name', `stage '${stage.name}' is also defined in ${other.manifestPath}`);
+    }
+    byName.set(stage.name, stage);
+  }
+  for (const stage of stages) {
+    stage.inputs.forEach((input, i) => {
+      const field = `inputs[${i}]`;
+      const origin = input.origin;
+      if (origin.kind === 'seed' || origin.kind === 'seed-source') {
+        if (!seeds.has(origin.seed)) {
+          throw new ManifestError(stage.manifestPath, `${field}.${origin.kind}`, `no seed named '${origin.seed}' (have: ${[...seeds.keys()].join(', ') || 'none'})`);
+        }
+      } else if (origin.kind === 'stage') {
+        if (origin.stage === stage.name) {
+          throw new ManifestError(stage.manifestPath, `${field}.stage`, 'a stage cannot take its own output as an input');
+        }
+        const producer = byName.get(origin.stage);
+        if (producer === undefined) {
+          throw new ManifestError(stage.manifestPath, `${field}.stage`, `no stage named '${origin.stage}' in this chain`);
+        }
+        const output = producer.outputs.find((o) => o.path === origin.output);
+        if (output === undefined) {
+          throw new ManifestError(stage.manifestPath, `${field}.output`, `stage '${origin.stage}' declares no output '${origin.output}'`);
+        }
+        if (output.sha256 !== input.sha256) {
+          throw new ManifestError(
+            stage.manifestPath,
+            `${field}.sha256`,
+            `is ${input.sha256} but stage '${origin.stage}' declares ${origin.output} as ${output.sha256}`,
+          );
+        }
+      }
+    });
+  }
+}
+
+/** Orders stages so each comes after the stages it takes inputs from; a cycle is named in full. */
+function buildOrder(stages: readonly Stage[]): Stage[] {
+  const byName = new Map(stages.map((s) => [s.name, s]));
+  const ordered: Stage[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (stage: Stage, path: string[]): void => {
+    const seen = state.get(stage.name);
+    if (seen === 'done') return;
+    if (seen === 'visiting') {
+      const cycle = [...path.slice(path.indexOf(stage.name)), stage.name].join(' → ');
+      throw new ManifestError(stage.manifestPath, 'inputs', `stages depend on each other in a cycle: ${cycle}`);
+    }
+    state.set(stage.name, 'visiting');
+    for (const dependency of stageDependencies(stage)) visit(byName.get(dependency)!, [...path, stage.name]);
+    state.set(stage.name, 'done');
+    ordered.push(stage);
+  };
+  for (const stage of stages) visit(stage, []);
+  return ordered;
+}
+
+export function stageDependencies(stage: Stage): string[] {
+  const names = new Set<string>();
+  for (const input of stage.inputs) if (input.origin.kind === 'stage') names.add(input.origin.stage);
+  return [...names];
+}

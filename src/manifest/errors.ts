@@ -1,0 +1,13 @@
+// A manifest error always names the file and the field, so a reader can go straight to it.
+
+export class ManifestError extends Error {
+  readonly file: string;
+  readonly field: string;
+
+  constructor(file: string, field: string, problem: string) {
+    super(field === '' ? `${file}: ${problem}` : `${file}: ${field}: ${problem}`);
+    this.name = 'ManifestError';
+    this.file = file;
+    this.field = field;
+  }
+}

@@ -1,0 +1,188 @@
+// Reads and validates one stage.yaml. Everything that can be checked from the file alone is
+// checked here; checks across stages (references, cycles) are in chain.ts.
+import { readFile, realpath } from 'node:fs/promises';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import yaml from 'js-yaml';
+import { sha256Bytes } from '../digest.js';
+import { ManifestError } from './errors.js';
+import { asList, asMap, asSha256, asString, checkKeys, required, type YamlMap } from './fields.js';
+import { checkStageRootPath, pathsOverlap } from './paths.js';
+import type { InputOrigin, Stage, StageInput, StageOutput, StageRun } from './types.js';
+
+const STAGE_KEYS = ['name', 'description', 'inputs', 'run', 'outputs', 'scratch'];
+const INPUT_KEYS = ['path', 'sha256', 'seed', 'seed-source', 'stage', 'output', 'file', 'url', 'mirrors'];
+const ORIGIN_KEYS = ['seed', 'seed-source', 'stage', 'file', 'url'];
+const RUN_KEYS = ['init', 'script', 'args', 'timeout'];
+const OUTPUT_KEYS = ['path', 'sha256', 'executable'];
+const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._+-]*$/;
+const MAX_TIMEOUT_SECONDS = 7 * 24 * 3600;
+
+/** Loads `manifestPath`; `chainDir` bounds where `file:` inputs may come from. */
+export async function loadStage(manifestPath: string, chainDir: string): Promise<Stage> {
+  const file = relative(process.cwd(), manifestPath) || manifestPath;
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(manifestPath);
+  } catch (error) {
+    throw new ManifestError(file, '', `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  let document: unknown;
+  try {
+    document = yaml.load(bytes.toString('utf8'), { filename: file, schema: yaml.CORE_SCHEMA });
+  } catch (error) {
+    throw new ManifestError(file, '', `is not valid YAML: ${(error as Error).message}`);
+  }
+  const top = asMap(file, '', document);
+  checkKeys(file, '', top, STAGE_KEYS);
+  const name = asString(file, 'name', required(file, '', top, 'name'));
+  if (!NAME_PATTERN.test(name)) throw new ManifestError(file, 'name', `'${name}' must be letters, digits, . _ + -`);
+  const description = top.description === undefined ? '' : asString(file, 'description', top.description);
+  const dir = dirname(manifestPath);
+
+  const inputs = asList(file, 'inputs', required(file, '', top, 'inputs')).map((value, i) =>
+    readInput(file, `inputs[${i}]`, value),
+  );
+  for (const input of inputs) {
+    if (input.origin.kind === 'file') await checkFileOrigin(file, dir, chainDir, input);
+  }
+  const outputs = asList(file, 'outputs', required(file, '', top, 'outputs')).map((value, i) =>
+    readOutput(file, `outputs[${i}]`, value),
+  );
+  if (outputs.length === 0) throw new ManifestError(file, 'outputs', 'a stage must declare at least one output');
+  const scratch =
+    top.scratch === undefined
+      ? []
+      : asList(file, 'scratch', top.scratch).map((p, i) => checkStageRootPath(file, `scratch[${i}]`, p));
+  checkNoOverlaps(file, inputs, outputs, scratch);
+  const run = readRun(file, asMap(file, 'run', required(file, '', top, 'run')), inputs);
+
+  return {
+    name,
+    description,
+    dir,
+    manifestPath,
+    manifestSha256: sha256Bytes(bytes),
+    inputs,
+    run,
+    outputs,
+    scratch,
+  };
+}
+
+function readInput(file: string, field: string, value: unknown): StageInput {
+  const map = asMap(file, field, value);
+  checkKeys(file, field, map, INPUT_KEYS);
+  const path = checkStageRootPath(file, `${field}.path`, required(file, field, map, 'path'));
+  const sha256 = asSha256(file, `${field}.sha256`, map.sha256);
+  const present = ORIGIN_KEYS.filter((key) => key in map);
+  if (present.length !== 1) {
+    throw new ManifestError(
+      file,
+      field,
+      present.length === 0
+        ? `has no origin: give one of ${ORIGIN_KEYS.join(', ')}`
+        : `has several origins (${present.join(', ')}); give exactly one`,
+    );
+  }
+  if ('output' in map && !('stage' in map)) throw new ManifestError(file, `${field}.output`, 'only applies to stage inputs');
+  if ('mirrors' in map && !('url' in map)) throw new ManifestError(file, `${field}.mirrors`, 'only applies to url inputs');
+  return { path, sha256, origin: readOrigin(file, field, map, path) };
+}
+
+function readOrigin(file: string, field: string, map: YamlMap, path: string): InputOrigin {
+  if ('seed' in map) return { kind: 'seed', seed: asString(file, `${field}.seed`, map.seed) };
+  if ('seed-source' in map) return { kind: 'seed-source', seed: asString(file, `${field}.seed-source`, map['seed-source']) };
+  if ('stage' in map) {
+    const output = map.output === undefined ? path : checkStageRootPath(file, `${field}.output`, map.output);
+    return { kind: 'stage', stage: asString(file, `${field}.stage`, map.stage), output };
+  }
+  if ('file' in map) return { kind: 'file', file: asString(file, `${field}.file`, map.file) };
+  const urls = [asString(file, `${field}.url`, map.url)];
+  if (map.mirrors !== undefined) {
+    asList(file, `${field}.mirrors`, map.mirrors).forEach((m, i) => urls.push(asString(file, `${field}.mirrors[${i}]`, m)));
+  }
+  urls.forEach((url, i) => {
+    if (!/^https?:\/\//.test(url)) {
+      throw new ManifestError(file, i === 0 ? `${field}.url` : `${field}.mirrors[${i - 1}]`, `'${url}' is not an http(s) URL`);
+    }
+  });
+  return { kind: 'url', urls };
+}
+
+/**
+ * A `file:` input is relative to the stage's directory and must stay inside the chain directory,
+ * also after following symbolic links: a link in the repository must not smuggle in a host file.
+ */
+async function checkFileOrigin(file: string, stageDir: string, chainDir: string, input: StageInput): Promise<void> {
+  if (input.origin.kind !== 'file') return;
+  const field = `inputs[path=${input.path}].file`;
+  const given = input.origin.file;
+  if (isAbsolute(given)) throw new ManifestError(file, field, `'${given}' is absolute; give a path relative to the stage`);
+  let real: string;
+  try {
+    real = await realpath(resolve(stageDir, given));
+  } catch {
+    throw new ManifestError(file, field, `'${given}' does not exist beside the manifest`);
+  }
+  const chainReal = await realpath(chainDir);
+  const inside = relative(chainReal, real);
+  if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) {
+    throw new ManifestError(file, field, `'${given}' resolves outside the chain directory (${real})`);
+  }
+}
+
+function readOutput(file: string, field: string, value: unknown): StageOutput {
+  const map = asMap(file, field, value);
+  checkKeys(file, field, map, OUTPUT_KEYS);
+  const path = checkStageRootPath(file, `${field}.path`, required(file, field, map, 'path'));
+  const sha256 = asSha256(file, `${field}.sha256`, map.sha256);
+  if (map.executable !== undefined && typeof map.executable !== 'boolean') {
+    throw new ManifestError(file, `${field}.executable`, 'must be true or false');
+  }
+  return { path, sha256, executable: map.executable === true };
+}
+
+function readRun(file: string, map: YamlMap, inputs: readonly StageInput[]): StageRun {
+  checkKeys(file, 'run', map, RUN_KEYS);
+  const init = checkStageRootPath(file, 'run.init', required(file, 'run', map, 'init'));
+  const declared = (path: string, field: string): void => {
+    if (!inputs.some((input) => input.path === path)) {
+      throw new ManifestError(file, field, `'${path}' is not one of the stage's inputs`);
+    }
+  };
+  declared(init, 'run.init');
+  if ('script' in map && 'args' in map) throw new ManifestError(file, 'run', 'give either script or args, not both');
+  let args: string[] = [];
+  if ('script' in map) {
+    const script = checkStageRootPath(file, 'run.script', map.script);
+    declared(script, 'run.script');
+    args = [script];
+  } else if ('args' in map) {
+    args = asList(file, 'run.args', map.args).map((a, i) => asString(file, `run.args[${i}]`, a));
+  }
+  const timeout = required(file, 'run', map, 'timeout');
+  if (typeof timeout !== 'number' || !Number.isInteger(timeout) || timeout <= 0 || timeout > MAX_TIMEOUT_SECONDS) {
+    throw new ManifestError(file, 'run.timeout', `must be a whole number of seconds between 1 and ${MAX_TIMEOUT_SECONDS}`);
+  }
+  return { init, args, timeoutSeconds: timeout };
+}
+
+function checkNoOverlaps(
+  file: string,
+  inputs: readonly StageInput[],
+  outputs: readonly StageOutput[],
+  scratch: readonly string[],
+): void {
+  const claimed: { path: string; field: string }[] = [];
+  const claim = (path: string, field: string): void => {
+    const clash = claimed.find((c) => pathsOverlap(c.path, path));
+    if (clash !== undefined) {
+      const what = clash.path === path ? 'duplicates' : 'overlaps';
+      throw new ManifestError(file, field, `'${path}' ${what} '${clash.path}' (${clash.field})`);
+    }
+    claimed.push({ path, field });
+  };
+  inputs.forEach((input, i) => claim(input.path, `inputs[${i}].path`));
+  outputs.forEach((output, i) => claim(output.path, `outputs[${i}].path`));
+  scratch.forEach((dir, i) => claim(dir, `scratch[${i}]`));
+}

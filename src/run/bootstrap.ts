@@ -1,0 +1,116 @@
+// Runs a chain: every stage after the stages it depends on, independent stages side by side up to
+// `jobs`, verified results reused from the store. The first failure stops new stages from starting;
+// stages already running finish, and whatever they verify is kept.
+import { stageDependencies } from '../manifest/chain.js';
+import type { Chain, Stage } from '../manifest/types.js';
+import type { Sandbox, TrustedBase } from '../sandbox/sandbox.js';
+import type { Store } from '../store/store.js';
+import type { ProvenanceRecord } from './record.js';
+import { runStage, type StageOutcome } from './run-stage.js';
+
+export type ChainEvent =
+  | { readonly type: 'stage-started'; readonly stage: string }
+  | { readonly type: 'stage-verified'; readonly stage: string; readonly record: ProvenanceRecord; readonly cached: boolean }
+  | { readonly type: 'stage-failed'; readonly stage: string; readonly outcome: Extract<StageOutcome, { status: 'failed' }> }
+  | { readonly type: 'stage-not-run'; readonly stage: string; readonly because: string };
+
+export interface BootstrapOptions {
+  readonly chain: Chain;
+  readonly store: Store;
+  readonly sandbox: Sandbox;
+  readonly jobs?: number;
+  /** Run only this stage and what it depends on. */
+  readonly until?: string;
+  readonly signal?: AbortSignal;
+  readonly onEvent?: (event: ChainEvent) => void;
+}
+
+export interface BootstrapResult {
+  readonly ok: boolean;
+  readonly trustedBase: TrustedBase;
+  readonly stages: readonly Stage[];
+  readonly outcomes: ReadonlyMap<string, StageOutcome>;
+  readonly notRun: readonly string[];
+}
+
+export class UnknownStageError extends Error {
+  constructor(name: string, chain: Chain) {
+    super(`chain '${chain.name}' has no stage '${name}' (stages: ${chain.stages.map((s) => s.name).join(', ')})`);
+    this.name = 'UnknownStageError';
+  }
+}
+
+/** The stages to run for `until` (it and everything it depends on), in build order. */
+export function selectStages(chain: Chain, until?: string): Stage[] {
+  if (until === undefined) return [...chain.stages];
+  const byName = new Map(chain.stages.map((s) => [s.name, s]));
+  const target = byName.get(until);
+  if (target === undefined) throw new UnknownStageError(until, chain);
+  const wanted = new Set<string>();
+  const add = (stage: Stage): void => {
+    if (wanted.has(stage.name)) return;
+    wanted.add(stage.name);
+    for (const dependency of stageDependencies(stage)) add(byName.get(dependency)!);
+  };
+  add(target);
+  return chain.stages.filter((s) => wanted.has(s.name));
+}
+
+export async function bootstrap(options: BootstrapOptions): Promise<BootstrapResult> {
+  const { chain, store, sandbox, signal } = options;
+  const emit = options.onEvent ?? (() => undefined);
+  const jobs = Math.max(1, options.jobs ?? 1);
+  const stages = selectStages(chain, options.until);
+  const trustedBase = await sandbox.trustedBase();
+  const outcomes = new Map<string, StageOutcome>();
+  const waiting = new Set(stages.map((s) => s.name));
+  let stopped = false;
+
+  await new Promise<void>((resolveAll) => {
+    let running = 0;
+    const isReady = (stage: Stage): boolean =>
+      stageDependencies(stage).every((d) => outcomes.get(d)?.status === 'verified');
+    const pump = (): void => {
+      if (signal?.aborted) stopped = true;
+      while (!stopped && running < jobs) {
+        const next = stages.find((s) => waiting.has(s.name) && isReady(s));
+        if (next === undefined) break;
+        waiting.delete(next.name);
+        running += 1;
+        void runStage(next, {
+          chain,
+          store,
+          sandbox,
+          trustedBase,
+          ...(signal === undefined ? {} : { signal }),
+          onStart: () => emit({ type: 'stage-started', stage: next.name }),
+        })
+          .catch((error: unknown): StageOutcome => ({
+            status: 'failed',
+            stage: next.name,
+            failures: [{ reason: 'sandbox-failed', message: error instanceof Error ? error.message : String(error) }],
+          }))
+          .then((outcome) => {
+            outcomes.set(next.name, outcome);
+            if (outcome.status === 'verified') {
+              emit({ type: 'stage-verified', stage: next.name, record: outcome.record, cached: outcome.cached });
+            } else {
+              stopped = true;
+              emit({ type: 'stage-failed', stage: next.name, outcome });
+            }
+            running -= 1;
+            pump();
+          });
+      }
+      if (running === 0) resolveAll();
+    };
+    pump();
+  });
+
+  const notRun = stages.filter((s) => !outcomes.has(s.name)).map((s) => s.name);
+  for (const name of notRun) {
+    emit({ type: 'stage-not-run', stage: name, because: signal?.aborted ? 'interrupted' : 'an earlier stage failed' });
+  }
+  const ok = notRun.length === 0 && [...outcomes.values()].every((o) => o.status === 'verified');
+  return { ok, trustedBase, stages, outcomes, notRun };
+}

@@ -1,0 +1,56 @@
+// Where each input's bytes come from on the host, and the check that they are the declared bytes.
+import { access } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { sha256File } from '../digest.js';
+import type { Chain, StageInput, Stage } from '../manifest/types.js';
+import type { Store } from '../store/store.js';
+import type { StageFailure } from './failure.js';
+import type { PlacedInput } from './stage-root.js';
+
+function hostSource(chain: Chain, stage: Stage, store: Store, input: StageInput): { hostPath: string; label: string; executable: boolean } {
+  const origin = input.origin;
+  switch (origin.kind) {
+    case 'seed': {
+      const seed = chain.seeds.get(origin.seed)!;
+      return { hostPath: seed.path, label: `seed ${origin.seed}`, executable: true };
+    }
+    case 'seed-source': {
+      const seed = chain.seeds.get(origin.seed)!;
+      return { hostPath: seed.sourcePath, label: `source of seed ${origin.seed}`, executable: false };
+    }
+    case 'file':
+      return { hostPath: join(stage.dir, origin.file), label: relative(process.cwd(), join(stage.dir, origin.file)), executable: false };
+    case 'stage': {
+      const producer = chain.stages.find((s) => s.name === origin.stage)!;
+      const executable = producer.outputs.find((o) => o.path === origin.output)?.executable ?? false;
+      return { hostPath: store.objectPath(input.sha256), label: `output ${origin.output} of stage ${origin.stage}`, executable };
+    }
+    case 'url':
+      return { hostPath: store.objectPath(input.sha256), label: origin.urls[0]!, executable: false };
+  }
+}
+
+/** Resolves and re-hashes every input; the first problem found is returned as a failure. */
+export async function resolveInputs(
+  chain: Chain,
+  stage: Stage,
+  store: Store,
+): Promise<{ ok: true; inputs: PlacedInput[] } | { ok: false; failure: StageFailure }> {
+  const placed: PlacedInput[] = [];
+  for (const input of stage.inputs) {
+    const { hostPath, label, executable } = hostSource(chain, stage, store, input);
+    try {
+      await access(hostPath);
+    } catch {
+      const why = input.origin.kind === 'url' ? 'not fetched yet (kindling fetch)' : 'file not found';
+      return { ok: false, failure: { reason: 'input-missing', path: input.path, source: label, message: why } };
+    }
+    // Stage outputs are re-hashed too: the store is on disk and could have been changed since.
+    const actual = await sha256File(hostPath);
+    if (actual !== input.sha256) {
+      return { ok: false, failure: { reason: 'input-mismatch', path: input.path, source: label, expected: input.sha256, actual } };
+    }
+    placed.push({ path: input.path, hostPath, sha256: actual, executable });
+  }
+  return { ok: true, inputs: placed };
+}

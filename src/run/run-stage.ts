@@ -1,0 +1,130 @@
+// Runs one stage from start to verified result: resolve and check inputs, build the root, run the
+// sandbox, inspect the root, store the outputs, write the record. The record is written last, so
+// its presence in the store means every output it names is there and verified.
+import { randomBytes } from 'node:crypto';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Sha256 } from '../digest.js';
+import type { Chain, Stage } from '../manifest/types.js';
+import type { Sandbox, TrustedBase } from '../sandbox/sandbox.js';
+import type { Store } from '../store/store.js';
+import type { StageFailure } from './failure.js';
+import { resolveInputs } from './inputs.js';
+import { RECORD_TYPE, type ProvenanceRecord } from './record.js';
+import { inspectRoot, populateRoot } from './stage-root.js';
+import { stageKey } from './stage-key.js';
+import { KINDLING_VERSION } from '../version.js';
+
+export type StageOutcome =
+  | { readonly status: 'verified'; readonly record: ProvenanceRecord; readonly cached: boolean }
+  | {
+      readonly status: 'failed';
+      readonly stage: string;
+      readonly failures: readonly StageFailure[];
+      /** The kept work directory (root and log) for inspection, when the stage got as far as running. */
+      readonly workDir?: string;
+      readonly logFile?: string;
+    };
+
+export interface RunStageContext {
+  readonly chain: Chain;
+  readonly store: Store;
+  readonly sandbox: Sandbox;
+  readonly trustedBase: TrustedBase;
+  readonly signal?: AbortSignal;
+  /** Called when the stage really starts running (not for a cached result). */
+  readonly onStart?: () => void;
+}
+
+/** Returns the verified record already in the store for this stage, if every output it names is there. */
+export async function cachedResult(stage: Stage, store: Store): Promise<ProvenanceRecord | undefined> {
+  const record = await store.readRecord(stageKey(stage));
+  if (record === undefined) return undefined;
+  for (const output of stage.outputs) {
+    const recorded = record.outputs.find((o) => o.path === output.path);
+    if (recorded?.sha256 !== output.sha256 || !(await store.has(output.sha256))) return undefined;
+  }
+  return record;
+}
+
+export async function runStage(stage: Stage, context: RunStageContext): Promise<StageOutcome> {
+  const { store } = context;
+  const key = stageKey(stage);
+  // One process at a time per stage key: a second run on the same store waits, then finds the result.
+  return store.withLock(`stage-${key}`, async () => {
+    const cached = await cachedResult(stage, store);
+    if (cached !== undefined) return { status: 'verified', record: cached, cached: true };
+    return runUncached(stage, key, context);
+  });
+}
+
+async function runUncached(stage: Stage, key: Sha256, context: RunStageContext): Promise<StageOutcome> {
+  const { chain, store, sandbox } = context;
+  const resolved = await resolveInputs(chain, stage, store);
+  if (!resolved.ok) return { status: 'failed', stage: stage.name, failures: [resolved.failure] };
+
+  const workDir = join(store.root, 'work', `${stage.name}-${key.slice(0, 12)}-${randomBytes(3).toString('hex')}`);
+  const root = join(workDir, 'root');
+  const logFile = join(workDir, 'stage.log');
+  await populateRoot(stage, root, resolved.inputs);
+  await writeFile(logFile, '');
+  context.onStart?.();
+
+  const startedAt = new Date().toISOString();
+  const result = await sandbox.run({
+    root,
+    init: stage.run.init,
+    args: stage.run.args,
+    timeoutMs: stage.run.timeoutSeconds * 1000,
+    logFile,
+    ...(context.signal === undefined ? {} : { signal: context.signal }),
+  });
+  const kept = { workDir, logFile };
+  if (!result.ok) {
+    const error = result.error;
+    const failure: StageFailure =
+      error.reason === 'timeout'
+        ? { reason: 'timeout', timeoutMs: error.timeoutMs }
+        : error.reason === 'aborted'
+          ? { reason: 'aborted' }
+          : { reason: 'sandbox-failed', message: error.message };
+    return { status: 'failed', stage: stage.name, failures: [failure], ...kept };
+  }
+  if (result.exitCode !== 0) {
+    return { status: 'failed', stage: stage.name, failures: [{ reason: 'exit-non-zero', exitCode: result.exitCode }], ...kept };
+  }
+  const inspection = await inspectRoot(stage, root);
+  if (!inspection.ok) return { status: 'failed', stage: stage.name, failures: inspection.failures, ...kept };
+
+  for (const output of inspection.outputs) {
+    const imported = await store.importFile(join(root, output.path), output.sha256);
+    if (!imported.ok) {
+      // The file changed between inspection and import: nothing is stored under a wrong name.
+      return {
+        status: 'failed',
+        stage: stage.name,
+        failures: [{ reason: 'output-mismatch', path: output.path, expected: imported.expected, actual: imported.actual }],
+        ...kept,
+      };
+    }
+  }
+  const log = await store.importBytes(await readFile(logFile));
+  const record: ProvenanceRecord = {
+    _type: RECORD_TYPE,
+    chain: chain.name,
+    stage: stage.name,
+    manifestSha256: stage.manifestSha256,
+    stageKey: key,
+    inputs: stage.inputs.map((i) => ({ path: i.path, sha256: i.sha256 })),
+    outputs: inspection.outputs,
+    trustedBase: context.trustedBase,
+    exitCode: result.exitCode,
+    startedAt,
+    durationMs: result.durationMs,
+    ...(log.ok ? { logSha256: log.sha256 } : {}),
+    orchestrator: { name: 'kindling', version: KINDLING_VERSION, node: process.version },
+  };
+  await store.writeRecord(record);
+  await rm(workDir, { recursive: true, force: true });
+  return { status: 'verified', record, cached: false };
+}
