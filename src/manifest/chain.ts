@@ -107,6 +107,8 @@ function checkReferences(stages: readonly Stage[], seeds: ReadonlyMap<string, Se
         if (output === undefined) {
           throw new ManifestError(stage.manifestPath, `${field}.output`, `stage '${origin.stage}' declares no output '${origin.output}'`);
         }
+        // A stage input is executable exactly when its producer declared the output executable.
+        (input as { executable: boolean }).executable = output.executable;
         if (output.sha256 !== input.sha256) {
           throw new ManifestError(
             stage.manifestPath,

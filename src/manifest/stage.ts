@@ -10,7 +10,7 @@ import { checkStageRootPath, pathsOverlap } from './paths.js';
 import type { InputOrigin, Stage, StageInput, StageOutput, StageRun } from './types.js';
 
 const STAGE_KEYS = ['name', 'description', 'inputs', 'run', 'outputs', 'scratch'];
-const INPUT_KEYS = ['path', 'sha256', 'seed', 'seed-source', 'stage', 'output', 'file', 'url', 'mirrors'];
+const INPUT_KEYS = ['path', 'sha256', 'seed', 'seed-source', 'stage', 'output', 'file', 'url', 'mirrors', 'executable'];
 const ORIGIN_KEYS = ['seed', 'seed-source', 'stage', 'file', 'url'];
 const RUN_KEYS = ['init', 'script', 'args', 'timeout'];
 const OUTPUT_KEYS = ['path', 'sha256', 'executable'];
@@ -86,7 +86,14 @@ function readInput(file: string, field: string, value: unknown): StageInput {
   }
   if ('output' in map && !('stage' in map)) throw new ManifestError(file, `${field}.output`, 'only applies to stage inputs');
   if ('mirrors' in map && !('url' in map)) throw new ManifestError(file, `${field}.mirrors`, 'only applies to url inputs');
-  return { path, sha256, origin: readOrigin(file, field, map, path) };
+  const origin = readOrigin(file, field, map, path);
+  if (map.executable !== undefined && typeof map.executable !== 'boolean') {
+    throw new ManifestError(file, `${field}.executable`, 'must be true or false');
+  }
+  if (map.executable !== undefined && (origin.kind === 'seed' || origin.kind === 'stage')) {
+    throw new ManifestError(file, `${field}.executable`, 'is decided by the seed or the producing stage, not here');
+  }
+  return { path, sha256, origin, executable: origin.kind === 'seed' || map.executable === true };
 }
 
 function readOrigin(file: string, field: string, map: YamlMap, path: string): InputOrigin {

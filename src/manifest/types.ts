@@ -15,6 +15,11 @@ export interface StageInput {
   readonly path: string;
   readonly sha256: Sha256;
   readonly origin: InputOrigin;
+  /**
+   * Whether the file is placed with an execute bit. Seeds are executable, a stage output is as its
+   * producer declared it, and a file or upstream source only when the manifest says so.
+   */
+  readonly executable: boolean;
 }
 
 export interface StageOutput {

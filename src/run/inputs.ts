@@ -7,26 +7,23 @@ import type { Store } from '../store/store.js';
 import type { StageFailure } from './failure.js';
 import type { PlacedInput } from './stage-root.js';
 
-function hostSource(chain: Chain, stage: Stage, store: Store, input: StageInput): { hostPath: string; label: string; executable: boolean } {
+function hostSource(chain: Chain, stage: Stage, store: Store, input: StageInput): { hostPath: string; label: string } {
   const origin = input.origin;
   switch (origin.kind) {
     case 'seed': {
       const seed = chain.seeds.get(origin.seed)!;
-      return { hostPath: seed.path, label: `seed ${origin.seed}`, executable: true };
+      return { hostPath: seed.path, label: `seed ${origin.seed}` };
     }
     case 'seed-source': {
       const seed = chain.seeds.get(origin.seed)!;
-      return { hostPath: seed.sourcePath, label: `source of seed ${origin.seed}`, executable: false };
+      return { hostPath: seed.sourcePath, label: `source of seed ${origin.seed}` };
     }
     case 'file':
-      return { hostPath: join(stage.dir, origin.file), label: relative(process.cwd(), join(stage.dir, origin.file)), executable: false };
-    case 'stage': {
-      const producer = chain.stages.find((s) => s.name === origin.stage)!;
-      const executable = producer.outputs.find((o) => o.path === origin.output)?.executable ?? false;
-      return { hostPath: store.objectPath(input.sha256), label: `output ${origin.output} of stage ${origin.stage}`, executable };
-    }
+      return { hostPath: join(stage.dir, origin.file), label: relative(process.cwd(), join(stage.dir, origin.file)) };
+    case 'stage':
+      return { hostPath: store.objectPath(input.sha256), label: `output ${origin.output} of stage ${origin.stage}` };
     case 'url':
-      return { hostPath: store.objectPath(input.sha256), label: origin.urls[0]!, executable: false };
+      return { hostPath: store.objectPath(input.sha256), label: origin.urls[0]! };
   }
 }
 
@@ -38,7 +35,7 @@ export async function resolveInputs(
 ): Promise<{ ok: true; inputs: PlacedInput[] } | { ok: false; failure: StageFailure }> {
   const placed: PlacedInput[] = [];
   for (const input of stage.inputs) {
-    const { hostPath, label, executable } = hostSource(chain, stage, store, input);
+    const { hostPath, label } = hostSource(chain, stage, store, input);
     try {
       await access(hostPath);
     } catch {
@@ -50,7 +47,7 @@ export async function resolveInputs(
     if (actual !== input.sha256) {
       return { ok: false, failure: { reason: 'input-mismatch', path: input.path, source: label, expected: input.sha256, actual } };
     }
-    placed.push({ path: input.path, hostPath, sha256: actual, executable });
+    placed.push({ path: input.path, hostPath, sha256: actual, executable: input.executable });
   }
   return { ok: true, inputs: placed };
 }

@@ -103,8 +103,10 @@ export class Store {
     const path = join(this.root, 'locks', `${name.replace(/[^A-Za-z0-9._-]/g, '_')}.lock`);
     await writeFile(path, '', { flag: 'a' });
     const release = await lockfile.lock(path, {
-      stale: 30_000,
-      update: 5_000,
+      // The holder refreshes the lock every 2 s; one not refreshed for 10 s belongs to a run that
+      // was killed, and is taken over so that a resumed run does not wait for it forever.
+      stale: 10_000,
+      update: 2_000,
       retries: { retries: 100_000, factor: 1, minTimeout: 100, maxTimeout: 500 },
     });
     try {
