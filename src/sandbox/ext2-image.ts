@@ -1,0 +1,187 @@
+// The disk a VM stage runs on: an ext2 image made from the stage root alone, and the way back from
+// that image to a host directory once the machine has powered off. Everything is done with
+// e2fsprogs (mke2fs -d, debugfs, e2fsck), so no step needs root or a loop mount.
+import { lstat, mkdir, mkdtemp, readdir, rename, rm, rmdir } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { execa } from 'execa';
+import { describeTool, findExecutable } from './tool-identity.js';
+import type { TrustedComponent } from './sandbox.js';
+
+/** Any failure to make, check or read back an image; the message says which step and why. */
+export class Ext2ImageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'Ext2ImageError';
+  }
+}
+
+const BLOCK_SIZE = 4096;
+const MiB = 1024 * 1024;
+
+// Fixed identifiers and a fake clock make two images of the same tree byte-identical, which keeps
+// the VM's view of its inputs independent of when and where the image was made.
+const FIXED_UUID = '6b696e64-6c69-4e67-8000-000000000001';
+const FIXED_HASH_SEED = '6b696e64-6c69-4e67-8000-000000000002';
+const E2FS_ENV = { E2FSPROGS_FAKE_TIME: '1' } as const;
+
+/** How big the disk is, from the size of what goes on it. */
+export interface ImageSizing {
+  /** The disk holds this many times the inputs' size, so outputs have room (default 2). */
+  readonly factor?: number;
+  /** Added on top, for filesystem metadata and small outputs (default 64). */
+  readonly headroomMiB?: number;
+}
+
+/** Entries the image has that the stage root did not; dropped again on the way back. */
+export interface ImageAdditions {
+  readonly paths: readonly string[];
+}
+
+async function tool(name: string): Promise<string> {
+  const path = await findExecutable(name);
+  if (path === undefined) throw new Ext2ImageError(`${name} was not found; install e2fsprogs (apt-get install e2fsprogs)`);
+  return path;
+}
+
+/** Bytes the tree occupies on an ext2 disk with 4 KiB blocks: file data rounded up to blocks, one block per directory. */
+export async function treeSize(root: string): Promise<number> {
+  let total = BLOCK_SIZE;
+  for (const entry of await readdir(root, { withFileTypes: true })) {
+    const path = join(root, entry.name);
+    if (entry.isDirectory()) total += await treeSize(path);
+    else total += Math.ceil((await lstat(path)).size / BLOCK_SIZE) * BLOCK_SIZE;
+  }
+  return total;
+}
+
+export function imageSizeFor(inputBytes: number, sizing: ImageSizing = {}): number {
+  const bytes = inputBytes * (sizing.factor ?? 2) + (sizing.headroomMiB ?? 64) * MiB;
+  return Math.ceil(bytes / BLOCK_SIZE) * BLOCK_SIZE;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await lstat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** debugfs reports most errors on stderr and still exits 0: every line but its banner is a problem. */
+function debugfsProblems(stderr: string, tolerated: RegExp[] = []): string[] {
+  return stderr
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !/^debugfs \d/.test(line) && !tolerated.some((pattern) => pattern.test(line)));
+}
+
+/**
+ * Makes `image` (a new sparse file of `sizeBytes`) holding exactly the tree at `root`, plus the
+ * console device the kernel and the stage write to.
+ */
+export async function buildImage(root: string, image: string, sizeBytes: number): Promise<ImageAdditions> {
+  const mke2fs = await tool('mke2fs');
+  const made = await execa(
+    mke2fs,
+    [
+      '-q', '-F',
+      '-t', 'ext2',
+      '-b', String(BLOCK_SIZE),
+      '-I', '256',
+      '-i', '4096',
+      '-m', '0',
+      // Only what the kernel needs to read the disk quickly; no feature depends on mke2fs.conf.
+      '-O', 'none,filetype,sparse_super,large_file,dir_index',
+      '-U', FIXED_UUID,
+      '-E', `hash_seed=${FIXED_HASH_SEED},root_owner=0:0`,
+      '-L', 'kindling',
+      '-d', root,
+      image,
+      `${sizeBytes / 1024}k`,
+    ],
+    { reject: false, all: true, env: E2FS_ENV, timeout: 600_000 },
+  );
+  if (made.exitCode !== 0) {
+    throw new Ext2ImageError(`mke2fs could not make a ${Math.round(sizeBytes / MiB)} MiB image of ${root}: ${made.all?.trim() || `exit status ${made.exitCode}`}`);
+  }
+
+  const added: string[] = [];
+  const commands: string[] = [];
+  if (!(await exists(join(root, 'lost+found')))) added.push('lost+found');
+  if (!(await exists(join(root, 'dev')))) {
+    commands.push('mkdir dev');
+    added.push('dev');
+  }
+  if (!(await exists(join(root, 'dev/console')))) {
+    // debugfs's mknod takes a name in the current directory, not a path.
+    commands.push('cd /dev', 'mknod console c 5 1', 'set_inode_field console mode 020600');
+    added.push('dev/console');
+  }
+  if (commands.length > 0) {
+    const debugfs = await tool('debugfs');
+    const result = await execa(debugfs, ['-w', '-f', '-', image], { input: commands.join('\n') + '\n', reject: false, env: E2FS_ENV });
+    const problems = debugfsProblems(result.stderr);
+    if (result.exitCode !== 0 || problems.length > 0) {
+      throw new Ext2ImageError(`debugfs could not add /dev/console to ${image}: ${problems.join('; ') || `exit status ${result.exitCode}`}`);
+    }
+  }
+  return { paths: added };
+}
+
+/**
+ * Checks the image read-only. The kernel panics when init exits, so the allocation bitmaps and free
+ * counts are left as they were in memory; only those summary differences (e2fsck's pass 5) are
+ * expected. Anything found in passes 1–4, or before them, means files or directories are damaged.
+ */
+export async function checkImage(image: string): Promise<void> {
+  const e2fsck = await tool('e2fsck');
+  const result = await execa(e2fsck, ['-f', '-n', image], { reject: false, all: true, env: E2FS_ENV, timeout: 600_000 });
+  const output = result.all ?? '';
+  if (result.exitCode === 0) return;
+  const lines = output.split('\n');
+  const pass5 = lines.findIndex((line) => line.startsWith('Pass 5:'));
+  const early = lines
+    .slice(0, pass5 === -1 ? lines.length : pass5)
+    .filter((line) => line.trim() !== '' && !/^Pass [1-4][A-Z]?:/.test(line) && !/^e2fsck \d/.test(line));
+  if (result.exitCode === 4 && pass5 !== -1 && early.length === 0) return;
+  const shown = (early.length > 0 ? early : lines.filter((line) => line.trim() !== '')).slice(0, 8).join('; ');
+  throw new Ext2ImageError(`the disk image ${image} is damaged (e2fsck exit status ${result.exitCode}): ${shown}`);
+}
+
+/**
+ * Replaces the contents of `root` with the image's whole filesystem, keeping file modes and
+ * dropping what buildImage added. The image is checked and dumped beside root first, so when
+ * anything fails root still holds what it held before and nothing half-read is left in it.
+ */
+export async function readImageInto(image: string, root: string, added: ImageAdditions): Promise<void> {
+  await checkImage(image);
+  const debugfs = await tool('debugfs');
+  await mkdir(dirname(root), { recursive: true });
+  const staging = await mkdtemp(join(dirname(root), `.${basename(root)}.readback-`));
+  try {
+    // rdump into the current directory avoids quoting host paths for debugfs's own parser.
+    const result = await execa(debugfs, ['-R', 'rdump / .', image], { cwd: staging, reject: false, env: E2FS_ENV, timeout: 600_000 });
+    // Without root, files cannot be given the image's owners; ownership is not part of a result.
+    const problems = debugfsProblems(result.stderr, [/while changing ownership of/]);
+    if (result.exitCode !== 0 || problems.length > 0) {
+      throw new Ext2ImageError(`debugfs could not read the files back from ${image}: ${problems.slice(0, 8).join('; ') || `exit status ${result.exitCode}`}`);
+    }
+    // Deepest first, so dev/console goes before dev; a directory the stage filled is kept.
+    for (const path of [...added.paths].sort().reverse()) {
+      const target = join(staging, path);
+      const info = await lstat(target).catch(() => undefined);
+      if (info === undefined) continue;
+      if (info.isDirectory()) await rmdir(target).catch(() => undefined);
+      else await rm(target, { force: true });
+    }
+    for (const name of await readdir(root)) await rm(join(root, name), { recursive: true, force: true });
+    for (const name of await readdir(staging)) await rename(join(staging, name), join(root, name));
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+}
+
+export async function e2fsprogsComponent(): Promise<TrustedComponent> {
+  return describeTool('e2fsprogs', await tool('mke2fs'), ['-V']);
+}
