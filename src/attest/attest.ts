@@ -1,0 +1,82 @@
+// Sign statements: one stage-result statement per provenance record, or a halt/release statement.
+// Each is written as its own DSSE envelope file, named so that a directory listing reads well and
+// two signers never overwrite each other.
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { signEnvelope, IN_TOTO_PAYLOAD_TYPE, type DsseEnvelope } from './dsse.js';
+import { haltStatement, type HaltAction, type HaltScope } from './halt.js';
+import type { SigningKey } from './keys.js';
+import { compareText, parseRecord, stageResultStatement, type Statement } from './statement.js';
+
+export class RecordError extends Error {
+  override readonly name = 'RecordError';
+}
+
+export interface WrittenAttestation {
+  readonly path: string;
+  readonly envelope: DsseEnvelope;
+}
+
+/** The exact payload bytes: compact JSON, as signed. */
+export function statementPayload(statement: Statement<unknown>): Uint8Array {
+  return new Uint8Array(Buffer.from(JSON.stringify(statement), 'utf8'));
+}
+
+export function signStatement(statement: Statement<unknown>, key: SigningKey): DsseEnvelope {
+  return signEnvelope(IN_TOTO_PAYLOAD_TYPE, statementPayload(statement), [key]);
+}
+
+export async function attestRecords(recordsDir: string, key: SigningKey, outDir: string): Promise<WrittenAttestation[]> {
+  const names = (await readdir(recordsDir)).filter((name) => name.endsWith('.json')).sort(compareText);
+  // Read and check every record before writing anything, so a bad record leaves no partial output.
+  const records = [];
+  for (const name of names) {
+    let value: unknown;
+    try {
+      value = JSON.parse(await readFile(join(recordsDir, name), 'utf8'));
+    } catch {
+      throw new RecordError(`${join(recordsDir, name)}: not JSON`);
+    }
+    const record = parseRecord(value);
+    if (typeof record === 'string') throw new RecordError(`${join(recordsDir, name)}: not a provenance record: ${record}`);
+    records.push(record);
+  }
+  if (records.length === 0) throw new RecordError(`${recordsDir}: no provenance records (*.json) found`);
+  await mkdir(outDir, { recursive: true });
+  const written: WrittenAttestation[] = [];
+  for (const record of records) {
+    const envelope = signStatement(stageResultStatement(record), key);
+    const file = `${safe(record.chain)}.${safe(record.stage)}.${record.stageKey.slice(0, 16)}.${key.publicKey.keyId.slice(0, 16)}.dsse.json`;
+    written.push({ path: await writeEnvelope(join(outDir, file), envelope), envelope });
+  }
+  return written;
+}
+
+export async function attestHalt(
+  action: HaltAction,
+  scope: HaltScope,
+  reason: string,
+  key: SigningKey,
+  outDir: string,
+  issuedAt: Date = new Date(),
+): Promise<WrittenAttestation> {
+  if (reason.trim() === '') throw new RecordError('a halt or release needs a reason');
+  const statement = haltStatement({ action, ...scope, reason, issuedAt: issuedAt.toISOString() });
+  const envelope = signStatement(statement, key);
+  await mkdir(outDir, { recursive: true });
+  const where = scope.stage === undefined ? safe(scope.chain) : `${safe(scope.chain)}.${safe(scope.stage)}`;
+  const stamp = statement.predicate.issuedAt.replace(/[:.]/g, '-');
+  const file = `${action}.${where}.${key.publicKey.keyId.slice(0, 16)}.${stamp}.dsse.json`;
+  return { path: await writeEnvelope(join(outDir, file), envelope), envelope };
+}
+
+async function writeEnvelope(path: string, envelope: DsseEnvelope): Promise<string> {
+  const temp = `${path}.${process.pid}.tmp`;
+  await writeFile(temp, JSON.stringify(envelope, null, 2) + '\n');
+  await rename(temp, path);
+  return path;
+}
+
+function safe(name: string): string {
+  return name.replace(/[^A-Za-z0-9_-]/g, '_');
+}

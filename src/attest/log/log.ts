@@ -1,0 +1,287 @@
+// An append-only log of signed statements (stage results, halts, releases) kept in a directory:
+//   origin                 the log's name, the first line of every checkpoint
+//   entries/NNNNNNNNNNNN   entry N: the exact bytes of one DSSE envelope, never changed once written
+//   checkpoints/SIZE.note  every signed checkpoint ever issued
+//   checkpoint             the latest one
+// Entries are leaves of an RFC 6962 Merkle tree; a signed checkpoint commits to its root. Anyone
+// holding an older checkpoint can prove offline that the log only grew since.
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import lockfile from 'proper-lockfile';
+import { parseEnvelope } from '../dsse.js';
+import type { PublicKey, SigningKey } from '../keys.js';
+import { checkOrigin, formatCheckpoint, parseCheckpoint, type Checkpoint } from './checkpoint.js';
+import { consistencyProof, hashesEqual, inclusionProof, leafHash, rootOf, verifyConsistency, type Hash } from './merkle.js';
+import { cosignNote, NoteError, parseNote, signNote, verifyNote } from './note.js';
+
+export const DEFAULT_ORIGIN = 'kindling.dev/log';
+const ENTRY_NAME = /^[0-9]{12}$/;
+
+export class LogError extends Error {
+  override readonly name = 'LogError';
+}
+
+export interface AppendedEntry {
+  readonly file: string;
+  readonly index: number;
+  readonly leafHash: string;
+  /** The same bytes were already in the log at `index`; nothing was written. */
+  readonly duplicate: boolean;
+}
+
+export interface LogContents {
+  readonly origin: string;
+  readonly leaves: readonly Hash[];
+}
+
+/** Entries must be numbered 0…n-1 with no gap: a missing number means an entry was removed. */
+export async function readLog(dir: string): Promise<LogContents> {
+  let origin: string;
+  try {
+    origin = (await readFile(join(dir, 'origin'), 'utf8')).replace(/\n$/, '');
+  } catch {
+    throw new LogError(`${dir}: not a log (no origin file)`);
+  }
+  const names = (await readdir(join(dir, 'entries')).catch(() => [] as string[])).filter((name) => !name.startsWith('.')).sort();
+  const leaves: Hash[] = [];
+  for (const [index, name] of names.entries()) {
+    if (!ENTRY_NAME.test(name)) throw new LogError(`${join(dir, 'entries', name)}: not an entry name`);
+    if (Number(name) !== index) throw new LogError(`${join(dir, 'entries')}: entry ${index} is missing (next is ${name}): an entry was removed`);
+    leaves.push(leafHash(await readFile(join(dir, 'entries', name))));
+  }
+  return { origin, leaves };
+}
+
+export async function appendToLog(dir: string, files: readonly string[], origin?: string): Promise<AppendedEntry[]> {
+  await initLog(dir, origin);
+  return withLogLock(dir, async () => {
+    const { leaves } = await readLog(dir);
+    const known = new Map(leaves.map((leaf, index) => [Buffer.from(leaf).toString('hex'), index]));
+    // Check every file first, so that one bad file appends nothing.
+    const contents: { file: string; bytes: Buffer }[] = [];
+    for (const file of files) {
+      const bytes = await readFile(file).catch(() => {
+        throw new LogError(`${file}: cannot read`);
+      });
+      let envelope;
+      try {
+        envelope = parseEnvelope(JSON.parse(bytes.toString('utf8')));
+      } catch {
+        envelope = undefined;
+      }
+      if (envelope === undefined) throw new LogError(`${file}: not a DSSE envelope`);
+      contents.push({ file, bytes });
+    }
+    const appended: AppendedEntry[] = [];
+    let next = leaves.length;
+    for (const { file, bytes } of contents) {
+      const hash = Buffer.from(leafHash(bytes)).toString('hex');
+      const existing = known.get(hash);
+      if (existing !== undefined) {
+        appended.push({ file, index: existing, leafHash: hash, duplicate: true });
+        continue;
+      }
+      const target = join(dir, 'entries', String(next).padStart(12, '0'));
+      const temp = join(dir, 'entries', `.${String(next)}.${process.pid}.tmp`);
+      await writeFile(temp, bytes, { mode: 0o444 });
+      await rename(temp, target);
+      known.set(hash, next);
+      appended.push({ file, index: next, leafHash: hash, duplicate: false });
+      next += 1;
+    }
+    return appended;
+  });
+}
+
+export interface IssuedCheckpoint {
+  readonly path: string;
+  readonly checkpoint: Checkpoint;
+  readonly note: string;
+}
+
+/**
+ * Sign a checkpoint of the whole log. Refuses when the log does not extend the latest checkpoint:
+ * an operator must never sign over a rewritten history.
+ */
+export async function issueCheckpoint(dir: string, key: SigningKey): Promise<IssuedCheckpoint> {
+  return withLogLock(dir, async () => {
+    const { origin, leaves } = await readLog(dir);
+    const checkpoint: Checkpoint = { origin, size: leaves.length, root: rootOf(leaves), extensions: [] };
+    const text = formatCheckpoint(checkpoint);
+    const previousText = await readFile(join(dir, 'checkpoint'), 'utf8').catch(() => undefined);
+    let note = signNote(text, [key]);
+    if (previousText !== undefined) {
+      const previousNote = parseNote(previousText);
+      const previous = parseCheckpoint(previousNote.text);
+      const problem = prefixProblem(previous, leaves, origin);
+      if (problem !== undefined) throw new LogError(`refusing to sign: ${problem}`);
+      // Same tree: add this key's signature to the existing checkpoint (a co-signature).
+      if (previousNote.text === text) note = cosignNote(previousNote, key);
+    }
+    await mkdir(join(dir, 'checkpoints'), { recursive: true });
+    const path = join(dir, 'checkpoints', `${leaves.length}.note`);
+    await writeAtomically(path, note);
+    await writeAtomically(join(dir, 'checkpoint'), note);
+    return { path, checkpoint, note };
+  });
+}
+
+export interface LogVerification {
+  readonly ok: boolean;
+  readonly origin: string;
+  readonly size: number;
+  /** The latest checkpoint, when it parsed. */
+  readonly checkpoint?: { readonly size: number; readonly signers: readonly string[] };
+  /** Entries appended after the latest checkpoint: not yet committed to by a signature. */
+  readonly unsealed: number;
+  readonly olderCheckpoint?: { readonly size: number; readonly signers: readonly string[]; readonly consistent: boolean; readonly proofLength: number };
+  readonly problems: readonly string[];
+}
+
+/**
+ * Recompute the tree from the entries; check the latest checkpoint's signature and root, every
+ * stored checkpoint's root, and (when given) that an older checkpoint is a prefix of the latest.
+ */
+export async function verifyLog(dir: string, trusted: ReadonlyMap<string, PublicKey>, olderCheckpointText?: string): Promise<LogVerification> {
+  const problems: string[] = [];
+  let contents: LogContents;
+  try {
+    contents = await readLog(dir);
+  } catch (error) {
+    return { ok: false, origin: '', size: 0, unsealed: 0, problems: [error instanceof Error ? error.message : String(error)] };
+  }
+  const { origin, leaves } = contents;
+
+  const latestText = await readFile(join(dir, 'checkpoint'), 'utf8').catch(() => undefined);
+  const latest = latestText === undefined ? undefined : readSignedCheckpoint(latestText, trusted, 'latest checkpoint', origin, problems);
+  if (latestText === undefined) problems.push('the log has no checkpoint');
+  if (latest !== undefined) {
+    const problem = prefixProblem(latest.checkpoint, leaves, origin);
+    if (problem !== undefined) problems.push(`latest checkpoint: ${problem}`);
+  }
+
+  // Every checkpoint the log ever issued must still describe a prefix of it.
+  const stored = (await readdir(join(dir, 'checkpoints')).catch(() => [] as string[])).filter((name) => name.endsWith('.note')).sort();
+  for (const name of stored) {
+    const text = await readFile(join(dir, 'checkpoints', name), 'utf8');
+    const entry = readSignedCheckpoint(text, trusted, `checkpoints/${name}`, origin, problems);
+    if (entry === undefined) continue;
+    const problem = prefixProblem(entry.checkpoint, leaves, origin);
+    if (problem !== undefined) problems.push(`checkpoints/${name}: ${problem}`);
+  }
+
+  let olderCheckpoint: LogVerification['olderCheckpoint'];
+  if (olderCheckpointText !== undefined && latest !== undefined) {
+    const older = readSignedCheckpoint(olderCheckpointText, trusted, 'older checkpoint', origin, problems);
+    if (older !== undefined) {
+      let consistent = false;
+      let proofLength = 0;
+      if (older.checkpoint.size > latest.checkpoint.size) {
+        problems.push(`the latest checkpoint (size ${latest.checkpoint.size}) does not extend the older one (size ${older.checkpoint.size}): the log was truncated`);
+      } else if (latest.checkpoint.size <= leaves.length) {
+        // The proof is built from the recomputed entries and checked only against the two signed roots.
+        const proof = consistencyProof(leaves, older.checkpoint.size, latest.checkpoint.size);
+        proofLength = proof.length;
+        consistent = verifyConsistency(older.checkpoint.size, latest.checkpoint.size, proof, older.checkpoint.root, latest.checkpoint.root);
+        if (!consistent) problems.push(`the latest checkpoint (size ${latest.checkpoint.size}) does not extend the older one (size ${older.checkpoint.size}): the log was rewritten or reordered`);
+      }
+      olderCheckpoint = { size: older.checkpoint.size, signers: older.signers, consistent, proofLength };
+    }
+  }
+
+  return {
+    ok: problems.length === 0,
+    origin,
+    size: leaves.length,
+    ...(latest ? { checkpoint: { size: latest.checkpoint.size, signers: latest.signers } } : {}),
+    unsealed: latest ? Math.max(0, leaves.length - latest.checkpoint.size) : leaves.length,
+    ...(olderCheckpoint ? { olderCheckpoint } : {}),
+    problems,
+  };
+}
+
+export interface InclusionProofResult {
+  readonly index: number;
+  readonly size: number;
+  readonly leafHash: string;
+  readonly root: string;
+  readonly proof: readonly string[];
+}
+
+/** Prove an entry (given by its bytes) is in the tree the latest checkpoint commits to. */
+export async function proveInclusion(dir: string, entry: Uint8Array): Promise<InclusionProofResult> {
+  const { leaves } = await readLog(dir);
+  const checkpointText = await readFile(join(dir, 'checkpoint'), 'utf8').catch(() => {
+    throw new LogError(`${dir}: the log has no checkpoint yet`);
+  });
+  const checkpoint = parseCheckpoint(parseNote(checkpointText).text);
+  const leaf = leafHash(entry);
+  const index = leaves.slice(0, checkpoint.size).findIndex((candidate) => hashesEqual(candidate, leaf));
+  if (index < 0) throw new LogError('the entry is not in the log up to its latest checkpoint');
+  const b64 = (hash: Hash): string => Buffer.from(hash).toString('base64');
+  return { index, size: checkpoint.size, leafHash: b64(leaf), root: b64(checkpoint.root), proof: inclusionProof(leaves, index, checkpoint.size).map(b64) };
+}
+
+function readSignedCheckpoint(
+  text: string,
+  trusted: ReadonlyMap<string, PublicKey>,
+  label: string,
+  origin: string,
+  problems: string[],
+): { checkpoint: Checkpoint; signers: string[] } | undefined {
+  try {
+    const note = parseNote(text);
+    const checkpoint = parseCheckpoint(note.text);
+    const verification = verifyNote(note, trusted);
+    for (const name of verification.invalid) problems.push(`${label}: the signature of ${name} does not verify`);
+    if (verification.verifiedBy.length === 0) problems.push(`${label}: no trusted key signed it`);
+    if (checkpoint.origin !== origin) problems.push(`${label}: origin ${JSON.stringify(checkpoint.origin)} is not this log's (${JSON.stringify(origin)})`);
+    return { checkpoint, signers: verification.verifiedBy.map((key) => key.name) };
+  } catch (error) {
+    problems.push(`${label}: ${error instanceof NoteError ? error.message : String(error)}`);
+    return undefined;
+  }
+}
+
+/** Why `checkpoint` is not a prefix of the log's entries, or undefined when it is. */
+function prefixProblem(checkpoint: Checkpoint, leaves: readonly Hash[], origin: string): string | undefined {
+  if (checkpoint.origin !== origin) return `origin ${JSON.stringify(checkpoint.origin)} is not this log's`;
+  if (checkpoint.size > leaves.length) return `it covers ${checkpoint.size} entries but the log holds ${leaves.length}: the log was truncated`;
+  if (!hashesEqual(rootOf(leaves.slice(0, checkpoint.size)), checkpoint.root)) {
+    return `the first ${checkpoint.size} entries do not hash to its root: an entry was changed, removed or reordered`;
+  }
+  return undefined;
+}
+
+async function initLog(dir: string, origin?: string): Promise<void> {
+  await mkdir(join(dir, 'entries'), { recursive: true });
+  await mkdir(join(dir, 'checkpoints'), { recursive: true });
+  const existing = await readFile(join(dir, 'origin'), 'utf8').catch(() => undefined);
+  if (existing === undefined) {
+    const name = origin ?? DEFAULT_ORIGIN;
+    checkOrigin(name);
+    await writeFile(join(dir, 'origin'), `${name}\n`, { flag: 'wx' }).catch(() => undefined);
+  } else if (origin !== undefined && existing.replace(/\n$/, '') !== origin) {
+    throw new LogError(`${dir}: the log's origin is ${JSON.stringify(existing.replace(/\n$/, ''))}, not ${JSON.stringify(origin)}`);
+  }
+}
+
+async function withLogLock<T>(dir: string, fn: () => Promise<T>): Promise<T> {
+  const release = await lockfile.lock(dir, {
+    lockfilePath: join(dir, '.lock'),
+    stale: 30_000,
+    update: 5_000,
+    retries: { retries: 1_000, factor: 1, minTimeout: 50, maxTimeout: 200 },
+  });
+  try {
+    return await fn();
+  } finally {
+    await release();
+  }
+}
+
+async function writeAtomically(path: string, text: string): Promise<void> {
+  const temp = `${path}.${process.pid}.tmp`;
+  await writeFile(temp, text);
+  await rename(temp, path);
+}
