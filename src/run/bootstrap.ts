@@ -114,3 +114,20 @@ export async function bootstrap(options: BootstrapOptions): Promise<BootstrapRes
   const ok = notRun.length === 0 && [...outcomes.values()].every((o) => o.status === 'verified');
   return { ok, trustedBase, stages, outcomes, notRun };
 }
+
+/** A result in a form fit for JSON: per stage its status, outputs and failures. */
+export function summarize(result: BootstrapResult): unknown {
+  return {
+    type: 'chain-finished',
+    ok: result.ok,
+    trustedBase: result.trustedBase,
+    stages: result.stages.map((stage) => {
+      const outcome = result.outcomes.get(stage.name);
+      if (outcome === undefined) return { stage: stage.name, status: 'not-run' };
+      if (outcome.status === 'verified') {
+        return { stage: stage.name, status: 'verified', cached: outcome.cached, stageKey: outcome.record.stageKey, outputs: outcome.record.outputs };
+      }
+      return { stage: stage.name, status: 'failed', failures: outcome.failures, workDir: outcome.workDir, logFile: outcome.logFile };
+    }),
+  };
+}

@@ -1,0 +1,46 @@
+# kindling — the two commands of the README, and what they need.
+#   make bootstrap   install what is missing, then bootstrap the default chain (amd64) in a VM per stage
+#   make test        install what is missing, then run every test; ends with "N passed, N failed"
+#   make bench       benchmarks, printing ratios
+
+SHELL := /bin/bash
+DEBIAN_PACKAGES := bubblewrap qemu-system-x86 e2fsprogs busybox-static ca-certificates
+# apt-get needs root; a user who is not root gets it through sudo.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+KINDLING := node bin/kindling.js
+
+.PHONY: bootstrap test bench deps debian-packages node-modules build kernel clean
+
+bootstrap: deps
+	$(KINDLING) bootstrap
+
+test: deps
+	bash test/run-all.sh
+
+bench: deps
+	node bench/run.mjs
+
+deps: debian-packages node-modules build kernel
+
+debian-packages:
+	@missing=""; for p in $(DEBIAN_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+node-modules: node_modules/.package-lock.json
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+build: node-modules
+	npx tsc -p tsconfig.json
+
+# The guest kernel for the qemu backend: Debian's cloud kernel, fetched once with apt-get download.
+kernel: build
+	$(KINDLING) kernel fetch --if-missing
+
+clean:
+	rm -rf dist .kindling

@@ -1,0 +1,95 @@
+// `kindling bootstrap`: run a chain, every stage verified, results kept in the store.
+import type { Command } from 'commander';
+import { bootstrap, selectStages, summarize, UnknownStageError } from '../run/bootstrap.js';
+import { createSandbox } from '../sandbox/select.js';
+import { Store } from '../store/store.js';
+import { loadChainForCli } from './chain-loading.js';
+import { CliFailure } from './failure.js';
+import { defaultChainDir, defaultSandbox, defaultStoreDir, parseJobs, type SandboxName } from './options.js';
+import { jsonRenderer } from './render/json.js';
+import { plainRenderer } from './render/plain.js';
+import type { ChainRenderer } from './render/renderer.js';
+import { taskListRenderer } from './render/task-list.js';
+
+interface BootstrapFlags {
+  chain: string;
+  store: string;
+  sandbox: SandboxName;
+  jobs: number;
+  until?: string;
+  json?: boolean;
+  kernel?: string;
+  accel?: 'kvm' | 'tcg' | 'auto';
+}
+
+export function register(program: Command): void {
+  program
+    .command('bootstrap')
+    .description('run a chain from its seeds, checking every input and output against the manifests')
+    .option('--chain <dir>', 'chain directory (holds chain.yaml)', defaultChainDir())
+    .option('--store <dir>', 'content-addressed store for verified results', defaultStoreDir())
+    .option('--sandbox <name>', 'isolation backend: qemu (a VM per stage) or bwrap', defaultSandbox())
+    .option('--jobs <n>', 'stages to run side by side', parseJobs, 1)
+    .option('--until <stage>', 'run only this stage and the stages it depends on')
+    .option('--kernel <file>', 'guest kernel for the qemu backend')
+    .option('--accel <mode>', 'qemu acceleration: kvm, tcg or auto', 'auto')
+    .option('--json', 'print JSON lines instead of a task list')
+    .action(async (flags: BootstrapFlags) => {
+      if (flags.sandbox !== 'qemu' && flags.sandbox !== 'bwrap') {
+        throw new CliFailure(`--sandbox must be qemu or bwrap, not '${String(flags.sandbox)}'`, 2);
+      }
+      const chain = await loadChainForCli(flags.chain);
+      const store = await Store.open(flags.store);
+      const sandbox = await createSandbox({
+        name: flags.sandbox,
+        ...(flags.kernel === undefined ? {} : { kernel: flags.kernel }),
+        ...(flags.accel === undefined ? {} : { accel: flags.accel }),
+      });
+      const write = (text: string): void => void process.stdout.write(text);
+      const renderer: ChainRenderer = flags.json
+        ? jsonRenderer(write)
+        : process.stdout.isTTY
+          ? taskListRenderer()
+          : plainRenderer(write);
+
+      // Ctrl-C stops the running stages cleanly; what was verified stays in the store.
+      const abort = new AbortController();
+      const onSignal = (): void => abort.abort();
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      try {
+        let stages;
+        try {
+          stages = selectStages(chain, flags.until);
+        } catch (error) {
+          if (error instanceof UnknownStageError) throw new CliFailure(error.message, 2);
+          throw error;
+        }
+        renderer.start(stages);
+        const result = await bootstrap({
+          chain,
+          store,
+          sandbox,
+          jobs: flags.jobs,
+          signal: abort.signal,
+          ...(flags.until === undefined ? {} : { until: flags.until }),
+          onEvent: (event) => renderer.event(event),
+        });
+        await renderer.finish();
+        if (flags.json) write(JSON.stringify(summarize(result)) + '\n');
+        if (!result.ok) {
+          const failed = [...result.outcomes.values()].filter((o) => o.status === 'failed');
+          throw new CliFailure(
+            abort.signal.aborted
+              ? 'interrupted; verified stages are kept in the store, run the same command again to resume'
+              : `chain '${chain.name}' stopped at stage ${failed.map((f) => f.stage).join(', ')}; verified stages are kept in ${store.root}`,
+            abort.signal.aborted ? 130 : 1,
+          );
+        }
+        if (!flags.json) write(`chain '${chain.name}': ${result.stages.length} stages verified (${result.trustedBase.backend}); store: ${store.root}\n`);
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
+    });
+}
