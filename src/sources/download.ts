@@ -2,10 +2,8 @@
 // on network errors, stalls and 5xx, and resumption by Range request when the partial file already
 // holds bytes. This module only moves bytes: whether they are the right ones is decided by the
 // caller, which hashes the whole file before anything is stored.
-import { createWriteStream } from 'node:fs';
-import { rm, stat } from 'node:fs/promises';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { writeSync } from 'node:fs';
+import { open, rm, stat } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request, type Dispatcher } from 'undici';
 import type { SourceFailure } from './failures.js';
@@ -136,15 +134,11 @@ async function attemptOnce(url: string, partialPath: string, offset: number, opt
     const start = append ? offset : 0;
     let received = start;
     options.onProgress?.(received, total);
-    const counter = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        received += chunk.length;
-        options.onProgress?.(received, total);
-        callback(null, chunk);
-      },
-    });
     try {
-      await pipeline(response.body, counter, createWriteStream(partialPath, { flags: append ? 'a' : 'w' }));
+      await writeBody(response.body, partialPath, append, (length) => {
+        received += length;
+        options.onProgress?.(received, total);
+      });
     } catch (error) {
       return classifyError(url, error, options);
     }
@@ -165,6 +159,37 @@ function classifyError(url: string, error: unknown, options: DownloadOptions): A
   // A name that does not resolve will not resolve a second later either.
   const kind = code === 'ENOTFOUND' ? 'fatal' : 'transient';
   return { kind, failure: { reason: 'network', url, message } };
+}
+
+/**
+ * Write a response body to the partial file. The body is read in flowing mode and each chunk is
+ * written synchronously, so the body stream never signals backpressure: undici 7 crashes the
+ * process with an uncatchable assertion when a server closes the connection while its parser is
+ * paused by backpressure (nodejs/undici#5360, fixed only in undici 8, which needs Node 22).
+ */
+async function writeBody(
+  body: Dispatcher.ResponseData['body'],
+  path: string,
+  append: boolean,
+  onChunk: (length: number) => void,
+): Promise<void> {
+  const file = await open(path, append ? 'a' : 'w');
+  try {
+    await new Promise<void>((resolve, reject) => {
+      body.on('data', (chunk: Buffer) => {
+        try {
+          for (let written = 0; written < chunk.length; ) written += writeSync(file.fd, chunk, written);
+          onChunk(chunk.length);
+        } catch (error) {
+          body.destroy(error as Error);
+        }
+      });
+      body.once('end', resolve);
+      body.once('error', reject);
+    });
+  } finally {
+    await file.close();
+  }
 }
 
 async function restartClean(partialPath: string): Promise<number> {

@@ -2,7 +2,7 @@
 // with a SHA256SUMS beside them: a machine with network prepares it, one without reads it back
 // with --distfiles. Each file is written to a temporary name and renamed, so a reader never sees
 // half a file under a real name.
-import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256File, type Sha256 } from '../digest.js';
 import type { Chain } from '../manifest/types.js';
@@ -56,6 +56,7 @@ export async function exportWanted(sources: readonly WantedSource[], store: Stor
       try {
         await copyFile(store.objectPath(source.sha256), temp);
         // Store objects are read-only; an exported copy is an ordinary file.
+        await chmod(temp, 0o644);
         const copied = await sha256File(temp);
         if (copied !== source.sha256) throw new ExportError(`store object ${source.sha256} has sha256 ${copied}`);
         await rename(temp, path);
