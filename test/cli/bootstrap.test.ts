@@ -1,0 +1,90 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { kindling } from '../support/cli.js';
+import { makeRig, type Rig, type RigStage } from '../support/rig.js';
+
+const BB = '/bin/busybox';
+let rig: Rig | undefined;
+afterEach(async () => {
+  await rig?.cleanup();
+  rig = undefined;
+});
+
+function jsonLines(text: string): { type: string; stage?: string; cached?: boolean }[] {
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as { type: string; stage?: string; cached?: boolean });
+}
+
+const threeStages: Record<string, RigStage> = {
+  one: { script: 'printf 1 > /out/1\n', outputs: { 'out/1': '1' } },
+  two: { script: `${BB} sleep 3; printf 2 > /out/2\n`, outputs: { 'out/2': '2' }, from: { 'in/1': ['one', 'out/1'] } },
+  three: { script: `${BB} cat /in/2 > /out/3\n`, outputs: { 'out/3': '2' }, from: { 'in/2': ['two', 'out/2'] } },
+};
+
+describe('kindling bootstrap (the command)', () => {
+  it('prints plain progress and a summary when stdout is not a terminal', async () => {
+    rig = await makeRig(threeStages);
+    const result = await kindling(['bootstrap', '--sandbox', 'bwrap', '--chain', rig.chainDir, '--store', rig.storeDir]);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('one: verified in');
+    expect(result.stdout).toContain("chain 'rig': 3 stages verified (bwrap)");
+    const status = await kindling(['status', '--chain', rig.chainDir, '--store', rig.storeDir]);
+    expect(status.stdout).toMatch(/three +verified +bwrap/);
+    expect(status.stdout).toContain('3 of 3 stages verified');
+  });
+
+  it('resumes a killed run where it stopped, without running verified stages again', async () => {
+    rig = await makeRig(threeStages);
+    const args = ['bootstrap', '--sandbox', 'bwrap', '--json', '--chain', rig.chainDir, '--store', rig.storeDir];
+    const first = kindling(args);
+    let seen = '';
+    first.stdout.on('data', (chunk: Buffer) => (seen += chunk.toString()));
+    // Kill the run (no chance to clean up) while stage two is running.
+    while (!seen.includes('"stage-started","stage":"two"')) await sleep(50);
+    first.kill('SIGKILL');
+    await first;
+    const status = await kindling(['status', '--json', '--chain', rig.chainDir, '--store', rig.storeDir]);
+    const verified = (JSON.parse(status.stdout) as { stages: { stage: string; verified: boolean }[] }).stages;
+    expect(verified.map((s) => s.verified)).toEqual([true, false, false]);
+
+    const second = await kindling(args);
+    expect(second.exitCode).toBe(0);
+    const events = jsonLines(second.stdout);
+    expect(events.filter((e) => e.type === 'stage-started').map((e) => e.stage)).toEqual(['two', 'three']);
+    expect(events.find((e) => e.type === 'stage-verified' && e.stage === 'one')?.cached).toBe(true);
+  });
+
+  it('lets two processes race on one store: each stage runs once, both succeed', async () => {
+    rig = await makeRig(threeStages);
+    const args = ['bootstrap', '--sandbox', 'bwrap', '--json', '--chain', rig.chainDir, '--store', rig.storeDir];
+    const [a, b] = await Promise.all([kindling(args), kindling(args)]);
+    expect([a.exitCode, b.exitCode]).toEqual([0, 0]);
+    const starts = [...jsonLines(a.stdout), ...jsonLines(b.stdout)].filter((e) => e.type === 'stage-started');
+    expect(starts.map((e) => e.stage).sort()).toEqual(['one', 'three', 'two']);
+  });
+
+  it('exits 1 with a report naming stage, file and both hashes on a wrong output', async () => {
+    rig = await makeRig({ bad: { script: 'printf nope > /out/x\n', outputs: { 'out/x': 'yes' } } });
+    const result = await kindling(['bootstrap', '--sandbox', 'bwrap', '--chain', rig.chainDir, '--store', rig.storeDir]);
+    expect(result.exitCode).toBe(1);
+    expect(result.all).toMatch(/bad: FAILED\n +output out\/x has sha256 [0-9a-f]{64}, the manifest expects [0-9a-f]{64}/);
+    expect(result.all).toContain('kept for inspection');
+    expect(result.stderr).toContain("chain 'rig' stopped at stage bad");
+  });
+
+  it('exits 2 naming file and field for a malformed manifest', async () => {
+    rig = await makeRig({ bad: { script: '', outputs: { 'out/x': '' }, tweak: (m) => ((m.run as Record<string, unknown>).timeout = 'soon') } });
+    const result = await kindling(['bootstrap', '--sandbox', 'bwrap', '--chain', rig.chainDir, '--store', rig.storeDir]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/01-bad\/stage\.yaml: run\.timeout: must be a whole number/);
+  });
+
+  it('exits 2 for an unknown --until stage', async () => {
+    rig = await makeRig(threeStages);
+    const result = await kindling(['bootstrap', '--sandbox', 'bwrap', '--until', 'four', '--chain', rig.chainDir, '--store', rig.storeDir]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain("no stage 'four'");
+  });
+});
