@@ -1,0 +1,38 @@
+// The real amd64 chain's binaries for tests: built by kindling itself under bubblewrap into one
+// store shared by every test file (runs on one store are safe to race), then read from the store.
+import { mkdtemp, copyFile, chmod } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadChain } from '../../src/manifest/chain.js';
+import type { Chain } from '../../src/manifest/types.js';
+import { bootstrap } from '../../src/run/bootstrap.js';
+import { describeFailure } from '../../src/run/failure.js';
+import { createBwrapSandbox } from '../../src/sandbox/bwrap.js';
+import { Store } from '../../src/store/store.js';
+import { REPO } from './cli.js';
+
+export const AMD64_CHAIN = join(REPO, 'stages', 'amd64');
+const SHARED_STORE = join(tmpdir(), `kindling-test-store-${process.getuid?.() ?? 0}`);
+
+let chain: Promise<Chain> | undefined;
+
+/**
+ * Builds `stage` (and what it depends on) and returns a private, executable copy of one of its
+ * outputs, so a test can run it without touching the store's read-only object.
+ */
+export async function chainOutput(stage: string, path: string): Promise<string> {
+  chain ??= loadChain(AMD64_CHAIN);
+  const loaded = await chain;
+  const store = await Store.open(SHARED_STORE);
+  const result = await bootstrap({ chain: loaded, store, sandbox: createBwrapSandbox(), until: stage });
+  if (!result.ok) {
+    const problems = [...result.outcomes.values()].flatMap((o) => (o.status === 'failed' ? o.failures.map((f) => `${o.stage}: ${describeFailure(f)}`) : []));
+    throw new Error(`building ${stage} failed:\n${problems.join('\n')}`);
+  }
+  const output = loaded.stages.find((s) => s.name === stage)?.outputs.find((o) => o.path === path);
+  if (output === undefined) throw new Error(`stage ${stage} declares no output ${path}`);
+  const copy = join(await mkdtemp(join(tmpdir(), `kindling-${stage}-`)), path.split('/').pop()!);
+  await copyFile(store.objectPath(output.sha256), copy);
+  await chmod(copy, output.executable ? 0o755 : 0o644);
+  return copy;
+}
