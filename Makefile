@@ -9,7 +9,7 @@ DEBIAN_PACKAGES := bubblewrap qemu-system-x86 e2fsprogs busybox-static ca-certif
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 KINDLING := node bin/kindling.js
 
-.PHONY: bootstrap test bench deps debian-packages node-modules build kernel clean
+.PHONY: bootstrap test bench lint deps debian-packages node-modules build kernel clean
 
 bootstrap: deps
 	$(KINDLING) bootstrap
@@ -44,3 +44,7 @@ kernel: build
 
 clean:
 	rm -rf dist .kindling
+
+lint: node-modules
+	npx eslint .
+	npx tsc -p tsconfig.json --noEmit

@@ -24,7 +24,7 @@ export function asString(file: string, field: string, value: unknown): string {
 export function asSha256(file: string, field: string, value: unknown): Sha256 {
   if (value === undefined) throw new ManifestError(file, field, 'is missing: every file is named by its sha256');
   if (!isSha256(value)) {
-    throw new ManifestError(file, field, `'${String(value)}' is not a sha256 (64 lower-case hex digits)`);
+    throw new ManifestError(file, field, `'${JSON.stringify(value)}' is not a sha256 (64 lower-case hex digits)`);
   }
   return value;
 }

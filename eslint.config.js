@@ -1,0 +1,15 @@
+// Type-checked lint rules: no-floating-promises matters most in a process orchestrator, where a
+// forgotten promise is a child process nobody waits for.
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', 'bench/', 'test/summary.mjs', 'eslint.config.js', 'bin/'] },
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+);
