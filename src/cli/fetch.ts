@@ -2,8 +2,6 @@
 // directories, mirrors or the manifests' URLs; optionally export them as a distfiles directory
 // for a machine without network.
 import type { Command } from 'commander';
-import { ManifestError } from '../manifest/errors.js';
-import { loadChain } from '../manifest/chain.js';
 import { describeUnavailable, fetchSources, type FetchSummary } from '../sources/ensure.js';
 import { ExportError, exportWanted, type ExportedFile } from '../sources/export.js';
 import type { FetchReporter } from '../sources/obtain.js';
@@ -13,6 +11,7 @@ import { summaryJson } from '../sources/progress/summary.js';
 import { resolveSourceSettings, SettingsError } from '../sources/settings.js';
 import { wantedSources } from '../sources/wanted.js';
 import { Store } from '../store/store.js';
+import { loadChainForCli } from './chain-loading.js';
 import { CliFailure } from './failure.js';
 import { defaultChainDir, defaultStoreDir } from './options.js';
 
@@ -59,14 +58,13 @@ async function fetchCommand(flags: FetchFlags): Promise<void> {
   const stallTimeoutMs = Math.round(positiveNumber('--stall-timeout', flags.stallTimeout) * 1000);
   const connectTimeoutMs = Math.round(positiveNumber('--connect-timeout', flags.connectTimeout) * 1000);
   let settings;
-  let chain;
   try {
     settings = await resolveSourceSettings({ distfiles: flags.distfiles, mirrors: flags.mirror }, process.env);
-    chain = await loadChain(flags.chain ?? defaultChainDir());
   } catch (error) {
-    if (error instanceof SettingsError || error instanceof ManifestError) throw new CliFailure(error.message, 2);
+    if (error instanceof SettingsError) throw new CliFailure(error.message, 2);
     throw error;
   }
+  const chain = await loadChainForCli(flags.chain ?? defaultChainDir());
   const store = await Store.open(flags.store ?? defaultStoreDir());
   const sources = wantedSources(chain);
 

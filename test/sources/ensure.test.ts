@@ -14,7 +14,7 @@ import { serveBytes, startServer, type TestServer } from './http-rig.js';
 import { fastOptions, makeRig, randomPayload, wanted, type Rig } from './rig.js';
 
 function urlInput(path: string, sha256: Sha256, urls: string[]): StageInput {
-  return { path, sha256, origin: { kind: 'url', urls } };
+  return { path, sha256, executable: false, origin: { kind: 'url', urls } };
 }
 
 function stage(name: string, inputs: StageInput[]): Stage {
@@ -61,7 +61,7 @@ describe('wantedSources', () => {
     const b = sha256Bytes('b');
     const chain = chainOf([
       stage('one', [
-        { path: 'bin/tool', sha256: sha256Bytes('tool'), origin: { kind: 'seed', seed: 'tool' } },
+        { path: 'bin/tool', sha256: sha256Bytes('tool'), executable: true, origin: { kind: 'seed', seed: 'tool' } },
         urlInput('src/a.tar.gz', a, ['https://one.example/pub/a-1.0.tar.gz', 'https://two.example/a-1.0.tar.gz']),
       ]),
       stage('two', [
