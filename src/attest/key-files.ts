@@ -1,7 +1,7 @@
 // Key files on disk. A private key file is created with mode 0600 and refused when group or others
 // may read it; its public key sits beside it as FILE.pub. Errors name the file, never its content.
-import { chmod, readdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { formatPublicKey, generateSigningKey, KeyFormatError, parsePrivateKey, parsePublicKey, type PublicKey, type SigningKey } from './keys.js';
 
 export class KeyFileError extends Error {
@@ -29,6 +29,7 @@ export function defaultKeyName(path: string): string {
 export async function generateKeyFiles(privatePath: string, name = defaultKeyName(privatePath)): Promise<GeneratedKeyFiles> {
   const { signingKey, privateText } = generateSigningKey(name);
   const publicPath = `${privatePath}.pub`;
+  await mkdir(dirname(privatePath), { recursive: true });
   if (await exists(publicPath)) throw new KeyFileError(publicPath, 'already exists; refusing to overwrite a key');
   try {
     // 'wx': never overwrite a key someone already relies on.

@@ -134,7 +134,13 @@ export interface LogVerification {
   readonly checkpoint?: { readonly size: number; readonly signers: readonly string[] };
   /** Entries appended after the latest checkpoint: not yet committed to by a signature. */
   readonly unsealed: number;
-  readonly olderCheckpoint?: { readonly size: number; readonly signers: readonly string[]; readonly consistent: boolean; readonly proofLength: number };
+  readonly olderCheckpoint?: {
+    readonly size: number;
+    readonly signers: readonly string[];
+    /** unchecked: the entries do not match the latest checkpoint, so no proof could be built. */
+    readonly status: 'extended' | 'not-extended' | 'unchecked';
+    readonly proofLength: number;
+  };
   readonly problems: readonly string[];
 }
 
@@ -155,10 +161,8 @@ export async function verifyLog(dir: string, trusted: ReadonlyMap<string, Public
   const latestText = await readFile(join(dir, 'checkpoint'), 'utf8').catch(() => undefined);
   const latest = latestText === undefined ? undefined : readSignedCheckpoint(latestText, trusted, 'latest checkpoint', origin, problems);
   if (latestText === undefined) problems.push('the log has no checkpoint');
-  if (latest !== undefined) {
-    const problem = prefixProblem(latest.checkpoint, leaves, origin);
-    if (problem !== undefined) problems.push(`latest checkpoint: ${problem}`);
-  }
+  const latestProblem = latest === undefined ? undefined : prefixProblem(latest.checkpoint, leaves, origin);
+  if (latestProblem !== undefined) problems.push(`latest checkpoint: ${latestProblem}`);
 
   // Every checkpoint the log ever issued must still describe a prefix of it.
   const stored = (await readdir(join(dir, 'checkpoints')).catch(() => [] as string[])).filter((name) => name.endsWith('.note')).sort();
@@ -174,18 +178,23 @@ export async function verifyLog(dir: string, trusted: ReadonlyMap<string, Public
   if (olderCheckpointText !== undefined && latest !== undefined) {
     const older = readSignedCheckpoint(olderCheckpointText, trusted, 'older checkpoint', origin, problems);
     if (older !== undefined) {
-      let consistent = false;
+      let status: 'extended' | 'not-extended' | 'unchecked' = 'not-extended';
       let proofLength = 0;
       if (older.checkpoint.size > latest.checkpoint.size) {
         problems.push(`the latest checkpoint (size ${latest.checkpoint.size}) does not extend the older one (size ${older.checkpoint.size}): the log was truncated`);
-      } else if (latest.checkpoint.size <= leaves.length) {
+      } else if (latestProblem !== undefined) {
+        // A proof built from entries that do not match the latest checkpoint would prove nothing.
+        status = 'unchecked';
+        problems.push('cannot prove the latest checkpoint extends the older one: the entries do not match the latest checkpoint');
+      } else {
         // The proof is built from the recomputed entries and checked only against the two signed roots.
         const proof = consistencyProof(leaves, older.checkpoint.size, latest.checkpoint.size);
         proofLength = proof.length;
-        consistent = verifyConsistency(older.checkpoint.size, latest.checkpoint.size, proof, older.checkpoint.root, latest.checkpoint.root);
+        const consistent = verifyConsistency(older.checkpoint.size, latest.checkpoint.size, proof, older.checkpoint.root, latest.checkpoint.root);
+        status = consistent ? 'extended' : 'not-extended';
         if (!consistent) problems.push(`the latest checkpoint (size ${latest.checkpoint.size}) does not extend the older one (size ${older.checkpoint.size}): the log was rewritten or reordered`);
       }
-      olderCheckpoint = { size: older.checkpoint.size, signers: older.signers, consistent, proofLength };
+      olderCheckpoint = { size: older.checkpoint.size, signers: older.signers, status, proofLength };
     }
   }
 
@@ -246,7 +255,7 @@ function readSignedCheckpoint(
 /** Why `checkpoint` is not a prefix of the log's entries, or undefined when it is. */
 function prefixProblem(checkpoint: Checkpoint, leaves: readonly Hash[], origin: string): string | undefined {
   if (checkpoint.origin !== origin) return `origin ${JSON.stringify(checkpoint.origin)} is not this log's`;
-  if (checkpoint.size > leaves.length) return `it covers ${checkpoint.size} entries but the log holds ${leaves.length}: the log was truncated`;
+  if (checkpoint.size > leaves.length) return `it covers ${checkpoint.size} entries but the log holds ${leaves.length}: the log was truncated or an entry removed`;
   if (!hashesEqual(rootOf(leaves.slice(0, checkpoint.size)), checkpoint.root)) {
     return `the first ${checkpoint.size} entries do not hash to its root: an entry was changed, removed or reordered`;
   }
