@@ -1,7 +1,9 @@
 // Fetching sources over real HTTP from servers on 127.0.0.1: right bytes, wrong bytes, broken and
 // stalled transfers, status codes, redirects, mirrors, resumption and concurrent fetches.
+import { execFile } from 'node:child_process';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sha256Bytes } from '../../src/digest.js';
 import { fetchSources } from '../../src/sources/ensure.js';
@@ -136,7 +138,11 @@ describe('downloading one source', () => {
     const broken = await server((_req, res) => res.writeHead(500).end('oops'));
     const good = await server((req, res) => serveBytes(res, req, body));
     const source = wanted(body, [`${missing.base}/f`, `${broken.base}/f`, `${good.base}/f`]);
-    const outcome = only((await fetchSources([source], rig.store, fastOptions)).outcomes);
+    const delays: number[] = [];
+    const reporter = { retry: (_source: unknown, _failure: unknown, delayMs: number) => void delays.push(delayMs) };
+    const outcome = only((await fetchSources([source], rig.store, { ...fastOptions, reporter })).outcomes);
+    // Exponential back-off: the first delay, then twice it.
+    expect(delays).toEqual([10, 20]);
     expect(outcome).toMatchObject({ ok: true, via: 'download', from: `${good.base}/f` });
     expect(outcome.failures).toEqual([
       { reason: 'http-status', url: `${missing.base}/f`, status: 404 },
@@ -280,6 +286,39 @@ describe('concurrency', () => {
     expect(a.failed).toEqual([]);
     expect(b.failed).toEqual([]);
     expect([only(a.outcomes), only(b.outcomes)].map((o) => o.ok && o.via).sort()).toEqual(['download', 'store']);
+    expect(http.requests).toHaveLength(1);
+    expect((await storedBytes(rig.store, body)).equals(body)).toBe(true);
+  });
+
+  it('two processes fetching the same file at once both end with the good object', async () => {
+    const body = randomPayload(300_000);
+    const http = await server((_req, res) => {
+      res.writeHead(200, { 'content-length': body.length });
+      res.write(body.subarray(0, 100_000));
+      setTimeout(() => res.end(body.subarray(100_000)), 500);
+    });
+    // Each process runs the compiled module (test/support/global-setup.ts builds dist/ first).
+    const dist = fileURLToPath(new URL('../../dist/', import.meta.url));
+    const script = join(rig.dir, 'fetch-one.mjs');
+    await writeFile(
+      script,
+      `import { fetchSources } from ${JSON.stringify(join(dist, 'sources/ensure.js'))};\n` +
+        `import { Store } from ${JSON.stringify(join(dist, 'store/store.js'))};\n` +
+        `const [root, url, sha256] = process.argv.slice(2);\n` +
+        `const store = await Store.open(root);\n` +
+        `const summary = await fetchSources([{ sha256, urls: [url], fileName: 'f', neededBy: [] }], store, { retries: 0 });\n` +
+        `const [outcome] = summary.outcomes;\n` +
+        `process.stdout.write(JSON.stringify({ ok: outcome.ok, via: outcome.via }));\n`,
+    );
+    const run = (): Promise<string> =>
+      new Promise((resolve, reject) => {
+        execFile(process.execPath, [script, rig.store.root, `${http.base}/f`, sha256Bytes(body)], (error, stdout) =>
+          error ? reject(error) : resolve(stdout),
+        );
+      });
+    const results = (await Promise.all([run(), run()])).map((out) => JSON.parse(out) as { ok: boolean; via: string });
+    expect(results.map((r) => r.ok)).toEqual([true, true]);
+    expect(results.map((r) => r.via).sort()).toEqual(['download', 'store']);
     expect(http.requests).toHaveLength(1);
     expect((await storedBytes(rig.store, body)).equals(body)).toBe(true);
   });
