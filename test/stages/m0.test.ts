@@ -196,6 +196,13 @@ describe('M0 rejects bad input with a message naming the line and the token', ()
     await expect(readFile(output)).rejects.toThrow();
   });
 
+  it('reports an input that opens but cannot be read (a directory)', async () => {
+    const dir = await mkdtemp(join(work, 'directory-'));
+    const result = await execa(m0, [dir, join(dir, 'out.hex2')], { reject: false, env: {}, extendEnv: false });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toBe(`M0: cannot read input file: ${dir}`);
+  });
+
   it('reports an output file that cannot be created', async () => {
     const dir = await mkdtemp(join(work, 'unwritable-'));
     const input = join(dir, 'in.M0');
