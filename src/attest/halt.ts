@@ -2,7 +2,7 @@
 // it)", with a reason. Each signer's latest word on a scope counts: a later release from the same
 // signer lifts that signer's halt. A scope is halted while at least `threshold` trusted signers'
 // latest word on it is "halt".
-import { sha256Bytes, type Sha256 } from '../digest.js';
+import { sha256Bytes } from '../digest.js';
 import type { PublicKey } from './keys.js';
 import { compareText, isObject, STATEMENT_TYPE, type Statement } from './statement.js';
 
@@ -83,7 +83,7 @@ export function parseHaltPredicate(statement: Statement<unknown>): HaltPredicate
   // The subject must name the same scope as the predicate, so the two cannot tell different stories.
   const name = haltSubjectName(predicate);
   const subject = statement.subject[0];
-  if (statement.subject.length !== 1 || subject?.name !== name || subject.digest.sha256 !== (sha256Bytes(name) as Sha256)) {
+  if (statement.subject.length !== 1 || subject?.name !== name || subject.digest.sha256 !== sha256Bytes(name)) {
     return 'subject does not name the halted scope';
   }
   return predicate;
