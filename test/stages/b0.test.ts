@@ -1,0 +1,204 @@
+// The b0 compiler (stage 06-b0). Built from its M0 source, it compiles each program of
+// test/programs/b0 together with the runtime library; the M0 it writes is assembled (M0, the ELF
+// header, hex2) and run, and the output and exit status must be the ones the program's header
+// states. Each program in test/programs/b0/reject must be refused with the message its first line
+// states, and no output file may appear.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assembleHex2 } from '../../src/formats/hex2.js';
+import { m0ToHex2 } from '../../src/formats/m0.js';
+import { AMD64_CHAIN, chainOutput } from '../support/amd64.js';
+import { REPO } from '../support/cli.js';
+
+const STAGE_DIR = join(AMD64_CHAIN, '06-b0');
+const COMMON_DIR = join(AMD64_CHAIN, 'common');
+const PROGRAMS = join(REPO, 'test', 'programs', 'b0');
+const REJECTED = join(PROGRAMS, 'reject');
+const RUNTIME = join(STAGE_DIR, 'rt.b0');
+const MACROS = readFileSync(join(STAGE_DIR, 'amd64.M0'), 'latin1');
+
+/** M0 text (after the instruction macros) → an executable's bytes, as the chain builds one. */
+function assembleM0Program(m0Text: string, name: string): Uint8Array {
+  const hex2 = m0ToHex2(MACROS + m0Text, name);
+  const header = readFileSync(join(COMMON_DIR, 'elf64.hex2'), 'latin1');
+  const end = readFileSync(join(COMMON_DIR, 'elf64-end.hex2'), 'latin1');
+  return assembleHex2(header + hex2 + '\n' + end, `${name} linked`);
+}
+
+interface ProgramHeader {
+  readonly stdout: string;
+  readonly exitCode: number;
+  readonly args: readonly string[];
+}
+
+/** Reads the "// stdout:", "// exit:" and "// args:" lines at the top of a test program. */
+function readHeader(path: string): ProgramHeader {
+  const lines = readFileSync(path, 'utf8').split('\n');
+  const values = (key: string): string[] => lines.filter((l) => l.startsWith(`// ${key}: `)).map((l) => l.slice(key.length + 5));
+  const exit = values('exit')[0];
+  if (exit === undefined) throw new Error(`${path}: no "// exit:" line`);
+  const stdout = values('stdout').map((l) => `${l}\n`).join('');
+  const args = (values('args')[0] ?? '').split(' ').filter((a) => a !== '').map((a) => (a === 'SELF' ? path : a));
+  return { stdout, exitCode: Number(exit), args };
+}
+
+let work: string;
+let compiler: string;
+let runs = 0;
+
+interface Compilation {
+  readonly exitCode: number | undefined;
+  readonly stderr: string;
+  readonly output: string | undefined;
+}
+
+async function compile(sources: readonly string[], options: { cwd?: string; outputBefore?: string } = {}): Promise<Compilation> {
+  runs += 1;
+  const output = join(work, `out-${runs}.M0`);
+  if (options.outputBefore !== undefined) await writeFile(output, options.outputBefore);
+  const result = await execa(compiler, [...sources, output], { reject: false, cwd: options.cwd ?? work, env: {}, extendEnv: false });
+  const text = await readFile(output, 'latin1').catch(() => undefined);
+  return { exitCode: result.exitCode, stderr: result.stderr, output: text };
+}
+
+async function writeSource(name: string, text: string): Promise<string> {
+  const path = join(work, name);
+  await writeFile(path, text);
+  return path;
+}
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'kindling-b0-'));
+  const compilerSource = readFileSync(join(STAGE_DIR, 'b0.M0'), 'latin1');
+  compiler = join(work, 'b0');
+  await writeFile(compiler, assembleM0Program(compilerSource, 'b0.M0'));
+  await chmod(compiler, 0o755);
+});
+
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+describe('b0 programs compile, assemble and run as their headers say', () => {
+  const programs = readdirSync(PROGRAMS).filter((f) => f.endsWith('.b0'));
+
+  it('has the suite of programs', () => {
+    expect(programs.length).toBeGreaterThanOrEqual(10);
+  });
+
+  for (const program of programs) {
+    it(program, async () => {
+      const path = join(PROGRAMS, program);
+      const header = readHeader(path);
+      const compiled = await compile([RUNTIME, path]);
+      expect(compiled.stderr).toBe('');
+      expect(compiled.exitCode).toBe(0);
+      const executable = join(work, program.replace(/\.b0$/, ''));
+      await writeFile(executable, assembleM0Program(compiled.output ?? '', program));
+      await chmod(executable, 0o755);
+      const run = await execa(executable, header.args, { reject: false, cwd: PROGRAMS, env: {}, extendEnv: false, stripFinalNewline: false });
+      expect(run.stdout).toBe(header.stdout);
+      expect(run.exitCode).toBe(header.exitCode);
+    });
+  }
+});
+
+describe('b0 rejects bad programs with the line and what was expected', () => {
+  const programs = readdirSync(REJECTED).filter((f) => f.endsWith('.b0'));
+
+  for (const program of programs) {
+    it(program, async () => {
+      const firstLine = readFileSync(join(REJECTED, program), 'utf8').split('\n')[0] ?? '';
+      expect(firstLine.startsWith('// error: ')).toBe(true);
+      const compiled = await compile([RUNTIME, program], { cwd: REJECTED });
+      expect(compiled.stderr).toBe(firstLine.slice('// error: '.length));
+      expect(compiled.exitCode).toBe(1);
+      expect(compiled.output).toBeUndefined();
+    });
+  }
+
+  it('leaves an existing output file as it was', async () => {
+    const source = await writeSource('bad.b0', 'main() { return x; }\n');
+    const compiled = await compile([source], { outputBefore: 'earlier\n' });
+    expect(compiled.exitCode).toBe(1);
+    expect(compiled.output).toBe('earlier\n');
+  });
+
+  it('names the file and line of an error in the third of three sources', async () => {
+    const one = await writeSource('one.b0', 'one() { return 1; }\n');
+    const two = await writeSource('two.b0', '\ntwo() { return 2; }\n');
+    const three = await writeSource('three.b0', 'main() {\n  return one() + two()\n}\n');
+    const compiled = await compile([one, two, three]);
+    expect(compiled.stderr).toBe(`${three}:3: expected ';', found '}'`);
+  });
+
+  it('does not let a token run from one file into the next', async () => {
+    const first = await writeSource('first.b0', 'main() { return 1');
+    const second = await writeSource('second.b0', '2; }');
+    const compiled = await compile([first, second]);
+    expect(compiled.stderr).toBe(`${second}:1: expected ';', found '2'`);
+  });
+
+  it('reports a missing source file', async () => {
+    const compiled = await compile([join(work, 'no-such.b0')]);
+    expect(compiled.stderr).toBe(`b0: cannot open ${join(work, 'no-such.b0')}`);
+    expect(compiled.exitCode).toBe(1);
+  });
+
+  it('prints its usage when given fewer than two files', async () => {
+    const result = await execa(compiler, ['only.b0'], { reject: false, env: {}, extendEnv: false });
+    expect(result.stderr).toBe('b0: usage: b0 SOURCE... OUTPUT');
+    expect(result.exitCode).toBe(1);
+  });
+});
+
+describe('b0 output', () => {
+  it('is the same for the same input, and every file ends up in it in order', async () => {
+    const program = join(PROGRAMS, 'recursion.b0');
+    const first = await compile([RUNTIME, program]);
+    const second = await compile([RUNTIME, program]);
+    expect(first.output).toBeDefined();
+    expect(second.output).toBe(first.output);
+    const text = first.output ?? '';
+    expect(text.indexOf(':f_malloc')).toBeGreaterThan(0);
+    expect(text.indexOf(':f_ack')).toBeGreaterThan(text.indexOf(':f_malloc'));
+  });
+
+  it('compiles a large program quickly (2,000 functions, 14,000 lines)', async () => {
+    // f0 adds; every other fi counts x down from a * i to b and, on reaching b, calls f(i-1).
+    const parts: string[] = ['f0(a, b) { return a + b; }\n'];
+    const expected = (i: number, a: number, b: number): number => {
+      if (i === 0) return a + b;
+      const x = Math.min(a * i, b);
+      return x === b ? expected(i - 1, a, b - 1) + i : x;
+    };
+    for (let i = 1; i < 2000; i += 1) {
+      parts.push(`f${i}(a, b) {\n  var x = a * ${i};\n  while (x > b) x = x - 1;\n  if (x == b) return f${i - 1}(a, b - 1) + ${i};\n  return x;\n}\n`);
+      parts.push(`var g${i}[4];\n`);
+    }
+    parts.push('main() { return f1999(3, 700) & 255; }\n');
+    const source = await writeSource('large.b0', parts.join(''));
+    const started = performance.now();
+    const compiled = await compile([source]);
+    const milliseconds = performance.now() - started;
+    expect(compiled.stderr).toBe('');
+    expect(milliseconds).toBeLessThan(5000);
+    const executable = join(work, 'large');
+    await writeFile(executable, assembleM0Program(compiled.output ?? '', 'large.b0'));
+    await chmod(executable, 0o755);
+    expect((await execa(executable, [], { reject: false })).exitCode).toBe(expected(1999, 3, 700) & 255);
+  });
+});
+
+describe('stage 06-b0 in the chain', () => {
+  // The chain builds the compiler with its own M0, catm and hex2; the bytes must be the ones the
+  // reference assemblers give, so every result above holds for the chain's compiler too.
+  it.skipIf(!existsSync(join(STAGE_DIR, 'stage.yaml')))('builds the same compiler bytes as the reference assemblers', async () => {
+    const chainCompiler = await chainOutput('b0', 'bin/b0');
+    expect(new Uint8Array(await readFile(chainCompiler))).toEqual(new Uint8Array(await readFile(compiler)));
+  });
+});
