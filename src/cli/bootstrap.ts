@@ -2,6 +2,8 @@
 import type { Command } from 'commander';
 import { bootstrap, selectStages, summarize, UnknownStageError } from '../run/bootstrap.js';
 import { createSandbox } from '../sandbox/select.js';
+import { ensureSources, SourcesUnavailableError } from '../sources/ensure.js';
+import { resolveSourceSettings } from '../sources/settings.js';
 import { Store } from '../store/store.js';
 import { loadChainForCli } from './chain-loading.js';
 import { CliFailure } from './failure.js';
@@ -20,7 +22,11 @@ interface BootstrapFlags {
   json?: boolean;
   kernel?: string;
   accel?: 'kvm' | 'tcg' | 'auto';
+  distfiles: string[];
+  mirror: string[];
 }
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 export function register(program: Command): void {
   program
@@ -33,6 +39,8 @@ export function register(program: Command): void {
     .option('--until <stage>', 'run only this stage and the stages it depends on')
     .option('--kernel <file>', 'guest kernel for the qemu backend')
     .option('--accel <mode>', 'qemu acceleration: kvm, tcg or auto', 'auto')
+    .option('--distfiles <dir>', 'directory of upstream sources to use before any download (repeatable)', collect, [])
+    .option('--mirror <url>', 'mirror for upstream sources, tried before the manifests\' URLs (repeatable)', collect, [])
     .option('--json', 'print JSON lines instead of a task list')
     .action(async (flags: BootstrapFlags) => {
       if (flags.sandbox !== 'qemu' && flags.sandbox !== 'bwrap') {
@@ -63,6 +71,20 @@ export function register(program: Command): void {
           stages = selectStages(chain, flags.until);
         } catch (error) {
           if (error instanceof UnknownStageError) throw new CliFailure(error.message, 2);
+          throw error;
+        }
+        // Every upstream source the selected stages need is fetched first, or the run fails before
+        // any stage starts, naming every source that could not be had.
+        const sourceSettings = await resolveSourceSettings({ distfiles: flags.distfiles, mirrors: flags.mirror }, process.env);
+        try {
+          await ensureSources({ ...chain, stages }, store, {
+            distfiles: sourceSettings.distfiles,
+            mirrors: sourceSettings.mirrors,
+            proxy: sourceSettings.proxy,
+            signal: abort.signal,
+          });
+        } catch (error) {
+          if (error instanceof SourcesUnavailableError) throw new CliFailure(error.message, 1);
           throw error;
         }
         renderer.start(stages);
