@@ -1,6 +1,13 @@
-// The disk a VM stage runs on: an ext2 image made from the stage root alone, and the way back from
-// that image to a host directory once the machine has powered off. Everything is done with
-// e2fsprogs (mke2fs -d, debugfs, e2fsck), so no step needs root or a loop mount.
+// The disk a VM stage runs on: an ext4 image made from the stage root alone, and the way back from
+// that image to a host directory once the machine has stopped. Everything is done with e2fsprogs
+// (mke2fs -d, debugfs, e2fsck), so no step needs root or a loop mount.
+//
+// Why ext4 with a journal and not plain ext2: when init exits the kernel panics without syncing,
+// so only what was written synchronously survives. On a disk without a journal, Linux 6.1 mounted
+// `sync` still keeps some inode updates in memory only: measured here, a file written with 20000
+// one-byte writes came back 19457 bytes long, and a byte appended after reopening was lost. With a
+// journal and `sync`, every write(2) returns only after its transaction is committed; the journal
+// is replayed (e2fsck -E journal_only) before the files are read back.
 import { lstat, mkdir, mkdtemp, readdir, rename, rm, rmdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { execa } from 'execa';
@@ -8,12 +15,18 @@ import { describeTool, findExecutable } from './tool-identity.js';
 import type { TrustedComponent } from './sandbox.js';
 
 /** Any failure to make, check or read back an image; the message says which step and why. */
-export class Ext2ImageError extends Error {
+export class DiskImageError extends Error {
   constructor(message: string) {
     super(message);
-    this.name = 'Ext2ImageError';
+    this.name = 'DiskImageError';
   }
 }
+
+/** How the kernel must mount the disk for everything the stage writes to reach it. */
+export const ROOT_FILESYSTEM = 'ext4';
+// nobarrier: qemu completes a write only once it is in the host's page cache, and the image is
+// read back from there, so cache flushes buy nothing and cost a third of each commit.
+export const ROOT_MOUNT_OPTIONS = 'sync,nobarrier';
 
 const BLOCK_SIZE = 4096;
 const MiB = 1024 * 1024;
@@ -39,11 +52,11 @@ export interface ImageAdditions {
 
 async function tool(name: string): Promise<string> {
   const path = await findExecutable(name);
-  if (path === undefined) throw new Ext2ImageError(`${name} was not found; install e2fsprogs (apt-get install e2fsprogs)`);
+  if (path === undefined) throw new DiskImageError(`${name} was not found; install e2fsprogs (apt-get install e2fsprogs)`);
   return path;
 }
 
-/** Bytes the tree occupies on an ext2 disk with 4 KiB blocks: file data rounded up to blocks, one block per directory. */
+/** Bytes the tree occupies on a disk with 4 KiB blocks: file data rounded up to blocks, one block per directory. */
 export async function treeSize(root: string): Promise<number> {
   let total = BLOCK_SIZE;
   for (const entry of await readdir(root, { withFileTypes: true })) {
@@ -86,13 +99,13 @@ export async function buildImage(root: string, image: string, sizeBytes: number)
     mke2fs,
     [
       '-q', '-F',
-      '-t', 'ext2',
+      '-t', 'ext4',
       '-b', String(BLOCK_SIZE),
       '-I', '256',
       '-i', '4096',
       '-m', '0',
-      // Only what the kernel needs to read the disk quickly; no feature depends on mke2fs.conf.
-      '-O', 'none,filetype,sparse_super,large_file,dir_index',
+      // Only what the stage needs; no feature depends on the host's mke2fs.conf.
+      '-O', 'none,has_journal,extent,filetype,sparse_super,large_file,dir_index',
       '-U', FIXED_UUID,
       '-E', `hash_seed=${FIXED_HASH_SEED},root_owner=0:0`,
       '-L', 'kindling',
@@ -103,7 +116,7 @@ export async function buildImage(root: string, image: string, sizeBytes: number)
     { reject: false, all: true, env: E2FS_ENV, timeout: 600_000 },
   );
   if (made.exitCode !== 0) {
-    throw new Ext2ImageError(`mke2fs could not make a ${Math.round(sizeBytes / MiB)} MiB image of ${root}: ${made.all?.trim() || `exit status ${made.exitCode}`}`);
+    throw new DiskImageError(`mke2fs could not make a ${Math.round(sizeBytes / MiB)} MiB image of ${root}: ${made.all?.trim() || `exit status ${made.exitCode}`}`);
   }
 
   const added: string[] = [];
@@ -123,10 +136,21 @@ export async function buildImage(root: string, image: string, sizeBytes: number)
     const result = await execa(debugfs, ['-w', '-f', '-', image], { input: commands.join('\n') + '\n', reject: false, env: E2FS_ENV });
     const problems = debugfsProblems(result.stderr);
     if (result.exitCode !== 0 || problems.length > 0) {
-      throw new Ext2ImageError(`debugfs could not add /dev/console to ${image}: ${problems.join('; ') || `exit status ${result.exitCode}`}`);
+      throw new DiskImageError(`debugfs could not add /dev/console to ${image}: ${problems.join('; ') || `exit status ${result.exitCode}`}`);
     }
   }
   return { paths: added };
+}
+
+/** Applies the committed transactions the journal holds, as the kernel would at the next mount. */
+export async function replayJournal(image: string): Promise<void> {
+  const e2fsck = await tool('e2fsck');
+  const result = await execa(e2fsck, ['-E', 'journal_only', '-y', image], { reject: false, all: true, env: E2FS_ENV, timeout: 600_000 });
+  // 0: nothing to replay; 1: replayed (the filesystem was changed).
+  if (result.exitCode !== 0 && result.exitCode !== 1) {
+    const said = (result.all ?? '').split('\n').filter((line) => line.trim() !== '' && !/^e2fsck \d/.test(line));
+    throw new DiskImageError(`the disk image ${image} is damaged: its journal could not be replayed (e2fsck exit status ${result.exitCode}): ${said.slice(0, 8).join('; ')}`);
+  }
 }
 
 /**
@@ -146,7 +170,7 @@ export async function checkImage(image: string): Promise<void> {
     .filter((line) => line.trim() !== '' && !/^Pass [1-4][A-Z]?:/.test(line) && !/^e2fsck \d/.test(line));
   if (result.exitCode === 4 && pass5 !== -1 && early.length === 0) return;
   const shown = (early.length > 0 ? early : lines.filter((line) => line.trim() !== '')).slice(0, 8).join('; ');
-  throw new Ext2ImageError(`the disk image ${image} is damaged (e2fsck exit status ${result.exitCode}): ${shown}`);
+  throw new DiskImageError(`the disk image ${image} is damaged (e2fsck exit status ${result.exitCode}): ${shown}`);
 }
 
 /**
@@ -155,6 +179,7 @@ export async function checkImage(image: string): Promise<void> {
  * anything fails root still holds what it held before and nothing half-read is left in it.
  */
 export async function readImageInto(image: string, root: string, added: ImageAdditions): Promise<void> {
+  await replayJournal(image);
   await checkImage(image);
   const debugfs = await tool('debugfs');
   await mkdir(dirname(root), { recursive: true });
@@ -165,7 +190,7 @@ export async function readImageInto(image: string, root: string, added: ImageAdd
     // Without root, files cannot be given the image's owners; ownership is not part of a result.
     const problems = debugfsProblems(result.stderr, [/while changing ownership of/]);
     if (result.exitCode !== 0 || problems.length > 0) {
-      throw new Ext2ImageError(`debugfs could not read the files back from ${image}: ${problems.slice(0, 8).join('; ') || `exit status ${result.exitCode}`}`);
+      throw new DiskImageError(`debugfs could not read the files back from ${image}: ${problems.slice(0, 8).join('; ') || `exit status ${result.exitCode}`}`);
     }
     // Deepest first, so dev/console goes before dev; a directory the stage filled is kept.
     for (const path of [...added.paths].sort().reverse()) {

@@ -1,0 +1,177 @@
+// The kernel a VM stage boots: Debian's cloud kernel, which has NVMe, ext4 and the
+// 8250 serial console built in, so it boots straight from a disk with no initramfs or modules. It
+// is part of every VM result's trusted base, so it is identified by sha256 and, when kindling
+// fetched it, by the Debian package and version it came from.
+import { randomBytes } from 'node:crypto';
+import { access, copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { sha256File, type Sha256 } from '../digest.js';
+import type { TrustedComponent } from './sandbox.js';
+
+export const KERNEL_ENV_VARIABLE = 'KINDLING_KERNEL';
+/** The Debian meta package that always depends on the current cloud kernel image. */
+export const KERNEL_META_PACKAGE = 'linux-image-cloud-amd64';
+
+/** A missing or unusable kernel; the message names the path that was looked at. */
+export class KernelError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'KernelError';
+  }
+}
+
+export interface KernelInfo {
+  readonly path: string;
+  readonly sha256: Sha256;
+  /** Debian package and version, known when the kernel was fetched by obtainKernel. */
+  readonly package?: string;
+  readonly version?: string;
+}
+
+/** What obtainKernel writes beside each vmlinuz, so `kernel show` and records can name its origin. */
+interface KernelProvenance {
+  readonly package: string;
+  readonly version: string;
+  readonly sha256: string;
+}
+
+/** `<repo>/.kindling/kernel`: the default place kernels are fetched to and looked for. */
+export function defaultKernelDir(): string {
+  return fileURLToPath(new URL('../../.kindling/kernel', import.meta.url));
+}
+
+async function isReadable(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface KernelLookup {
+  /** A kernel given explicitly (`--kernel FILE`, or the backend's option). */
+  readonly explicit?: string;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly cacheDir?: string;
+}
+
+/**
+ * Finds the kernel: an explicit path first, then $KINDLING_KERNEL, then the newest
+ * `vmlinuz-*` in the cache directory. Throws KernelError naming where it looked.
+ */
+export async function locateKernel(lookup: KernelLookup = {}): Promise<string> {
+  if (lookup.explicit !== undefined) {
+    if (!(await isReadable(lookup.explicit))) throw new KernelError(`the kernel ${lookup.explicit} does not exist or cannot be read`);
+    return lookup.explicit;
+  }
+  const fromEnv = (lookup.env ?? process.env)[KERNEL_ENV_VARIABLE];
+  if (fromEnv !== undefined && fromEnv !== '') {
+    if (!(await isReadable(fromEnv))) throw new KernelError(`the kernel ${fromEnv} (from $${KERNEL_ENV_VARIABLE}) does not exist or cannot be read`);
+    return fromEnv;
+  }
+  const cacheDir = lookup.cacheDir ?? defaultKernelDir();
+  const names = await readdir(cacheDir).catch(() => [] as string[]);
+  const kernels = names.filter((name) => /^vmlinuz-[^/]+$/.test(name) && !name.endsWith('.json'));
+  kernels.sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  const newest = kernels.at(-1);
+  if (newest === undefined) {
+    throw new KernelError(
+      `no kernel found: no --kernel, $${KERNEL_ENV_VARIABLE} is not set, and ${cacheDir} holds no vmlinuz-*; run \`kindling kernel fetch\``,
+    );
+  }
+  return join(cacheDir, newest);
+}
+
+/** The kernel's sha256 and, when its provenance file agrees with those bytes, its Debian package. */
+export async function describeKernel(path: string): Promise<KernelInfo> {
+  const sha256 = await sha256File(path);
+  const provenance = await readFile(`${path}.json`, 'utf8')
+    .then((text) => JSON.parse(text) as Partial<KernelProvenance>)
+    .catch(() => undefined);
+  // A provenance file that names other bytes says nothing about this file.
+  if (provenance?.sha256 !== sha256 || typeof provenance.package !== 'string' || typeof provenance.version !== 'string') {
+    return { path, sha256 };
+  }
+  return { path, sha256, package: provenance.package, version: provenance.version };
+}
+
+export function kernelComponent(info: KernelInfo): TrustedComponent {
+  return {
+    name: 'kernel',
+    path: info.path,
+    sha256: info.sha256,
+    ...(info.package === undefined ? {} : { version: `${info.package} ${info.version ?? ''}`.trim() }),
+  };
+}
+
+async function run(command: string, args: readonly string[], cwd?: string): Promise<string> {
+  const result = await execa(command, args, { reject: false, all: true, ...(cwd === undefined ? {} : { cwd }), timeout: 600_000 });
+  if (result.failed) {
+    const why = result.code === 'ENOENT' ? 'not found (is this a Debian system?)' : (result.all?.trim() || `exit status ${result.exitCode}`);
+    throw new KernelError(`${command} ${args.join(' ')}: ${why}`);
+  }
+  return result.stdout;
+}
+
+/** The versioned image package the meta package currently depends on, e.g. linux-image-6.1.0-56-cloud-amd64. */
+export async function resolveKernelPackage(metaPackage = KERNEL_META_PACKAGE): Promise<string> {
+  const output = await run('apt-cache', ['depends', metaPackage]);
+  const match = /^\s*Depends:\s*(linux-image-\S+)/m.exec(output);
+  if (match?.[1] === undefined) {
+    throw new KernelError(`apt-cache knows no kernel image that ${metaPackage} depends on (run apt-get update?)`);
+  }
+  return match[1];
+}
+
+/**
+ * Gets the current cloud kernel into `destDir` without root and without a hand step: apt-get
+ * download of the image package (apt checks it against the signed archive index), dpkg-deb -x in
+ * a temporary directory, then the vmlinuz and its provenance are moved into place atomically, so
+ * concurrent fetches and interrupted ones never leave a half-written kernel behind.
+ */
+export async function obtainKernel(destDir: string = defaultKernelDir()): Promise<KernelInfo> {
+  const packageName = await resolveKernelPackage();
+  await mkdir(destDir, { recursive: true });
+  const work = await mkdtemp(join(tmpdir(), 'kindling-kernel-'));
+  try {
+    await run('apt-get', ['download', '-q', packageName], work);
+    const deb = (await readdir(work)).find((name) => name.endsWith('.deb'));
+    if (deb === undefined) throw new KernelError(`apt-get download ${packageName} left no .deb in ${work}`);
+    const fields = await run('dpkg-deb', ['--field', join(work, deb), 'Package', 'Version']);
+    const version = /^Version:\s*(\S+)/m.exec(fields)?.[1] ?? 'unknown';
+    const tree = join(work, 'tree');
+    await run('dpkg-deb', ['-x', join(work, deb), tree]);
+    const vmlinuz = (await readdir(join(tree, 'boot')).catch(() => [] as string[])).find((name) => name.startsWith('vmlinuz-'));
+    if (vmlinuz === undefined) throw new KernelError(`${deb} holds no boot/vmlinuz-*`);
+
+    const target = join(destDir, vmlinuz);
+    const sha256 = await sha256File(join(tree, 'boot', vmlinuz));
+    const provenance: KernelProvenance = { package: packageName, version, sha256 };
+    // Partial files start with a dot, so locateKernel never picks one up.
+    const partial = join(destDir, `.${vmlinuz}.partial-${randomBytes(4).toString('hex')}`);
+    await copyFile(join(tree, 'boot', vmlinuz), partial);
+    await writeFile(`${partial}.json`, JSON.stringify(provenance, null, 2) + '\n');
+    // The provenance lands first: a vmlinuz that can be found always has its origin beside it.
+    await rename(`${partial}.json`, `${target}.json`);
+    await rename(partial, target);
+    return { path: target, sha256, package: packageName, version };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+/** The kernel to boot: located if present, otherwise fetched into the cache directory first. */
+export async function ensureKernel(lookup: KernelLookup = {}): Promise<string> {
+  try {
+    return await locateKernel(lookup);
+  } catch (error) {
+    const fromEnv = (lookup.env ?? process.env)[KERNEL_ENV_VARIABLE];
+    // Only an absent cache is filled automatically; a wrong explicit path stays an error.
+    if (lookup.explicit !== undefined || (fromEnv !== undefined && fromEnv !== '')) throw error;
+    return (await obtainKernel(lookup.cacheDir ?? defaultKernelDir())).path;
+  }
+}

@@ -1,0 +1,167 @@
+// The qemu backend: every stage runs in its own virtual machine. The stage root becomes an ext4
+// disk, the machine boots a fixed kernel straight into the stage's init, and when init exits the
+// kernel's panic line on the console carries its exit status. The disk's final filesystem is then
+// read back into the stage root, so outputs are verified outside exactly as for any backend.
+// Slower than bubblewrap, but the stage shares nothing with the host, not even its kernel.
+import { mkdtemp, open, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { resolveAccel, type Accel, type AccelChoice } from './accel.js';
+import { buildImage, e2fsprogsComponent, imageSizeFor, readImageInto, treeSize, type ImageSizing } from './qemu-disk.js';
+import { describeKernel, kernelComponent, locateKernel } from './kernel.js';
+import { kernelCommandLine, qemuArguments } from './qemu-command.js';
+import { readConsoleVerdict } from './qemu-console.js';
+import { describeTool, findExecutable } from './tool-identity.js';
+import type { Sandbox, SandboxFailure, SandboxRunRequest, SandboxRunResult, TrustedBase } from './sandbox.js';
+
+export interface QemuOptions {
+  /** The kernel to boot; else $KINDLING_KERNEL, else the newest one in `<repo>/.kindling/kernel`. */
+  readonly kernel?: string;
+  /** 'auto' (the default) uses KVM only when a probe boot succeeds quickly. */
+  readonly accel?: AccelChoice;
+  /** Guest memory (default 256 MiB; this kernel needs about 96 to boot). */
+  readonly memoryMiB?: number;
+  /** The qemu executable; qemu-system-x86_64 on PATH when not given. */
+  readonly qemu?: string;
+  /** How big the stage's disk is made from the size of its inputs. */
+  readonly disk?: ImageSizing;
+  /** Where the disk images are made (default: the system's temporary directory). */
+  readonly workDir?: string;
+}
+
+export const DEFAULT_MEMORY_MIB = 256;
+/** Bytes of console log searched for the panic line: it comes last, followed by a short trace. */
+const CONSOLE_TAIL_BYTES = 1024 * 1024;
+
+function failed(message: string): SandboxRunResult {
+  return { ok: false, error: { reason: 'sandbox-failed', message } };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+async function fileSize(path: string): Promise<number> {
+  return stat(path).then((info) => info.size, () => 0);
+}
+
+/** The part of the log this run wrote, at most its last CONSOLE_TAIL_BYTES. */
+async function readConsole(logFile: string, from: number): Promise<string> {
+  const end = await fileSize(logFile);
+  const start = Math.max(from, end - CONSOLE_TAIL_BYTES);
+  if (end <= start) return '';
+  const handle = await open(logFile, 'r');
+  try {
+    const buffer = Buffer.alloc(end - start);
+    await handle.read(buffer, 0, buffer.length, start);
+    return buffer.toString('latin1');
+  } finally {
+    await handle.close();
+  }
+}
+
+export function createQemuSandbox(options: QemuOptions = {}): Sandbox {
+  const memoryMiB = options.memoryMiB ?? DEFAULT_MEMORY_MIB;
+  let qemuPath: Promise<string> | undefined;
+  let kernelPath: Promise<string> | undefined;
+
+  const locateQemu = (): Promise<string> =>
+    (qemuPath ??= findExecutable(options.qemu ?? 'qemu-system-x86_64').then((path) => {
+      if (path === undefined) {
+        throw new Error(`qemu ('${options.qemu ?? 'qemu-system-x86_64'}') was not found; install it (apt-get install qemu-system-x86)`);
+      }
+      return path;
+    }));
+  const locateTheKernel = (): Promise<string> =>
+    (kernelPath ??= locateKernel(options.kernel === undefined ? {} : { explicit: options.kernel }));
+
+  async function chooseAccel(): Promise<Accel> {
+    return resolveAccel(options.accel ?? 'auto', { qemu: await locateQemu(), kernel: await locateTheKernel() });
+  }
+
+  async function run(request: SandboxRunRequest): Promise<SandboxRunResult> {
+    const started = performance.now();
+    let qemu: string;
+    let kernel: string;
+    let commandLine: string;
+    let accel: Accel;
+    try {
+      qemu = await locateQemu();
+      kernel = await locateTheKernel();
+      commandLine = kernelCommandLine(request.init, request.args);
+      accel = await chooseAccel();
+    } catch (error) {
+      return failed(messageOf(error));
+    }
+    if (request.signal?.aborted) return { ok: false, error: { reason: 'aborted', message: 'the run was interrupted' } };
+
+    const work = await mkdtemp(join(options.workDir ?? tmpdir(), 'kindling-qemu-'));
+    try {
+      const image = join(work, 'disk.img');
+      let added;
+      try {
+        added = await buildImage(request.root, image, imageSizeFor(await treeSize(request.root), options.disk));
+      } catch (error) {
+        return failed(`the stage's disk could not be made: ${messageOf(error)}`);
+      }
+
+      const logStart = await fileSize(request.logFile);
+      const result = await execa(qemu, qemuArguments({ kernel, image, accel, memoryMiB, commandLine }), {
+        stdin: 'ignore',
+        // The serial console: kernel messages and everything the stage printed, in order.
+        stdout: { file: request.logFile, append: true },
+        stderr: 'pipe',
+        reject: false,
+        timeout: request.timeoutMs,
+        killSignal: 'SIGKILL',
+        ...(request.signal === undefined ? {} : { cancelSignal: request.signal }),
+      });
+      // execa resolves only once qemu has exited and been reaped, also after a kill.
+      if (result.timedOut) {
+        const error: SandboxFailure = {
+          reason: 'timeout',
+          timeoutMs: request.timeoutMs,
+          message: `no result after ${request.timeoutMs} ms (${accel}); the VM was killed`,
+        };
+        return { ok: false, error };
+      }
+      if (result.isCanceled) return { ok: false, error: { reason: 'aborted', message: 'the run was interrupted; the VM was killed' } };
+
+      const verdict = readConsoleVerdict(await readConsole(request.logFile, logStart));
+      const qemuSaid = result.stderr.trim().split('\n').slice(0, 5).join('; ');
+      if (verdict.kind === 'kernel-panic') return failed(`the VM's kernel panicked before the stage ended: ${verdict.message}`);
+      if (verdict.kind === 'no-verdict' || result.exitCode !== 0) {
+        const how = result.exitCode === undefined ? `was killed by ${result.signal ?? 'a signal'}` : `exited with status ${result.exitCode}`;
+        return failed(`qemu ${how} without the stage's exit status on the console (log: ${request.logFile})${qemuSaid === '' ? '' : `: ${qemuSaid}`}`);
+      }
+
+      try {
+        await readImageInto(image, request.root, added);
+      } catch (error) {
+        return failed(`the stage ended with status ${verdict.exitCode}, but its disk could not be read back: ${messageOf(error)}`);
+      }
+      return { ok: true, exitCode: verdict.exitCode, durationMs: Math.round(performance.now() - started) };
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  }
+
+  return {
+    name: 'qemu',
+
+    async trustedBase(): Promise<TrustedBase> {
+      const qemu = await locateQemu();
+      const [qemuComponent, kernel, e2fsprogs, accel] = await Promise.all([
+        describeTool('qemu-system-x86_64', qemu, ['--version']),
+        locateTheKernel().then(describeKernel),
+        e2fsprogsComponent(),
+        chooseAccel(),
+      ]);
+      // The accelerator is recorded too: emulation and hardware virtualisation are different machines.
+      return { backend: 'qemu', components: [qemuComponent, kernelComponent(kernel), e2fsprogs, { name: 'qemu-accel', version: accel }] };
+    },
+
+    run,
+  };
+}
