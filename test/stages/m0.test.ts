@@ -159,6 +159,7 @@ describe('M0 rejects bad input with a message naming the line and the token', ()
     { what: 'hex too large', source: '!0x100', line: 1, shows: 'out of range for 8 bits' },
     { what: 'a number too long for 64 bits', source: '%99999999999999999999999', line: 1, shows: 'out of range for 32 bits' },
     { what: 'an unterminated string', source: 'DEFINE a 90\n"abc\ndef', line: 2, shows: 'unterminated string literal: "abc' },
+    { what: 'an unclosed quote, before an earlier error', source: 'b\n!256 "abc', line: 2, shows: 'unterminated string literal: "abc' },
     { what: 'a string ending in a backslash', source: '"abc\\', line: 1, shows: 'unterminated string literal' },
     { what: 'an unterminated hex literal', source: "'0F", line: 1, shows: "unterminated hex literal: '0F" },
     { what: 'an unknown escape', source: '\n"a\\qb"', line: 2, shows: 'unknown escape in string literal: "a\\qb"' },
@@ -216,6 +217,48 @@ describe('M0 rejects bad input with a message naming the line and the token', ()
     const result = await execa(m0, ['only-one'], { reject: false, env: {}, extendEnv: false });
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toBe('usage: M0 INPUT OUTPUT');
+  });
+});
+
+describe('M0 against the reference on generated inputs', () => {
+  // Pieces chosen to hit every rule and its edges (good and bad), glued with every kind of blank.
+  const PIECES = [
+    'DEFINE', 'DEFIN', 'DEFINEX', 'a', 'b', 'ab', '90', 'c3', '0F05', "'0F 05'", "''", "'0'", "'0\n0'", '"x"', '"a b"', '"a\nb"',
+    '"\\n"', '"\\q"', '"\\\\"', '"\\""', '"', "'", '\\', '-', '0x12', '!', '@', '%', ':', '$', '&', '!1', '!-1', '!255', '!256',
+    '!-128', '!-129', '!00', '@65535', '@-32768', '%-1', '%0x10', '%0X1f', '%4294967295', '%4294967296', '!0x', '!-', '!1a',
+    ':l', '%l', '&l', '%a>b', '#c', ';c',
+  ];
+  const BLANKS = [' ', '\n', '\t', '\r\n', '  ', '\f', '\v', ''];
+
+  it('gives the same output, or an error on the same line, for 400 random sequences of tokens', async () => {
+    let state = 20261125;
+    const next = (n: number): number => {
+      state = (state * 1103515245 + 12345) % 0x80000000;
+      return Math.floor((state / 0x80000000) * n);
+    };
+    let errors = 0;
+    for (let n = 0; n < 400; n += 1) {
+      let source = '';
+      for (let k = 0, count = 1 + next(12); k < count; k += 1) source += (PIECES[next(PIECES.length)] ?? '') + (BLANKS[next(BLANKS.length)] ?? '');
+      let reference: string | AssemblyError;
+      try {
+        reference = m0ToHex2(source, SOURCE_NAME);
+      } catch (error) {
+        if (!(error instanceof AssemblyError)) throw error;
+        reference = error;
+      }
+      const run = await runM0(source);
+      if (reference instanceof AssemblyError) {
+        errors += 1;
+        expect({ source, exitCode: run.exitCode, output: run.output }).toEqual({ source, exitCode: 1, output: undefined });
+        expect({ source, stderr: run.stderr }).toEqual({ source, stderr: expect.stringContaining(`${SOURCE_NAME}:${reference.line}: `) as unknown });
+      } else {
+        expect({ source, exitCode: run.exitCode, output: run.output }).toEqual({ source, exitCode: 0, output: reference });
+      }
+    }
+    // Both kinds of outcome must be well represented for the comparison to mean something.
+    expect(errors).toBeGreaterThan(100);
+    expect(errors).toBeLessThan(350);
   });
 });
 
