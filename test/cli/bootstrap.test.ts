@@ -1,7 +1,9 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { kindling } from '../support/cli.js';
-import { makeRig, type Rig, type RigStage } from '../support/rig.js';
+import { makeRig, sha256, type Rig, type RigStage } from '../support/rig.js';
 
 const BB = '/bin/busybox';
 let rig: Rig | undefined;
@@ -87,4 +89,27 @@ describe('kindling bootstrap (the command)', () => {
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain("no stage 'four'");
   });
+
+  it('takes an upstream source from --distfiles, or fails before any stage runs naming every missing one', async () => {
+    const tarball = 'pretend upstream release\n';
+    rig = await makeRig({
+      unpack: {
+        script: `${BB} cat /src/release.tar > /out/copy\n`,
+        outputs: { 'out/copy': tarball },
+        tweak: (m) => (m.inputs as unknown[]).push({ path: 'src/release.tar', url: 'http://127.0.0.1:9/release.tar', sha256: sha256(tarball) }),
+      },
+    });
+    const missing = await kindling(['bootstrap', '--sandbox', 'bwrap', '--json', '--chain', rig.chainDir, '--store', rig.storeDir]);
+    expect(missing.exitCode).toBe(1);
+    expect(missing.stderr).toContain('release.tar');
+    expect(missing.stderr).toContain('stage unpack');
+    expect(jsonLines(missing.stdout).some((e) => e.type === 'stage-started')).toBe(false);
+
+    const distfiles = join(rig.dir, 'distfiles');
+    await mkdir(distfiles);
+    await writeFile(join(distfiles, 'release.tar'), tarball);
+    const offline = await kindling(['bootstrap', '--sandbox', 'bwrap', '--distfiles', distfiles, '--chain', rig.chainDir, '--store', rig.storeDir]);
+    expect(offline.exitCode).toBe(0);
+    expect(offline.stdout).toContain('unpack: verified');
+  }, 60_000);
 });
