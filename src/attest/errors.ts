@@ -1,6 +1,5 @@
 // Which errors of the attestation code are expected failures a user can act on (a bad key file,
 // a malformed record, a broken log), as opposed to bugs. The CLI turns the former into messages.
-import { ChainReadError } from './chain-stages.js';
 import { KeyFileError } from './key-files.js';
 import { KeyFormatError } from './keys.js';
 import { RecordError } from './attest.js';
@@ -14,7 +13,6 @@ export function expectedFailureMessage(error: unknown): string | undefined {
     error instanceof RecordError ||
     error instanceof LogError ||
     error instanceof NoteError ||
-    error instanceof ChainReadError ||
     error instanceof RangeError
   ) {
     return error.message;

@@ -3,6 +3,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { checkEnvelopeSignatures, decodeBase64, IN_TOTO_PAYLOAD_TYPE, parseEnvelope, type DsseEnvelope } from './dsse.js';
+import { stageKeyOf } from './expected-chain.js';
 import { HALT_PREDICATE_TYPE, parseHaltPredicate, type SignedHalt } from './halt.js';
 import type { PublicKey } from './keys.js';
 import { compareText, parseStageResultPredicate, parseStatementFrame, STAGE_RESULT_PREDICATE_TYPE, type StageResultPredicate, type Subject } from './statement.js';
@@ -95,6 +96,11 @@ export function classifyEnvelope(envelope: DsseEnvelope, trusted: ReadonlyMap<st
   if (statement.predicateType === STAGE_RESULT_PREDICATE_TYPE) {
     const predicate = parseStageResultPredicate(statement.predicate);
     if (typeof predicate === 'string') return fail(predicate);
+    // A stage key that its own manifest and inputs do not give: a statement stitched together
+    // from different runs (e.g. replayed for another stage). Signed or not, it describes no run.
+    if (stageKeyOf(predicate.manifestSha256, predicate.inputs) !== predicate.stageKey) {
+      return fail(`stage key ${predicate.stageKey.slice(0, 16)}… is not the one its manifest and inputs give`);
+    }
     for (const signer of signers) results.push({ signer, subject: statement.subject, predicate, file });
   } else if (statement.predicateType === HALT_PREDICATE_TYPE) {
     const predicate = parseHaltPredicate(statement);

@@ -6,14 +6,9 @@ import { createHash } from 'node:crypto';
 import type { Sha256 } from '../digest.js';
 import type { RecordedFile } from '../run/record.js';
 import type { Evidence, IgnoredSignature, SignedResult, UnreadableFile } from './evidence.js';
+import type { ExpectedChain } from './expected-chain.js';
 import { evaluateHalts, haltSubjectName, type ActiveHalt } from './halt.js';
 import { compareText, type Subject } from './statement.js';
-
-/** The stages a chain is expected to have, in build order, with the hash of each stage.yaml. */
-export interface ExpectedChain {
-  readonly name: string;
-  readonly stages: readonly { readonly name: string; readonly manifestSha256: Sha256 }[];
-}
 
 export interface Signer {
   readonly keyId: string;
@@ -129,6 +124,9 @@ function misfit(result: SignedResult, expected: ExpectedChain): string | undefin
   if (known === undefined) return `chain ${expected.name} has no stage ${stage}`;
   if (known.manifestSha256 !== manifestSha256) {
     return `statement names manifest ${manifestSha256.slice(0, 16)}…, but ${stage}'s stage.yaml hashes to ${known.manifestSha256.slice(0, 16)}…`;
+  }
+  if (known.stageKey !== undefined && known.stageKey !== result.predicate.stageKey) {
+    return `statement names stage key ${result.predicate.stageKey.slice(0, 16)}…, but ${stage}'s inputs give ${known.stageKey.slice(0, 16)}…`;
   }
   return undefined;
 }

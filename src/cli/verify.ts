@@ -1,11 +1,12 @@
 // `kindling verify`: do enough trusted rebuilders agree on every stage run?
 import type { Command } from 'commander';
-import { readExpectedChain } from '../attest/chain-stages.js';
 import { expectedFailureMessage } from '../attest/errors.js';
+import { expectedChainOf } from '../attest/expected-chain.js';
 import { loadEvidence } from '../attest/evidence.js';
 import { loadTrustedKeys } from '../attest/key-files.js';
 import { renderVerifyReport } from '../attest/render.js';
 import { verifyEvidence, type VerifyReport } from '../attest/verify.js';
+import { loadChainForCli } from './chain-loading.js';
 import { CliFailure } from './failure.js';
 
 export function register(program: Command): void {
@@ -15,13 +16,13 @@ export function register(program: Command): void {
     .requiredOption('--attestations <dir>', 'directory of DSSE envelopes (searched recursively for *.json)')
     .requiredOption('--trust <keys>', 'trusted public keys: a file (one key a line) or a directory of *.pub files')
     .requiredOption('--threshold <k>', 'number of distinct trusted signers that must agree', parseThreshold)
-    .option('--chain <dir>', 'chain directory: report in its stage order and refuse statements about other manifests')
+    .option('--chain <dir>', 'chain directory: report in its build order; refuse statements about other manifests or inputs')
     .option('--json', 'print the report as JSON')
     .action(async (options: { attestations: string; trust: string; threshold: number; chain?: string; json?: boolean }) => {
       let report: VerifyReport;
       try {
         const trusted = await loadTrustedKeys(options.trust);
-        const expected = options.chain === undefined ? undefined : await readExpectedChain(options.chain);
+        const expected = options.chain === undefined ? undefined : expectedChainOf(await loadChainForCli(options.chain));
         report = verifyEvidence(await loadEvidence(options.attestations, trusted), options.threshold, expected);
       } catch (error) {
         const message = expectedFailureMessage(error);

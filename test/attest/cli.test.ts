@@ -1,6 +1,6 @@
 // The commands as a user runs them: each module registered on a fresh program, output captured.
 import { Command } from 'commander';
-import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { register as registerAttest } from '../../src/cli/attest.js';
@@ -8,7 +8,14 @@ import { CliFailure } from '../../src/cli/failure.js';
 import { register as registerKey } from '../../src/cli/key.js';
 import { register as registerLog } from '../../src/cli/log.js';
 import { register as registerVerify } from '../../src/cli/verify.js';
-import { manifestText, record, tempDir, writeRecords } from './rig.js';
+import { stageKeyOf } from '../../src/attest/expected-chain.js';
+import { sha256Bytes } from '../../src/digest.js';
+import { loadChain } from '../../src/manifest/chain.js';
+import type { Stage } from '../../src/manifest/types.js';
+import type { ProvenanceRecord } from '../../src/run/record.js';
+import { stageKey } from '../../src/run/stage-key.js';
+import { makeRig } from '../support/rig.js';
+import { record, tempDir, writeRecords } from './rig.js';
 
 let output: string[];
 beforeEach(() => {
@@ -49,7 +56,7 @@ describe('kindling key / attest / verify / log', () => {
       const { out, failure } = await kindling('key', 'generate', '--out', join(dir, 'keys', `${name}.key`));
       expect(failure).toBeUndefined();
       expect(out).toContain(`${name}.key.pub`);
-      secrets.push((await readFile(join(dir, 'keys', `${name}.key`), 'utf8')).trim().split('+')[4] ?? '');
+      secrets.push((await readFile(join(dir, 'keys', `${name}.key`), 'utf8')).trim().split('+').slice(4).join('+'));
     }
     const records = await writeRecords(join(dir, 'store', 'stages'), [
       record({ stage: 'hex0', outputs: { 'bin/hex0': 'a' } }),
@@ -119,31 +126,42 @@ describe('kindling key / attest / verify / log', () => {
     await expect(readdir(join(dir, 'att'))).rejects.toThrow();
   });
 
-  it('reports in the order of a chain directory and refuses statements about another manifest', async () => {
-    const dir = await tempDir('cli');
-    const chainDir = join(dir, 'stages', 'amd64');
-    await mkdir(chainDir, { recursive: true });
-    await writeFile(join(chainDir, 'chain.yaml'), 'name: amd64\narch: amd64\nseeds: ../../seeds/amd64\n');
-    for (const [dirName, stage] of [['01-hex0', 'hex0'], ['02-kaem', 'kaem'], ['03-hex1', 'hex1']] as const) {
-      await mkdir(join(chainDir, dirName));
-      await writeFile(join(chainDir, dirName, 'stage.yaml'), manifestText(stage));
-    }
+  it('reports in the build order of a chain directory and refuses statements about another manifest or other inputs', async () => {
+    const rig = await makeRig({
+      hex0: { script: 'echo a > /bin/hex0', outputs: { 'bin/hex0': 'a\n' } },
+      kaem: { script: 'echo k > /bin/kaem', outputs: { 'bin/kaem': 'k\n' } },
+      hex1: { script: 'cat /in/hex0 > /bin/hex1', outputs: { 'bin/hex1': 'a\n' }, from: { 'in/hex0': ['hex0', 'bin/hex0'] } },
+    });
+    const chain = await loadChain(rig.chainDir);
+    const recordOf = (stage: Stage, startedAt: string): ProvenanceRecord => ({
+      ...record({ chain: chain.name, stage: stage.name, outputs: {}, startedAt }),
+      manifestSha256: stage.manifestSha256,
+      stageKey: stageKey(stage),
+      inputs: stage.inputs.map((input) => ({ path: input.path, sha256: input.sha256 })),
+      outputs: stage.outputs.map((output) => ({ path: output.path, sha256: output.sha256 })),
+    });
+    const [hex0, kaem, hex1] = ['hex0', 'kaem', 'hex1'].map((name) => chain.stages.find((stage) => stage.name === name)) as [Stage, Stage, Stage];
+    const dir = rig.dir;
     await kindling('key', 'generate', '--out', join(dir, 'keys', 'alice'));
+    const otherInputs = { ...recordOf(kaem, '2026-11-25T11:00:00.000Z'), inputs: [{ path: 'bin/busybox', sha256: sha256Bytes('another busybox') }] };
     const records = await writeRecords(join(dir, 'records'), [
-      record({ stage: 'hex1', outputs: { 'bin/hex1': 'b' }, startedAt: '2026-11-25T09:00:00.000Z' }),
-      record({ stage: 'hex0', outputs: { 'bin/hex0': 'a' }, startedAt: '2026-11-25T10:00:00.000Z' }),
-      record({ stage: 'kaem', outputs: { 'bin/kaem': 'k' }, manifest: 'name: kaem\ndescription: an older manifest\n' }),
+      recordOf(hex1, '2026-11-25T09:00:00.000Z'),
+      recordOf(hex0, '2026-11-25T10:00:00.000Z'),
+      { ...otherInputs, stageKey: stageKeyOf(otherInputs.manifestSha256, otherInputs.inputs) },
     ]);
     await kindling('attest', '--records', records, '--key', join(dir, 'keys', 'alice'), '--out', join(dir, 'att'));
     const unordered = await kindling('verify', '--attestations', join(dir, 'att'), '--trust', join(dir, 'keys'), '--threshold', '1', '--json');
     expect((JSON.parse(unordered.out) as { stages: { stage: string }[] }).stages.map((s) => s.stage)).toEqual(['hex1', 'hex0', 'kaem']);
-    const ordered = await kindling('verify', '--attestations', join(dir, 'att'), '--trust', join(dir, 'keys'), '--threshold', '1', '--chain', chainDir);
-    expect(ordered.out.split('\n').filter((line) => line.startsWith('amd64/'))).toEqual([
-      expect.stringMatching(/^amd64\/hex0 key [0-9a-f]{16}: agreed$/),
-      'amd64/kaem (no statements): NOT ENOUGH SIGNERS',
-      expect.stringMatching(/^amd64\/hex1 key [0-9a-f]{16}: agreed$/),
+    expect(unordered.failure).toBeUndefined();
+
+    const ordered = await kindling('verify', '--attestations', join(dir, 'att'), '--trust', join(dir, 'keys'), '--threshold', '1', '--chain', rig.chainDir);
+    expect(ordered.out.split('\n').filter((line) => line.startsWith('rig/'))).toEqual([
+      `rig/hex0 key ${stageKey(hex0).slice(0, 16)}: agreed`,
+      'rig/kaem (no statements): NOT ENOUGH SIGNERS',
+      `rig/hex1 key ${stageKey(hex1).slice(0, 16)}: agreed`,
     ]);
-    expect(ordered.out).toMatch(/statements not counted[^\n]*\n[^\n]*alice: statement names manifest [0-9a-f]{16}…, but kaem's stage.yaml hashes to/);
+    expect(ordered.out).toMatch(/statements not counted[^\n]*\n[^\n]*alice: statement names stage key [0-9a-f]{16}…, but kaem's inputs give/);
     expect(ordered.failure?.message).toBe('1 of 3 stage run(s) not accepted');
+    await rig.cleanup();
   });
 });

@@ -39,7 +39,7 @@ describe('key files', () => {
   it('refuses a private key file readable by group or others, naming the file and not revealing the key', async () => {
     const dir = await tempDir('keys');
     const files = await generateKeyFiles(join(dir, 'carol'), 'carol');
-    const secret = (await readFile(files.privatePath, 'utf8')).trim().split('+')[4] ?? '';
+    const secret = (await readFile(files.privatePath, 'utf8')).trim().split('+').slice(4).join('+');
     for (const mode of [0o644, 0o640, 0o604, 0o660]) {
       await chmod(files.privatePath, mode);
       const error = await loadSigningKey(files.privatePath).then(() => undefined, (caught: unknown) => caught);
@@ -83,6 +83,6 @@ describe('key files', () => {
     await writeFile(listing, privateText);
     const error = await loadTrustedKeys(listing).then(() => undefined, (caught: unknown) => caught as Error);
     expect(error?.message).toContain('a private key is not a trusted public key');
-    expect(error?.message).not.toContain(privateText.trim().split('+')[4] ?? 'x');
+    expect(error?.message).not.toContain(privateText.trim().split('+').slice(4).join('+'));
   });
 });

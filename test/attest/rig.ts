@@ -3,7 +3,8 @@
 import { mkdir, mkdtemp, writeFile, copyFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sha256Bytes, type Sha256 } from '../../src/digest.js';
+import { sha256Bytes } from '../../src/digest.js';
+import { stageKeyOf } from '../../src/attest/expected-chain.js';
 import { generateKeyFiles, loadSigningKey } from '../../src/attest/key-files.js';
 import type { SigningKey } from '../../src/attest/keys.js';
 import { RECORD_TYPE, type ProvenanceRecord } from '../../src/run/record.js';
@@ -53,7 +54,7 @@ export function manifestText(stage: string): string {
 export function record(spec: StageSpec): ProvenanceRecord {
   const manifestSha256 = sha256Bytes(spec.manifest ?? manifestText(spec.stage));
   const inputs = [{ path: `src/${spec.stage}.hex0`, sha256: sha256Bytes(`source of ${spec.stage}`) }];
-  const stageKey = sha256Bytes(JSON.stringify({ manifestSha256, inputs })) as Sha256;
+  const stageKey = stageKeyOf(manifestSha256, inputs);
   return {
     _type: RECORD_TYPE,
     chain: spec.chain ?? 'amd64',

@@ -8,7 +8,8 @@ import { pae, signEnvelope, type DsseEnvelope } from '../../src/attest/dsse.js';
 import { loadEvidence } from '../../src/attest/evidence.js';
 import { loadTrustedKeys } from '../../src/attest/key-files.js';
 import { stageResultStatement } from '../../src/attest/statement.js';
-import { verifyEvidence, type ExpectedChain } from '../../src/attest/verify.js';
+import type { ExpectedChain } from '../../src/attest/expected-chain.js';
+import { verifyEvidence } from '../../src/attest/verify.js';
 import { sha256Bytes } from '../../src/digest.js';
 import type { ProvenanceRecord } from '../../src/run/record.js';
 import { makeRebuilders, manifestText, record, tempDir, trustDir, writeRecords, type Rebuilder } from './rig.js';
@@ -125,7 +126,11 @@ describe('verify: agreement of independent rebuilders', () => {
     // bob's genuine hex1 envelope copied under a hex2 file name counts, if at all, for hex1 only.
     await writeEnvelope(join(attestations, 'copied'), 'amd64.hex2.copy.json', signStatement(stageResultStatement(hex1), bob.key));
 
+    // carol's validly signed statement has hex2's manifest and inputs but hex1's stage key.
+    await writeEnvelope(join(attestations, 'stitched'), 'carol.json', signStatement(stageResultStatement({ ...hex2, stageKey: hex1.stageKey }), carol.key));
+
     const unordered = await judge(attestations, trustABC, 2);
+    expect(unordered.unreadable).toEqual([{ file: join('stitched', 'carol.json'), reason: expect.stringMatching(/stage key [0-9a-f]{16}… is not the one its manifest and inputs give/) }]);
     const hex2Verdicts = unordered.stages.filter((s) => s.stage === 'hex2');
     expect(hex2Verdicts.map((s) => [s.stageKey, s.status, s.claims[0]?.signers.map((x) => x.name)])).toEqual(
       expect.arrayContaining([
