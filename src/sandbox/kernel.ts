@@ -172,6 +172,12 @@ export async function ensureKernel(lookup: KernelLookup = {}): Promise<string> {
     const fromEnv = (lookup.env ?? process.env)[KERNEL_ENV_VARIABLE];
     // Only an absent cache is filled automatically; a wrong explicit path stays an error.
     if (lookup.explicit !== undefined || (fromEnv !== undefined && fromEnv !== '')) throw error;
-    return (await obtainKernel(lookup.cacheDir ?? defaultKernelDir())).path;
+    const cacheDir = lookup.cacheDir ?? defaultKernelDir();
+    try {
+      return (await obtainKernel(cacheDir)).path;
+    } catch (fetchError) {
+      const why = fetchError instanceof Error ? fetchError.message : String(fetchError);
+      throw new KernelError(`no kernel in ${cacheDir}, and fetching one failed: ${why}`);
+    }
   }
 }

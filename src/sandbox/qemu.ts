@@ -9,15 +9,19 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { resolveAccel, type Accel, type AccelChoice } from './accel.js';
 import { buildImage, e2fsprogsComponent, imageSizeFor, readImageInto, treeSize, type ImageSizing } from './qemu-disk.js';
-import { describeKernel, kernelComponent, locateKernel } from './kernel.js';
+import { describeKernel, ensureKernel, kernelComponent, locateKernel } from './kernel.js';
 import { kernelCommandLine, qemuArguments } from './qemu-command.js';
 import { readConsoleVerdict } from './qemu-console.js';
 import { describeTool, findExecutable } from './tool-identity.js';
 import type { Sandbox, SandboxFailure, SandboxRunRequest, SandboxRunResult, TrustedBase } from './sandbox.js';
 
 export interface QemuOptions {
-  /** The kernel to boot; else $KINDLING_KERNEL, else the newest one in `<repo>/.kindling/kernel`. */
+  /**
+   * The kernel to boot; else $KINDLING_KERNEL, else the newest one in `<repo>/.kindling/kernel`,
+   * which is fetched there from the Debian archive when it holds none (unless fetchKernel is false).
+   */
   readonly kernel?: string;
+  readonly fetchKernel?: boolean;
   /** 'auto' (the default) uses KVM only when a probe boot succeeds quickly. */
   readonly accel?: AccelChoice;
   /** Guest memory (default 256 MiB; this kernel needs about 96 to boot). */
@@ -74,7 +78,12 @@ export function createQemuSandbox(options: QemuOptions = {}): Sandbox {
       return path;
     }));
   const locateTheKernel = (): Promise<string> =>
-    (kernelPath ??= locateKernel(options.kernel === undefined ? {} : { explicit: options.kernel }));
+    (kernelPath ??=
+      options.kernel !== undefined
+        ? locateKernel({ explicit: options.kernel })
+        : options.fetchKernel === false
+          ? locateKernel()
+          : ensureKernel());
 
   async function chooseAccel(): Promise<Accel> {
     return resolveAccel(options.accel ?? 'auto', { qemu: await locateQemu(), kernel: await locateTheKernel() });

@@ -9,6 +9,7 @@ import { resolveAccel } from '../../src/sandbox/accel.js';
 import { ensureKernel } from '../../src/sandbox/kernel.js';
 import { createQemuSandbox } from '../../src/sandbox/qemu.js';
 import type { SandboxRunRequest } from '../../src/sandbox/sandbox.js';
+import { findExecutable } from '../../src/sandbox/tool-identity.js';
 
 const BOOT_TIMEOUT_MS = 20_000;
 
@@ -239,7 +240,8 @@ describe('failures of the machine itself', () => {
 
 describe('accelerator and trusted base', () => {
   it('picks an accelerator that boots, and records it with qemu, the kernel and e2fsprogs', async () => {
-    const accel = await resolveAccel('auto', { qemu: 'qemu-system-x86_64', kernel });
+    // The same qemu path the backend resolves, so both share one probe.
+    const accel = await resolveAccel('auto', { qemu: (await findExecutable('qemu-system-x86_64'))!, kernel });
     expect(['kvm', 'tcg']).toContain(accel);
     const r = await rig();
     const sandbox = createQemuSandbox({ kernel, accel: 'auto' });
@@ -252,5 +254,5 @@ describe('accelerator and trusted base', () => {
     expect(byName.get('kernel')?.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(byName.get('e2fsprogs')?.version).toMatch(/^mke2fs \d/);
     expect(byName.get('qemu-accel')?.version).toBe(accel);
-  }, 40_000);
+  }, 30_000);
 });
