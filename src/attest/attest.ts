@@ -26,8 +26,10 @@ export function signStatement(statement: Statement<unknown>, key: SigningKey): D
   return signEnvelope(IN_TOTO_PAYLOAD_TYPE, statementPayload(statement), [key]);
 }
 
+/** `recordsDir` is a directory of records, or a store, whose records are in its stages/ directory. */
 export async function attestRecords(recordsDir: string, key: SigningKey, outDir: string): Promise<WrittenAttestation[]> {
   const names = (await readdir(recordsDir)).filter((name) => name.endsWith('.json')).sort(compareText);
+  if (names.length === 0 && (await readdir(recordsDir)).includes('stages')) return attestRecords(join(recordsDir, 'stages'), key, outDir);
   // Read and check every record before writing anything, so a bad record leaves no partial output.
   const records = [];
   for (const name of names) {

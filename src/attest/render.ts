@@ -49,7 +49,7 @@ export function renderVerifyReport(report: VerifyReport): string {
 }
 
 function claimLine(index: number, claim: Claim): string {
-  return `claim ${index + 1}: ${claim.signers.length} signer(s): ${signerNames(claim)}; ${claim.outputs.length} output(s)`;
+  return `claim ${index + 1}: ${claim.signers.length} signer(s): ${signerNames(claim)}; ${claim.outputs.length} output(s); backend ${claim.backends.join(', ')}`;
 }
 
 function signerNames(claim: Claim): string {

@@ -21,6 +21,8 @@ export interface Claim {
   readonly manifestSha256: Sha256;
   readonly inputs: readonly RecordedFile[];
   readonly signers: readonly Signer[];
+  /** The isolation backends the signers ran it on: agreement across backends is the stronger kind. */
+  readonly backends: readonly string[];
 }
 
 export type StageStatus = 'agreed' | 'disagreed' | 'insufficient' | 'halted';
@@ -168,7 +170,7 @@ function judgeStage(results: readonly SignedResult[], evidence: Evidence, thresh
     claimsBySigner.set(result.signer.keyId, bySigner);
   }
   const equivocators: Signer[] = [];
-  const claims = new Map<string, { result: SignedResult; signers: Signer[] }>();
+  const claims = new Map<string, { result: SignedResult; signers: Signer[]; backends: Set<string> }>();
   for (const bySigner of claimsBySigner.values()) {
     const own = [...bySigner.entries()];
     const [only] = own;
@@ -178,16 +180,18 @@ function judgeStage(results: readonly SignedResult[], evidence: Evidence, thresh
       continue;
     }
     const [id, result] = only;
-    const claim = claims.get(id) ?? { result, signers: [] };
+    const claim = claims.get(id) ?? { result, signers: [], backends: new Set<string>() };
     claim.signers.push(signerOf(result));
+    claim.backends.add(result.predicate.backend);
     claims.set(id, claim);
   }
   const sortedClaims: Claim[] = [...claims.values()]
-    .map(({ result, signers }) => ({
+    .map(({ result, signers, backends }) => ({
       outputs: sortedSubjects(result.subject),
       manifestSha256: result.predicate.manifestSha256,
       inputs: result.predicate.inputs,
       signers: signers.sort((a, b) => compareText(a.name, b.name) || compareText(a.keyId, b.keyId)),
+      backends: [...backends].sort(compareText),
     }))
     .sort((a, b) => b.signers.length - a.signers.length || compareText(a.signers[0]?.name ?? '', b.signers[0]?.name ?? ''));
 

@@ -47,7 +47,7 @@ export function register(program: Command): void {
       });
       if (options.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
       else {
-        process.stdout.write(`log ${result.origin}: ${result.size} entries\n`);
+        if (result.origin !== '') process.stdout.write(`log ${result.origin}: ${result.size} entries\n`);
         if (result.checkpoint) process.stdout.write(`latest checkpoint: size ${result.checkpoint.size}, signed by ${result.checkpoint.signers.join(', ') || 'no trusted key'}\n`);
         if (result.unsealed > 0) process.stdout.write(`${result.unsealed} entries after the latest checkpoint are not yet covered by a signature\n`);
         if (result.olderCheckpoint) {

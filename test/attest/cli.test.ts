@@ -62,13 +62,16 @@ describe('kindling key / attest / verify / log', () => {
       record({ stage: 'hex0', outputs: { 'bin/hex0': 'a' } }),
       record({ stage: 'hex1', outputs: { 'bin/hex1': 'b' }, startedAt: '2026-11-25T10:05:00.000Z' }),
     ]);
+    expect(records).toBe(join(dir, 'store', 'stages'));
     for (const name of ['alice', 'bob']) {
-      const { out } = await kindling('attest', '--records', records, '--key', join(dir, 'keys', `${name}.key`), '--out', join(dir, 'att', name));
+      // A store directory is taken as its stages/ directory of records.
+      const { out } = await kindling('attest', '--records', name === 'alice' ? records : join(dir, 'store'), '--key', join(dir, 'keys', `${name}.key`), '--out', join(dir, 'att', name));
       expect(out).toContain(`signed 2 statement(s) as ${name}`);
     }
     const accepted = await kindling('verify', '--attestations', join(dir, 'att'), '--trust', join(dir, 'keys'), '--threshold', '2');
     expect(accepted.failure).toBeUndefined();
     expect(accepted.out).toContain('2 of 2 stage run(s) accepted');
+    expect(accepted.out).toContain('claim 1: 2 signer(s): alice, bob; 1 output(s); backend bwrap');
 
     const tooMany = await kindling('verify', '--attestations', join(dir, 'att'), '--trust', join(dir, 'keys'), '--threshold', '3', '--json');
     expect(tooMany.failure?.message).toBe('2 of 2 stage run(s) not accepted');
