@@ -16,6 +16,7 @@ import { cosignNote, NoteError, parseNote, signNote, verifyNote } from './note.j
 
 export const DEFAULT_ORIGIN = 'kindling.dev/log';
 const ENTRY_NAME = /^[0-9]{12}$/;
+const READ_BATCH = 64;
 
 export class LogError extends Error {
   override readonly name = 'LogError';
@@ -43,11 +44,15 @@ export async function readLog(dir: string): Promise<LogContents> {
     throw new LogError(`${dir}: not a log (no origin file)`);
   }
   const names = (await readdir(join(dir, 'entries')).catch(() => [] as string[])).filter((name) => !name.startsWith('.')).sort();
-  const leaves: Hash[] = [];
   for (const [index, name] of names.entries()) {
     if (!ENTRY_NAME.test(name)) throw new LogError(`${join(dir, 'entries', name)}: not an entry name`);
     if (Number(name) !== index) throw new LogError(`${join(dir, 'entries')}: entry ${index} is missing (next is ${name}): an entry was removed`);
-    leaves.push(leafHash(await readFile(join(dir, 'entries', name))));
+  }
+  // Read a batch at a time: one file after another is slow for a long log, all at once exhausts file handles.
+  const leaves: Hash[] = [];
+  for (let start = 0; start < names.length; start += READ_BATCH) {
+    const batch = names.slice(start, start + READ_BATCH);
+    leaves.push(...(await Promise.all(batch.map(async (name) => leafHash(await readFile(join(dir, 'entries', name)))))));
   }
   return { origin, leaves };
 }
