@@ -1,0 +1,104 @@
+// Every program a stage executes must be a seed or an earlier stage's output: then no binary from
+// outside enters the chain. The programs are the stage's `run.init` and every command its script
+// names; a script is read by the reader for its language (scripts/readers.ts).
+import { readFile } from 'node:fs/promises';
+import type { Chain, Stage, StageInput } from '../manifest/types.js';
+import type { Finding, ProgramSite } from './findings.js';
+import type { ProgramReport } from './report.js';
+import { readerFor, SCRIPT_READERS } from './scripts/readers.js';
+import { rootRelative, type ScriptCommand } from './scripts/script-reader.js';
+import { hostPathOf } from './trace-inputs.js';
+
+export interface CheckedPrograms {
+  readonly programs: ProgramReport[];
+  readonly script?: { readonly path: string; readonly language?: string };
+  readonly findings: Finding[];
+}
+
+/** Scripts may run the stage's runner on another script; deeper nesting than this is not followed. */
+const MAX_SCRIPT_DEPTH = 8;
+
+export async function checkPrograms(chain: Chain, stage: Stage): Promise<CheckedPrograms> {
+  const findings: Finding[] = [];
+  const programs: ProgramReport[] = [];
+  const inputs = new Map(stage.inputs.map((i) => [i.path, i]));
+  /** Paths named as arguments by the commands so far: a program made earlier in the same stage. */
+  const mentioned = new Set<string>();
+
+  const classify = (program: string, where: ProgramSite): void => {
+    const site = where.script === undefined ? 'run.init' : `${where.script}:${where.line ?? '?'}`;
+    const input = inputs.get(program);
+    if (input === undefined) {
+      const ownOutput = stage.outputs.some((o) => o.path === program) || stage.scratch.some((d) => program.startsWith(`${d}/`));
+      if (ownOutput && mentioned.has(program)) {
+        programs.push({ program, site, origin: 'built-here', from: 'an earlier command of this stage' });
+      } else {
+        programs.push({ program, site, origin: 'not-an-input' });
+        findings.push({ reason: 'program-not-input', stage: stage.name, program, ...where });
+      }
+      return;
+    }
+    const origin = input.origin;
+    switch (origin.kind) {
+      case 'seed':
+        programs.push({ program, site, origin: 'seed', from: origin.seed });
+        return;
+      case 'stage':
+        programs.push({ program, site, origin: 'stage', from: `${origin.stage}:${origin.output}` });
+        return;
+      case 'file':
+      case 'url':
+      case 'seed-source': {
+        const source = origin.kind === 'file' ? origin.file : origin.kind === 'url' ? (origin.urls[0] ?? '') : `source of seed ${origin.seed}`;
+        programs.push({ program, site, origin: origin.kind, from: source });
+        findings.push({ reason: 'program-from-outside', stage: stage.name, program, origin: origin.kind, source, ...where });
+        return;
+      }
+    }
+  };
+
+  const init = stage.run.init;
+  classify(init, {});
+
+  // The script is the first argument that names one of the stage's inputs.
+  const scriptPath = stage.run.args.map(rootRelative).find((arg) => inputs.has(arg));
+  if (scriptPath === undefined) return { programs, findings };
+  const reader = readerFor(scriptPath, init);
+  if (reader === undefined) {
+    const known = SCRIPT_READERS.map((r) => r.language).join(', ');
+    findings.push({ reason: 'script-not-checked', stage: stage.name, script: scriptPath, why: `no reader for its language (the audit reads: ${known})` });
+    return { programs, script: { path: scriptPath }, findings };
+  }
+
+  const visited = new Set<string>();
+  const readScript = async (path: string, depth: number): Promise<void> => {
+    if (visited.has(path) || depth > MAX_SCRIPT_DEPTH) return;
+    visited.add(path);
+    const input = inputs.get(path)!;
+    const text = await scriptText(chain, stage, input);
+    if (text === undefined) {
+      findings.push({ reason: 'script-not-checked', stage: stage.name, script: path, why: 'its text is not in the repository (it comes from a stage or a download)' });
+      return;
+    }
+    const commands: ScriptCommand[] = reader.read(path, text);
+    for (const command of commands) {
+      classify(command.program, { script: command.script, line: command.line });
+      // The runner run on another script of the stage: read that one too.
+      const nested = command.args[0] === undefined ? undefined : rootRelative(command.args[0]);
+      if (command.program === init && nested !== undefined && inputs.has(nested)) await readScript(nested, depth + 1);
+      for (const arg of command.args) mentioned.add(rootRelative(arg));
+    }
+  };
+  await readScript(scriptPath, 0);
+  return { programs, script: { path: scriptPath, language: reader.language }, findings };
+}
+
+async function scriptText(chain: Chain, stage: Stage, input: StageInput): Promise<string | undefined> {
+  const hostPath = hostPathOf(chain, stage, input);
+  if (hostPath === undefined) return undefined;
+  try {
+    return await readFile(hostPath, 'utf8');
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,81 @@
+// The audit report as plain text: trusted base first (what is not built), then what is built,
+// then the findings and one line with the verdict.
+import { describeFinding, severityOf } from './findings.js';
+import type { HandwrittenCount } from './handwritten.js';
+import type { AuditReport } from './report.js';
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 10_000) return `${bytes} bytes`;
+  if (bytes < 10_000_000) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+const SOURCE_CHECK = {
+  matches: 'its source assembles to exactly these bytes',
+  differs: 'its source does NOT assemble to these bytes',
+  invalid: 'its source does not assemble',
+  unchecked: 'not compared with its source',
+} as const;
+
+export function renderText(report: AuditReport): string {
+  const out: string[] = [];
+  const line = (text = ''): void => void out.push(text);
+  if (report.chain === undefined) {
+    line('kindling audit: the chain could not be loaded');
+  } else {
+    line(`kindling audit — chain ${report.chain.name} (${report.chain.arch}), ${report.stages.length} stages, ${report.chain.dir}`);
+  }
+  line();
+  line('Trusted base (not built by the chain)');
+  for (const seed of report.seeds) {
+    const twice = seed.sha256 === seed.sha256Noble ? 'same by node:crypto and @noble/hashes' : `@noble/hashes says ${seed.sha256Noble}`;
+    line(`  seed ${seed.name}: ${seed.size} bytes, sha256 ${seed.sha256} (${twice}); ${SOURCE_CHECK[seed.sourceCheck]} (${seed.source}, ${seed.sourceLines} lines)`);
+  }
+  for (const component of report.trustedBase) line(`  ${component.name}: ${component.detail} [${component.from}]`);
+  if (report.stages.length > 0) {
+    line();
+    line('Built by the chain');
+    for (const stage of report.stages) {
+      const programs = stage.outputs.filter((o) => o.executable);
+      const sizes = programs.map((o) => (o.size === undefined ? o.path : `${o.path} ${formatBytes(o.size)}`)).join(', ');
+      line(`  ${String(stage.index).padStart(2)} ${stage.name}: ${stage.inputs.length} inputs, ${stage.outputs.length} outputs${sizes === '' ? '' : ` (programs: ${sizes})`}, ${stage.sourceLines} lines of source`);
+      const origins = stage.programs.map((p) => `${p.program} ← ${p.origin}${p.from === undefined ? '' : ` ${p.from}`}`);
+      if (origins.length > 0) line(`     runs: ${[...new Set(origins)].join('; ')}`);
+    }
+  }
+  if (report.handwritten !== undefined) {
+    line();
+    for (const text of handwrittenLines(report.handwritten)) line(text);
+  }
+  if (report.records !== undefined) {
+    line();
+    line(`Records: ${report.records.read} read from ${report.records.dir}, ${report.records.current} agree with the manifests`);
+  }
+  if (report.rebuild !== undefined) {
+    const r = report.rebuild;
+    line();
+    line(`Rebuild (${r.sandbox}): ${r.stagesVerified} stages rebuilt and verified${r.kept ? `; rebuilt files kept in ${r.store}` : ''}`);
+    if (r.firstDifference !== undefined) {
+      line(`  first difference: stage ${r.firstDifference.stage}, file ${r.firstDifference.path}${r.firstDifference.offset === undefined ? '' : `, byte ${r.firstDifference.offset}`}`);
+    }
+  }
+  line();
+  if (report.findings.length === 0) line('Findings: none');
+  else {
+    line('Findings');
+    for (const finding of report.findings) line(`  ${severityOf(finding).padEnd(7)} ${describeFinding(finding)}`);
+  }
+  line();
+  const { errors, warnings, notes } = report.counts;
+  line(`${report.ok ? 'PASS' : 'FAIL'}: ${errors} errors, ${warnings} warnings, ${notes} notes`);
+  return out.join('\n') + '\n';
+}
+
+export function handwrittenLines(count: HandwrittenCount): string[] {
+  const lines = [`Hand-written hex and assembly: ${count.files.length} files, ${count.total} lines (${count.code} code, ${count.comment} comment only; ${count.blank} blank not counted)`];
+  for (const [extension, entry] of Object.entries(count.byExtension)) {
+    lines.push(`  ${extension.padEnd(5)} ${String(entry.files).padStart(3)} files ${String(entry.code).padStart(6)} code ${String(entry.comment).padStart(6)} comment`);
+  }
+  lines.push(`  stage0-posix, hex0 to cc_amd64: about ${count.stage0Posix} lines; ratio ${count.ratio.toFixed(2)} (${(count.ratio * 100).toFixed(0)}%)`);
+  return lines;
+}

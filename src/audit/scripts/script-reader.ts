@@ -1,0 +1,43 @@
+// What the audit needs from a script language: the programs a script runs, line by line. One
+// reader per language (kaem now; a shell built by the chain later) sits behind this interface.
+import { posix } from 'node:path';
+
+export interface ScriptCommand {
+  /** The script file (a path in the stage root) the command was read from. */
+  readonly script: string;
+  /** 1-based line number in that file. */
+  readonly line: number;
+  /** The program run, as a path relative to the stage root (the root is the working directory). */
+  readonly program: string;
+  readonly args: readonly string[];
+}
+
+export interface ScriptReader {
+  /** A name for reports: "kaem". */
+  readonly language: string;
+  /** Whether this reader understands the script at `scriptPath`, run by the program at `initPath`. */
+  recognizes(scriptPath: string, initPath: string): boolean;
+  /** The commands of a script, in order. Throws ScriptSyntaxError for a line it cannot read. */
+  read(scriptPath: string, text: string): ScriptCommand[];
+}
+
+export class ScriptSyntaxError extends Error {
+  readonly script: string;
+  readonly line: number;
+
+  constructor(script: string, line: number, message: string) {
+    super(`${script}:${line}: ${message}`);
+    this.name = 'ScriptSyntaxError';
+    this.script = script;
+    this.line = line;
+  }
+}
+
+/**
+ * A path as the stage sees it, made relative to the root: the working directory is `/`, so
+ * `/bin/x`, `./bin/x` and `bin/x` name one file. A path that climbs out of the root keeps its `..`.
+ */
+export function rootRelative(path: string): string {
+  const normal = posix.normalize(path.startsWith('/') ? path.slice(1) || '.' : path);
+  return normal.startsWith('./') ? normal.slice(2) : normal;
+}

@@ -1,0 +1,45 @@
+// What the chain does not build and must trust: the seeds (listed separately), the machine that
+// ran each stage (VM kernel and qemu, or bubblewrap and the host kernel) and the orchestrator.
+// From a run's records when given; otherwise what this host has, marked as such.
+import type { ProvenanceRecord } from '../run/record.js';
+import { describeTool, findExecutable } from '../sandbox/tool-identity.js';
+import { KINDLING_VERSION } from '../version.js';
+import type { TrustedComponentReport } from './report.js';
+
+function identity(version: string | undefined, sha256: string | undefined): string {
+  return [version, sha256 === undefined ? undefined : `sha256 ${sha256}`].filter(Boolean).join(', ') || 'no identity recorded';
+}
+
+async function onThisHost(name: string, command: string): Promise<TrustedComponentReport> {
+  const path = await findExecutable(command);
+  if (path === undefined) return { name, detail: `not recorded; ${command} is not installed on this host`, from: 'not known' };
+  const tool = await describeTool(name, path, ['--version']);
+  return { name, detail: `${identity(tool.version, tool.sha256)} (${path})`, from: 'this host' };
+}
+
+export async function trustedBase(records: readonly ProvenanceRecord[]): Promise<TrustedComponentReport[]> {
+  const found: TrustedComponentReport[] = [];
+  const seen = new Set<string>();
+  for (const record of records) {
+    for (const component of record.trustedBase.components) {
+      const name = component.name === 'kernel' ? 'VM kernel' : component.name;
+      const detail = `${identity(component.version, component.sha256)} (${record.trustedBase.backend} backend)`;
+      const key = `${name}\n${detail}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      found.push({ name, detail, from: 'records' });
+    }
+    const orchestrator = `kindling ${record.orchestrator.version} on node ${record.orchestrator.node}`;
+    if (!seen.has(orchestrator)) {
+      seen.add(orchestrator);
+      found.push({ name: 'orchestrator (run)', detail: orchestrator, from: 'records' });
+    }
+  }
+  if (records.length === 0) {
+    found.push({ name: 'VM kernel', detail: 'whatever kernel the run used — see records', from: 'not known' });
+    found.push(await onThisHost('qemu-system-x86_64', 'qemu-system-x86_64'));
+    found.push(await onThisHost('bubblewrap', 'bwrap'));
+  }
+  found.push({ name: 'orchestrator (audit)', detail: `kindling ${KINDLING_VERSION} on node ${process.version}`, from: 'this host' });
+  return found;
+}

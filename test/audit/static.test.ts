@@ -1,0 +1,159 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import yaml from 'js-yaml';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { audit } from '../../src/audit/audit.js';
+import { describeFinding, severityOf, type Finding } from '../../src/audit/findings.js';
+import type { Hex0Assembler } from '../../src/audit/hex0-assembler.js';
+import { BUSYBOX_BYTES, cleanStages, makeAuditRig, sha256, type AuditRig } from './chain-rig.js';
+import { hex0ForTests } from './hex0-double.js';
+
+let rig: AuditRig | undefined;
+let hex0: Hex0Assembler;
+beforeAll(async () => {
+  hex0 = await hex0ForTests();
+});
+afterEach(async () => {
+  await rig?.cleanup();
+  rig = undefined;
+});
+
+const errors = (findings: readonly Finding[]): Finding[] => findings.filter((f) => severityOf(f) === 'error');
+
+describe('static audit', () => {
+  it('passes a clean chain and traces every input and program to its origin', async () => {
+    rig = await makeAuditRig(await cleanStages());
+    const report = await audit({ chainDir: rig.chainDir, hex0 });
+    expect(errors(report.findings).map(describeFinding)).toEqual([]);
+    expect(report.ok).toBe(true);
+    const [first, second] = report.stages;
+    expect(first?.inputs.map((i) => [i.path, i.origin, i.from])).toEqual([
+      ['bin/sh', 'seed', 'sh'],
+      ['bin/cp', 'seed', 'cp'],
+      ['build.kaem', 'repository', '01-first/build.kaem'],
+      ['src/greeting', 'repository', '01-first/src_greeting'],
+    ]);
+    expect(second?.programs).toEqual([
+      { program: 'bin/sh', site: 'run.init', origin: 'seed', from: 'sh' },
+      { program: 'bin/cp', site: 'build.kaem:1', origin: 'stage', from: 'first:tools/cp' },
+    ]);
+    expect(second?.script).toEqual({ path: 'build.kaem', language: 'kaem' });
+    // Seeds: sizes, two agreeing hashes, and their sources assemble to them.
+    const busybox = await BUSYBOX_BYTES();
+    expect(report.seeds.map((s) => [s.name, s.size, s.sha256, s.sha256Noble, s.sourceCheck])).toEqual([
+      ['cp', busybox.length, sha256(busybox), sha256(busybox), 'matches'],
+      ['sh', busybox.length, sha256(busybox), sha256(busybox), 'matches'],
+    ]);
+    // Bytes made in two places (the copy of the seed `cp`, the greeting copied twice): listed for the reader, not errors.
+    expect(report.findings.filter((f) => f.reason === 'same-bytes-from-several').map(describeFinding)).toEqual([
+      `the same bytes (sha256 ${sha256('hello, world\n').slice(0, 16)}…) come from stage first (out/greeting) and stage second (out/again)`,
+      `the same bytes (sha256 ${sha256(busybox).slice(0, 16)}…) come from seed cp and stage first (tools/cp)`,
+    ]);
+    expect(report.graph.nodes.filter((n) => n.kind === 'stage').map((n) => [n.label, n.layer])).toEqual([['first', 1], ['second', 2]]);
+    expect(report.graph.edges).toContainEqual({ from: 'stage:first', to: 'stage:second', paths: ['bin/cp', 'in/greeting'] });
+    expect(report.trustedBase.find((c) => c.name === 'VM kernel')?.detail).toBe('whatever kernel the run used — see records');
+  });
+
+  it('catches a script that runs a program the stage was not given', async () => {
+    const stages = await cleanStages();
+    rig = await makeAuditRig({ ...stages, second: { ...stages.second!, script: 'bin/cp in/greeting out/again\n\n# and then\nbin/cat in/greeting\n' } });
+    const report = await audit({ chainDir: rig.chainDir, hex0 });
+    expect(report.ok).toBe(false);
+    expect(errors(report.findings)).toEqual([{ reason: 'program-not-input', stage: 'second', program: 'bin/cat', script: 'build.kaem', line: 4 }]);
+    expect(describeFinding(errors(report.findings)[0]!)).toBe(
+      'stage second, build.kaem:4: runs bin/cat, which is not an input of the stage (an undeclared binary)',
+    );
+  });
+
+  it('catches a program that is a file from the repository: a binary from outside the chain', async () => {
+    rig = await makeAuditRig({
+      only: {
+        script: 'bin/tool src/greeting out/greeting\n',
+        files: { 'bin/tool': await BUSYBOX_BYTES(), 'src/greeting': 'hi\n' },
+        executableFiles: ['bin/tool'],
+        outputs: { 'out/greeting': 'hi\n' },
+      },
+    });
+    const report = await audit({ chainDir: rig.chainDir, hex0 });
+    expect(errors(report.findings).map(describeFinding)).toEqual([
+      'stage only: input bin/tool from 01-only/bin_tool is an ELF executable: a binary from outside the chain',
+      'stage only, build.kaem:1: runs bin/tool, which is a file from the repository (bin_tool), not a seed or an earlier stage\'s output: a binary from outside the chain',
+    ]);
+  });
+
+  it('flags non-text bytes taken from the repository even when nothing runs them', async () => {
+    rig = await makeAuditRig({
+      only: { script: 'bin/sh\n', files: { 'data/blob': Uint8Array.from([0x01, 0x02, 0x00, 0xff]) }, outputs: { 'out/x': 'x' } },
+    });
+    const report = await audit({ chainDir: rig.chainDir, hex0 });
+    expect(errors(report.findings)).toEqual([
+      { reason: 'binary-from-outside', stage: 'only', path: 'data/blob', source: '01-only/data_blob', kind: 'binary' },
+    ]);
+  });
+
+  it('reports a hand-edited input with no origin as a chain that does not load', async () => {
+    rig = await makeAuditRig(await cleanStages());
+    const manifestPath = join(rig.stageDir('first'), 'stage.yaml');
+    const manifest = yaml.load(await readFile(manifestPath, 'utf8')) as { inputs: Record<string, unknown>[] };
+    delete manifest.inputs[3]!.file;
+    await writeFile(manifestPath, yaml.dump(manifest));
+    const report = await audit({ chainDir: rig.chainDir, hex0 });
+    expect(report.ok).toBe(false);
+    expect(report.findings).toHaveLength(1);
+    expect(describeFinding(report.findings[0]!)).toMatch(/^the chain does not load: .*stage\.yaml: inputs\[3\]: has no origin/);
+  });
+
+  it('catches a repository file changed after its hash was written into the manifest', async () => {
+    rig = await makeAuditRig(await cleanStages());
+    await writeFile(join(rig.stageDir('first'), 'src_greeting'), 'hello, World\n');
+    const report = await audit({ chainDir: rig.chainDir, hex0 });
+    expect(errors(report.findings)).toEqual([
+      { reason: 'file-hash-mismatch', stage: 'first', path: 'src/greeting', file: '01-first/src_greeting', expected: sha256('hello, world\n'), actual: sha256('hello, World\n') },
+    ]);
+  });
+
+  it('catches a seed that does not match its commented source, at the first differing byte', async () => {
+    rig = await makeAuditRig(await cleanStages(), { ownSeeds: true });
+    const sourcePath = join(rig.seedsDir, 'cp.hex0');
+    const source = await readFile(sourcePath, 'utf8');
+    // The second listed line holds bytes 16..31; change byte 17.
+    const lines = source.split('\n');
+    const row = lines.findIndex((l) => l.endsWith('; 10'));
+    const bytes = lines[row]!.split(' ');
+    const original = parseInt(bytes[1]!, 16);
+    bytes[1] = ((original + 1) & 0xff).toString(16).padStart(2, '0');
+    lines[row] = bytes.join(' ');
+    await writeFile(sourcePath, lines.join('\n'));
+    const report = await audit({ chainDir: rig.chainDir, hex0 });
+    expect(report.seeds.find((s) => s.name === 'cp')?.sourceCheck).toBe('differs');
+    const mismatch = errors(report.findings);
+    expect(mismatch).toMatchObject([{ reason: 'seed-source-mismatch', seed: 'cp', difference: { offset: 17, left: (original + 1) & 0xff, right: original } }]);
+    expect(describeFinding(mismatch[0]!)).toContain('at byte 17 (0x11)');
+  });
+
+  it('reports a seed source that does not assemble', async () => {
+    rig = await makeAuditRig(await cleanStages(), { ownSeeds: true });
+    await writeFile(join(rig.seedsDir, 'sh.hex0'), '7f 45 4c 46 zz\n');
+    const report = await audit({ chainDir: rig.chainDir, hex0 });
+    expect(errors(report.findings).map((f) => [f.reason, 'seed' in f ? f.seed : ''])).toEqual([['seed-source-invalid', 'sh']]);
+  });
+
+  it('says so when a script is in a language it cannot read', async () => {
+    const stages = await cleanStages();
+    rig = await makeAuditRig({
+      ...stages,
+      second: {
+        ...stages.second!,
+        tweak: (m) => {
+          const inputs = m.inputs as Record<string, unknown>[];
+          const script = inputs.find((i) => i.path === 'build.kaem')!;
+          script.path = 'build.sh';
+          m.run = { init: 'bin/sh', script: 'build.sh', timeout: 30 };
+        },
+      },
+    });
+    const report = await audit({ chainDir: rig.chainDir, hex0 });
+    expect(report.findings).toContainEqual({ reason: 'script-not-checked', stage: 'second', script: 'build.sh', why: 'no reader for its language (the audit reads: kaem)' });
+    expect(report.ok).toBe(true);
+  });
+});
