@@ -149,6 +149,27 @@ describe('b0 rejects bad programs with the line and what was expected', () => {
     expect(compiled.exitCode).toBe(1);
   });
 
+  it('reports a source that opens but cannot be read (a directory)', async () => {
+    const compiled = await compile([work]);
+    expect(compiled.stderr).toBe(`b0: cannot read ${work}`);
+    expect(compiled.exitCode).toBe(1);
+  });
+
+  it('reports an output file that cannot be created', async () => {
+    const source = await writeSource('fine.b0', 'main() { return 0; }\n');
+    const output = join(work, 'no-such-dir', 'out.M0');
+    const result = await execa(compiler, [source, output], { reject: false, env: {}, extendEnv: false });
+    expect(result.stderr).toBe(`b0: cannot create ${output}`);
+    expect(result.exitCode).toBe(1);
+  });
+
+  it('reports running out of memory (address space limited to 40 MB)', async () => {
+    const source = await writeSource('small.b0', 'main() { return 0; }\n');
+    const result = await execa('sh', ['-c', 'ulimit -v 40000; exec "$0" "$1" "$2"', compiler, source, join(work, 'small.M0')], { reject: false });
+    expect(result.stderr).toBe('b0: not enough memory (brk)');
+    expect(result.exitCode).toBe(1);
+  });
+
   it('prints its usage when given fewer than two files', async () => {
     const result = await execa(compiler, ['only.b0'], { reject: false, env: {}, extendEnv: false });
     expect(result.stderr).toBe('b0: usage: b0 SOURCE... OUTPUT');
