@@ -1,0 +1,209 @@
+// `kindling template build|reproduce|list`: templates — images made only from what the chain built.
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { ManifestError } from '../manifest/errors.js';
+import type { Chain } from '../manifest/types.js';
+import { describeFailure } from '../run/failure.js';
+import { createSandbox } from '../sandbox/select.js';
+import type { Sandbox } from '../sandbox/sandbox.js';
+import { Store } from '../store/store.js';
+import { buildTemplate, type BuildTemplateResult } from '../template/build.js';
+import type { TemplateComparison } from '../template/compare.js';
+import { listTemplates, loadTemplate, UnknownTemplateError, type TemplateDeclaration } from '../template/declaration.js';
+import type { TemplateManifest } from '../template/manifest.js';
+import { reproduceTemplate } from '../template/reproduce.js';
+import { EXIT_MANIFEST_ERROR, loadChainForCli } from './chain-loading.js';
+import { CliFailure } from './failure.js';
+import { defaultChainDir, defaultSandbox, defaultStoreDir, parseJobs, type SandboxName } from './options.js';
+import { plainRenderer } from './render/plain.js';
+
+/** Exit status when a rebuild succeeded but its bytes differ from the earlier build. */
+export const EXIT_DIFFERS = 3;
+
+interface CommonFlags {
+  chain: string;
+  store: string;
+  sandbox: SandboxName;
+  jobs: number;
+  kernel?: string;
+  accel?: 'kvm' | 'tcg' | 'auto';
+  json?: boolean;
+}
+
+function defaultTemplatesDir(): string {
+  return resolve('.kindling/templates');
+}
+
+export function register(program: Command): void {
+  const template = program.command('template').description('build and reproduce templates: images made only from what the chain built');
+
+  const common = (command: Command): Command =>
+    command
+      .option('--chain <dir>', 'chain directory (holds chain.yaml and templates/)', defaultChainDir())
+      .option('--sandbox <name>', 'isolation backend: qemu (a VM per stage) or bwrap', defaultSandbox())
+      .option('--jobs <n>', 'stages to run side by side', parseJobs, 1)
+      .option('--kernel <file>', 'guest kernel for the qemu backend')
+      .option('--accel <mode>', 'qemu acceleration: kvm, tcg or auto', 'auto')
+      .option('--json', 'print JSON');
+
+  common(template.command('build <name>').description('run the stages a template needs (reusing verified results) and write its archive, image and manifest'))
+    .option('--store <dir>', 'content-addressed store for verified results', defaultStoreDir())
+    .option('--out <dir>', 'directory for NAME.tar, NAME.ext2 and NAME.manifest.json', defaultTemplatesDir())
+    .action(async (name: string, flags: CommonFlags & { out: string }) => {
+      const chain = await loadChainForCli(flags.chain);
+      const declaration = await loadTemplateForCli(chain, name);
+      const store = await Store.open(flags.store);
+      const sandbox = await sandboxFor(flags);
+      const write = (text: string): void => void process.stdout.write(text);
+      const result = await withInterrupt((signal) =>
+        buildTemplate({
+          chain,
+          template: declaration,
+          store,
+          sandbox,
+          outDir: resolve(flags.out),
+          jobs: flags.jobs,
+          signal,
+          ...(flags.json ? {} : { onEvent: (event) => plainRenderer(write).event(event) }),
+        }),
+      );
+      if (!result.ok) throw buildFailure(result, chain);
+      if (flags.json) {
+        write(JSON.stringify({ type: 'template-built', files: result.files, manifest: result.manifest }, null, 2) + '\n');
+        return;
+      }
+      write(describeManifest(result.manifest));
+      write(`archive   ${result.files.archive}\nimage     ${result.files.image}\nmanifest  ${result.files.manifest}\n`);
+    });
+
+  common(template.command('reproduce <name>').description('rebuild a template from the seeds and sources alone, in an empty store, and compare it with an earlier build'))
+    .option('--against <dir>', 'directory holding the earlier build', defaultTemplatesDir())
+    .option('--store <dir>', 'store to take upstream sources from (never stage outputs)', defaultStoreDir())
+    .action(async (name: string, flags: CommonFlags & { against: string }) => {
+      const chain = await loadChainForCli(flags.chain);
+      const declaration = await loadTemplateForCli(chain, name);
+      const sandbox = await sandboxFor(flags);
+      const sourcesFrom = await existingStore(resolve(flags.store));
+      const write = (text: string): void => void process.stdout.write(text);
+      const result = await withInterrupt((signal) =>
+        reproduceTemplate({
+          chain,
+          template: declaration,
+          sandbox,
+          against: resolve(flags.against),
+          ...(sourcesFrom === undefined ? {} : { sourcesFrom }),
+          jobs: flags.jobs,
+          signal,
+          ...(flags.json ? {} : { onEvent: (event) => plainRenderer(write).event(event) }),
+        }),
+      );
+      if (!result.ok) {
+        const failure = buildFailure(result.build, chain);
+        throw new CliFailure(`${failure.message}; the rebuild is kept in ${result.workDir}`, failure.exitCode);
+      }
+      if (flags.json) {
+        write(JSON.stringify({ type: 'template-reproduced', template: name, backend: sandbox.name, against: resolve(flags.against), ...result.comparison, ...(result.outDir === undefined ? {} : { kept: result.outDir }), manifest: result.build.manifest }, null, 2) + '\n');
+      } else {
+        write(describeComparison(name, sandbox.name, result.comparison, result.build.manifest, resolve(flags.against)));
+        if (result.outDir !== undefined) write(`the rebuild is kept in ${result.outDir}\n`);
+      }
+      if (!result.comparison.identical) throw new CliFailure(`template '${name}' did not reproduce`, EXIT_DIFFERS);
+    });
+
+  template
+    .command('list')
+    .description('list the templates declared beside the chain')
+    .option('--chain <dir>', 'chain directory', defaultChainDir())
+    .action(async (flags: { chain: string }) => {
+      const chain = await loadChainForCli(flags.chain);
+      for (const name of await listTemplates(chain)) {
+        const declaration = await loadTemplateForCli(chain, name);
+        process.stdout.write(`${name}  ${declaration.entries.length} files  ${declaration.description}\n`);
+      }
+    });
+}
+
+/** The store to take sources from, when there is one: reproduce must not create a store where none was. */
+async function existingStore(dir: string): Promise<Store | undefined> {
+  try {
+    if (!(await stat(dir)).isDirectory()) return undefined;
+  } catch {
+    return undefined;
+  }
+  return Store.open(dir);
+}
+
+async function loadTemplateForCli(chain: Chain, name: string): Promise<TemplateDeclaration> {
+  try {
+    return await loadTemplate(chain, name);
+  } catch (error) {
+    if (error instanceof ManifestError || error instanceof UnknownTemplateError) throw new CliFailure(error.message, EXIT_MANIFEST_ERROR);
+    throw error;
+  }
+}
+
+async function sandboxFor(flags: CommonFlags): Promise<Sandbox> {
+  if (flags.sandbox !== 'qemu' && flags.sandbox !== 'bwrap') {
+    throw new CliFailure(`--sandbox must be qemu or bwrap, not '${String(flags.sandbox)}'`, 2);
+  }
+  return createSandbox({
+    name: flags.sandbox,
+    ...(flags.kernel === undefined ? {} : { kernel: flags.kernel }),
+    ...(flags.accel === undefined ? {} : { accel: flags.accel }),
+  });
+}
+
+/** Ctrl-C stops running stages cleanly; verified stages stay in the store. */
+async function withInterrupt<T>(run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const abort = new AbortController();
+  const onSignal = (): void => abort.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const result = await run(abort.signal);
+    if (abort.signal.aborted) throw new CliFailure('interrupted; verified stages are kept in the store', 130);
+    return result;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+function buildFailure(result: Extract<BuildTemplateResult, { ok: false }>, chain: Chain): CliFailure {
+  if (result.reason === 'store-object-changed') {
+    return new CliFailure(`the store object for ${result.path} has sha256 ${result.actual}, expected ${result.expected}: the store was changed`, 1);
+  }
+  const lines = [...result.stages.outcomes.values()].flatMap((o) => (o.status === 'failed' ? o.failures.map((f) => `${o.stage}: ${describeFailure(f)}`) : []));
+  return new CliFailure(`chain '${chain.name}' stopped before the template was complete:\n  ${lines.join('\n  ')}`, 1);
+}
+
+function describeManifest(manifest: TemplateManifest): string {
+  const files = manifest.files.filter((f) => f.type === 'file');
+  const lines = [`template '${manifest.template}' (chain ${manifest.chain}, ${manifest.arch}): ${files.length} files from ${manifest.provenance.stages.length} stages`];
+  const width = Math.max(...files.map((f) => f.path.length));
+  for (const file of files) lines.push(`  ${file.mode}  ${file.path.padEnd(width)}  ${file.sha256}  built by ${file.stage} (stage key ${file.stageKey?.slice(0, 12)})`);
+  lines.push(`archive sha256 ${manifest.archive.sha256} (${manifest.archive.size} bytes)`);
+  lines.push(`image   sha256 ${manifest.image.sha256} (${manifest.image.size} bytes, ${manifest.image.filesystem})`);
+  const seeds = manifest.provenance.seeds.map((s) => s.name).join(', ') || 'none';
+  lines.push(
+    manifest.provenance.builtFromSeeds
+      ? `provenance: every binary was built by the chain from its seeds (${seeds})`
+      : `provenance: seeds ${seeds}, and binaries the chain did not build: ${manifest.provenance.unbuiltExecutables.map((u) => `${u.path} in ${u.stage}`).join(', ')}`,
+  );
+  lines.push('trusted base:');
+  for (const base of manifest.trustedBase.stages) {
+    lines.push(`  ${base.backend} (stages ${base.stages.join(', ')}): ${base.components.map((c) => [c.name, c.version].filter(Boolean).join(' ')).join('; ')}`);
+  }
+  lines.push(`  image: ${manifest.trustedBase.imageTool.version ?? manifest.trustedBase.imageTool.name}`);
+  return lines.join('\n') + '\n';
+}
+
+function describeComparison(name: string, backend: string, comparison: TemplateComparison, manifest: TemplateManifest, against: string): string {
+  if (comparison.identical) {
+    return `template '${name}' reproduced under ${backend} from an empty store: identical to ${against}\n  archive sha256 ${manifest.archive.sha256}\n  image   sha256 ${manifest.image.sha256}\n`;
+  }
+  const lines = [`template '${name}' rebuilt under ${backend} from an empty store DIFFERS from ${against}:`];
+  for (const difference of comparison.differences) lines.push(`  ${difference.artifact}: ${difference.detail}`);
+  return lines.join('\n') + '\n';
+}
