@@ -7,7 +7,8 @@ import type { Sha256 } from '../digest.js';
 import type { RecordedFile } from '../run/record.js';
 import type { Evidence, IgnoredSignature, SignedResult, UnreadableFile } from './evidence.js';
 import type { ExpectedChain } from './expected-chain.js';
-import { evaluateHalts, haltSubjectName, type ActiveHalt } from './halt.js';
+import { haltsWithinChain } from './check-halts.js';
+import { evaluateHalts, type ActiveHalt } from './halt.js';
 import { compareText, type Subject } from './statement.js';
 
 export interface Signer {
@@ -230,21 +231,16 @@ function firstDifference(claims: readonly Claim[]): FirstDifference {
 
 /** Halts are reported even for chains or stages that no result mentions. */
 function collectHalts(evidence: Evidence, threshold: number, stages: readonly StageVerdict[], expected?: ExpectedChain): { halts: ActiveHalt[]; belowThreshold: ActiveHalt[] } {
-  const targets = new Map<string, { chain: string; stage?: string }>();
-  for (const halt of evidence.halts) {
-    if (expected !== undefined && halt.predicate.chain !== expected.name) continue;
-    targets.set(haltSubjectName(halt.predicate), halt.predicate.stage === undefined ? { chain: halt.predicate.chain } : { chain: halt.predicate.chain, stage: halt.predicate.stage });
+  const chains = new Set([...evidence.halts.map((halt) => halt.predicate.chain), ...stages.map((verdict) => verdict.chain)]);
+  const halts: ActiveHalt[] = [];
+  const belowThreshold: ActiveHalt[] = [];
+  for (const chain of [...chains].sort(compareText)) {
+    if (expected !== undefined && chain !== expected.name) continue;
+    const verdict = haltsWithinChain(evidence.halts, threshold, chain);
+    halts.push(...verdict.halts);
+    belowThreshold.push(...verdict.belowThreshold);
   }
-  for (const verdict of stages) targets.set(haltSubjectName(verdict), { chain: verdict.chain, stage: verdict.stage });
-  const halts = new Map<string, ActiveHalt>();
-  const belowThreshold = new Map<string, ActiveHalt>();
-  for (const target of targets.values()) {
-    const verdict = evaluateHalts(evidence.halts, threshold, target);
-    for (const halt of verdict.halts) halts.set(haltSubjectName(halt.scope), halt);
-    for (const halt of verdict.belowThreshold) belowThreshold.set(haltSubjectName(halt.scope), halt);
-  }
-  const byScope = (a: ActiveHalt, b: ActiveHalt): number => compareText(haltSubjectName(a.scope), haltSubjectName(b.scope));
-  return { halts: [...halts.values()].sort(byScope), belowThreshold: [...belowThreshold.values()].sort(byScope) };
+  return { halts, belowThreshold };
 }
 
 function claimId(result: SignedResult): string {

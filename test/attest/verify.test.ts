@@ -203,6 +203,8 @@ describe('halt statements', () => {
     const verdict = await checkHalts({ attestationsDir: attestations, trust: trustABC, threshold: 2, chain: 'amd64', stage: 'hex1' });
     expect(verdict.halted).toBe(true);
     expect((await checkHalts({ attestationsDir: attestations, trust: trustABC, threshold: 2, chain: 'amd64', stage: 'hex0' })).halted).toBe(false);
+    const chainWide = await checkHalts({ attestationsDir: attestations, trust: trustABC, threshold: 2, chain: 'amd64' });
+    expect(chainWide.halts.map((h) => h.scope)).toEqual([{ chain: 'amd64', stage: 'hex1' }]);
 
     // A release for another scope does not lift it; bob's release for this scope does.
     await attestHalt('release', { chain: 'amd64' }, 'chain is fine', bob.key, halts, new Date('2026-11-25T12:00:00.000Z'));
