@@ -44,6 +44,7 @@ export function renderVerifyReport(report: VerifyReport): string {
     lines.push('files not used:');
     for (const entry of report.unreadable) lines.push(`  ${entry.file}: ${entry.reason}`);
   }
+  for (const halt of report.halts) lines.push(`in force: ${describeHalt(halt)}`);
   for (const halt of report.haltsBelowThreshold) lines.push(`warning: below threshold: ${describeHalt(halt)}`);
   return lines.join('\n') + '\n';
 }
