@@ -1,8 +1,10 @@
-// The b0 compiler (stage 06-b0). Built from its M0 source, it compiles each program of
-// test/programs/b0 together with the runtime library; the M0 it writes is assembled (M0, the ELF
-// header, hex2) and run, and the output and exit status must be the ones the program's header
-// states. Each program in test/programs/b0/reject must be refused with the message its first line
-// states, and no output file may appear.
+// The b0 compiler (stage 06-b0). Built by the chain (or, before the stage is in the chain, from
+// its M0 source by the reference assemblers), it compiles each program of test/programs/b0
+// together with the runtime library; the M0 it writes is assembled (M0, the ELF header, hex2; by
+// the chain's own tools when they are there, checked against the reference assemblers) and run,
+// and the output and exit status must be the ones the program's header states. Each program in
+// test/programs/b0/reject must be refused with the message its first line states, and no output
+// file may appear.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -20,6 +22,7 @@ const PROGRAMS = join(REPO, 'test', 'programs', 'b0');
 const REJECTED = join(PROGRAMS, 'reject');
 const RUNTIME = join(STAGE_DIR, 'rt.b0');
 const MACROS = readFileSync(join(STAGE_DIR, 'amd64.M0'), 'latin1');
+const IN_CHAIN = existsSync(join(STAGE_DIR, 'stage.yaml'));
 
 /** M0 text (after the instruction macros) → an executable's bytes, as the chain builds one. */
 function assembleM0Program(m0Text: string, name: string): Uint8Array {
@@ -48,7 +51,36 @@ function readHeader(path: string): ProgramHeader {
 
 let work: string;
 let compiler: string;
+let referenceCompiler: string;
 let runs = 0;
+
+/** The chain's own M0, catm and hex2, once stage 06-b0 is part of the chain. */
+let chainTools: { readonly m0: string; readonly catm: string; readonly hex2: string } | undefined;
+
+/**
+ * Assembles a compiled program into an executable in the work directory and returns its path.
+ * With the chain's tools, the build is theirs and must give the reference assemblers' bytes.
+ */
+async function buildProgram(m0Text: string, name: string): Promise<string> {
+  const reference = assembleM0Program(m0Text, name);
+  const executable = join(work, name.replace(/\.b0$/, ''));
+  if (chainTools === undefined) {
+    await writeFile(executable, reference);
+  } else {
+    const base = join(work, name);
+    await writeFile(`${base}.M0`, m0Text);
+    const steps: [string, string[]][] = [
+      [chainTools.catm, [`${base}.all.M0`, join(STAGE_DIR, 'amd64.M0'), `${base}.M0`]],
+      [chainTools.m0, [`${base}.all.M0`, `${base}.hex2`]],
+      [chainTools.catm, [`${base}.linked.hex2`, join(COMMON_DIR, 'elf64.hex2'), `${base}.hex2`, join(COMMON_DIR, 'elf64-end.hex2')]],
+      [chainTools.hex2, [`${base}.linked.hex2`, executable]],
+    ];
+    for (const [tool, args] of steps) await execa(tool, args, { env: {}, extendEnv: false });
+    expect(new Uint8Array(await readFile(executable))).toEqual(reference);
+  }
+  await chmod(executable, 0o755);
+  return executable;
+}
 
 interface Compilation {
   readonly exitCode: number | undefined;
@@ -74,9 +106,18 @@ async function writeSource(name: string, text: string): Promise<string> {
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'kindling-b0-'));
   const compilerSource = readFileSync(join(STAGE_DIR, 'b0.M0'), 'latin1');
-  compiler = join(work, 'b0');
-  await writeFile(compiler, assembleM0Program(compilerSource, 'b0.M0'));
-  await chmod(compiler, 0o755);
+  referenceCompiler = join(work, 'b0-reference');
+  await writeFile(referenceCompiler, assembleM0Program(compilerSource, 'b0.M0'));
+  await chmod(referenceCompiler, 0o755);
+  compiler = referenceCompiler;
+  if (IN_CHAIN) {
+    compiler = await chainOutput('b0', 'bin/b0');
+    chainTools = {
+      m0: await chainOutput('M0', 'bin/M0'),
+      catm: await chainOutput('catm', 'bin/catm'),
+      hex2: await chainOutput('hex2', 'bin/hex2'),
+    };
+  }
 });
 
 afterAll(async () => {
@@ -97,9 +138,7 @@ describe('b0 programs compile, assemble and run as their headers say', () => {
       const compiled = await compile([RUNTIME, path]);
       expect(compiled.stderr).toBe('');
       expect(compiled.exitCode).toBe(0);
-      const executable = join(work, program.replace(/\.b0$/, ''));
-      await writeFile(executable, assembleM0Program(compiled.output ?? '', program));
-      await chmod(executable, 0o755);
+      const executable = await buildProgram(compiled.output ?? '', program);
       const run = await execa(executable, header.args, { reject: false, cwd: PROGRAMS, env: {}, extendEnv: false, stripFinalNewline: false });
       expect(run.stdout).toBe(header.stdout);
       expect(run.exitCode).toBe(header.exitCode);
@@ -208,18 +247,20 @@ describe('b0 output', () => {
     const milliseconds = performance.now() - started;
     expect(compiled.stderr).toBe('');
     expect(milliseconds).toBeLessThan(5000);
-    const executable = join(work, 'large');
-    await writeFile(executable, assembleM0Program(compiled.output ?? '', 'large.b0'));
-    await chmod(executable, 0o755);
+    const executable = await buildProgram(compiled.output ?? '', 'large.b0');
     expect((await execa(executable, [], { reject: false })).exitCode).toBe(expected(1999, 3, 700) & 255);
   });
 });
 
 describe('stage 06-b0 in the chain', () => {
   // The chain builds the compiler with its own M0, catm and hex2; the bytes must be the ones the
-  // reference assemblers give, so every result above holds for the chain's compiler too.
-  it.skipIf(!existsSync(join(STAGE_DIR, 'stage.yaml')))('builds the same compiler bytes as the reference assemblers', async () => {
-    const chainCompiler = await chainOutput('b0', 'bin/b0');
-    expect(new Uint8Array(await readFile(chainCompiler))).toEqual(new Uint8Array(await readFile(compiler)));
+  // reference assemblers give. Every test above then ran the chain's compiler and tools.
+  it.skipIf(!IN_CHAIN)('builds the same compiler bytes as the reference assemblers', async () => {
+    expect(new Uint8Array(await readFile(compiler))).toEqual(new Uint8Array(await readFile(referenceCompiler)));
+  });
+
+  it.skipIf(!IN_CHAIN)('outputs the macros and the runtime library as they are in the stage directory', async () => {
+    expect(await readFile(await chainOutput('b0', 'lib/b0/amd64.M0'), 'latin1')).toBe(MACROS);
+    expect(await readFile(await chainOutput('b0', 'lib/b0/rt.b0'), 'latin1')).toBe(readFileSync(RUNTIME, 'latin1'));
   });
 });
