@@ -53,6 +53,9 @@ function optionValue(value: string): string {
   return value.replaceAll(',', ',,');
 }
 
+/** SeaBIOS's setting for its serial console; qemu warns that the name lacks an "opt/" prefix. */
+export const FIRMWARE_CONSOLE_SETTING = 'etc/sercon-port';
+
 export interface QemuMachine {
   readonly kernel: string;
   readonly image: string;
@@ -72,8 +75,10 @@ export function qemuArguments(machine: QemuMachine): string[] {
     // The guest clock starts at the same instant on every run and follows virtual time, so a stage
     // that reads the clock sees no trace of when or how fast the host ran it.
     '-rtc', 'base=2000-01-01T00:00:00,clock=vm',
-    // The console goes to qemu's stdout, which the backend sends to the stage's log.
+    // The console goes to qemu's stdout, which the backend sends to the stage's log. The firmware
+    // is told to keep off it, so the log starts with what the stage printed.
     '-serial', 'stdio',
+    '-fw_cfg', `name=${FIRMWARE_CONSOLE_SETTING},string=0`,
     '-kernel', machine.kernel,
     '-append', machine.commandLine,
     '-drive', `file=${optionValue(machine.image)},if=none,format=raw,id=stage,cache=unsafe`,

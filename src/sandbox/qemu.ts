@@ -10,7 +10,7 @@ import { execa } from 'execa';
 import { resolveAccel, type Accel, type AccelChoice } from './accel.js';
 import { buildImage, e2fsprogsComponent, imageSizeFor, readImageInto, treeSize, type ImageSizing } from './qemu-disk.js';
 import { describeKernel, ensureKernel, kernelComponent, locateKernel } from './kernel.js';
-import { kernelCommandLine, qemuArguments } from './qemu-command.js';
+import { FIRMWARE_CONSOLE_SETTING, kernelCommandLine, qemuArguments } from './qemu-command.js';
 import { readConsoleVerdict } from './qemu-console.js';
 import { describeTool, findExecutable } from './tool-identity.js';
 import type { Sandbox, SandboxFailure, SandboxRunRequest, SandboxRunResult, TrustedBase } from './sandbox.js';
@@ -138,7 +138,11 @@ export function createQemuSandbox(options: QemuOptions = {}): Sandbox {
       if (result.isCanceled) return { ok: false, error: { reason: 'aborted', message: 'the run was interrupted; the VM was killed' } };
 
       const verdict = readConsoleVerdict(await readConsole(request.logFile, logStart));
-      const qemuSaid = result.stderr.trim().split('\n').slice(0, 5).join('; ');
+      const qemuSaid = result.stderr
+        .split('\n')
+        .filter((line) => line.trim() !== '' && !line.includes(FIRMWARE_CONSOLE_SETTING))
+        .slice(0, 5)
+        .join('; ');
       if (verdict.kind === 'kernel-panic') return failed(`the VM's kernel panicked before the stage ended: ${verdict.message}`);
       if (verdict.kind === 'no-verdict' || result.exitCode !== 0) {
         const how = result.exitCode === undefined ? `was killed by ${result.signal ?? 'a signal'}` : `exited with status ${result.exitCode}`;
