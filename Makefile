@@ -40,7 +40,7 @@ build: node-modules
 
 # The guest kernel for the qemu backend: Debian's cloud kernel, fetched once with apt-get download.
 kernel: build
-	$(KINDLING) kernel fetch --if-missing
+	@$(KINDLING) kernel show >/dev/null 2>&1 || $(KINDLING) kernel fetch
 
 clean:
 	rm -rf dist .kindling

@@ -3,7 +3,7 @@ import { describeFailure } from '../../run/failure.js';
 import type { ChainEvent } from '../../run/bootstrap.js';
 
 export function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
 export function describeEvent(event: ChainEvent): string {
