@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import { chmod, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { register as registerAttest } from '../../src/cli/attest.js';
 import { CliFailure } from '../../src/cli/failure.js';
 import { register as registerKey } from '../../src/cli/key.js';
@@ -15,7 +15,9 @@ import type { Stage } from '../../src/manifest/types.js';
 import type { ProvenanceRecord } from '../../src/run/record.js';
 import { stageKey } from '../../src/run/stage-key.js';
 import { makeRig } from '../support/rig.js';
-import { record, tempDir, writeRecords } from './rig.js';
+import { record, removeTempDirs, tempDir, writeRecords } from './rig.js';
+
+afterAll(removeTempDirs);
 
 let output: string[];
 beforeEach(() => {

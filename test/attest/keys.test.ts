@@ -1,10 +1,12 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { chmod, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { generateKeyFiles, KeyFileError, loadSigningKey, loadTrustedKeys } from '../../src/attest/key-files.js';
 import { parsePublicKey, verifySignature } from '../../src/attest/keys.js';
-import { tempDir } from './rig.js';
+import { removeTempDirs, tempDir } from './rig.js';
+
+afterAll(removeTempDirs);
 
 describe('key files', () => {
   it('writes a 0600 private key and a public key beside it, in signed-note key format', async () => {

@@ -1,7 +1,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { cp, readFile, rename, rm, writeFile, chmod } from 'node:fs/promises';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attestHalt, signStatement } from '../../src/attest/attest.js';
 import { loadTrustedKeys } from '../../src/attest/key-files.js';
 import type { PublicKey } from '../../src/attest/keys.js';
@@ -10,7 +10,9 @@ import { appendToLog, issueCheckpoint, proveInclusion, verifyLog } from '../../s
 import { verifyInclusion } from '../../src/attest/log/merkle.js';
 import { parseNote, signNote, verifyNote } from '../../src/attest/log/note.js';
 import { stageResultStatement } from '../../src/attest/statement.js';
-import { makeRebuilders, record, tempDir, trustDir, type Rebuilder } from './rig.js';
+import { makeRebuilders, record, removeTempDirs, tempDir, trustDir, type Rebuilder } from './rig.js';
+
+afterAll(removeTempDirs);
 
 let root: string;
 let operator: Rebuilder, witness: Rebuilder, rogue: Rebuilder;

@@ -1,6 +1,6 @@
 // A world for attestation tests: rebuilders with generated keys, provenance records written as a
 // store's stages/ directory would hold them, and a trust directory.
-import { mkdir, mkdtemp, writeFile, copyFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sha256Bytes } from '../../src/digest.js';
@@ -16,8 +16,17 @@ export interface Rebuilder {
   readonly key: SigningKey;
 }
 
+const created: string[] = [];
+
 export async function tempDir(label: string): Promise<string> {
-  return mkdtemp(join(tmpdir(), `kindling-${label}-`));
+  const dir = await mkdtemp(join(tmpdir(), `kindling-${label}-`));
+  created.push(dir);
+  return dir;
+}
+
+/** Remove every directory tempDir made (call from afterAll). */
+export async function removeTempDirs(): Promise<void> {
+  await Promise.all(created.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 }
 
 export async function makeRebuilders(dir: string, names: readonly string[]): Promise<Rebuilder[]> {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attestHalt, attestRecords, signStatement } from '../../src/attest/attest.js';
 import { checkHalts } from '../../src/attest/check-halts.js';
 import { pae, signEnvelope, type DsseEnvelope } from '../../src/attest/dsse.js';
@@ -12,7 +12,9 @@ import type { ExpectedChain } from '../../src/attest/expected-chain.js';
 import { verifyEvidence } from '../../src/attest/verify.js';
 import { sha256Bytes } from '../../src/digest.js';
 import type { ProvenanceRecord } from '../../src/run/record.js';
-import { makeRebuilders, manifestText, record, tempDir, trustDir, writeRecords, type Rebuilder } from './rig.js';
+import { makeRebuilders, manifestText, record, removeTempDirs, tempDir, trustDir, writeRecords, type Rebuilder } from './rig.js';
+
+afterAll(removeTempDirs);
 
 const hex0 = record({ stage: 'hex0', outputs: { 'bin/hex0': 'hex0 binary' }, startedAt: '2026-11-25T10:00:00.000Z' });
 const hex1 = record({ stage: 'hex1', outputs: { 'bin/hex1': 'hex1 binary', 'share/hex1.txt': 'notes' }, startedAt: '2026-11-25T10:01:00.000Z' });
