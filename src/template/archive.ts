@@ -15,7 +15,8 @@ export async function writeArchive(nodes: readonly TemplateNode[], contents: Rea
   for (const node of nodes) {
     const common = { name: node.path, mode: node.mode, uid: 0, gid: 0, uname: '', gname: '', mtime: EPOCH, linkname: '', devmajor: 0, devminor: 0 };
     if (node.kind === 'directory') {
-      await addEntry(pack, { ...common, type: 'directory', size: 0 });
+      // A trailing slash marks a directory's name, as GNU tar and POSIX pax write it.
+      await addEntry(pack, { ...common, name: `${node.path}/`, type: 'directory', size: 0 });
     } else {
       const bytes = contents.get(node.path);
       if (bytes === undefined) throw new Error(`no contents for template file ${node.path}`);
