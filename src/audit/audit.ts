@@ -17,7 +17,7 @@ import { severityOf, type Finding } from './findings.js';
 import { originGraph } from './graph.js';
 import { growthRows, withSizes } from './growth.js';
 import { countHandwritten } from './handwritten.js';
-import { loadHex0Assembler, type Hex0Assembler } from './hex0-assembler.js';
+import { referenceHex0, type Hex0Assembler } from './hex0-assembler.js';
 import { checkPrograms } from './programs.js';
 import { checkRecords } from './records.js';
 import { rebuild } from './rebuild.js';
@@ -52,7 +52,7 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
 
   const facts = new FileFactsCache();
   const findings: Finding[] = [];
-  const hex0 = options.hex0 ?? (await loadHex0Assembler());
+  const hex0 = options.hex0 ?? referenceHex0;
   const seedCheck = await checkSeeds(chain, facts, hex0);
   findings.push(...seedCheck.findings);
 

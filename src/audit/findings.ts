@@ -24,7 +24,6 @@ export type Finding =
   | { readonly reason: 'script-not-checked'; readonly stage: string; readonly script: string; readonly why: string }
   | { readonly reason: 'seed-source-mismatch'; readonly seed: string; readonly source: string; readonly difference: Difference }
   | { readonly reason: 'seed-source-invalid'; readonly seed: string; readonly message: string }
-  | { readonly reason: 'seed-source-unchecked'; readonly why: string }
   | { readonly reason: 'same-bytes-from-several'; readonly sha256: Sha256; readonly producers: readonly string[] }
   | { readonly reason: 'record-unreadable'; readonly file: string; readonly message: string }
   | { readonly reason: 'record-unknown-stage'; readonly file: string; readonly stage: string }
@@ -54,7 +53,6 @@ export function assertNever(value: never): never {
 export function severityOf(finding: Finding): Severity {
   switch (finding.reason) {
     case 'script-not-checked':
-    case 'seed-source-unchecked':
     case 'record-stale':
     case 'rebuild-not-compared':
       return 'warning';
@@ -98,8 +96,6 @@ export function describeFinding(finding: Finding): string {
       return `seed ${finding.seed}: ${finding.source} does not assemble to the seed's bytes, ${describeDifference(finding.difference, 'the source', 'the seed')}`;
     case 'seed-source-invalid':
       return `seed ${finding.seed}: its source does not assemble: ${finding.message}`;
-    case 'seed-source-unchecked':
-      return `seeds not compared with their sources: ${finding.why}`;
     case 'same-bytes-from-several':
       return `the same bytes (sha256 ${finding.sha256.slice(0, 16)}…) come from ${finding.producers.join(' and ')}`;
     case 'record-unreadable':

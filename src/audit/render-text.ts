@@ -14,7 +14,6 @@ const SOURCE_CHECK = {
   matches: 'its source assembles to exactly these bytes',
   differs: 'its source does NOT assemble to these bytes',
   invalid: 'its source does not assemble',
-  unchecked: 'not compared with its source',
 } as const;
 
 export function renderText(report: AuditReport): string {

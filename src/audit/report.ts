@@ -66,7 +66,7 @@ export interface SeedReport {
   /** The commented source, relative to the chain directory. */
   readonly source: string;
   readonly sourceLines: number;
-  readonly sourceCheck: 'matches' | 'differs' | 'invalid' | 'unchecked';
+  readonly sourceCheck: 'matches' | 'differs' | 'invalid';
 }
 
 export interface TrustedComponentReport {

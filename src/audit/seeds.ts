@@ -13,28 +13,23 @@ import type { SeedReport } from './report.js';
 export async function checkSeeds(
   chain: Chain,
   facts: FileFactsCache,
-  assembler: Hex0Assembler | undefined,
+  assembler: Hex0Assembler,
 ): Promise<{ seeds: SeedReport[]; findings: Finding[] }> {
   const findings: Finding[] = [];
   const seeds: SeedReport[] = [];
-  if (assembler === undefined && chain.seeds.size > 0) {
-    findings.push({ reason: 'seed-source-unchecked', why: 'the reference hex0 assembler (src/formats/hex0.ts) is not available' });
-  }
   for (const seed of chain.seeds.values()) {
     const binary = await facts.facts(seed.path);
     const source = await facts.facts(seed.sourcePath);
     const sourceName = relative(chain.dir, seed.sourcePath);
-    let sourceCheck: SeedReport['sourceCheck'] = 'unchecked';
-    if (assembler !== undefined) {
-      try {
-        const assembled = assembler(await readFile(seed.sourcePath, 'utf8'), sourceName);
-        const difference = bytesDifference(assembled, await readFile(seed.path));
-        sourceCheck = difference === undefined ? 'matches' : 'differs';
-        if (difference !== undefined) findings.push({ reason: 'seed-source-mismatch', seed: seed.name, source: sourceName, difference });
-      } catch (error) {
-        sourceCheck = 'invalid';
-        findings.push({ reason: 'seed-source-invalid', seed: seed.name, message: error instanceof Error ? error.message : String(error) });
-      }
+    let sourceCheck: SeedReport['sourceCheck'];
+    try {
+      const assembled = assembler(await readFile(seed.sourcePath, 'utf8'), sourceName);
+      const difference = bytesDifference(assembled, await readFile(seed.path));
+      sourceCheck = difference === undefined ? 'matches' : 'differs';
+      if (difference !== undefined) findings.push({ reason: 'seed-source-mismatch', seed: seed.name, source: sourceName, difference });
+    } catch (error) {
+      sourceCheck = 'invalid';
+      findings.push({ reason: 'seed-source-invalid', seed: seed.name, message: error instanceof Error ? error.message : String(error) });
     }
     seeds.push({
       name: seed.name,

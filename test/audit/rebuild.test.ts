@@ -1,21 +1,15 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { audit } from '../../src/audit/audit.js';
 import { describeFinding, severityOf } from '../../src/audit/findings.js';
-import type { Hex0Assembler } from '../../src/audit/hex0-assembler.js';
 import { loadChain } from '../../src/manifest/chain.js';
 import { bootstrap } from '../../src/run/bootstrap.js';
 import { createBwrapSandbox } from '../../src/sandbox/bwrap.js';
 import { Store } from '../../src/store/store.js';
 import { cleanStages, makeAuditRig, sha256, type AuditRig } from './chain-rig.js';
-import { hex0ForTests } from './hex0-double.js';
 
 let rig: AuditRig | undefined;
-let hex0: Hex0Assembler;
-beforeAll(async () => {
-  hex0 = await hex0ForTests();
-});
 afterEach(async () => {
   await rig?.cleanup();
   rig = undefined;
@@ -30,7 +24,7 @@ describe('audit --rebuild', () => {
   it('rebuilds a clean chain from an empty store: every output as the manifests and records say', async () => {
     rig = await makeAuditRig(await cleanStages());
     await runInto(rig);
-    const report = await audit({ chainDir: rig.chainDir, records: rig.storeDir, rebuild: { sandbox: createBwrapSandbox(), tempDir: rig.dir }, hex0 });
+    const report = await audit({ chainDir: rig.chainDir, records: rig.storeDir, rebuild: { sandbox: createBwrapSandbox(), tempDir: rig.dir } });
     expect(report.findings.filter((f) => severityOf(f) === 'error').map(describeFinding)).toEqual([]);
     expect(report.rebuild).toMatchObject({ sandbox: 'bwrap', stagesVerified: 2, kept: false });
     expect(report.rebuild?.firstDifference).toBeUndefined();
@@ -46,7 +40,7 @@ describe('audit --rebuild', () => {
     const manifest = await readFile(join(stageDir, 'stage.yaml'), 'utf8');
     await writeFile(join(stageDir, 'stage.yaml'), manifest.replace(`file: src_greeting\n    sha256: ${sha256('hello, world\n')}`, `file: src_greeting\n    sha256: ${sha256('hello, World\n')}`));
 
-    const report = await audit({ chainDir: rig.chainDir, store: rig.storeDir, rebuild: { sandbox: createBwrapSandbox(), tempDir: rig.dir }, hex0 });
+    const report = await audit({ chainDir: rig.chainDir, store: rig.storeDir, rebuild: { sandbox: createBwrapSandbox(), tempDir: rig.dir } });
     const mismatches = report.findings.filter((f) => f.reason === 'rebuild-mismatch');
     expect(mismatches).toMatchObject([
       {

@@ -4,21 +4,17 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { audit } from '../../src/audit/audit.js';
 import { describeFinding, severityOf } from '../../src/audit/findings.js';
-import type { Hex0Assembler } from '../../src/audit/hex0-assembler.js';
 import { loadChain } from '../../src/manifest/chain.js';
 import { bootstrap } from '../../src/run/bootstrap.js';
 import type { ProvenanceRecord } from '../../src/run/record.js';
 import { createBwrapSandbox } from '../../src/sandbox/bwrap.js';
 import { Store } from '../../src/store/store.js';
 import { cleanStages, makeAuditRig, sha256, type AuditRig } from './chain-rig.js';
-import { hex0ForTests } from './hex0-double.js';
 
 let rig: AuditRig;
-let hex0: Hex0Assembler;
 const records = new Map<string, { file: string; record: ProvenanceRecord }>();
 
 beforeAll(async () => {
-  hex0 = await hex0ForTests();
   rig = await makeAuditRig(await cleanStages());
   const result = await bootstrap({ chain: await loadChain(rig.chainDir), store: await Store.open(rig.storeDir), sandbox: createBwrapSandbox() });
   if (!result.ok) throw new Error(`the rig chain did not run: ${JSON.stringify([...result.outcomes.values()])}`);
@@ -37,22 +33,29 @@ async function tampered(edit: (dir: string) => Promise<void>): Promise<string> {
   return dir;
 }
 
-async function rewrite(dir: string, stage: string, change: (record: Record<string, any>) => void): Promise<void> {
+/** A record as plain, changeable JSON. */
+interface EditableRecord {
+  manifestSha256: string;
+  inputs: { path: string; sha256: string }[];
+  outputs: { path: string; sha256: string }[];
+}
+
+async function rewrite(dir: string, stage: string, change: (record: EditableRecord) => void): Promise<void> {
   const { file, record } = records.get(stage)!;
-  const copy = structuredClone(record) as Record<string, any>;
+  const copy = structuredClone(record) as unknown as EditableRecord;
   change(copy);
   await writeFile(join(dir, file), JSON.stringify(copy));
 }
 
 const errorsOf = async (recordsDir: string): Promise<string[]> => {
-  const report = await audit({ chainDir: rig.chainDir, records: recordsDir, hex0 });
+  const report = await audit({ chainDir: rig.chainDir, records: recordsDir });
   await rm(recordsDir, { recursive: true, force: true });
   return report.findings.filter((f) => severityOf(f) === 'error').map(describeFinding);
 };
 
 describe('audit --records', () => {
   it("accepts a run's own records, and lists the trusted base they name", async () => {
-    const report = await audit({ chainDir: rig.chainDir, records: rig.storeDir, hex0 });
+    const report = await audit({ chainDir: rig.chainDir, records: rig.storeDir });
     expect(report.findings.filter((f) => severityOf(f) === 'error')).toEqual([]);
     expect(report.records).toMatchObject({ dir: join(rig.storeDir, 'stages'), read: 2, current: 2 });
     expect(report.trustedBase.filter((c) => c.from === 'records').map((c) => c.name)).toEqual(
@@ -65,14 +68,14 @@ describe('audit --records', () => {
   });
 
   it('catches a record whose output hash was changed', async () => {
-    const dir = await tampered((d) => rewrite(d, 'second', (r) => (r.outputs[0].sha256 = sha256('forged'))));
+    const dir = await tampered((d) => rewrite(d, 'second', (r) => (r.outputs[0]!.sha256 = sha256('forged'))));
     expect(await errorsOf(dir)).toEqual([
       `record ${records.get('second')!.file} of stage second: output out/again is ${sha256('forged')} in the record but ${sha256('hello, world\n')} by the manifest`,
     ]);
   });
 
   it('catches a record whose input was changed, by the hash and by its stage key', async () => {
-    const dir = await tampered((d) => rewrite(d, 'first', (r) => (r.inputs.find((i: { path: string }) => i.path === 'src/greeting').sha256 = sha256('other'))));
+    const dir = await tampered((d) => rewrite(d, 'first', (r) => (r.inputs.find((i) => i.path === 'src/greeting')!.sha256 = sha256('other'))));
     const found = await errorsOf(dir);
     expect(found).toHaveLength(2);
     expect(found[0]).toMatch(/stage key \(recomputed from the record's own manifest hash and inputs\) is [0-9a-f]{64} in the record but [0-9a-f]{64}/);

@@ -1,18 +1,12 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { audit } from '../../src/audit/audit.js';
 import { describeFinding, severityOf, type Finding } from '../../src/audit/findings.js';
-import type { Hex0Assembler } from '../../src/audit/hex0-assembler.js';
 import { BUSYBOX_BYTES, cleanStages, makeAuditRig, sha256, type AuditRig } from './chain-rig.js';
-import { hex0ForTests } from './hex0-double.js';
 
 let rig: AuditRig | undefined;
-let hex0: Hex0Assembler;
-beforeAll(async () => {
-  hex0 = await hex0ForTests();
-});
 afterEach(async () => {
   await rig?.cleanup();
   rig = undefined;
@@ -23,7 +17,7 @@ const errors = (findings: readonly Finding[]): Finding[] => findings.filter((f) 
 describe('static audit', () => {
   it('passes a clean chain and traces every input and program to its origin', async () => {
     rig = await makeAuditRig(await cleanStages());
-    const report = await audit({ chainDir: rig.chainDir, hex0 });
+    const report = await audit({ chainDir: rig.chainDir });
     expect(errors(report.findings).map(describeFinding)).toEqual([]);
     expect(report.ok).toBe(true);
     const [first, second] = report.stages;
@@ -57,7 +51,7 @@ describe('static audit', () => {
   it('catches a script that runs a program the stage was not given', async () => {
     const stages = await cleanStages();
     rig = await makeAuditRig({ ...stages, second: { ...stages.second!, script: 'bin/cp in/greeting out/again\n\n# and then\nbin/cat in/greeting\n' } });
-    const report = await audit({ chainDir: rig.chainDir, hex0 });
+    const report = await audit({ chainDir: rig.chainDir });
     expect(report.ok).toBe(false);
     expect(errors(report.findings)).toEqual([{ reason: 'program-not-input', stage: 'second', program: 'bin/cat', script: 'build.kaem', line: 4 }]);
     expect(describeFinding(errors(report.findings)[0]!)).toBe(
@@ -74,7 +68,7 @@ describe('static audit', () => {
         outputs: { 'out/greeting': 'hi\n' },
       },
     });
-    const report = await audit({ chainDir: rig.chainDir, hex0 });
+    const report = await audit({ chainDir: rig.chainDir });
     expect(errors(report.findings).map(describeFinding)).toEqual([
       'stage only: input bin/tool from 01-only/bin_tool is an ELF executable: a binary from outside the chain',
       'stage only, build.kaem:1: runs bin/tool, which is a file from the repository (bin_tool), not a seed or an earlier stage\'s output: a binary from outside the chain',
@@ -85,7 +79,7 @@ describe('static audit', () => {
     rig = await makeAuditRig({
       only: { script: 'bin/sh\n', files: { 'data/blob': Uint8Array.from([0x01, 0x02, 0x00, 0xff]) }, outputs: { 'out/x': 'x' } },
     });
-    const report = await audit({ chainDir: rig.chainDir, hex0 });
+    const report = await audit({ chainDir: rig.chainDir });
     expect(errors(report.findings)).toEqual([
       { reason: 'binary-from-outside', stage: 'only', path: 'data/blob', source: '01-only/data_blob', kind: 'binary' },
     ]);
@@ -97,7 +91,7 @@ describe('static audit', () => {
     const manifest = yaml.load(await readFile(manifestPath, 'utf8')) as { inputs: Record<string, unknown>[] };
     delete manifest.inputs[3]!.file;
     await writeFile(manifestPath, yaml.dump(manifest));
-    const report = await audit({ chainDir: rig.chainDir, hex0 });
+    const report = await audit({ chainDir: rig.chainDir });
     expect(report.ok).toBe(false);
     expect(report.findings).toHaveLength(1);
     expect(describeFinding(report.findings[0]!)).toMatch(/^the chain does not load: .*stage\.yaml: inputs\[3\]: has no origin/);
@@ -106,7 +100,7 @@ describe('static audit', () => {
   it('catches a repository file changed after its hash was written into the manifest', async () => {
     rig = await makeAuditRig(await cleanStages());
     await writeFile(join(rig.stageDir('first'), 'src_greeting'), 'hello, World\n');
-    const report = await audit({ chainDir: rig.chainDir, hex0 });
+    const report = await audit({ chainDir: rig.chainDir });
     expect(errors(report.findings)).toEqual([
       { reason: 'file-hash-mismatch', stage: 'first', path: 'src/greeting', file: '01-first/src_greeting', expected: sha256('hello, world\n'), actual: sha256('hello, World\n') },
     ]);
@@ -124,7 +118,7 @@ describe('static audit', () => {
     bytes[1] = ((original + 1) & 0xff).toString(16).padStart(2, '0');
     lines[row] = bytes.join(' ');
     await writeFile(sourcePath, lines.join('\n'));
-    const report = await audit({ chainDir: rig.chainDir, hex0 });
+    const report = await audit({ chainDir: rig.chainDir });
     expect(report.seeds.find((s) => s.name === 'cp')?.sourceCheck).toBe('differs');
     const mismatch = errors(report.findings);
     expect(mismatch).toMatchObject([{ reason: 'seed-source-mismatch', seed: 'cp', difference: { offset: 17, left: (original + 1) & 0xff, right: original } }]);
@@ -134,7 +128,7 @@ describe('static audit', () => {
   it('reports a seed source that does not assemble', async () => {
     rig = await makeAuditRig(await cleanStages(), { ownSeeds: true });
     await writeFile(join(rig.seedsDir, 'sh.hex0'), '7f 45 4c 46 zz\n');
-    const report = await audit({ chainDir: rig.chainDir, hex0 });
+    const report = await audit({ chainDir: rig.chainDir });
     expect(errors(report.findings).map((f) => [f.reason, 'seed' in f ? f.seed : ''])).toEqual([['seed-source-invalid', 'sh']]);
   });
 
@@ -152,7 +146,7 @@ describe('static audit', () => {
         },
       },
     });
-    const report = await audit({ chainDir: rig.chainDir, hex0 });
+    const report = await audit({ chainDir: rig.chainDir });
     expect(report.findings).toContainEqual({ reason: 'script-not-checked', stage: 'second', script: 'build.sh', why: 'no reader for its language (the audit reads: kaem)' });
     expect(report.ok).toBe(true);
   });
