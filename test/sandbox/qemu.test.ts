@@ -1,8 +1,10 @@
-// The qemu backend with real qemu and the real kernel (fetched into the cache when missing).
-// Boots use TCG unless a test is about the accelerator choice: each boot takes a few seconds.
-import { chmod, lstat, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+// The qemu backend with real qemu, the real kernel (fetched into the cache when missing) and the
+// chain's own seeds as the stage programs. Boots use TCG unless a test is about the accelerator
+// choice; each boot takes a few seconds, more on a busy machine.
+import { chmod, copyFile, cp, lstat, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveAccel } from '../../src/sandbox/accel.js';
@@ -11,81 +13,42 @@ import { createQemuSandbox } from '../../src/sandbox/qemu.js';
 import type { SandboxRunRequest } from '../../src/sandbox/sandbox.js';
 import { findExecutable } from '../../src/sandbox/tool-identity.js';
 
-const BOOT_TIMEOUT_MS = 20_000;
-
-// A stand-in stage program until the seeds are in the tree: a static init with no libc that does
-// one thing per mode, so each test can make the machine behave the way it needs.
-const TEST_INIT_SOURCE = String.raw`
-__asm__(".globl _start\n_start:\n mov %rsp, %rdi\n and $-16, %rsp\n call start_c\n hlt\n");
-static long sys(long n, long a, long b, long c) {
-  long r; __asm__ volatile("syscall" : "=a"(r) : "a"(n), "D"(a), "S"(b), "d"(c) : "rcx", "r11", "memory"); return r;
-}
-static long len(const char *s) { long n = 0; while (s[n]) n++; return n; }
-static int same(const char *a, const char *b) { while (*a && *a == *b) { a++; b++; } return *a == *b; }
-static void say(const char *s) { sys(1, 1, (long)s, len(s)); }
-static long number(const char *s) { long n = 0; while (*s) n = n * 10 + (*s++ - '0'); return n; }
-void start_c(long *sp) {
-  long argc = sp[0]; char **argv = (char **)(sp + 1); char **envp = argv + argc + 1;
-  const char *mode = argc > 1 ? argv[1] : "";
-  say("test-init: "); say(mode); say("\n");
-  if (same(mode, "write")) {            /* write PATH TEXT: PATH gets TEXT and a newline, mode 0755 */
-    long fd = sys(2, (long)argv[2], 01 | 0100 | 01000, 0755);
-    sys(1, fd, (long)argv[3], len(argv[3])); sys(1, fd, (long)"\n", 1); sys(3, fd, 0, 0);
-    sys(60, fd < 0 ? 9 : 0, 0, 0);
-  }
-  if (same(mode, "bytes")) {            /* bytes PATH N: N one-byte writes, then reopen and append '!' */
-    long fd = sys(2, (long)argv[2], 01 | 0100 | 01000, 0644);
-    for (long i = number(argv[3]); i > 0; i--) sys(1, fd, (long)"z", 1);
-    sys(3, fd, 0, 0);
-    fd = sys(2, (long)argv[2], 01 | 02000, 0); sys(1, fd, (long)"!", 1); sys(3, fd, 0, 0);
-    sys(60, 0, 0, 0);
-  }
-  if (same(mode, "exit")) sys(60, number(argv[2]), 0, 0);       /* exit N */
-  if (same(mode, "segfault")) *(volatile long *)0 = 1;          /* killed by SIGSEGV */
-  if (same(mode, "hang")) for (;;) sys(34, 0, 0, 0);             /* pause() forever */
-  if (same(mode, "argv")) {             /* argv PATH: one line per argument, then one per variable */
-    long fd = sys(2, (long)argv[2], 01 | 0100 | 01000, 0644);
-    for (long i = 0; i < argc; i++) { sys(1, fd, (long)argv[i], len(argv[i])); sys(1, fd, (long)"\n", 1); }
-    for (char **e = envp; *e; e++) { sys(1, fd, (long)"env ", 4); sys(1, fd, (long)*e, len(*e)); sys(1, fd, (long)"\n", 1); }
-    sys(3, fd, 0, 0); sys(60, 0, 0, 0);
-  }
-  if (same(mode, "smash-disk")) {       /* overwrite the disk's superblock through a device node */
-    sys(133, (long)"/nvme", 060600, (259 << 8) | 0);              /* mknod block 259:0 */
-    long fd = sys(2, (long)"/nvme", 01, 0);
-    static char junk[8192]; for (long i = 0; i < 8192; i++) junk[i] = 0x5a;
-    sys(8, fd, 1024, 0); sys(1, fd, (long)junk, 8192);            /* lseek to 1024, write */
-    sys(74, fd, 0, 0); sys(60, 0, 0, 0);                          /* fsync, exit 0 */
-  }
-  sys(60, 100, 0, 0);
-}
-`;
+const BOOT_TIMEOUT_MS = 30_000;
+const SEEDS = fileURLToPath(new URL('../../seeds/amd64/', import.meta.url));
 
 let dir: string;
 let kernel: string;
-let testInit: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'kindling-qemu-test-'));
   kernel = await ensureKernel();
-  await writeFile(join(dir, 'init.c'), TEST_INIT_SOURCE);
-  testInit = join(dir, 'init');
-  await execa('gcc', ['-static', '-nostdlib', '-O1', '-fno-stack-protector', '-fno-pie', '-no-pie', '-o', testInit, join(dir, 'init.c')]);
 }, 120_000);
 
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+interface Rig {
+  readonly root: string;
+  readonly logFile: string;
+  /** Where this rig's disk images are made, so a test can look for what is left of them. */
+  readonly workDir: string;
+}
+
 let rigCount = 0;
-/** A stage root holding the test init at bin/init, plus a log file and a private image directory. */
-async function rig(extra: Record<string, string> = {}): Promise<{ root: string; logFile: string; workDir: string }> {
+/** A stage root with the two seeds in bin/, hex0's commented source in src/, an out/ directory and the given files. */
+async function rig(files: Record<string, string> = {}): Promise<Rig> {
   const base = join(dir, `rig-${rigCount++}`);
   const root = join(base, 'root');
   await mkdir(join(root, 'bin'), { recursive: true });
-  await mkdir(join(root, 'out'), { recursive: true });
-  await writeFile(join(root, 'bin/init'), await readFile(testInit));
-  await chmod(join(root, 'bin/init'), 0o755);
-  for (const [path, text] of Object.entries(extra)) await writeFile(join(root, path), text);
+  await mkdir(join(root, 'src'));
+  await mkdir(join(root, 'out'));
+  for (const seed of ['kaem', 'hex0']) {
+    await copyFile(join(SEEDS, seed), join(root, 'bin', seed));
+    await chmod(join(root, 'bin', seed), 0o755);
+  }
+  await copyFile(join(SEEDS, 'hex0.hex0'), join(root, 'src/hex0.hex0'));
+  for (const [path, text] of Object.entries(files)) await writeFile(join(root, path), text);
   const workDir = join(base, 'images');
   await mkdir(workDir);
   const logFile = join(base, 'stage.log');
@@ -93,8 +56,17 @@ async function rig(extra: Record<string, string> = {}): Promise<{ root: string; 
   return { root, logFile, workDir };
 }
 
-function request(r: { root: string; logFile: string }, args: string[], timeoutMs = BOOT_TIMEOUT_MS): SandboxRunRequest {
-  return { root: r.root, logFile: r.logFile, init: 'bin/init', args, timeoutMs };
+function kaemRun(r: Rig, script: string, timeoutMs = BOOT_TIMEOUT_MS): SandboxRunRequest {
+  return { root: r.root, logFile: r.logFile, init: 'bin/kaem', args: [script], timeoutMs };
+}
+
+/** Runs the same kaem script on the host, in a copy of the root: what the VM must agree with. */
+async function nativeExitCode(r: Rig, script: string): Promise<number | undefined> {
+  const copy = `${r.root}-native`;
+  await cp(r.root, copy, { recursive: true });
+  const result = await execa(join(copy, 'bin/kaem'), [script], { cwd: copy, env: {}, extendEnv: false, reject: false });
+  await rm(copy, { recursive: true, force: true });
+  return result.exitCode;
 }
 
 async function listTree(base: string, prefix = ''): Promise<string[]> {
@@ -107,7 +79,7 @@ async function listTree(base: string, prefix = ''): Promise<string[]> {
   return found;
 }
 
-/** qemu processes whose command line mentions `text` (the test's private image directory). */
+/** qemu processes whose command line mentions `text` (a rig's private image directory). */
 async function qemuProcessesMentioning(text: string): Promise<number[]> {
   const pids: number[] = [];
   for (const entry of await readdir('/proc')) {
@@ -118,69 +90,69 @@ async function qemuProcessesMentioning(text: string): Promise<number[]> {
   return pids;
 }
 
+const INPUTS = ['bin', 'bin/hex0', 'bin/kaem', 'build.kaem', 'out', 'src', 'src/hex0.hex0'];
+
 describe('a stage in a VM', () => {
-  it('writes its output into the root, with its mode, and exits 0', async () => {
-    const r = await rig();
+  it('runs kaem as init, which runs hex0: hex0 rebuilt from its source is the seed, byte for byte', async () => {
+    const r = await rig({ 'build.kaem': '# rebuild the first seed from its commented source\nbin/hex0 src/hex0.hex0 out/hex0\n' });
     const sandbox = createQemuSandbox({ kernel, accel: 'tcg', workDir: r.workDir });
-    const result = await sandbox.run(request(r, ['write', 'out/result', 'made-in-the-vm']));
+    const result = await sandbox.run(kaemRun(r, 'build.kaem'));
     expect(result).toMatchObject({ ok: true, exitCode: 0 });
-    expect(await readFile(join(r.root, 'out/result'), 'utf8')).toBe('made-in-the-vm\n');
-    expect((await lstat(join(r.root, 'out/result'))).mode & 0o777).toBe(0o755);
-    // The root holds the inputs and the output, and nothing the image added.
-    expect(await listTree(r.root)).toEqual(['bin', 'bin/init', 'out', 'out/result']);
-    // The console log holds what the stage printed, first: the firmware keeps off it.
-    expect(await readFile(r.logFile, 'utf8')).toMatch(/^test-init: write\r?\n/);
-    // The disk images are gone.
+    // hex0 writes one byte per system call; every one of them has to survive the panic at the end.
+    expect((await readFile(join(r.root, 'out/hex0'))).equals(await readFile(join(SEEDS, 'hex0')))).toBe(true);
+    expect((await lstat(join(r.root, 'out/hex0'))).mode & 0o777).toBe(0o755);
+    // The root holds the inputs and the output, and nothing the disk image added.
+    expect(await listTree(r.root)).toEqual([...INPUTS, 'out/hex0'].sort());
+    // The disk images are gone, and so is qemu.
     expect(await readdir(r.workDir)).toEqual([]);
+    expect(await qemuProcessesMentioning(r.workDir)).toEqual([]);
   }, BOOT_TIMEOUT_MS);
 
-  it('keeps every write, however small, though the kernel never syncs', async () => {
-    const r = await rig();
-    const result = await createQemuSandbox({ kernel, accel: 'tcg' }).run(request(r, ['bytes', 'out/bytes', '2000']));
-    expect(result).toMatchObject({ ok: true, exitCode: 0 });
-    expect(await readFile(join(r.root, 'out/bytes'), 'utf8')).toBe('z'.repeat(2000) + '!');
+  it('recovers a failing command’s status exactly as kaem gives it on the host, with its message in the log', async () => {
+    const script = 'bin/hex0 src/no-such-file.hex0 out/x\n';
+    const r = await rig({ 'build.kaem': script });
+    const result = await createQemuSandbox({ kernel, accel: 'tcg' }).run(kaemRun(r, 'build.kaem'));
+    const native = await nativeExitCode(r, 'build.kaem');
+    expect(native).toBe(2);
+    expect(result).toMatchObject({ ok: true, exitCode: native });
+    const log = await readFile(r.logFile, 'utf8');
+    expect(log).toContain('kaem: failed: bin/hex0 src/no-such-file.hex0 out/x');
+    // The firmware keeps off the console: the log holds the stage and the kernel, nothing before.
+    expect(log).not.toContain('SeaBIOS');
   }, BOOT_TIMEOUT_MS);
 
-  it('passes init exactly its arguments, after the kernel took its own', async () => {
+  it('recovers a status above 127 exactly (kaem given a script that does not exist)', async () => {
     const r = await rig();
-    const result = await createQemuSandbox({ kernel, accel: 'tcg' }).run(request(r, ['argv', 'out/argv', 'a=b', '--x', 'last']));
-    expect(result).toMatchObject({ ok: true, exitCode: 0 });
-    // The kernel gives init HOME and TERM; nothing else from the host reaches it.
-    expect(await readFile(join(r.root, 'out/argv'), 'utf8')).toBe('/bin/init\nargv\nout/argv\na=b\n--x\nlast\nenv HOME=/\nenv TERM=linux\n');
-  }, BOOT_TIMEOUT_MS);
-
-  it('recovers a non-zero exit status exactly', async () => {
-    const r = await rig();
-    const result = await createQemuSandbox({ kernel, accel: 'tcg' }).run(request(r, ['exit', '173']));
-    expect(result).toMatchObject({ ok: true, exitCode: 173 });
-  }, BOOT_TIMEOUT_MS);
-
-  it('reports a stage killed by a signal as 128 + the signal', async () => {
-    const r = await rig();
-    const result = await createQemuSandbox({ kernel, accel: 'tcg' }).run(request(r, ['segfault']));
-    expect(result).toMatchObject({ ok: true, exitCode: 128 + 11 });
+    const result = await createQemuSandbox({ kernel, accel: 'tcg' }).run(kaemRun(r, 'missing.kaem'));
+    const native = await nativeExitCode(r, 'missing.kaem');
+    // kaem exits with the low byte of a negated error number: above 127, unlike a shell's statuses.
+    expect(native).toBeGreaterThan(127);
+    expect(result).toMatchObject({ ok: true, exitCode: native });
   }, BOOT_TIMEOUT_MS);
 
   it('kills a hung stage at its timeout and leaves no qemu behind', async () => {
-    const r = await rig();
+    // Reading the console waits for input that never comes.
+    const r = await rig({ 'build.kaem': 'bin/hex0 dev/console out/x\n' });
     const sandbox = createQemuSandbox({ kernel, accel: 'tcg', workDir: r.workDir });
     const started = performance.now();
-    // Long enough for a boot on a busy machine, so the stage itself is what hangs.
-    const result = await sandbox.run(request(r, ['hang'], 10_000));
+    // Long enough for a boot on a busy machine, so that the stage itself is what hangs.
+    const result = await sandbox.run(kaemRun(r, 'build.kaem', 10_000));
     const elapsed = performance.now() - started;
     expect(result).toMatchObject({ ok: false, error: { reason: 'timeout', timeoutMs: 10_000 } });
     expect(elapsed).toBeGreaterThanOrEqual(10_000);
     expect(elapsed).toBeLessThan(15_000);
     expect(await qemuProcessesMentioning(r.workDir)).toEqual([]);
-    // It did boot: the stage had started before it was killed.
-    expect(await readFile(r.logFile, 'utf8')).toContain('test-init: hang');
+    expect(await readdir(r.workDir)).toEqual([]);
+    // Root keeps its inputs: nothing of a killed machine is read back.
+    expect(await listTree(r.root)).toEqual(INPUTS);
   }, BOOT_TIMEOUT_MS);
 
   it('stops the VM when the run is aborted', async () => {
-    const r = await rig();
+    const r = await rig({ 'build.kaem': 'bin/hex0 dev/console out/x\n' });
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 1_000);
-    const result = await createQemuSandbox({ kernel, accel: 'tcg', workDir: r.workDir }).run({ ...request(r, ['hang']), signal: controller.signal });
+    const sandbox = createQemuSandbox({ kernel, accel: 'tcg', workDir: r.workDir });
+    const result = await sandbox.run({ ...kaemRun(r, 'build.kaem'), signal: controller.signal });
     expect(result).toMatchObject({ ok: false, error: { reason: 'aborted' } });
     expect(await qemuProcessesMentioning(r.workDir)).toEqual([]);
   }, BOOT_TIMEOUT_MS);
@@ -188,53 +160,64 @@ describe('a stage in a VM', () => {
 
 describe('failures of the machine itself', () => {
   it('names the missing kernel', async () => {
-    const r = await rig();
+    const r = await rig({ 'build.kaem': '' });
     const missing = join(dir, 'no-such-vmlinuz');
     const sandbox = createQemuSandbox({ kernel: missing, accel: 'tcg' });
-    const result = await sandbox.run(request(r, ['exit', '0']));
-    expect(result).toMatchObject({ ok: false, error: { reason: 'sandbox-failed' } });
-    expect(!result.ok && result.error.message).toContain(missing);
+    const result = await sandbox.run(kaemRun(r, 'build.kaem'));
+    expect(result).toEqual({ ok: false, error: { reason: 'sandbox-failed', message: `the kernel ${missing} does not exist or cannot be read` } });
     await expect(sandbox.trustedBase()).rejects.toThrow(missing);
   });
 
-  it('fails as a sandbox failure when the disk cannot be made, leaving root as it was', async () => {
-    const r = await rig({ 'big-input': 'x'.repeat(3 * 1024 * 1024) });
+  it('fails as a sandbox failure when mke2fs cannot make the disk, leaving root as it was', async () => {
+    const r = await rig({ 'build.kaem': '', 'big-input': 'x'.repeat(3 * 1024 * 1024) });
     const before = await listTree(r.root);
     const sandbox = createQemuSandbox({ kernel, accel: 'tcg', disk: { factor: 0, headroomMiB: 1 } });
-    const result = await sandbox.run(request(r, ['exit', '0']));
+    const result = await sandbox.run(kaemRun(r, 'build.kaem'));
     expect(result).toMatchObject({ ok: false, error: { reason: 'sandbox-failed' } });
-    expect(!result.ok && result.error.message).toMatch(/disk could not be made: mke2fs could not make a 1 MiB image/);
+    expect(!result.ok && result.error.message).toMatch(/^the stage's disk could not be made: mke2fs could not make a 1 MiB image of /);
     expect(await listTree(r.root)).toEqual(before);
   });
 
   it('fails as a sandbox failure when qemu dies without a verdict', async () => {
-    const r = await rig();
-    const result = await createQemuSandbox({ kernel, accel: 'tcg', qemu: '/bin/false' }).run(request(r, ['exit', '0']));
+    const r = await rig({ 'build.kaem': '' });
+    const result = await createQemuSandbox({ kernel, accel: 'tcg', qemu: '/bin/false' }).run(kaemRun(r, 'build.kaem'));
     expect(result).toMatchObject({ ok: false, error: { reason: 'sandbox-failed' } });
-    expect(!result.ok && result.error.message).toMatch(/^qemu exited with status 1 without the stage's exit status/);
+    expect(!result.ok && result.error.message).toMatch(/^qemu exited with status 1 without the stage's exit status on the console/);
   });
 
-  it('refuses a disk the stage damaged, and root keeps its inputs rather than half a filesystem', async () => {
-    const r = await rig();
+  it('refuses a disk damaged by the time the machine stopped; root keeps its inputs, not half a filesystem', async () => {
+    const r = await rig({ 'build.kaem': 'bin/hex0 src/hex0.hex0 out/hex0\n' });
+    // A qemu that runs the machine and then overwrites the disk's superblock and group descriptors.
+    const damaging = join(dir, 'damaging-qemu');
+    await writeFile(
+      damaging,
+      [
+        '#!/bin/sh',
+        `"${(await findExecutable('qemu-system-x86_64'))!}" "$@"; status=$?`,
+        'for arg in "$@"; do case "$arg" in file=*) image="${arg#file=}"; image="${image%%,if=*}";; esac; done',
+        'dd if=/dev/zero of="$image" bs=1024 seek=1 count=8 conv=notrunc status=none',
+        'exit $status',
+      ].join('\n') + '\n',
+    );
+    await chmod(damaging, 0o755);
     const before = await listTree(r.root);
-    const result = await createQemuSandbox({ kernel, accel: 'tcg' }).run(request(r, ['smash-disk']));
+    const result = await createQemuSandbox({ kernel, accel: 'tcg', qemu: damaging }).run(kaemRun(r, 'build.kaem'));
     expect(result).toMatchObject({ ok: false, error: { reason: 'sandbox-failed' } });
-    expect(!result.ok && result.error.message).toMatch(/stage ended with status 0, but its disk could not be read back: .* is damaged/);
+    expect(!result.ok && result.error.message).toMatch(/^the stage ended with status 0, but its disk could not be read back: the disk image .* is damaged/);
     expect(await listTree(r.root)).toEqual(before);
     expect(await readdir(join(r.root, '..'))).toEqual(expect.not.arrayContaining([expect.stringMatching(/readback/)]));
   }, BOOT_TIMEOUT_MS);
 
   it('reports a kernel panic that is not the end of init', async () => {
     const r = await rig();
-    // An init that does not exist: the kernel panics with its own reason.
-    const result = await createQemuSandbox({ kernel, accel: 'tcg' }).run({ ...request(r, []), init: 'bin/missing' });
+    const result = await createQemuSandbox({ kernel, accel: 'tcg' }).run({ ...kaemRun(r, 'build.kaem'), init: 'bin/missing' });
     expect(result).toMatchObject({ ok: false, error: { reason: 'sandbox-failed' } });
-    expect(!result.ok && result.error.message).toMatch(/kernel panicked before the stage ended: Requested init \/bin\/missing failed/);
+    expect(!result.ok && result.error.message).toMatch(/^the VM's kernel panicked before the stage ended: Requested init \/bin\/missing failed/);
   }, BOOT_TIMEOUT_MS);
 
   it('refuses arguments the kernel command line cannot carry', async () => {
     const r = await rig();
-    const result = await createQemuSandbox({ kernel, accel: 'tcg' }).run(request(r, ['two words']));
+    const result = await createQemuSandbox({ kernel, accel: 'tcg' }).run(kaemRun(r, 'two words'));
     expect(result).toMatchObject({ ok: false, error: { reason: 'sandbox-failed' } });
     expect(!result.ok && result.error.message).toContain('"two words"');
   });
@@ -245,9 +228,9 @@ describe('accelerator and trusted base', () => {
     // The same qemu path the backend resolves, so both share one probe.
     const accel = await resolveAccel('auto', { qemu: (await findExecutable('qemu-system-x86_64'))!, kernel });
     expect(['kvm', 'tcg']).toContain(accel);
-    const r = await rig();
+    const r = await rig({ 'build.kaem': '# nothing to do\n' });
     const sandbox = createQemuSandbox({ kernel, accel: 'auto' });
-    expect(await sandbox.run(request(r, ['exit', '7']))).toMatchObject({ ok: true, exitCode: 7 });
+    expect(await sandbox.run(kaemRun(r, 'build.kaem'))).toMatchObject({ ok: true, exitCode: 0 });
     const base = await sandbox.trustedBase();
     expect(base.backend).toBe('qemu');
     const byName = new Map(base.components.map((c) => [c.name, c]));
@@ -256,5 +239,5 @@ describe('accelerator and trusted base', () => {
     expect(byName.get('kernel')?.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(byName.get('e2fsprogs')?.version).toMatch(/^mke2fs \d/);
     expect(byName.get('qemu-accel')?.version).toBe(accel);
-  }, 30_000);
+  }, 40_000);
 });
