@@ -3,7 +3,7 @@
 import type { Sha256 } from '../digest.js';
 import type { Chain, Stage } from '../manifest/types.js';
 import type { RecordedFile } from '../run/record.js';
-import { stageKey } from '../run/stage-key.js';
+import { stageKey, stageKeyOf as runStageKeyOf } from '../run/stage-key.js';
 
 export interface ExpectedStage {
   readonly name: string;
@@ -26,7 +26,5 @@ export function expectedChainOf(chain: Chain): ExpectedChain {
  * statement whose stage key differs was not made from a record of that run.
  */
 export function stageKeyOf(manifestSha256: Sha256, inputs: readonly RecordedFile[]): Sha256 {
-  // stageKey() reads only the manifest hash and each input's path and hash.
-  const identity = { manifestSha256, inputs } as unknown as Stage;
-  return stageKey(identity);
+  return runStageKeyOf(manifestSha256, inputs);
 }

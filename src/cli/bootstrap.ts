@@ -2,6 +2,8 @@
 import type { Command } from 'commander';
 import { bootstrap, selectStages, summarize, UnknownStageError } from '../run/bootstrap.js';
 import { createSandbox } from '../sandbox/select.js';
+import { checkHalts } from '../attest/check-halts.js';
+import { describeHalt } from '../attest/halt.js';
 import { ensureSources, SourcesUnavailableError } from '../sources/ensure.js';
 import { resolveSourceSettings } from '../sources/settings.js';
 import { Store } from '../store/store.js';
@@ -24,6 +26,9 @@ interface BootstrapFlags {
   accel?: 'kvm' | 'tcg' | 'auto';
   distfiles: string[];
   mirror: string[];
+  halts?: string;
+  trust?: string;
+  threshold: number;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -41,6 +46,9 @@ export function register(program: Command): void {
     .option('--accel <mode>', 'qemu acceleration: kvm, tcg or auto', 'auto')
     .option('--distfiles <dir>', 'directory of upstream sources to use before any download (repeatable)', collect, [])
     .option('--mirror <url>', 'mirror for upstream sources, tried before the manifests\' URLs (repeatable)', collect, [])
+    .option('--halts <dir>', 'signed statements to obey: a halt of the chain or of a stage by trusted signers stops the run')
+    .option('--trust <keys>', 'trusted public keys (file or directory) for --halts')
+    .option('--threshold <k>', 'trusted signers needed for a halt to count', parseJobs, 1)
     .option('--json', 'print JSON lines instead of a task list')
     .action(async (flags: BootstrapFlags) => {
       if (flags.sandbox !== 'qemu' && flags.sandbox !== 'bwrap') {
@@ -73,6 +81,7 @@ export function register(program: Command): void {
           if (error instanceof UnknownStageError) throw new CliFailure(error.message, 2);
           throw error;
         }
+        await refuseHalted(flags, chain.name, stages.map((s) => s.name));
         // Every upstream source the selected stages need is fetched first, or the run fails before
         // any stage starts, naming every source that could not be had.
         const sourceSettings = await resolveSourceSettings({ distfiles: flags.distfiles, mirrors: flags.mirror }, process.env);
@@ -114,4 +123,16 @@ export function register(program: Command): void {
         process.off('SIGTERM', onSignal);
       }
     });
+}
+
+/**
+ * A chain or stage halted by enough trusted signers is not run, and its results are not accepted,
+ * until they release it. The refusal names who halted what, and why.
+ */
+async function refuseHalted(flags: BootstrapFlags, chain: string, stages: readonly string[]): Promise<void> {
+  if (flags.halts === undefined) return;
+  if (flags.trust === undefined) throw new CliFailure('--halts needs --trust: only halts signed by trusted keys count', 2);
+  const verdict = await checkHalts({ attestationsDir: flags.halts, trust: flags.trust, threshold: flags.threshold, chain });
+  const relevant = verdict.halts.filter((h) => h.scope.stage === undefined || stages.includes(h.scope.stage));
+  if (relevant.length > 0) throw new CliFailure(`refusing to run:\n  ${relevant.map(describeHalt).join('\n  ')}`, 1);
 }
