@@ -112,4 +112,26 @@ describe('kindling bootstrap (the command)', () => {
     expect(offline.exitCode).toBe(0);
     expect(offline.stdout).toContain('unpack: verified');
   }, 60_000);
+
+  it('refuses to run a stage halted by a trusted signer, naming who and why, until the halt is released', async () => {
+    rig = await makeRig(threeStages);
+    const keys = join(rig.dir, 'keys');
+    const statements = join(rig.dir, 'statements');
+    await mkdir(keys);
+    expect((await kindling(['key', 'generate', '--out', join(keys, 'alice.key'), '--name', 'alice'])).exitCode).toBe(0);
+    const key = join(keys, 'alice.key');
+    const halt = await kindling(['attest', 'halt', '--chain', 'rig', '--stage', 'two', '--reason', 'backdoor suspected', '--key', key, '--out', statements]);
+    expect(halt.exitCode).toBe(0);
+    const args = ['bootstrap', '--sandbox', 'bwrap', '--chain', rig.chainDir, '--store', rig.storeDir, '--halts', statements, '--trust', `${key}.pub`];
+    const refused = await kindling(args);
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toMatch(/stage rig\/two halted by 1 trusted signer\(s\): alice .*backdoor suspected/);
+    // Only the stages up to the halted one are affected: a run that stops before it goes ahead.
+    expect((await kindling([...args, '--until', 'one'])).exitCode).toBe(0);
+
+    await sleep(20); // statements are ordered by their time of issue
+    const release = await kindling(['attest', 'release', '--chain', 'rig', '--stage', 'two', '--reason', 'checked: false alarm', '--key', key, '--out', statements]);
+    expect(release.exitCode).toBe(0);
+    expect((await kindling(args)).exitCode).toBe(0);
+  });
 });
