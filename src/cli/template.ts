@@ -56,6 +56,7 @@ export function register(program: Command): void {
       const store = await Store.open(flags.store);
       const sandbox = await sandboxFor(flags);
       const write = (text: string): void => void process.stdout.write(text);
+      const renderer = plainRenderer(write);
       const result = await withInterrupt((signal) =>
         buildTemplate({
           chain,
@@ -65,7 +66,7 @@ export function register(program: Command): void {
           outDir: resolve(flags.out),
           jobs: flags.jobs,
           signal,
-          ...(flags.json ? {} : { onEvent: (event) => plainRenderer(write).event(event) }),
+          ...(flags.json ? {} : { onEvent: (event) => renderer.event(event) }),
         }),
       );
       if (!result.ok) throw buildFailure(result, chain);
@@ -86,6 +87,7 @@ export function register(program: Command): void {
       const sandbox = await sandboxFor(flags);
       const sourcesFrom = await existingStore(resolve(flags.store));
       const write = (text: string): void => void process.stdout.write(text);
+      const renderer = plainRenderer(write);
       const result = await withInterrupt((signal) =>
         reproduceTemplate({
           chain,
@@ -95,7 +97,7 @@ export function register(program: Command): void {
           ...(sourcesFrom === undefined ? {} : { sourcesFrom }),
           jobs: flags.jobs,
           signal,
-          ...(flags.json ? {} : { onEvent: (event) => plainRenderer(write).event(event) }),
+          ...(flags.json ? {} : { onEvent: (event) => renderer.event(event) }),
         }),
       );
       if (!result.ok) {
@@ -118,8 +120,14 @@ export function register(program: Command): void {
     .action(async (flags: { chain: string }) => {
       const chain = await loadChainForCli(flags.chain);
       for (const name of await listTemplates(chain)) {
-        const declaration = await loadTemplateForCli(chain, name);
-        process.stdout.write(`${name}  ${declaration.entries.length} files  ${declaration.description}\n`);
+        try {
+          const declaration = await loadTemplate(chain, name);
+          process.stdout.write(`${name}  ${declaration.entries.length} files  ${declaration.description}\n`);
+        } catch (error) {
+          // One broken declaration must not hide the others.
+          if (!(error instanceof ManifestError)) throw error;
+          process.stdout.write(`${name}  invalid: ${error.message}\n`);
+        }
       }
     });
 }
