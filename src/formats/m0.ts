@@ -80,10 +80,13 @@ function hexOfBytes(bytes: Iterable<number>): string {
 function stringHex(token: Token, fileName: string): string {
   const bytes: number[] = [];
   const escapes: Readonly<Record<string, number>> = { n: 0x0a, t: 0x09, '\\': 0x5c, '"': 0x22, '0': 0x00 };
-  for (let i = 0; i < token.text.length; i += 1) {
-    const char = token.text[i] as string;
+  // By code point, not UTF-16 unit, so a character outside the Basic Multilingual Plane is one
+  // UTF-8 sequence, exactly as the chain's M0 copies the file's bytes.
+  const chars = Array.from(token.text);
+  for (let i = 0; i < chars.length; i += 1) {
+    const char = chars[i] as string;
     if (char === '\\') {
-      const next = token.text[i + 1] ?? '';
+      const next = chars[i + 1] ?? '';
       const value = escapes[next];
       if (value === undefined) throw new AssemblyError(fileName, token.line, `unknown escape '\\${next}' in string`);
       bytes.push(value);

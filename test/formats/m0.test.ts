@@ -65,3 +65,9 @@ describe('m0ToHex2', () => {
     expect(Array.from(assembleHex2(m0ToHex2(m0, 't.M0'), 't.hex2'))).toEqual([0xeb, 0xfe, 0x41, 0x00]);
   });
 });
+
+describe('m0ToHex2 strings beyond the Basic Multilingual Plane', () => {
+  it('encodes a character outside the BMP as one UTF-8 sequence', () => {
+    expect(m0ToHex2('"\u{1F600}"', 'emoji.M0').replace(/\s+/g, '')).toBe('F09F988000');
+  });
+});
