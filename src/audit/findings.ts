@@ -96,8 +96,10 @@ export function describeFinding(finding: Finding): string {
       return `seed ${finding.seed}: ${finding.source} does not assemble to the seed's bytes, ${describeDifference(finding.difference, 'the source', 'the seed')}`;
     case 'seed-source-invalid':
       return `seed ${finding.seed}: its source does not assemble: ${finding.message}`;
-    case 'same-bytes-from-several':
-      return `the same bytes (sha256 ${finding.sha256.slice(0, 16)}…) come from ${finding.producers.join(' and ')}`;
+    case 'same-bytes-from-several': {
+      const fixedPoint = finding.producers[0]?.startsWith('seed ') === true ? ': a fixed point, the chain rebuilds the seed byte for byte' : '';
+      return `the same bytes (sha256 ${finding.sha256.slice(0, 16)}…) come from ${finding.producers.join(' and ')}${fixedPoint}`;
+    }
     case 'record-unreadable':
       return `record ${finding.file} cannot be read: ${finding.message}`;
     case 'record-unknown-stage':

@@ -34,6 +34,7 @@ svg.graph .node text { text-anchor: middle; }
 svg.graph .node .label { font-size: 13px; font-weight: 600; fill: var(--ink); }
 svg.graph .node .detail { font-size: 10.5px; fill: var(--muted); }
 svg.graph .edge { fill:none; stroke:#98a2b3; stroke-width:1.3; }
+svg.graph .edge.long { stroke:#c0c6d0; stroke-dasharray: 4 3; }
 svg.graph .arrowhead { fill:#98a2b3; }
 svg.graph.focus .edge { opacity: .15; } svg.graph.focus .edge.lit { opacity: 1; stroke: var(--stage); stroke-width: 2; }
 svg.graph.focus .node { opacity: .35; } svg.graph.focus .node.lit { opacity: 1; }
@@ -42,6 +43,9 @@ svg.growth .row-label { font-size: 12.5px; text-anchor: end; fill: var(--ink); }
 svg.growth .value, svg.growth .unknown { font-size: 11.5px; fill: var(--muted); }
 svg.growth .bytes-bar { fill: var(--stage); } svg.growth .bytes-bar.seed { fill: var(--seed); }
 svg.growth .lines-bar { fill: #7a9cc6; }
+svg.growth .tick { stroke: #eaecf0; stroke-width: 1; }
+svg.growth .tick-label { font-size: 10.5px; fill: #98a2b3; text-anchor: middle; }
+.card > svg { display: block; margin: 0 auto; }
 table { border-collapse: collapse; width: 100%; font-size: 13.5px; }
 th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { font-weight: 600; color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: .04em; }
@@ -90,6 +94,10 @@ document.querySelectorAll('svg.graph .node').forEach(function (node) {
   });
 });
 `;
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
 
 function short(sha: string): string {
   return `<span class="hash" title="${e(sha)}">${e(sha.slice(0, 16))}…</span>`;
@@ -166,7 +174,7 @@ export function renderHtml(report: AuditReport): string {
 <title>${e(title)}</title><style>${STYLE}</style></head>
 <body><main>
 <h1>${e(title)}</h1>
-<p class="lead"><span class="verdict ${report.ok ? 'pass' : 'fail'}">${report.ok ? 'PASS' : 'FAIL'}</span>${errors} errors · ${warnings} warnings · ${notes} notes${report.chain === undefined ? '' : ` · ${report.chain.arch} · ${report.stages.length} stages · ${report.seeds.length} seeds`}</p>
+<p class="lead"><span class="verdict ${report.ok ? 'pass' : 'fail'}">${report.ok ? 'PASS' : 'FAIL'}</span>${plural(errors, 'error')} · ${plural(warnings, 'warning')} · ${plural(notes, 'note')}${report.chain === undefined ? '' : ` · ${report.chain.arch} · ${report.stages.length} stages · ${report.seeds.length} seeds`}</p>
 <p class="muted">Audited ${e(report.auditedAt)} by kindling ${e(report.auditor.kindling)} on node ${e(report.auditor.node)}. Checked without running the chain: every input traced to its origin, every program run by a stage traced to a seed or an earlier stage, seeds compared with their commented sources, hashes computed twice.</p>
 ${extra}
 <h2>The chain, from seeds to the last stage</h2>

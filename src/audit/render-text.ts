@@ -16,6 +16,10 @@ const SOURCE_CHECK = {
   invalid: 'its source does not assemble',
 } as const;
 
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 export function renderText(report: AuditReport): string {
   const out: string[] = [];
   const line = (text = ''): void => void out.push(text);
@@ -37,7 +41,7 @@ export function renderText(report: AuditReport): string {
     for (const stage of report.stages) {
       const programs = stage.outputs.filter((o) => o.executable);
       const sizes = programs.map((o) => (o.size === undefined ? o.path : `${o.path} ${formatBytes(o.size)}`)).join(', ');
-      line(`  ${String(stage.index).padStart(2)} ${stage.name}: ${stage.inputs.length} inputs, ${stage.outputs.length} outputs${sizes === '' ? '' : ` (programs: ${sizes})`}, ${stage.sourceLines} lines of source`);
+      line(`  ${String(stage.index).padStart(2)} ${stage.name}: ${count(stage.inputs.length, 'input')}, ${count(stage.outputs.length, 'output')}${sizes === '' ? '' : ` (programs: ${sizes})`}, ${count(stage.sourceLines, 'line')} of source`);
       const origins = stage.programs.map((p) => `${p.program} ← ${p.origin}${p.from === undefined ? '' : ` ${p.from}`}`);
       if (origins.length > 0) line(`     runs: ${[...new Set(origins)].join('; ')}`);
     }
@@ -66,7 +70,7 @@ export function renderText(report: AuditReport): string {
   }
   line();
   const { errors, warnings, notes } = report.counts;
-  line(`${report.ok ? 'PASS' : 'FAIL'}: ${errors} errors, ${warnings} warnings, ${notes} notes`);
+  line(`${report.ok ? 'PASS' : 'FAIL'}: ${count(errors, 'error')}, ${count(warnings, 'warning')}, ${count(notes, 'note')}`);
   return out.join('\n') + '\n';
 }
 

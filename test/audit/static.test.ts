@@ -41,7 +41,7 @@ describe('static audit', () => {
     // Bytes made in two places (the copy of the seed `cp`, the greeting copied twice): listed for the reader, not errors.
     expect(report.findings.filter((f) => f.reason === 'same-bytes-from-several').map(describeFinding)).toEqual([
       `the same bytes (sha256 ${sha256('hello, world\n').slice(0, 16)}…) come from stage first (out/greeting) and stage second (out/again)`,
-      `the same bytes (sha256 ${sha256(busybox).slice(0, 16)}…) come from seed cp and stage first (tools/cp)`,
+      `the same bytes (sha256 ${sha256(busybox).slice(0, 16)}…) come from seed cp and stage first (tools/cp): a fixed point, the chain rebuilds the seed byte for byte`,
     ]);
     expect(report.graph.nodes.filter((n) => n.kind === 'stage').map((n) => [n.label, n.layer])).toEqual([['first', 1], ['second', 2]]);
     expect(report.graph.edges).toContainEqual({ from: 'stage:first', to: 'stage:second', paths: ['bin/cp', 'in/greeting'] });

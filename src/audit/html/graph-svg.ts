@@ -22,7 +22,8 @@ export function graphSvg(nodes: readonly GraphNode[], edges: readonly GraphEdge[
   const rows: Placed[][] = Array.from({ length: layers }, () => []);
   for (const node of nodes) rows[node.layer]!.push({ node, x: 0, y: 0 });
   const widest = Math.max(...rows.map((r) => r.length));
-  const width = Math.max(widest * (NODE_WIDTH + GAP_X) - GAP_X + 2 * MARGIN, 320);
+  // Room at the sides for edges that bow around the rows they skip.
+  const width = Math.max(widest * (NODE_WIDTH + GAP_X) - GAP_X + 2 * MARGIN + 2 * NODE_WIDTH, 320);
   const byId = new Map<string, Placed>();
   const parents = new Map<string, string[]>();
   for (const edge of edges) parents.set(edge.to, [...(parents.get(edge.to) ?? []), edge.from]);
@@ -53,8 +54,13 @@ export function graphSvg(nodes: readonly GraphNode[], edges: readonly GraphEdge[
     const x2 = to.x + NODE_WIDTH / 2;
     const y2 = to.y;
     const bend = Math.max(30, (y2 - y1) / 2);
+    // An edge that skips rows (a seed every stage uses, say) bows out to the side and is drawn
+    // lighter, so it does not run through the nodes between and hide the main line of the chain.
+    const span = to.node.layer - from.node.layer;
+    const long = span > 1;
+    const side = long ? NODE_WIDTH * (0.85 + 0.12 * (span - 2)) * (x2 >= width / 2 ? 1 : -1) : 0;
     return [
-      `<path class="edge" data-from="${escapeHtml(edge.from)}" data-to="${escapeHtml(edge.to)}" d="M${x1},${y1} C${x1},${y1 + bend} ${x2},${y2 - bend} ${x2},${y2 - 6}" marker-end="url(#arrow)"><title>${escapeHtml(edge.paths.join(', '))}</title></path>`,
+      `<path class="edge${long ? ' long' : ''}" data-from="${escapeHtml(edge.from)}" data-to="${escapeHtml(edge.to)}" d="M${x1},${y1} C${x1 + side},${y1 + bend} ${x2 + side},${y2 - bend} ${x2},${y2 - 6}" marker-end="url(#arrow)"><title>${escapeHtml(edge.paths.join(', '))}</title></path>`,
     ];
   });
   const boxes = [...byId.values()].map(({ node, x, y }) => {

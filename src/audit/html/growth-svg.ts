@@ -9,13 +9,16 @@ const BYTES_WIDTH = 320;
 const LINES_WIDTH = 240;
 const VALUE_WIDTH = 90;
 const ROW = 26;
-const TOP = 34;
+const TOP = 44;
 
 function bytesText(bytes: number): string {
-  if (bytes < 10_000) return `${bytes} B`;
+  if (bytes < 1000) return `${bytes} B`;
+  if (bytes < 10_000) return `${(bytes / 1024).toFixed(1)} KiB`;
   if (bytes < 10_000_000) return `${(bytes / 1024).toFixed(1)} KiB`;
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
+
+const TICK_NAMES = new Map([[100, '100 B'], [1e3, '1 kB'], [1e4, '10 kB'], [1e5, '100 kB'], [1e6, '1 MB'], [1e7, '10 MB'], [1e8, '100 MB']]);
 
 export function growthSvg(rows: readonly GrowthRow[]): string {
   if (rows.length === 0) return '<p class="empty">Nothing to chart.</p>';
@@ -25,7 +28,14 @@ export function growthSvg(rows: readonly GrowthRow[]): string {
   const linesX = LABEL_WIDTH + BYTES_WIDTH + VALUE_WIDTH + 20;
   const width = linesX + LINES_WIDTH + VALUE_WIDTH;
   const height = TOP + rows.length * ROW + 8;
-  const logWidth = (bytes: number): number => (bytes <= 1 ? 2 : Math.max(2, (Math.log10(bytes) / Math.log10(maxBytes)) * BYTES_WIDTH));
+  // The scale starts at 10 bytes: programs are never that small, and the bars then show growth.
+  const span = Math.log10(maxBytes) - 1;
+  const logWidth = (bytes: number): number => Math.max(2, ((Math.log10(Math.max(bytes, 10)) - 1) / span) * BYTES_WIDTH);
+  const ticks: string[] = [];
+  for (let power = 100; power <= maxBytes; power *= 10) {
+    const x = bytesX + logWidth(power);
+    ticks.push(`<line class="tick" x1="${x.toFixed(1)}" y1="${TOP - 4}" x2="${x.toFixed(1)}" y2="${height - 6}"/><text class="tick-label" x="${x.toFixed(1)}" y="${TOP - 8}">${TICK_NAMES.get(power) ?? power}</text>`);
+  }
 
   const body = rows.map((row, i) => {
     const y = TOP + i * ROW;
@@ -50,6 +60,7 @@ export function growthSvg(rows: readonly GrowthRow[]): string {
     `<svg class="growth" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="Bytes of programs and lines of source per stage">`,
     `<text x="${bytesX}" y="16" class="axis">programs produced (bytes, log scale)</text>`,
     `<text x="${linesX}" y="16" class="axis">source written for the step (lines)</text>`,
+    ...ticks,
     ...body,
     '</svg>',
   ].join('\n');
