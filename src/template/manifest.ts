@@ -165,6 +165,5 @@ export function manifestOf(declaration: TemplateDeclaration, chain: Chain, parts
 
 /** The part of a manifest two honest builds must agree on: all but what each build trusted. */
 export function reproducibleContent(manifest: TemplateManifest): Omit<TemplateManifest, 'trustedBase'> {
-  const { trustedBase: _ignored, ...content } = manifest;
-  return content;
+  return Object.fromEntries(Object.entries(manifest).filter(([key]) => key !== 'trustedBase')) as Omit<TemplateManifest, 'trustedBase'>;
 }
