@@ -1,7 +1,9 @@
 // `make bench`: each benchmark prints its figures and the ratio that matters.
+import { measureBackends } from './backends.mjs';
 import { measureOverhead } from './overhead.mjs';
 
-const perStage = (ms, n) => `${(ms / n).toFixed(1)} ms/stage`;
+const ms = (value) => (value < 1000 ? `${value.toFixed(0)} ms` : `${(value / 1000).toFixed(2)} s`);
+const perStage = (value, n) => `${(value / n).toFixed(1)} ms/stage`;
 
 const overhead = await measureOverhead();
 console.log(`orchestrator overhead, ${overhead.stages} trivial stages under bubblewrap:`);
@@ -10,3 +12,13 @@ console.log(`  kindling bootstrap:         ${perStage(overhead.kindlingMs, overh
 console.log(`  kindling, all cached:       ${perStage(overhead.cachedMs, overhead.stages)}`);
 console.log(`  ratio kindling / by hand:   ${(overhead.kindlingMs / overhead.handMs).toFixed(2)}`);
 console.log(`  overhead per stage:         ${((overhead.kindlingMs - overhead.handMs) / overhead.stages).toFixed(1)} ms`);
+
+const chainDir = new URL('../stages/amd64', import.meta.url).pathname;
+const { bwrap, qemu } = await measureBackends(chainDir);
+console.log(`\nthe amd64 chain from an empty store, per stage (qemu acceleration: ${qemu.accel ?? 'unknown'}):`);
+console.log(`  ${'stage'.padEnd(8)} ${'bwrap'.padStart(9)} ${'qemu'.padStart(9)}  ratio`);
+for (const [stage, bwrapMs] of bwrap.perStage) {
+  const qemuMs = qemu.perStage.get(stage) ?? NaN;
+  console.log(`  ${stage.padEnd(8)} ${ms(bwrapMs).padStart(9)} ${ms(qemuMs).padStart(9)}  ${(qemuMs / bwrapMs).toFixed(0)}×`);
+}
+console.log(`  ${'whole'.padEnd(8)} ${ms(bwrap.totalMs).padStart(9)} ${ms(qemu.totalMs).padStart(9)}  ${(qemu.totalMs / bwrap.totalMs).toFixed(0)}×`);

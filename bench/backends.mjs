@@ -1,0 +1,37 @@
+// The cost of a VM per stage: the amd64 chain from an empty store under bubblewrap and under
+// qemu, per stage and in all, as a ratio.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadChain } from '../dist/manifest/chain.js';
+import { bootstrap } from '../dist/run/bootstrap.js';
+import { createSandbox } from '../dist/sandbox/select.js';
+import { Store } from '../dist/store/store.js';
+
+async function timeChain(chainDir, name) {
+  const dir = mkdtempSync(join(tmpdir(), `kindling-bench-${name}-`));
+  try {
+    const chain = await loadChain(chainDir);
+    const store = await Store.open(join(dir, 'store'));
+    const perStage = new Map();
+    const started = performance.now();
+    const result = await bootstrap({
+      chain,
+      store,
+      sandbox: await createSandbox({ name }),
+      onEvent: (event) => {
+        if (event.type === 'stage-verified') perStage.set(event.stage, event.record.durationMs);
+      },
+    });
+    if (!result.ok) throw new Error(`the chain failed under ${name}`);
+    return { totalMs: performance.now() - started, perStage, accel: result.trustedBase.components.find((c) => c.name === 'qemu-accel')?.version };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function measureBackends(chainDir) {
+  const bwrap = await timeChain(chainDir, 'bwrap');
+  const qemu = await timeChain(chainDir, 'qemu');
+  return { bwrap, qemu };
+}
