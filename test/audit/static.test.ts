@@ -3,7 +3,10 @@ import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { afterEach, describe, expect, it } from 'vitest';
 import { audit } from '../../src/audit/audit.js';
+import { FileFactsCache } from '../../src/audit/file-facts.js';
 import { describeFinding, severityOf, type Finding } from '../../src/audit/findings.js';
+import { traceInputs } from '../../src/audit/trace-inputs.js';
+import { loadChain } from '../../src/manifest/chain.js';
 import { BUSYBOX_BYTES, cleanStages, makeAuditRig, sha256, type AuditRig } from './chain-rig.js';
 
 let rig: AuditRig | undefined;
@@ -149,5 +152,45 @@ describe('static audit', () => {
     const report = await audit({ chainDir: rig.chainDir });
     expect(report.findings).toContainEqual({ reason: 'script-not-checked', stage: 'second', script: 'build.sh', why: 'no reader for its language (the audit reads: kaem)' });
     expect(report.ok).toBe(true);
+  });
+});
+
+describe('static audit, finer points', () => {
+  it('accepts a program the stage itself built from chain programs earlier in its script', async () => {
+    rig = await makeAuditRig({
+      only: {
+        script: 'bin/cp bin/cp tools/cp\ntools/cp src/greeting out/greeting\n',
+        seeds: { 'bin/cp': 'cp' },
+        files: { 'src/greeting': 'hi\n' },
+        outputs: { 'out/greeting': 'hi\n', 'tools/cp': await BUSYBOX_BYTES() },
+        executableOutputs: ['tools/cp'],
+      },
+    });
+    const report = await audit({ chainDir: rig.chainDir });
+    expect(errors(report.findings)).toEqual([]);
+    expect(report.stages[0]?.programs.at(-1)).toEqual({ program: 'tools/cp', site: 'build.kaem:2', origin: 'built-here', from: 'an earlier command of this stage' });
+  });
+
+  it('follows a script that the runner runs from another script', async () => {
+    rig = await makeAuditRig({
+      only: {
+        script: 'bin/sh more.kaem\n',
+        files: { 'more.kaem': '# the second half\nbin/cat src/greeting\n', 'src/greeting': 'hi\n' },
+        outputs: { 'out/x': 'x' },
+      },
+    });
+    const report = await audit({ chainDir: rig.chainDir });
+    expect(errors(report.findings)).toEqual([{ reason: 'program-not-input', stage: 'only', program: 'bin/cat', script: 'more.kaem', line: 2 }]);
+  });
+
+  it('re-derives origins itself: an input taken from a stage that does not come first is reported', async () => {
+    rig = await makeAuditRig(await cleanStages());
+    const chain = await loadChain(rig.chainDir);
+    const reordered = { ...chain, stages: [...chain.stages].reverse() };
+    const traced = await traceInputs(reordered, reordered.stages[0]!, new FileFactsCache());
+    expect(traced.findings).toEqual([
+      { reason: 'origin-unresolved', stage: 'second', path: 'bin/cp', detail: "stage 'first' does not come before it" },
+      { reason: 'origin-unresolved', stage: 'second', path: 'in/greeting', detail: "stage 'first' does not come before it" },
+    ]);
   });
 });
