@@ -24,7 +24,7 @@ export interface QemuOptions {
   readonly fetchKernel?: boolean;
   /** 'auto' (the default) uses KVM only when a probe boot succeeds quickly. */
   readonly accel?: AccelChoice;
-  /** Guest memory (default 256 MiB; this kernel needs about 96 to boot). */
+  /** Guest memory in MiB (default 256; the kernel needs 96 to boot). */
   readonly memoryMiB?: number;
   /** The qemu executable; qemu-system-x86_64 on PATH when not given. */
   readonly qemu?: string;
@@ -35,6 +35,8 @@ export interface QemuOptions {
 }
 
 export const DEFAULT_MEMORY_MIB = 256;
+/** Below this the kernel cannot unpack itself; qemu then stops at once with nothing on the console. */
+export const MIN_MEMORY_MIB = 96;
 /** Bytes of console log searched for the panic line: it comes last, followed by a short trace. */
 const CONSOLE_TAIL_BYTES = 1024 * 1024;
 
@@ -98,6 +100,9 @@ export function createQemuSandbox(options: QemuOptions = {}): Sandbox {
     try {
       qemu = await locateQemu();
       kernel = await locateTheKernel();
+      if (!Number.isInteger(memoryMiB) || memoryMiB < MIN_MEMORY_MIB) {
+        throw new Error(`the VM needs at least ${MIN_MEMORY_MIB} MiB of memory to boot its kernel, not ${memoryMiB}`);
+      }
       commandLine = kernelCommandLine(request.init, request.args);
       accel = await chooseAccel();
     } catch (error) {

@@ -215,6 +215,12 @@ describe('failures of the machine itself', () => {
     expect(!result.ok && result.error.message).toMatch(/^the VM's kernel panicked before the stage ended: Requested init \/bin\/missing failed/);
   }, BOOT_TIMEOUT_MS);
 
+  it('refuses too little memory for the kernel, saying how much it needs', async () => {
+    const r = await rig({ 'build.kaem': '' });
+    const result = await createQemuSandbox({ kernel, accel: 'tcg', memoryMiB: 64 }).run(kaemRun(r, 'build.kaem'));
+    expect(result).toEqual({ ok: false, error: { reason: 'sandbox-failed', message: 'the VM needs at least 96 MiB of memory to boot its kernel, not 64' } });
+  });
+
   it('refuses arguments the kernel command line cannot carry', async () => {
     const r = await rig();
     const result = await createQemuSandbox({ kernel, accel: 'tcg' }).run(kaemRun(r, 'two words'));
