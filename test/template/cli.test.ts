@@ -1,4 +1,5 @@
-import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { chmod, cp, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,6 +42,21 @@ describe('kindling template (the command)', () => {
     expect(result.stdout).toContain('binaries the chain did not build: bin/busybox in base, bin/busybox in derived');
     expect(result.stdout).toMatch(/bwrap \(stages base, derived\): bubblewrap/);
     expect(await artifacts(out)).toEqual(await artifacts(libraryOut));
+  });
+
+  // mke2fs -d copies each file's owner into the image: a rebuilder who is not root would get its
+  // own uid there unless the build sets every owner itself.
+  it.runIf(process.getuid?.() === 0 && existsSync('/usr/bin/setpriv'))('builds the same bytes as another, unprivileged user', async () => {
+    const shared = join(rig.dir, 'as-nobody');
+    await mkdir(shared);
+    await chmod(rig.dir, 0o755);
+    await chmod(shared, 0o777);
+    const args = ['template', 'build', 'demo', '--sandbox', 'bwrap', '--chain', rig.chainDir, '--store', join(shared, 'store'), '--out', join(shared, 'out')];
+    const result = await execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'node', KINDLING, ...args], { cwd: shared, reject: false, all: true, env: { HOME: shared } });
+    expect(result.all).toContain("template 'demo'");
+    expect(result.exitCode).toBe(0);
+    expect((await stat(join(shared, 'out', 'demo.tar'))).uid).toBe(65534);
+    expect(await artifacts(join(shared, 'out'))).toEqual(await artifacts(libraryOut));
   });
 
   it('prints the manifest as JSON with --json', async () => {
