@@ -1,7 +1,7 @@
 // `kindling audit`: proves a chain without running it, and optionally checks a run's records and
 // rebuilds it from nothing. Each check lives in its own module; this one runs them in order and
 // gathers one report.
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import type { Sha256 } from '../digest.js';
 import { loadChain } from '../manifest/chain.js';
@@ -12,6 +12,7 @@ import type { ProvenanceRecord } from '../run/record.js';
 import { stageKey } from '../run/stage-key.js';
 import type { Sandbox } from '../sandbox/sandbox.js';
 import { KINDLING_VERSION } from '../version.js';
+import { contentKind } from './content-kind.js';
 import { FileFactsCache } from './file-facts.js';
 import { severityOf, type Finding } from './findings.js';
 import { originGraph } from './graph.js';
@@ -102,6 +103,7 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
     recordsSummary = { dir: checked.dir, read: checked.read, current: checked.current.size };
   }
 
+  findings.push(...(await checkUpstreamObjects(chain, objectDirs)));
   const sizes = await objectSizes(stages, objectDirs);
   let rebuildSummary: RebuildSummary | undefined;
   if (options.rebuild !== undefined) {
@@ -144,8 +146,50 @@ function finish(report: Omit<AuditReport, 'counts' | 'ok'>): AuditReport {
 }
 
 /**
- * Bytes that come out of more than one place: a stage that rebuilds a seed (a fixed point), or two
- * stages making the same file. Worth a reader's attention, not an error.
+ * Upstream downloads are sources: archives and text. Their bytes are not in the repository, so
+ * they are looked at only when a store holding them was given; an executable among them is a
+ * binary from outside the chain.
+ */
+async function checkUpstreamObjects(chain: Chain, objectDirs: readonly string[]): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  for (const stage of chain.stages) {
+    for (const input of stage.inputs) {
+      if (input.origin.kind !== 'url') continue;
+      for (const dir of objectDirs) {
+        const head = await readHead(join(dir, input.sha256.slice(0, 2), input.sha256), 4);
+        if (head === undefined) continue;
+        if (contentKind(head) === 'elf') {
+          findings.push({ reason: 'binary-from-outside', stage: stage.name, path: input.path, source: input.origin.urls[0] ?? '', kind: 'elf' });
+        }
+        break;
+      }
+    }
+  }
+  return findings;
+}
+
+async function readHead(path: string, length: number): Promise<Uint8Array | undefined> {
+  let file;
+  try {
+    file = await open(path, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const buffer = Buffer.alloc(length);
+    const { bytesRead } = await file.read(buffer, 0, length, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await file.close();
+  }
+}
+
+/**
+ * What counts as an output collision. Outputs are named by stage and path, and a later stage takes
+ * one by naming both, so two stages may well declare the same path; within one stage the loader
+ * refuses duplicate or overlapping paths, so one root cannot hold two files at one path. What is
+ * left worth a reader's attention is the same bytes coming out of more than one place: a stage
+ * that rebuilds a seed (a fixed point), or two stages making the same file. A note, not an error.
  */
 function sameBytes(stages: readonly StageReport[], seeds: readonly SeedReport[]): Finding[] {
   const producers = new Map<Sha256, string[]>();

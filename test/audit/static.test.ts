@@ -7,6 +7,7 @@ import { FileFactsCache } from '../../src/audit/file-facts.js';
 import { describeFinding, severityOf, type Finding } from '../../src/audit/findings.js';
 import { traceInputs } from '../../src/audit/trace-inputs.js';
 import { loadChain } from '../../src/manifest/chain.js';
+import { Store } from '../../src/store/store.js';
 import { BUSYBOX_BYTES, cleanStages, makeAuditRig, sha256, type AuditRig } from './chain-rig.js';
 
 let rig: AuditRig | undefined;
@@ -192,5 +193,31 @@ describe('static audit, finer points', () => {
       { reason: 'origin-unresolved', stage: 'second', path: 'bin/cp', detail: "stage 'first' does not come before it" },
       { reason: 'origin-unresolved', stage: 'second', path: 'in/greeting', detail: "stage 'first' does not come before it" },
     ]);
+  });
+
+  it('looks into upstream downloads when a store holds them: an executable among them is flagged, an archive is not', async () => {
+    const busybox = await BUSYBOX_BYTES();
+    const archive = Uint8Array.from([0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00]);
+    rig = await makeAuditRig({
+      only: {
+        script: 'bin/tool\n',
+        outputs: { 'out/x': 'x' },
+        tweak: (m) => {
+          (m.inputs as unknown[]).push(
+            { path: 'bin/tool', url: 'https://example.invalid/tool', sha256: sha256(busybox), executable: true },
+            { path: 'src/pkg.tar.gz', url: 'https://example.invalid/pkg.tar.gz', sha256: sha256(archive) },
+          );
+        },
+      },
+    });
+    const store = await Store.open(rig.storeDir);
+    await store.importBytes(busybox);
+    await store.importBytes(archive);
+    const report = await audit({ chainDir: rig.chainDir, store: rig.storeDir });
+    expect(errors(report.findings).map(describeFinding)).toEqual([
+      "stage only, build.kaem:1: runs bin/tool, which is an upstream download (https://example.invalid/tool), not a seed or an earlier stage's output: a binary from outside the chain",
+      'stage only: input bin/tool from https://example.invalid/tool is an ELF executable: a binary from outside the chain',
+    ]);
+    expect(report.stages[0]?.inputs.filter((i) => i.origin === 'upstream').map((i) => i.from)).toEqual(['https://example.invalid/tool', 'https://example.invalid/pkg.tar.gz']);
   });
 });
