@@ -110,7 +110,12 @@ export function createQemuSandbox(options: QemuOptions = {}): Sandbox {
     }
     if (request.signal?.aborted) return { ok: false, error: { reason: 'aborted', message: 'the run was interrupted' } };
 
-    const work = await mkdtemp(join(options.workDir ?? tmpdir(), 'kindling-qemu-'));
+    let work: string;
+    try {
+      work = await mkdtemp(join(options.workDir ?? tmpdir(), 'kindling-qemu-'));
+    } catch (error) {
+      return failed(`no place for the stage's disk: ${messageOf(error)}`);
+    }
     try {
       const image = join(work, 'disk.img');
       let added;
@@ -151,7 +156,8 @@ export function createQemuSandbox(options: QemuOptions = {}): Sandbox {
       if (verdict.kind === 'kernel-panic') return failed(`the VM's kernel panicked before the stage ended: ${verdict.message}`);
       if (verdict.kind === 'no-verdict' || result.exitCode !== 0) {
         const how = result.exitCode === undefined ? `was killed by ${result.signal ?? 'a signal'}` : `exited with status ${result.exitCode}`;
-        return failed(`qemu ${how} without the stage's exit status on the console (log: ${request.logFile})${qemuSaid === '' ? '' : `: ${qemuSaid}`}`);
+        const when = verdict.kind === 'no-verdict' ? "without the stage's exit status on the console" : 'after the stage ended';
+        return failed(`qemu ${how} ${when} (log: ${request.logFile})${qemuSaid === '' ? '' : `: ${qemuSaid}`}`);
       }
 
       try {
