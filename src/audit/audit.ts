@@ -10,7 +10,7 @@ import type { Chain } from '../manifest/types.js';
 import type { ChainEvent } from '../run/bootstrap.js';
 import type { ProvenanceRecord } from '../run/record.js';
 import { stageKey } from '../run/stage-key.js';
-import type { Sandbox } from '../sandbox/sandbox.js';
+import type { Sandbox, TrustedBase } from '../sandbox/sandbox.js';
 import { KINDLING_VERSION } from '../version.js';
 import { contentKind } from './content-kind.js';
 import { FileFactsCache } from './file-facts.js';
@@ -106,6 +106,7 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
   findings.push(...(await checkUpstreamObjects(chain, objectDirs)));
   const sizes = await objectSizes(stages, objectDirs);
   let rebuildSummary: RebuildSummary | undefined;
+  let rebuildBase: TrustedBase | undefined;
   if (options.rebuild !== undefined) {
     const rebuilt = await rebuild({
       chain,
@@ -118,6 +119,7 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
     findings.push(...rebuilt.findings);
     for (const [sha, size] of rebuilt.sizes) if (!sizes.has(sha)) sizes.set(sha, size);
     rebuildSummary = rebuilt.summary;
+    rebuildBase = rebuilt.trustedBase;
   }
   withSizes(stages, sizes);
 
@@ -127,7 +129,7 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
     chain: { name: chain.name, arch: chain.arch, dir: chain.dir },
     auditedAt,
     auditor,
-    trustedBase: await trustedBase(records),
+    trustedBase: await trustedBase(records, rebuildBase),
     seeds: seedCheck.seeds,
     stages,
     graph: originGraph(chain, stages),

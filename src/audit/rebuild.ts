@@ -9,7 +9,7 @@ import type { Chain } from '../manifest/types.js';
 import { bootstrap, type ChainEvent } from '../run/bootstrap.js';
 import { describeFailure } from '../run/failure.js';
 import type { ProvenanceRecord } from '../run/record.js';
-import type { Sandbox } from '../sandbox/sandbox.js';
+import type { Sandbox, TrustedBase } from '../sandbox/sandbox.js';
 import { Store } from '../store/store.js';
 import type { Finding } from './findings.js';
 import { firstDifference } from './first-difference.js';
@@ -32,6 +32,8 @@ export interface RebuildResult {
   readonly findings: Finding[];
   /** Sizes of the rebuilt outputs, by hash. */
   readonly sizes: Map<Sha256, number>;
+  /** What the rebuild's sandbox trusted. */
+  readonly trustedBase: TrustedBase;
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -128,5 +130,6 @@ export async function rebuild(options: RebuildOptions): Promise<RebuildResult> {
     summary: { sandbox: sandbox.name, store: storeDir, kept, stagesVerified: verified, ...(first === undefined ? {} : { firstDifference: first }) },
     findings,
     sizes,
+    trustedBase: result.trustedBase,
   };
 }

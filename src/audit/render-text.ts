@@ -77,7 +77,7 @@ export function renderText(report: AuditReport): string {
 export function handwrittenLines(count: HandwrittenCount): string[] {
   const lines = [`Hand-written hex and assembly: ${count.files.length} files, ${count.total} lines (${count.code} code, ${count.comment} comment only; ${count.blank} blank not counted)`];
   for (const [extension, entry] of Object.entries(count.byExtension)) {
-    lines.push(`  ${extension.padEnd(5)} ${String(entry.files).padStart(3)} files ${String(entry.code).padStart(6)} code ${String(entry.comment).padStart(6)} comment`);
+    lines.push(`  ${extension.padEnd(5)} ${String(entry.files).padStart(3)} file${entry.files === 1 ? ' ' : 's'} ${String(entry.code).padStart(6)} code ${String(entry.comment).padStart(6)} comment`);
   }
   lines.push(`  stage0-posix, hex0 to cc_amd64: about ${count.stage0Posix} lines; ratio ${count.ratio.toFixed(2)} (${(count.ratio * 100).toFixed(0)}%)`);
   return lines;

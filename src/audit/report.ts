@@ -72,8 +72,8 @@ export interface SeedReport {
 export interface TrustedComponentReport {
   readonly name: string;
   readonly detail: string;
-  /** Whether the detail comes from the run's records, from the auditing host, or is not known. */
-  readonly from: 'records' | 'this host' | 'not known';
+  /** Whether the detail comes from the run's records, the audit's rebuild, the auditing host, or is not known. */
+  readonly from: 'records' | 'rebuild' | 'this host' | 'not known';
 }
 
 export type GraphNodeKind = 'seed' | 'source' | 'stage';

@@ -2,6 +2,7 @@
 // ran each stage (VM kernel and qemu, or bubblewrap and the host kernel) and the orchestrator.
 // From a run's records when given; otherwise what this host has, marked as such.
 import type { ProvenanceRecord } from '../run/record.js';
+import type { TrustedBase } from '../sandbox/sandbox.js';
 import { describeTool, findExecutable } from '../sandbox/tool-identity.js';
 import { KINDLING_VERSION } from '../version.js';
 import type { TrustedComponentReport } from './report.js';
@@ -17,25 +18,30 @@ async function onThisHost(name: string, command: string): Promise<TrustedCompone
   return { name, detail: `${identity(tool.version, tool.sha256)} (${path})`, from: 'this host' };
 }
 
-export async function trustedBase(records: readonly ProvenanceRecord[]): Promise<TrustedComponentReport[]> {
+/** From the records of a run, from the audit's own rebuild, or (when neither) from this host. */
+export async function trustedBase(records: readonly ProvenanceRecord[], rebuild?: TrustedBase): Promise<TrustedComponentReport[]> {
   const found: TrustedComponentReport[] = [];
   const seen = new Set<string>();
-  for (const record of records) {
-    for (const component of record.trustedBase.components) {
+  const add = (base: TrustedBase, from: 'records' | 'rebuild'): void => {
+    for (const component of base.components) {
       const name = component.name === 'kernel' ? 'VM kernel' : component.name;
-      const detail = `${identity(component.version, component.sha256)} (${record.trustedBase.backend} backend)`;
-      const key = `${name}\n${detail}`;
+      const detail = `${identity(component.version, component.sha256)} (${base.backend} backend)`;
+      const key = `${from}\n${name}\n${detail}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      found.push({ name, detail, from: 'records' });
+      found.push({ name, detail, from });
     }
+  };
+  for (const record of records) {
+    add(record.trustedBase, 'records');
     const orchestrator = `kindling ${record.orchestrator.version} on node ${record.orchestrator.node}`;
     if (!seen.has(orchestrator)) {
       seen.add(orchestrator);
       found.push({ name: 'orchestrator (run)', detail: orchestrator, from: 'records' });
     }
   }
-  if (records.length === 0) {
+  if (rebuild !== undefined) add(rebuild, 'rebuild');
+  if (records.length === 0 && rebuild === undefined) {
     found.push({ name: 'VM kernel', detail: 'whatever kernel the run used — see records', from: 'not known' });
     found.push(await onThisHost('qemu-system-x86_64', 'qemu-system-x86_64'));
     found.push(await onThisHost('bubblewrap', 'bwrap'));

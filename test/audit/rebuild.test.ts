@@ -28,6 +28,9 @@ describe('audit --rebuild', () => {
     expect(report.findings.filter((f) => severityOf(f) === 'error').map(describeFinding)).toEqual([]);
     expect(report.rebuild).toMatchObject({ sandbox: 'bwrap', stagesVerified: 2, kept: false });
     expect(report.rebuild?.firstDifference).toBeUndefined();
+    // The trusted base of the rebuild is listed beside the one the records name.
+    expect(report.trustedBase.filter((c) => c.from === 'rebuild').map((c) => c.name)).toEqual(['bubblewrap', 'host-kernel']);
+    expect(report.trustedBase.some((c) => c.from === 'records' && c.name === 'bubblewrap')).toBe(true);
   });
 
   it('names the first stage that differs, the file and the first differing byte', async () => {
