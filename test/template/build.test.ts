@@ -102,6 +102,12 @@ describe('a template build', () => {
     expect(manifest.trustedBase.imageTool.version).toMatch(/^mke2fs \d/);
   });
 
+  it('runs no stage again when the store already holds their verified results', async () => {
+    const again = await build(rig, rig.storeDir, join(rig.dir, 'out-again'));
+    expect([...again.stages.outcomes.values()].map((o) => o.status === 'verified' && o.cached)).toEqual([true, true]);
+    expect(await bytesOf(again)).toEqual(await bytesOf(first));
+  });
+
   it('gives the same bytes from another store path, with stages side by side and file times changed', async () => {
     // Every file the build reads gets another time: the store's objects and the chain's sources.
     const store = join(rig.dir, 'other-store');
