@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execa } from 'execa';
 import { audit } from '../../src/audit/audit.js';
+import { describeFinding, severityOf } from '../../src/audit/findings.js';
 import { renderHtml } from '../../src/audit/render-html.js';
 import type { AuditReport } from '../../src/audit/report.js';
 import { loadChain } from '../../src/manifest/chain.js';
@@ -101,11 +103,13 @@ describe('HTML audit report', () => {
     await page.close();
   });
 
-  it("renders the repository's own chain, rebuilt under bubblewrap, and saves the README screenshot", async () => {
-    const chainDir = join(REPO, 'stages', 'amd64');
+  it("renders the repository's committed chain, rebuilt under bubblewrap, and saves the README screenshot", async () => {
     const work = await mkdtemp(join(tmpdir(), 'kindling-audit-html-'));
     try {
-      const report = await audit({ chainDir, rebuild: { sandbox: createBwrapSandbox(), tempDir: work } });
+      // The chain as committed (not work in progress in the tree), as the README should show it.
+      await execa('sh', ['-c', `git -C "$0" archive --format=tar HEAD stages seeds | tar -x -C "$1"`, REPO, work]);
+      const report = await audit({ chainDir: join(work, 'stages', 'amd64'), rebuild: { sandbox: createBwrapSandbox(), tempDir: work } });
+      expect(report.findings.filter((f) => severityOf(f) === 'error').map(describeFinding)).toEqual([]);
       expect(report.rebuild?.stagesVerified).toBe(report.stages.length);
       const { page, outside } = await open(report, work);
       expect(await page.locator('svg.graph g.node[data-kind="stage"]').count()).toBe(report.stages.length);
