@@ -1,4 +1,5 @@
 // `kindling template build|reproduce|list`: templates — images made only from what the chain built.
+import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -8,7 +9,7 @@ import { describeFailure } from '../run/failure.js';
 import { createSandbox } from '../sandbox/select.js';
 import type { Sandbox } from '../sandbox/sandbox.js';
 import { Store } from '../store/store.js';
-import { buildTemplate, type BuildTemplateResult } from '../template/build.js';
+import { buildTemplate, outputFiles, type BuildTemplateResult } from '../template/build.js';
 import type { TemplateComparison } from '../template/compare.js';
 import { listTemplates, loadTemplate, UnknownTemplateError, type TemplateDeclaration } from '../template/declaration.js';
 import type { TemplateManifest } from '../template/manifest.js';
@@ -84,6 +85,11 @@ export function register(program: Command): void {
     .action(async (name: string, flags: CommonFlags & { against: string }) => {
       const chain = await loadChainForCli(flags.chain);
       const declaration = await loadTemplateForCli(chain, name);
+      const earlier = outputFiles(resolve(flags.against), name);
+      if (!existsSync(earlier.manifest) && !existsSync(earlier.archive)) {
+        // Nothing to compare with: say so now rather than after a whole rebuild.
+        throw new CliFailure(`no earlier build of '${name}' in ${resolve(flags.against)}: run kindling template build ${name} first, or give --against`, 2);
+      }
       const sandbox = await sandboxFor(flags);
       const sourcesFrom = await existingStore(resolve(flags.store));
       const write = (text: string): void => void process.stdout.write(text);

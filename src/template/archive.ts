@@ -12,6 +12,18 @@ const EPOCH = new Date(0);
 export async function writeArchive(nodes: readonly TemplateNode[], contents: ReadonlyMap<string, Buffer>, target: string): Promise<void> {
   const pack = tar.pack();
   const written = pipeline(pack, createWriteStream(target, { mode: 0o644 }));
+  try {
+    await addNodes(pack, nodes, contents);
+  } catch (error) {
+    pack.destroy(error as Error);
+    await written.catch(() => undefined);
+    throw error;
+  }
+  pack.finalize();
+  await written;
+}
+
+async function addNodes(pack: tar.Pack, nodes: readonly TemplateNode[], contents: ReadonlyMap<string, Buffer>): Promise<void> {
   for (const node of nodes) {
     const common = { name: node.path, mode: node.mode, uid: 0, gid: 0, uname: '', gname: '', mtime: EPOCH, linkname: '', devmajor: 0, devminor: 0 };
     if (node.kind === 'directory') {
@@ -23,8 +35,6 @@ export async function writeArchive(nodes: readonly TemplateNode[], contents: Rea
       await addEntry(pack, { ...common, type: 'file', size: bytes.length }, bytes);
     }
   }
-  pack.finalize();
-  await written;
 }
 
 function addEntry(pack: tar.Pack, header: tar.Header, bytes?: Buffer): Promise<void> {

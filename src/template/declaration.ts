@@ -139,6 +139,9 @@ function checkTemplatePath(file: string, field: string, value: unknown): string 
     throw new ManifestError(file, field, `'${path}': '${odd}' holds a character a template path may not (allowed: letters, digits and . _ + @ = , ~ -)`);
   }
   if (Buffer.byteLength(path) > MAX_PATH_BYTES) throw new ManifestError(file, field, `is longer than ${MAX_PATH_BYTES} bytes`);
+  if (path.split('/')[0] === 'lost+found') {
+    throw new ManifestError(file, field, `'${path}': lost+found at the top is the image filesystem's own directory`);
+  }
   return path;
 }
 

@@ -57,12 +57,22 @@ export async function imageToolComponent(): Promise<TrustedComponent> {
   return describeTool('e2fsprogs', await tool('mke2fs'), ['-V']);
 }
 
+/** Bytes of an ext2 directory entry: an 8-byte header and the name, padded to 4 bytes. */
+function directoryEntryBytes(name: string): number {
+  return 8 + Math.ceil(name.length / 4) * 4;
+}
+
 /** Blocks for the image: the tree's data and directories, plus room for the filesystem's own metadata. */
 export function imageBlocks(nodes: readonly TemplateNode[], sizes: ReadonlyMap<string, number>): number {
-  let blocks = 0;
+  // Every directory holds "." and ".."; the root holds lost+found as well.
+  const directoryBytes = new Map<string, number>([['', 24 + directoryEntryBytes('lost+found')]]);
+  let blocks = 4; // lost+found, as mke2fs makes it
   for (const node of nodes) {
+    const slash = node.path.lastIndexOf('/');
+    const parent = slash === -1 ? '' : node.path.slice(0, slash);
+    directoryBytes.set(parent, (directoryBytes.get(parent) ?? 24) + directoryEntryBytes(node.path.slice(slash + 1)));
     if (node.kind === 'directory') {
-      blocks += 1;
+      if (!directoryBytes.has(node.path)) directoryBytes.set(node.path, 24);
       continue;
     }
     const data = Math.ceil((sizes.get(node.path) ?? 0) / BLOCK_SIZE);
@@ -70,8 +80,10 @@ export function imageBlocks(nodes: readonly TemplateNode[], sizes: ReadonlyMap<s
     const indirect = data > 12 ? Math.ceil((data - 12) / 1024) + 1 : 0;
     blocks += data + indirect;
   }
-  // Root and lost+found (4 blocks), then a tenth more and 1 MiB for bitmaps, inode tables and backups.
-  return Math.ceil((blocks + 5) * 1.1) + 256;
+  // An entry never spans two blocks: one block more per directory covers what that leaves unused.
+  for (const bytes of directoryBytes.values()) blocks += Math.ceil(bytes / BLOCK_SIZE) + 1;
+  // A tenth more and 1 MiB for the superblock, group descriptors, bitmaps, inode tables and backups.
+  return Math.ceil(blocks * 1.1) + 256;
 }
 
 export function imageInodes(nodes: readonly TemplateNode[]): number {

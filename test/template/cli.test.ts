@@ -106,6 +106,9 @@ describe('kindling template (the command)', () => {
   it('lists templates, and exits 2 naming file and field for a bad one or an unknown name', async () => {
     const list = await kindling(['template', 'list', '--chain', rig.chainDir]);
     expect(list.stdout).toContain('demo  4 files  a rig template');
+    const nothingEarlier = await kindling(['template', 'reproduce', 'demo', '--sandbox', 'bwrap', '--chain', rig.chainDir, '--against', join(rig.dir, 'nowhere')]);
+    expect(nothingEarlier.exitCode).toBe(2);
+    expect(nothingEarlier.stderr).toContain(`no earlier build of 'demo' in ${join(rig.dir, 'nowhere')}`);
     const unknown = await kindling(['template', 'build', 'nosuch', '--sandbox', 'bwrap', '--chain', rig.chainDir, '--store', rig.storeDir]);
     expect(unknown.exitCode).toBe(2);
     expect(unknown.stderr).toContain("no template 'nosuch'");

@@ -89,6 +89,7 @@ describe('template declarations', () => {
     ['usr/./bin', 'not in normal form'],
     ['"usr/my file"', 'may not'],
     ['"usr/it\'s"', 'may not'],
+    ['lost+found/x', "image filesystem's own directory"],
   ])('rejects the path %s', async (path, problem) => {
     const error = await errorFor([`  - { path: ${path}, stage: base, output: out/alpha }`]);
     expect(error.field).toBe('entries[0].path');

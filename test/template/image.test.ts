@@ -1,0 +1,48 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Sha256 } from '../../src/digest.js';
+import { writeImage } from '../../src/template/image.js';
+import { DIRECTORY_MODE, type TemplateNode } from '../../src/template/tree.js';
+import { sha256 } from '../support/rig.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'kindling-template-image-'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+/** A tree the image must size itself for: 1500 long names in one directory and a 6 MiB file. */
+function crowdedTree(): { nodes: TemplateNode[]; contents: Map<string, Buffer> } {
+  const contents = new Map<string, Buffer>();
+  const nodes: TemplateNode[] = [{ kind: 'directory', path: 'many', mode: DIRECTORY_MODE }];
+  const big = Buffer.alloc(6 * 1024 * 1024);
+  for (let i = 0; i < big.length; i += 4) big.writeUInt32LE(i, i);
+  const add = (path: string, bytes: Buffer): void => {
+    contents.set(path, bytes);
+    nodes.push({ kind: 'file', path, mode: 0o644, sha256: sha256(bytes) as Sha256, stage: 's', output: path });
+  };
+  add('big', big);
+  for (let i = 0; i < 1500; i += 1) add(`many/${String(i).padStart(4, '0')}-${'x'.repeat(56)}`, Buffer.from(`${i}\n`));
+  return { nodes: nodes.sort((a, b) => (a.path < b.path ? -1 : 1)), contents };
+}
+
+describe('the template image', () => {
+  it('sizes itself for large directories and files that need double-indirect blocks', async () => {
+    const { nodes, contents } = crowdedTree();
+    const image = join(dir, 'crowded.ext2');
+    await writeImage(nodes, contents, image, join(dir, 'work-a'));
+    await execa('e2fsck', ['-f', '-n', image]);
+    const big = await execa('debugfs', ['-R', 'cat /big', image], { encoding: 'buffer', stripFinalNewline: false });
+    expect(sha256(big.stdout)).toBe(sha256(contents.get('big')!));
+    const listing = (await execa('debugfs', ['-R', 'ls /many', image])).stdout;
+    expect(listing.match(/-x{56}/g)).toHaveLength(1500);
+
+    // Made again elsewhere, a little later: the same bytes.
+    const again = join(dir, 'again.ext2');
+    await writeImage(nodes, contents, again, join(dir, 'work-b'));
+    expect(sha256(await readFile(again))).toBe(sha256(await readFile(image)));
+  });
+});
