@@ -37,10 +37,12 @@ export interface AuditOptions {
   readonly rebuild?: { readonly sandbox: Sandbox; readonly tempDir?: string; readonly onEvent?: (event: ChainEvent) => void };
   /** The hex0 assembler for the seed check; by default the project's own (src/formats/hex0.ts). */
   readonly hex0?: Hex0Assembler;
+  /** The time the report states (ISO 8601); now by default. A fixed time makes a report reproducible. */
+  readonly auditedAt?: string;
 }
 
 export async function audit(options: AuditOptions): Promise<AuditReport> {
-  const auditedAt = new Date().toISOString();
+  const auditedAt = options.auditedAt ?? new Date().toISOString();
   const auditor = { kindling: KINDLING_VERSION, node: process.version };
   let chain: Chain;
   try {

@@ -108,7 +108,10 @@ describe('HTML audit report', () => {
     try {
       // The chain as committed (not work in progress in the tree), as the README should show it.
       await execa('sh', ['-c', `git -C "$0" archive --format=tar HEAD stages seeds | tar -x -C "$1"`, REPO, work]);
-      const report = await audit({ chainDir: join(work, 'stages', 'amd64'), rebuild: { sandbox: createBwrapSandbox(), tempDir: work } });
+      // Dated by the chain's last commit, so the picture changes only when the chain does.
+      const { stdout: committed } = await execa('git', ['-C', REPO, 'log', '-1', '--format=%cI', '--', 'stages', 'seeds']);
+      const auditedAt = new Date(committed.trim()).toISOString();
+      const report = await audit({ chainDir: join(work, 'stages', 'amd64'), rebuild: { sandbox: createBwrapSandbox(), tempDir: work }, auditedAt });
       expect(report.findings.filter((f) => severityOf(f) === 'error').map(describeFinding)).toEqual([]);
       expect(report.rebuild?.stagesVerified).toBe(report.stages.length);
       const { page, outside } = await open(report, work);
