@@ -1,0 +1,181 @@
+// The C compiler cc (stage 07-cc), written in b0. The chain builds it under bubblewrap: b0 compiles
+// it, it compiles itself twice, and the stage's manifest names one sha256 for both of the last two
+// builds (the fixed point). Here it compiles its own source once more, and must give those bytes
+// again; then every program of test/programs/b0 in its b0 dialect (same output and exit status as
+// with b0), and b0's rejected programs with b0's messages. Programs are linked by the chain's own
+// M0, catm and hex2, and each build is checked against the reference assemblers.
+import { readdirSync, readFileSync } from 'node:fs';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sha256File } from '../../src/digest.js';
+import { assembleHex2 } from '../../src/formats/hex2.js';
+import { m0ToHex2 } from '../../src/formats/m0.js';
+import { loadStage } from '../../src/manifest/stage.js';
+import { AMD64_CHAIN, chainOutput } from '../support/amd64.js';
+import { REPO } from '../support/cli.js';
+
+const STAGE_DIR = join(AMD64_CHAIN, '07-cc');
+const B0_DIR = join(AMD64_CHAIN, '06-b0');
+const COMMON_DIR = join(AMD64_CHAIN, 'common');
+const B0_PROGRAMS = join(REPO, 'test', 'programs', 'b0');
+const B0_REJECTED = join(B0_PROGRAMS, 'reject');
+const RUNTIME = join(B0_DIR, 'rt.b0');
+const MACROS = join(B0_DIR, 'amd64.M0');
+/** cc's own source, in the order the stage compiles it (b0's runtime library first). */
+const CC_SOURCES = [RUNTIME, ...['base', 'lex', 'parse', 'gen', 'main'].map((f) => join(STAGE_DIR, `${f}.b0`))];
+
+interface ProgramHeader {
+  readonly stdout: string;
+  readonly exitCode: number;
+  readonly args: readonly string[];
+}
+
+/** Reads the "// stdout:", "// exit:" and "// args:" lines at the top of a test program. */
+function readHeader(path: string): ProgramHeader {
+  const lines = readFileSync(path, 'utf8').split('\n');
+  const values = (key: string): string[] => lines.filter((l) => l.startsWith(`// ${key}: `)).map((l) => l.slice(key.length + 5));
+  const exit = values('exit')[0];
+  if (exit === undefined) throw new Error(`${path}: no "// exit:" line`);
+  const stdout = values('stdout').map((l) => `${l}\n`).join('');
+  const args = (values('args')[0] ?? '').split(' ').filter((a) => a !== '').map((a) => (a === 'SELF' ? path : a));
+  return { stdout, exitCode: Number(exit), args };
+}
+
+let work: string;
+let cc: string;
+let tools: { readonly m0: string; readonly catm: string; readonly hex2: string };
+let runs = 0;
+
+/** M0 text (after the macros) → an executable's bytes, by the reference assemblers. */
+function referenceBuild(m0Text: string, name: string): Uint8Array {
+  const hex2 = m0ToHex2(readFileSync(MACROS, 'latin1') + m0Text, name);
+  const header = readFileSync(join(COMMON_DIR, 'elf64.hex2'), 'latin1');
+  const end = readFileSync(join(COMMON_DIR, 'elf64-end.hex2'), 'latin1');
+  return assembleHex2(header + hex2 + '\n' + end, `${name} linked`);
+}
+
+/** Links cc's output with the chain's catm, M0 and hex2, as the stage does; checks the bytes. */
+async function link(m0Path: string, executable: string): Promise<string> {
+  const steps: [string, string[]][] = [
+    [tools.catm, [`${m0Path}.all`, MACROS, m0Path]],
+    [tools.m0, [`${m0Path}.all`, `${m0Path}.hex2`]],
+    [tools.catm, [`${m0Path}.linked`, join(COMMON_DIR, 'elf64.hex2'), `${m0Path}.hex2`, join(COMMON_DIR, 'elf64-end.hex2')]],
+    [tools.hex2, [`${m0Path}.linked`, executable]],
+  ];
+  for (const [tool, args] of steps) await execa(tool, args, { env: {}, extendEnv: false });
+  expect(new Uint8Array(await readFile(executable))).toEqual(referenceBuild(await readFile(m0Path, 'latin1'), m0Path));
+  await chmod(executable, 0o755);
+  return executable;
+}
+
+interface Compilation {
+  readonly exitCode: number | undefined;
+  readonly stderr: string;
+  readonly output: string | undefined;
+}
+
+async function compile(args: readonly string[], cwd = work): Promise<Compilation> {
+  runs += 1;
+  const output = join(work, `out-${runs}.M0`);
+  const result = await execa(cc, [...args, output], { reject: false, cwd, env: {}, extendEnv: false });
+  const exists = await readFile(output, 'latin1').then(() => true, () => false);
+  return { exitCode: result.exitCode, stderr: result.stderr, output: exists ? output : undefined };
+}
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'kindling-cc-'));
+  cc = await chainOutput('cc', 'bin/cc');
+  tools = {
+    m0: await chainOutput('M0', 'bin/M0'),
+    catm: await chainOutput('catm', 'bin/catm'),
+    hex2: await chainOutput('hex2', 'bin/hex2'),
+  };
+}, 120_000);
+
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+describe('cc reaches its fixed point', () => {
+  it('the stage declares one sha256 for cc compiled by cc-0 and by itself, and the chain built that', async () => {
+    const stage = await loadStage(join(STAGE_DIR, 'stage.yaml'), AMD64_CHAIN);
+    const hashes = stage.outputs.filter((o) => o.path === 'bin/cc' || o.path === 'bin/cc-1').map((o) => o.sha256);
+    expect(hashes).toHaveLength(2);
+    expect(hashes[1]).toBe(hashes[0]);
+    expect(await sha256File(cc)).toBe(hashes[0]);
+    expect(await readFile(await chainOutput('cc', 'bin/cc-1'))).toEqual(await readFile(cc));
+  });
+
+  it('compiles its own source to itself once more', async () => {
+    const compiled = await compile(['--b0', ...CC_SOURCES]);
+    expect(compiled.stderr).toBe('');
+    const again = await link(compiled.output ?? '', join(work, 'cc-again'));
+    expect(await readFile(again)).toEqual(await readFile(cc));
+  });
+});
+
+describe('b0 programs compiled by cc --b0 give the results their headers state', () => {
+  const programs = readdirSync(B0_PROGRAMS).filter((f) => f.endsWith('.b0'));
+
+  it('has the b0 suite', () => {
+    expect(programs.length).toBeGreaterThanOrEqual(10);
+  });
+
+  for (const program of programs) {
+    it(program, async () => {
+      const path = join(B0_PROGRAMS, program);
+      const header = readHeader(path);
+      const compiled = await compile(['--b0', RUNTIME, path]);
+      expect(compiled.stderr).toBe('');
+      expect(compiled.exitCode).toBe(0);
+      const executable = await link(compiled.output ?? '', join(work, program.replace(/\.b0$/, '')));
+      const run = await execa(executable, header.args, { reject: false, cwd: B0_PROGRAMS, env: {}, extendEnv: false, stripFinalNewline: false });
+      expect(run.stdout).toBe(header.stdout);
+      expect(run.exitCode).toBe(header.exitCode);
+    });
+  }
+
+  it('chooses the b0 dialect by the .b0 extension without --b0', async () => {
+    const compiled = await compile([RUNTIME, join(B0_PROGRAMS, 'recursion.b0')]);
+    expect(compiled.stderr).toBe('');
+    const run = await execa(await link(compiled.output ?? '', join(work, 'by-extension')), [], { reject: false });
+    expect(run.exitCode).toBe(readHeader(join(B0_PROGRAMS, 'recursion.b0')).exitCode);
+  });
+});
+
+describe('cc --b0 rejects what b0 rejects, with the same message and no output', () => {
+  for (const program of readdirSync(B0_REJECTED).filter((f) => f.endsWith('.b0'))) {
+    it(program, async () => {
+      const firstLine = readFileSync(join(B0_REJECTED, program), 'utf8').split('\n')[0] ?? '';
+      const compiled = await compile(['--b0', RUNTIME, program], B0_REJECTED);
+      expect(compiled.stderr).toBe(firstLine.slice('// error: '.length));
+      expect(compiled.exitCode).toBe(1);
+      expect(compiled.output).toBeUndefined();
+    });
+  }
+
+  it('prints its usage when given fewer than two files', async () => {
+    const result = await execa(cc, ['--b0', 'only.b0'], { reject: false, env: {}, extendEnv: false });
+    expect(result.stderr).toBe('cc: usage: cc [--b0] SOURCE... OUTPUT');
+    expect(result.exitCode).toBe(1);
+  });
+
+  it('reports a missing source', async () => {
+    const missing = join(work, 'no-such.b0');
+    const compiled = await compile([missing]);
+    expect(compiled.stderr).toBe(`cc: cannot open ${missing}`);
+    expect(compiled.exitCode).toBe(1);
+  });
+
+  it('names the file and line of an error in the second of two sources', async () => {
+    const one = join(work, 'one.b0');
+    const two = join(work, 'two.b0');
+    await writeFile(one, 'main() { return 1');
+    await writeFile(two, '\n2; }');
+    const compiled = await compile([one, two]);
+    expect(compiled.stderr).toBe(`${two}:2: expected ';', found '2'`);
+  });
+});
