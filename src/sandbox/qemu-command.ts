@@ -1,7 +1,7 @@
 // The qemu command line for one stage: a machine with one NVMe disk (the stage's ext4 image), a
 // serial console, no network device, no graphics, and no other devices at all.
 import type { Accel } from './accel.js';
-import { ROOT_FILESYSTEM, ROOT_MOUNT_OPTIONS } from './qemu-disk.js';
+import { FIXED_TIME, ROOT_FILESYSTEM, ROOT_MOUNT_OPTIONS } from './qemu-disk.js';
 
 /** A problem with the request itself that no VM could carry out (the message says which). */
 export class KernelCommandLineError extends Error {
@@ -72,9 +72,9 @@ export function qemuArguments(machine: QemuMachine): string[] {
     '-nic', 'none',
     '-smp', '1',
     '-m', String(machine.memoryMiB),
-    // The guest clock starts at the same instant on every run and follows virtual time, so a stage
-    // that reads the clock sees no trace of when or how fast the host ran it.
-    '-rtc', 'base=2000-01-01T00:00:00,clock=vm',
+    // The guest clock starts at the instant the disk's files carry, on every run, and follows
+    // virtual time: a stage that reads the clock sees no trace of when the host ran it.
+    '-rtc', `base=${FIXED_TIME.toISOString().slice(0, 19)},clock=vm`,
     // The console goes to qemu's stdout, which the backend sends to the stage's log. The firmware
     // is told to keep off it, so the log starts with what the stage printed.
     '-serial', 'stdio',

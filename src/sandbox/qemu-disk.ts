@@ -37,6 +37,14 @@ const FIXED_UUID = '6b696e64-6c69-4e67-8000-000000000001';
 const FIXED_HASH_SEED = '6b696e64-6c69-4e67-8000-000000000002';
 const E2FS_ENV = { E2FSPROGS_FAKE_TIME: '1' } as const;
 
+/**
+ * The one instant every file on a fresh disk carries (2000-01-01T00:00:00Z), and the instant the
+ * VM's clock starts at: what a stage sees does not depend on when its inputs were copied.
+ */
+export const FIXED_TIME = new Date('2000-01-01T00:00:00Z');
+const FIXED_TIME_SECONDS = FIXED_TIME.getTime() / 1000;
+const TIME_FIELDS = ['atime', 'mtime', 'ctime', 'crtime'] as const;
+
 /** How big the disk is, from the size of what goes on it. */
 export interface ImageSizing {
   /** The disk holds this many times the inputs' size, so outputs have room (default 2). */
@@ -67,6 +75,23 @@ export async function treeSize(root: string): Promise<number> {
   return total;
 }
 
+/** Every path under root ('' for root itself), directories before what they hold. */
+async function treePaths(root: string, prefix = ''): Promise<string[]> {
+  const paths = [prefix];
+  for (const entry of await readdir(join(root, prefix), { withFileTypes: true })) {
+    const path = prefix === '' ? entry.name : `${prefix}/${entry.name}`;
+    if (entry.isDirectory()) paths.push(...(await treePaths(root, path)));
+    else paths.push(path);
+  }
+  return paths;
+}
+
+/** A path as one word of debugfs's command language: in double quotes, a quote written twice. */
+function debugfsWord(path: string): string {
+  if (path.includes('\n')) throw new DiskImageError(`cannot put ${JSON.stringify(path)} on the disk: a name holds a newline`);
+  return `"/${path.replaceAll('"', '""')}"`;
+}
+
 export function imageSizeFor(inputBytes: number, sizing: ImageSizing = {}): number {
   const bytes = inputBytes * (sizing.factor ?? 2) + (sizing.headroomMiB ?? 64) * MiB;
   return Math.ceil(bytes / BLOCK_SIZE) * BLOCK_SIZE;
@@ -91,7 +116,8 @@ function debugfsProblems(stderr: string, tolerated: RegExp[] = []): string[] {
 
 /**
  * Makes `image` (a new sparse file of `sizeBytes`) holding exactly the tree at `root`, plus the
- * console device the kernel and the stage write to.
+ * console device the kernel and the stage write to. Every time on it is FIXED_TIME, and with the
+ * fixed identifiers the same tree always gives the same bytes.
  */
 export async function buildImage(root: string, image: string, sizeBytes: number): Promise<ImageAdditions> {
   const mke2fs = await tool('mke2fs');
@@ -123,7 +149,7 @@ export async function buildImage(root: string, image: string, sizeBytes: number)
   const commands: string[] = [];
   if (!(await exists(join(root, 'lost+found')))) added.push('lost+found');
   if (!(await exists(join(root, 'dev')))) {
-    commands.push('mkdir dev');
+    commands.push('mkdir /dev');
     added.push('dev');
   }
   if (!(await exists(join(root, 'dev/console')))) {
@@ -131,13 +157,15 @@ export async function buildImage(root: string, image: string, sizeBytes: number)
     commands.push('cd /dev', 'mknod console c 5 1', 'set_inode_field console mode 020600');
     added.push('dev/console');
   }
-  if (commands.length > 0) {
-    const debugfs = await tool('debugfs');
-    const result = await execa(debugfs, ['-w', '-f', '-', image], { input: commands.join('\n') + '\n', reject: false, env: E2FS_ENV });
-    const problems = debugfsProblems(result.stderr);
-    if (result.exitCode !== 0 || problems.length > 0) {
-      throw new DiskImageError(`debugfs could not add /dev/console to ${image}: ${problems.join('; ') || `exit status ${result.exitCode}`}`);
-    }
+  // mke2fs copies each file's times from the host; every entry gets the fixed instant instead.
+  for (const path of [...(await treePaths(root)), ...added]) {
+    for (const field of TIME_FIELDS) commands.push(`set_inode_field ${debugfsWord(path)} ${field} @${FIXED_TIME_SECONDS}`);
+  }
+  const debugfs = await tool('debugfs');
+  const result = await execa(debugfs, ['-w', '-f', '-', image], { input: commands.join('\n') + '\n', reject: false, env: E2FS_ENV, timeout: 600_000 });
+  const problems = debugfsProblems(result.stderr);
+  if (result.exitCode !== 0 || problems.length > 0) {
+    throw new DiskImageError(`debugfs could not finish ${image} (times, /dev/console): ${problems.slice(0, 8).join('; ') || `exit status ${result.exitCode}`}`);
   }
   return { paths: added };
 }

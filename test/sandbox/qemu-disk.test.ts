@@ -1,9 +1,9 @@
-import { chmod, lstat, mkdir, mkdtemp, open, readFile, readdir, readlink, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, cp, lstat, mkdir, mkdtemp, open, readFile, readdir, readlink, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildImage, DiskImageError, imageSizeFor, readImageInto, treeSize } from '../../src/sandbox/qemu-disk.js';
+import { buildImage, DiskImageError, FIXED_TIME, imageSizeFor, readImageInto, treeSize } from '../../src/sandbox/qemu-disk.js';
 
 let dir: string;
 let root: string;
@@ -66,14 +66,34 @@ describe('building an image from a stage root', () => {
     expect(await listTree(root)).toEqual(before);
   });
 
-  it('is byte-identical when made twice from the same tree', async () => {
+  it('is byte-identical when made from two copies of a tree made at different times', async () => {
     const size = imageSizeFor(await treeSize(root));
     await buildImage(root, image, size);
     const first = await readFile(image);
+    // A second copy, a second later, with other modification and access times.
     await new Promise((resolve) => setTimeout(resolve, 1100));
+    const copy = join(dir, 'copy');
+    await cp(root, copy, { recursive: true });
+    await utimes(join(copy, 'script.kaem'), new Date('2024-05-06T07:08:09Z'), new Date('2023-01-02T03:04:05Z'));
     await rm(image);
-    await buildImage(root, image, size);
+    await buildImage(copy, image, size);
     expect((await readFile(image)).equals(first)).toBe(true);
+  });
+
+  it('gives every file the fixed time, which the files keep when read back', async () => {
+    const added = await buildImage(root, image, imageSizeFor(await treeSize(root)));
+    const stat = await execa('debugfs', ['-R', 'stat /script.kaem', image]);
+    for (const field of ['ctime', 'atime', 'mtime', 'crtime']) expect(stat.stdout).toMatch(new RegExp(`^ ?${field}: 0x386d4380:00000000`, 'm'));
+    await readImageInto(image, root, added);
+    expect((await lstat(join(root, 'bin/tool'))).mtime).toEqual(FIXED_TIME);
+  });
+
+  it('carries names with spaces and quotes both ways', async () => {
+    await mkdir(join(root, 'a dir'));
+    await writeFile(join(root, 'a dir/say "hi"'), 'quoted');
+    const added = await buildImage(root, image, imageSizeFor(await treeSize(root)));
+    await readImageInto(image, root, added);
+    expect(await readFile(join(root, 'a dir/say "hi"'), 'utf8')).toBe('quoted');
   });
 
   it('fails with mke2fs named when the tree does not fit', async () => {
