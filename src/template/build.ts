@@ -14,6 +14,7 @@ import type { TemplateDeclaration } from './declaration.js';
 import { IMAGE_FILESYSTEM, imageToolComponent, writeImage } from './image.js';
 import { manifestFiles, manifestOf, provenanceOf, trustedBasesOf, type TemplateManifest } from './manifest.js';
 import { templateTree } from './tree.js';
+import { KINDLING_VERSION } from '../version.js';
 
 export interface TemplateOutputFiles {
   readonly archive: string;
@@ -90,7 +91,11 @@ export async function buildTemplate(options: BuildTemplateOptions): Promise<Buil
       archive: await artifact(partial(files.archive), `${template.name}.tar`),
       image: { ...(await artifact(partial(files.image), `${template.name}.ext2`)), filesystem: IMAGE_FILESYSTEM },
       provenance: provenanceOf(needed, records),
-      trustedBase: { stages: trustedBasesOf(needed, records), imageTool: await imageToolComponent() },
+      trustedBase: {
+        stages: trustedBasesOf(needed, records),
+        imageTool: await imageToolComponent(),
+        maker: { name: 'kindling', version: KINDLING_VERSION, node: process.version },
+      },
     });
     await writeFile(partial(files.manifest), JSON.stringify(manifest, null, 2) + '\n');
     for (const path of [files.archive, files.image, files.manifest]) await rename(partial(path), path);
@@ -101,6 +106,7 @@ export async function buildTemplate(options: BuildTemplateOptions): Promise<Buil
   }
 }
 
-async function artifact(path: string, file: string): Promise<{ file: string; sha256: Sha256; size: number }> {
-  return { file, sha256: await sha256File(path), size: (await stat(path)).size };
+async function artifact(path: string, file: string): Promise<{ file: string; size: number; sha256: Sha256 }> {
+  // Size before hash: when two builds differ in size, that is the first thing a comparison names.
+  return { file, size: (await stat(path)).size, sha256: await sha256File(path) };
 }

@@ -118,7 +118,12 @@ export async function compareImages(a: Buffer | undefined, b: Buffer | undefined
   if (artifactOffset === -1) return undefined;
   const located = await locateInImage(laterPath, artifactOffset);
   if (located === undefined) {
-    return { artifact: 'image', artifactOffset, detail: `the images differ from byte ${artifactOffset}, in filesystem metadata (not inside a file's contents)` };
+    // The primary superblock is bytes 1024-2047; its fields say how the filesystem was laid out.
+    const where =
+      artifactOffset >= 1024 && artifactOffset < 2048
+        ? `in the superblock (its byte ${artifactOffset - 1024})`
+        : "in filesystem metadata (not inside a file's contents)";
+    return { artifact: 'image', artifactOffset, detail: `the images differ from byte ${artifactOffset}, ${where}` };
   }
   return { artifact: 'image', path: located.path, offset: located.offset, artifactOffset, detail: `'${located.path}' differs from byte ${located.offset} (image byte ${artifactOffset})` };
 }

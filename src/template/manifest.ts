@@ -26,8 +26,8 @@ export interface ManifestFile {
 export interface Artifact {
   /** File name inside the output directory. */
   readonly file: string;
-  readonly sha256: Sha256;
   readonly size: number;
+  readonly sha256: Sha256;
 }
 
 /** Where one stage input came from, as the chain declares it. */
@@ -78,6 +78,8 @@ export interface TemplateManifest {
   readonly trustedBase: {
     readonly stages: readonly (TrustedBase & { readonly stages: readonly string[] })[];
     readonly imageTool: TrustedComponent;
+    /** The program that laid out the archive and the image. */
+    readonly maker: { readonly name: 'kindling'; readonly version: string; readonly node: string };
   };
 }
 

@@ -1,4 +1,4 @@
-import { readdir, readFile, utimes } from 'node:fs/promises';
+import { readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,8 +7,9 @@ import { createBwrapSandbox } from '../../src/sandbox/bwrap.js';
 import { Store } from '../../src/store/store.js';
 import { readArchive } from '../../src/template/archive.js';
 import { buildTemplate, type BuildTemplateResult } from '../../src/template/build.js';
-import { compareBuilds } from '../../src/template/compare.js';
+import { compareBuilds, compareImages } from '../../src/template/compare.js';
 import type { TemplateManifest } from '../../src/template/manifest.js';
+import { KINDLING_VERSION } from '../../src/version.js';
 import { BUSYBOX, sha256 } from '../support/rig.js';
 import { BIG, DEMO_ENTRIES, makeTemplateRig, RIG_STAGES, type TemplateRig } from './template-rig.js';
 
@@ -100,6 +101,7 @@ describe('a template build', () => {
     expect(manifest.provenance.builtFromSeeds).toBe(false);
     expect(manifest.trustedBase.stages).toEqual([expect.objectContaining({ backend: 'bwrap', stages: ['base', 'derived'] })]);
     expect(manifest.trustedBase.imageTool.version).toMatch(/^mke2fs \d/);
+    expect(manifest.trustedBase.maker).toEqual({ name: 'kindling', version: KINDLING_VERSION, node: process.version });
   });
 
   it('runs no stage again when the store already holds their verified results', async () => {
@@ -133,6 +135,20 @@ describe('a template build', () => {
     expect(second.manifest.files.map((f) => f.stageKey)).not.toEqual(first.manifest.files.map((f) => f.stageKey));
     const withoutKeys = (files: TemplateManifest['files']): unknown[] => files.map((f) => ({ ...f, stageKey: undefined }));
     expect(withoutKeys(second.manifest.files)).toEqual(withoutKeys(first.manifest.files));
+  });
+
+  it('reports a difference in the image outside any file as metadata, naming the superblock', async () => {
+    const image = await readFile(first.files.image);
+    const changed = Buffer.from(image);
+    changed[1024 + 4] ^= 1; // the superblock's block count
+    const tamperedPath = join(rig.dir, 'tampered.ext2');
+    await writeFile(tamperedPath, changed);
+    expect(await compareImages(image, changed, first.files.image, tamperedPath)).toEqual({
+      artifact: 'image',
+      artifactOffset: 1028,
+      detail: 'the images differ from byte 1028, in the superblock (its byte 4)',
+    });
+    expect(await compareImages(image, Buffer.from(image), first.files.image, first.files.image)).toBeUndefined();
   });
 
   it('reports a stage that built other bytes at the first differing file and byte of each artifact', async () => {
