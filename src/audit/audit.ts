@@ -22,6 +22,7 @@ import { referenceHex0, type Hex0Assembler } from './hex0-assembler.js';
 import { checkPrograms } from './programs.js';
 import { checkRecords } from './records.js';
 import { rebuild } from './rebuild.js';
+import { stageRoots } from './roots.js';
 import type { AuditReport, RebuildSummary, SeedReport, StageReport } from './report.js';
 import { checkSeeds } from './seeds.js';
 import { traceInputs } from './trace-inputs.js';
@@ -59,7 +60,7 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
   const seedCheck = await checkSeeds(chain, facts, hex0);
   findings.push(...seedCheck.findings);
 
-  const stages: StageReport[] = [];
+  const partial: Omit<StageReport, 'roots'>[] = [];
   for (const [index, stage] of chain.stages.entries()) {
     const traced = await traceInputs(chain, stage, facts);
     const programs = await checkPrograms(chain, stage);
@@ -72,7 +73,7 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
     const sourceLines = traced.inputs
       .filter((i) => (i.origin === 'repository' || i.origin === 'seed-source') && i.content === 'text')
       .reduce((n, i) => n + (i.lines ?? 0), 0);
-    stages.push({
+    partial.push({
       name: stage.name,
       description: stage.description,
       index: index + 1,
@@ -86,6 +87,8 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
       sourceLines,
     });
   }
+  const roots = stageRoots(partial);
+  const stages: StageReport[] = partial.map((s) => ({ ...s, roots: roots.get(s.name)! }));
   findings.push(...sameBytes(stages, seedCheck.seeds));
   for (const [path, known] of await facts.entries()) {
     if (!known.hash.agree) findings.push({ reason: 'hash-implementations-disagree', file: path, openssl: known.hash.openssl, noble: known.hash.noble });

@@ -5,7 +5,7 @@ import { describeFinding, severityOf, stageOf } from './findings.js';
 import { escapeHtml as e } from './html/escape.js';
 import { graphSvg } from './html/graph-svg.js';
 import { growthSvg } from './html/growth-svg.js';
-import { formatBytes } from './render-text.js';
+import { describeRoots, formatBytes } from './render-text.js';
 import type { AuditReport, GraphNode, InputReport, StageReport } from './report.js';
 
 const STYLE = `
@@ -124,6 +124,7 @@ function stageSection(stage: StageReport, flagged: boolean): string {
 <summary>${stage.index}. ${e(stage.name)} <span class="muted">— ${e(stage.description || 'no description')}</span></summary>
 <div>
 <p class="muted">Manifest <code>${e(stage.manifest)}</code> ${short(stage.manifestSha256)} · stage key ${short(stage.stageKey)}${stage.script === undefined ? '' : ` · script <code>${e(stage.script.path)}</code> (${e(stage.script.language ?? 'not read')})`} · ${stage.sourceLines} lines of source</p>
+<p class="muted">Rests on ${e(describeRoots(stage.roots))}${stage.roots.stages.length === 0 ? '' : `, through stages ${e(stage.roots.stages.join(', '))}`}.</p>
 <table><thead><tr><th>Input</th><th>Origin</th><th>Size</th><th>sha256</th></tr></thead><tbody>${stage.inputs.map(inputRow).join('')}</tbody></table>
 <table><thead><tr><th>Program run</th><th>Where</th><th>Comes from</th></tr></thead><tbody>${programs}</tbody></table>
 <table><thead><tr><th>Output</th><th>Size</th><th>sha256</th></tr></thead><tbody>${outputs}</tbody></table>

@@ -2,7 +2,7 @@
 // then the findings and one line with the verdict.
 import { describeFinding, severityOf } from './findings.js';
 import type { HandwrittenCount } from './handwritten.js';
-import type { AuditReport } from './report.js';
+import type { AuditReport, StageRoots } from './report.js';
 
 export function formatBytes(bytes: number): string {
   if (bytes < 10_000) return `${bytes} bytes`;
@@ -44,6 +44,7 @@ export function renderText(report: AuditReport): string {
       line(`  ${String(stage.index).padStart(2)} ${stage.name}: ${count(stage.inputs.length, 'input')}, ${count(stage.outputs.length, 'output')}${sizes === '' ? '' : ` (programs: ${sizes})`}, ${count(stage.sourceLines, 'line')} of source`);
       const origins = stage.programs.map((p) => `${p.program} ← ${p.origin}${p.from === undefined ? '' : ` ${p.from}`}`);
       if (origins.length > 0) line(`     runs: ${[...new Set(origins)].join('; ')}`);
+      line(`     rests on: ${describeRoots(stage.roots)}`);
     }
   }
   if (report.handwritten !== undefined) {
@@ -69,9 +70,21 @@ export function renderText(report: AuditReport): string {
     for (const finding of report.findings) line(`  ${severityOf(finding).padEnd(7)} ${describeFinding(finding)}`);
   }
   line();
-  const { errors, warnings, notes } = report.counts;
-  line(`${report.ok ? 'PASS' : 'FAIL'}: ${count(errors, 'error')}, ${count(warnings, 'warning')}, ${count(notes, 'note')}`);
+  line(verdictLine(report));
   return out.join('\n') + '\n';
+}
+
+/** "PASS: 0 errors, 1 warning, 2 notes" */
+export function verdictLine(report: AuditReport): string {
+  const { errors, warnings, notes } = report.counts;
+  return `${report.ok ? 'PASS' : 'FAIL'}: ${count(errors, 'error')}, ${count(warnings, 'warning')}, ${count(notes, 'note')}`;
+}
+
+/** "seeds hex0, kaem; 7 repository files; no upstream source" */
+export function describeRoots(roots: StageRoots): string {
+  const seeds = roots.seeds.length === 0 ? 'no seed' : `seed${roots.seeds.length === 1 ? '' : 's'} ${roots.seeds.join(', ')}`;
+  const upstream = roots.upstream.length === 0 ? 'no upstream source' : count(roots.upstream.length, 'upstream source');
+  return `${seeds}; ${count(roots.repositoryFiles.length, 'repository file')}; ${upstream}`;
 }
 
 export function handwrittenLines(count: HandwrittenCount): string[] {

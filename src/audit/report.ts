@@ -55,6 +55,18 @@ export interface StageReport {
   readonly script?: { readonly path: string; readonly language?: string };
   /** Lines of text the stage takes from the repository or a seed's source: what people wrote for it. */
   readonly sourceLines: number;
+  /** Everything the stage rests on, through all the stages before it. */
+  readonly roots: StageRoots;
+}
+
+/** The transitive origins of a stage: the only things not built by the chain that it depends on. */
+export interface StageRoots {
+  readonly seeds: readonly string[];
+  /** Repository files (relative to the chain directory) of this stage and every stage it builds on. */
+  readonly repositoryFiles: readonly string[];
+  readonly upstream: readonly string[];
+  /** The earlier stages it builds on, directly or not, in build order. */
+  readonly stages: readonly string[];
 }
 
 export interface SeedReport {

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { audit } from '../audit/audit.js';
 import { countHandwritten } from '../audit/handwritten.js';
 import { renderHtml } from '../audit/render-html.js';
-import { handwrittenLines, renderText } from '../audit/render-text.js';
+import { handwrittenLines, renderText, verdictLine } from '../audit/render-text.js';
 import { loadChain } from '../manifest/chain.js';
 import { createSandbox } from '../sandbox/select.js';
 import { CliFailure } from './failure.js';
@@ -70,8 +70,7 @@ export function register(program: Command): void {
         process.stdout.write(JSON.stringify(report, null, 2) + '\n');
       } else if (flags.html !== undefined) {
         await writeFile(flags.html, renderHtml(report));
-        const { errors, warnings, notes } = report.counts;
-        process.stdout.write(`${report.ok ? 'PASS' : 'FAIL'}: ${errors} errors, ${warnings} warnings, ${notes} notes; report written to ${flags.html}\n`);
+        process.stdout.write(`${verdictLine(report)}; report written to ${flags.html}\n`);
       } else {
         process.stdout.write(renderText(report));
       }

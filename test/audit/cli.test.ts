@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -41,6 +41,7 @@ describe('kindling audit', () => {
     expect(stdout).toContain('Trusted base (not built by the chain)');
     expect(stdout).toMatch(/seed sh: \d+ bytes, sha256 [0-9a-f]{64} \(same by node:crypto and @noble\/hashes\); its source assembles to exactly these bytes/);
     expect(stdout).toContain('runs: bin/sh ← seed sh; bin/cp ← stage first:tools/cp');
+    expect(stdout).toContain('rests on: seeds cp, sh; 3 repository files; no upstream source');
     expect(stdout.trimEnd().split('\n').at(-1)).toBe('PASS: 0 errors, 0 warnings, 2 notes');
   });
 
@@ -63,6 +64,18 @@ describe('kindling audit', () => {
     expect(stdout).toBe(`PASS: 0 errors, 0 warnings, 2 notes; report written to ${file}\n`);
     expect(await readFile(file, 'utf8')).toMatch(/^<!doctype html>/);
     expect((await kindlingAudit(['--chain', rig.chainDir, '--json', '--html', file])).failure?.exitCode).toBe(2);
+  });
+
+  it('writes a failing HTML page for a chain that does not load', async () => {
+    rig = await makeAuditRig(await cleanStages());
+    await writeFile(join(rig.chainDir, 'chain.yaml'), 'name: [unclosed\n');
+    const file = join(rig.dir, 'broken.html');
+    const { stdout, failure } = await kindlingAudit(['--chain', rig.chainDir, '--html', file]);
+    expect(failure?.exitCode).toBe(1);
+    expect(stdout).toBe(`FAIL: 1 error, 0 warnings, 0 notes; report written to ${file}\n`);
+    const html = await readFile(file, 'utf8');
+    expect(html).toContain('<span class="verdict fail">FAIL</span>');
+    expect(html).toContain('the chain does not load:');
   });
 
   it('counts the hand-written code with --handwritten', async () => {

@@ -36,6 +36,13 @@ describe('static audit', () => {
       { program: 'bin/cp', site: 'build.kaem:1', origin: 'stage', from: 'first:tools/cp' },
     ]);
     expect(second?.script).toEqual({ path: 'build.kaem', language: 'kaem' });
+    // What the last stage rests on, through the first: only seeds and repository files.
+    expect(second?.roots).toEqual({
+      seeds: ['cp', 'sh'],
+      repositoryFiles: ['01-first/build.kaem', '01-first/src_greeting', '02-second/build.kaem'],
+      upstream: [],
+      stages: ['first'],
+    });
     // Seeds: sizes, two agreeing hashes, and their sources assemble to them.
     const busybox = await BUSYBOX_BYTES();
     expect(report.seeds.map((s) => [s.name, s.size, s.sha256, s.sha256Noble, s.sourceCheck])).toEqual([
