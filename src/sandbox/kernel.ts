@@ -3,7 +3,7 @@
 // is part of every VM result's trusted base, so it is identified by sha256 and, when kindling
 // fetched it, by the Debian package and version it came from.
 import { randomBytes } from 'node:crypto';
-import { access, copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { access, constants, copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,7 +45,7 @@ export function defaultKernelDir(): string {
 
 async function isReadable(path: string): Promise<boolean> {
   try {
-    await access(path);
+    await access(path, constants.R_OK);
     return true;
   } catch {
     return false;
