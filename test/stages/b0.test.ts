@@ -216,6 +216,113 @@ describe('b0 rejects bad programs with the line and what was expected', () => {
   });
 });
 
+describe('b0 expressions against an evaluator written here', () => {
+  // Random expression trees over four variables, printed with only the parentheses that C's
+  // precedence and left-to-right grouping require, so the compiler's parser must rebuild the
+  // same tree; their values are computed here with 64-bit wrapping BigInt arithmetic.
+  type Tree = { readonly leaf: string; readonly value: bigint } | { readonly op: string; readonly left: Tree; readonly right?: Tree };
+  const RANK: Readonly<Record<string, number>> = {
+    '||': 1, '&&': 2, '|': 3, '^': 4, '&': 5, '==': 6, '!=': 6, '<': 7, '<=': 7, '>': 7, '>=': 7,
+    '<<': 8, '>>': 8, '+': 9, '-': 9, '*': 10, '/': 10, '%': 10,
+  };
+  const word = (x: bigint): bigint => BigInt.asIntN(64, x);
+  const truth = (x: boolean): bigint => (x ? 1n : 0n);
+
+  function evaluate(tree: Tree, vars: Readonly<Record<string, bigint>>): bigint {
+    if ('leaf' in tree) return vars[tree.leaf] ?? tree.value;
+    const a = evaluate(tree.left, vars);
+    if (tree.right === undefined) {
+      if (tree.op === '-') return word(-a);
+      if (tree.op === '!') return truth(a === 0n);
+      return word(~a);
+    }
+    if (tree.op === '&&') return a === 0n ? 0n : truth(evaluate(tree.right, vars) !== 0n);
+    if (tree.op === '||') return a !== 0n ? 1n : truth(evaluate(tree.right, vars) !== 0n);
+    const b = evaluate(tree.right, vars);
+    switch (tree.op) {
+      case '+': return word(a + b);
+      case '-': return word(a - b);
+      case '*': return word(a * b);
+      case '/': return b === 0n ? 0n : word(a / b);
+      case '%': return b === 0n ? 0n : word(a % b);
+      case '<<': return word(a << (b & 63n));
+      case '>>': return a >> (b & 63n);
+      case '&': return a & b;
+      case '|': return a | b;
+      case '^': return a ^ b;
+      case '==': return truth(a === b);
+      case '!=': return truth(a !== b);
+      case '<': return truth(a < b);
+      case '<=': return truth(a <= b);
+      case '>': return truth(a > b);
+      default: return truth(a >= b);
+    }
+  }
+
+  function render(tree: Tree): string {
+    if ('leaf' in tree) return tree.leaf;
+    if (tree.right === undefined) {
+      const inner = render(tree.left);
+      return 'op' in tree.left && tree.left.right !== undefined ? `${tree.op}(${inner})` : `${tree.op} ${inner}`;
+    }
+    const rank = RANK[tree.op] ?? 0;
+    const side = (child: Tree, right: boolean): string => {
+      const childRank = 'op' in child && child.right !== undefined ? (RANK[child.op] ?? 0) : 99;
+      const text = render(child);
+      return childRank < rank || (right && childRank === rank) ? `(${text})` : text;
+    };
+    return `${side(tree.left, false)} ${tree.op} ${side(tree.right, true)}`;
+  }
+
+  it('gives the values of 300 random expressions with every operator', async () => {
+    let seed = 7;
+    const random = (): number => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    const pick = <T,>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
+    const constants = [0n, 1n, 2n, 7n, 63n, 255n, 2147483647n, 2147483648n, 4294967295n, 123456789012n];
+    const grow = (depth: number): Tree => {
+      const r = random();
+      if (depth === 0 || r < 0.2) {
+        if (random() < 0.5) return { leaf: pick(['a', 'b', 'c', 'd']), value: 0n };
+        const value = pick(constants);
+        return { leaf: String(value), value };
+      }
+      if (r < 0.35) return { op: pick(['-', '!', '~']), left: grow(depth - 1) };
+      const op = pick(Object.keys(RANK));
+      let right = grow(depth - 1);
+      // Division by zero and the overflow of the most negative number by -1 fault the processor,
+      // and shift counts are taken modulo 64: keep the right operand inside what is defined.
+      if (op === '/' || op === '%') {
+        const divisor = pick([1n, 3n, 7n, 1000n]);
+        right = { leaf: String(divisor), value: divisor };
+      }
+      if (op === '<<' || op === '>>') right = { op: '&', left: right, right: { leaf: '63', value: 63n } };
+      return { op, left: grow(depth - 1), right };
+    };
+    const lines: string[] = ['main() {', '    var a, b, c, d;'];
+    const expected: string[] = [];
+    for (let n = 0; n < 300; n += 1) {
+      const vars = { a: BigInt(Math.floor(random() * 200) - 100), b: BigInt(Math.floor(random() * 11) - 5), c: 777359695179n, d: -3823804492959351424n };
+      const tree = grow(4);
+      lines.push(`    a = ${vars.a}; b = ${vars.b}; c = ${vars.c}; d = ${vars.d};`);
+      lines.push(`    print_number(${render(tree)}); putchar(10);`);
+      expected.push(`${evaluate(tree, vars)}\n`);
+    }
+    lines.push('    return 0;', '}');
+    const source = await writeSource('expressions.b0', lines.join('\n') + '\n');
+    const compiled = await compile([RUNTIME, source]);
+    expect(compiled.stderr).toBe('');
+    const executable = await buildProgram(compiled.output ?? '', 'expressions.b0');
+    const run = await execa(executable, [], { reject: false, env: {}, extendEnv: false, stripFinalNewline: false });
+    expect(run.stdout.split('\n')).toEqual(expected.join('').split('\n'));
+    expect(run.exitCode).toBe(0);
+  });
+});
+
 describe('b0 on damaged programs', () => {
   // Test programs with bytes deleted, inserted and copied at random (a fixed seed, so every run
   // sees the same inputs): the compiler must either succeed with M0 that assembles, or fail
