@@ -54,6 +54,7 @@ export function severityOf(finding: Finding): Severity {
   switch (finding.reason) {
     case 'script-not-checked':
     case 'record-stale':
+    case 'record-other-chain':
     case 'rebuild-not-compared':
       return 'warning';
     case 'same-bytes-from-several':
@@ -105,7 +106,7 @@ export function describeFinding(finding: Finding): string {
     case 'record-unknown-stage':
       return `record ${finding.file} is for stage '${finding.stage}', which the chain does not have`;
     case 'record-other-chain':
-      return `record ${finding.file} is for chain '${finding.chain}'`;
+      return `record ${finding.file} is for chain '${finding.chain}' (ignored: a store may serve several chains)`;
     case 'record-stale':
       return `record ${finding.file} is for another version of stage ${finding.stage}'s manifest (ignored)`;
     case 'record-mismatch':

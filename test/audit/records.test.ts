@@ -91,6 +91,16 @@ describe('audit --records', () => {
     expect(await errorsOf(dir)).toEqual(["record ghost.json is for stage 'ghost', which the chain does not have"]);
   });
 
+  it("sets aside another chain's records in a shared store, but still wants this chain's", async () => {
+    const dir = await tampered((d) =>
+      writeFile(join(d, 'other.json'), JSON.stringify({ ...records.get('second')!.record, chain: 'riscv64' })),
+    );
+    const report = await audit({ chainDir: rig.chainDir, records: dir });
+    await rm(dir, { recursive: true, force: true });
+    expect(report.ok).toBe(true);
+    expect(report.findings.filter((f) => f.reason === 'record-other-chain')).toEqual([{ reason: 'record-other-chain', file: 'other.json', chain: 'riscv64' }]);
+  });
+
   it('catches a stage with no record', async () => {
     const dir = await tampered((d) => rm(join(d, records.get('first')!.file)));
     expect(await errorsOf(dir)).toEqual(['stage first has no record for its current manifest']);
