@@ -41,6 +41,10 @@ export async function trustedBase(records: readonly ProvenanceRecord[], rebuild?
     }
   }
   if (rebuild !== undefined) add(rebuild, 'rebuild');
+  const backends = [...new Set([...records.map((r) => r.trustedBase.backend), ...(rebuild === undefined ? [] : [rebuild.backend])])];
+  if (backends.length > 0 && !found.some((c) => c.name === 'VM kernel')) {
+    found.unshift({ name: 'VM kernel', detail: `none: the runs used ${backends.join(', ')}, without a VM (see host-kernel)`, from: records.length > 0 ? 'records' : 'rebuild' });
+  }
   if (records.length === 0 && rebuild === undefined) {
     found.push({ name: 'VM kernel', detail: 'whatever kernel the run used — see records', from: 'not known' });
     found.push(await onThisHost('qemu-system-x86_64', 'qemu-system-x86_64'));

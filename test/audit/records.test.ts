@@ -61,6 +61,7 @@ describe('audit --records', () => {
     expect(report.trustedBase.filter((c) => c.from === 'records').map((c) => c.name)).toEqual(
       expect.arrayContaining(['bubblewrap', 'host-kernel', 'orchestrator (run)']),
     );
+    expect(report.trustedBase[0]).toEqual({ name: 'VM kernel', detail: 'none: the runs used bwrap, without a VM (see host-kernel)', from: 'records' });
     // The store beside the records gives the sizes of the programs built.
     expect(report.stages[0]?.outputs.find((o) => o.path === 'tools/cp')?.size).toBeGreaterThan(100_000);
     expect(report.growth.map((r) => r.label)).toEqual(['seeds', 'first', 'second']);
