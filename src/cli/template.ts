@@ -7,7 +7,7 @@ import { ManifestError } from '../manifest/errors.js';
 import type { Chain } from '../manifest/types.js';
 import { describeFailure } from '../run/failure.js';
 import { createSandbox } from '../sandbox/select.js';
-import type { Sandbox } from '../sandbox/sandbox.js';
+import type { Sandbox, TrustedComponent } from '../sandbox/sandbox.js';
 import { Store } from '../store/store.js';
 import { buildTemplate, outputFiles, type BuildTemplateResult } from '../template/build.js';
 import type { TemplateComparison } from '../template/compare.js';
@@ -207,10 +207,16 @@ function describeManifest(manifest: TemplateManifest): string {
   );
   lines.push('trusted base:');
   for (const base of manifest.trustedBase.stages) {
-    lines.push(`  ${base.backend} (stages ${base.stages.join(', ')}): ${base.components.map((c) => [c.name, c.version].filter(Boolean).join(' ')).join('; ')}`);
+    lines.push(`  ${base.backend} (stages ${base.stages.join(', ')}): ${base.components.map(describeComponent).join('; ')}`);
   }
   lines.push(`  image: ${manifest.trustedBase.imageTool.version ?? manifest.trustedBase.imageTool.name}`);
   return lines.join('\n') + '\n';
+}
+
+/** "bubblewrap 0.8.0", not "bubblewrap bubblewrap 0.8.0": many tools name themselves in their version line. */
+function describeComponent(component: TrustedComponent): string {
+  const version = component.version ?? '';
+  return version.toLowerCase().startsWith(component.name.toLowerCase()) ? version : [component.name, version].filter(Boolean).join(' ');
 }
 
 function describeComparison(name: string, backend: string, comparison: TemplateComparison, manifest: TemplateManifest, against: string): string {
