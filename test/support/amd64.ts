@@ -1,17 +1,21 @@
 // The real amd64 chain's binaries for tests: built by kindling itself under bubblewrap into one
 // store shared by every test file (runs on one store are safe to race), then read from the store.
+import { existsSync } from 'node:fs';
 import { mkdtemp, copyFile, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadChain } from '../../src/manifest/chain.js';
 import type { Chain } from '../../src/manifest/types.js';
-import { bootstrap } from '../../src/run/bootstrap.js';
+import { bootstrap, selectStages } from '../../src/run/bootstrap.js';
 import { describeFailure } from '../../src/run/failure.js';
 import { createBwrapSandbox } from '../../src/sandbox/bwrap.js';
+import { ensureSources } from '../../src/sources/ensure.js';
 import { Store } from '../../src/store/store.js';
 import { REPO } from './cli.js';
 
 export const AMD64_CHAIN = join(REPO, 'stages', 'amd64');
+/** The upstream tarballs kept for offline use (shared/distfiles beside the checkout). */
+export const DISTFILES = [join(REPO, '..', 'shared', 'distfiles'), '/work/shared/distfiles'].filter((dir) => existsSync(dir));
 const SHARED_STORE = join(tmpdir(), `kindling-test-store-${process.getuid?.() ?? 0}`);
 
 let chain: Promise<Chain> | undefined;
@@ -24,6 +28,8 @@ export async function chainOutput(stage: string, path: string): Promise<string> 
   chain ??= loadChain(AMD64_CHAIN);
   const loaded = await chain;
   const store = await Store.open(SHARED_STORE);
+  // Upstream sources come from the offline distfiles beside the repository, never the network.
+  await ensureSources({ ...loaded, stages: selectStages(loaded, stage) }, store, { distfiles: DISTFILES, retries: 0 });
   const result = await bootstrap({ chain: loaded, store, sandbox: createBwrapSandbox(), until: stage });
   if (!result.ok) {
     const problems = [...result.outcomes.values()].flatMap((o) => (o.status === 'failed' ? o.failures.map((f) => `${o.stage}: ${describeFailure(f)}`) : []));
