@@ -14,7 +14,7 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-/** A tree the image must size itself for: 1500 long names in one directory and a 6 MiB file. */
+/** A tree the image must size itself for: 1500 long names in one directory and a 6 MiB file; and an odd name. */
 function crowdedTree(): { nodes: TemplateNode[]; contents: Map<string, Buffer> } {
   const contents = new Map<string, Buffer>();
   const nodes: TemplateNode[] = [{ kind: 'directory', path: 'many', mode: DIRECTORY_MODE }];
@@ -25,6 +25,9 @@ function crowdedTree(): { nodes: TemplateNode[]; contents: Map<string, Buffer> }
     nodes.push({ kind: 'file', path, mode: 0o644, sha256: sha256(bytes) as Sha256, stage: 's', output: path });
   };
   add('big', big);
+  // Every character a template path may hold, which debugfs must take as part of the name.
+  add('odd/a.b_c+d@e=f,g~h-i', Buffer.from('odd\n'));
+  nodes.push({ kind: 'directory', path: 'odd', mode: DIRECTORY_MODE });
   for (let i = 0; i < 1500; i += 1) add(`many/${String(i).padStart(4, '0')}-${'x'.repeat(56)}`, Buffer.from(`${i}\n`));
   return { nodes: nodes.sort((a, b) => (a.path < b.path ? -1 : 1)), contents };
 }
@@ -37,6 +40,9 @@ describe('the template image', () => {
     await execa('e2fsck', ['-f', '-n', image]);
     const big = await execa('debugfs', ['-R', 'cat /big', image], { encoding: 'buffer', stripFinalNewline: false });
     expect(sha256(big.stdout)).toBe(sha256(contents.get('big')!));
+    const odd = (await execa('debugfs', ['-R', 'stat "/odd/a.b_c+d@e=f,g~h-i"', image])).stdout;
+    expect(odd).toMatch(/Mode: +0644/);
+    expect(odd).toContain('mtime: 0x00000000:00000000');
     const listing = (await execa('debugfs', ['-R', 'ls /many', image])).stdout;
     expect(listing.match(/-x{56}/g)).toHaveLength(1500);
 
