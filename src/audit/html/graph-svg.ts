@@ -9,6 +9,39 @@ const NODE_HEIGHT = 40;
 const GAP_X = 28;
 const ROW_HEIGHT = 92;
 const MARGIN = 20;
+/** Distance between the trunks of long edges beside the graph. */
+const TRUNK_GAP = 16;
+/** How far into the gap between rows the across-runs of long edges lie. */
+const GAP_LANE = 16;
+/** Long edges leave and enter a node this far from its centre, beside the short edges. */
+const ENTRY_OFFSET = 34;
+
+/** An orthogonal path through `points`, with its corners rounded. */
+function roundedPolyline(points: readonly (readonly [number, number])[]): string {
+  const radius = 8;
+  const [first, ...rest] = points;
+  if (first === undefined) return '';
+  let d = `M${first[0]},${first[1]}`;
+  rest.forEach((point, i) => {
+    const next = rest[i + 1];
+    if (next === undefined) {
+      d += ` L${point[0]},${point[1]}`;
+      return;
+    }
+    const previous = i === 0 ? first : rest[i - 1]!;
+    const toward = (from: readonly [number, number], to: readonly [number, number], length: number): [number, number] => {
+      const dx = to[0] - from[0];
+      const dy = to[1] - from[1];
+      const distance = Math.hypot(dx, dy) || 1;
+      const step = Math.min(length, distance / 2);
+      return [from[0] + (dx / distance) * step, from[1] + (dy / distance) * step];
+    };
+    const before = toward(point, previous, radius);
+    const after = toward(point, next, radius);
+    d += ` L${before[0].toFixed(1)},${before[1].toFixed(1)} Q${point[0]},${point[1]} ${after[0].toFixed(1)},${after[1].toFixed(1)}`;
+  });
+  return d;
+}
 
 interface Placed {
   readonly node: GraphNode;
@@ -45,22 +78,55 @@ export function graphSvg(nodes: readonly GraphNode[], edges: readonly GraphEdge[
   });
   const height = MARGIN * 2 + (layers - 1) * ROW_HEIGHT + NODE_HEIGHT;
 
+  // An edge that skips rows (a seed every stage uses, say) would run through the nodes between.
+  // Such edges leave their source at its side and run down a vertical trunk of their own beside
+  // the graph, entering each consumer from that side: one line per source, however many consumers.
+  const nodesLeft = Math.min(...[...byId.values()].map((p) => p.x));
+  const nodesRight = Math.max(...[...byId.values()].map((p) => p.x + NODE_WIDTH));
+  const trunks = new Map<string, { side: 1 | -1; x: number }>();
+  let rightTrunks = 0;
+  let leftTrunks = 0;
+  const trunkOf = (source: Placed): { side: 1 | -1; x: number } => {
+    const known = trunks.get(source.node.id);
+    if (known !== undefined) return known;
+    const centre = source.x + NODE_WIDTH / 2;
+    const side: 1 | -1 = centre > width / 2 + 1 ? 1 : centre < width / 2 - 1 ? -1 : rightTrunks <= leftTrunks ? 1 : -1;
+    const index = side === 1 ? rightTrunks++ : leftTrunks++;
+    const trunk = { side, x: side === 1 ? nodesRight + TRUNK_GAP * (index + 1) : nodesLeft - TRUNK_GAP * (index + 1) };
+    trunks.set(source.node.id, trunk);
+    return trunk;
+  };
+
   const paths = edges.flatMap((edge) => {
     const from = byId.get(edge.from);
     const to = byId.get(edge.to);
     if (from === undefined || to === undefined) return [];
-    const x1 = from.x + NODE_WIDTH / 2;
-    const y1 = from.y + NODE_HEIGHT;
-    const x2 = to.x + NODE_WIDTH / 2;
-    const y2 = to.y;
-    const bend = Math.max(30, (y2 - y1) / 2);
-    // An edge that skips rows (a seed every stage uses, say) bows out to the side and is drawn
-    // lighter, so it does not run through the nodes between and hide the main line of the chain.
-    const span = to.node.layer - from.node.layer;
-    const long = span > 1;
-    const side = long ? NODE_WIDTH * (0.85 + 0.12 * (span - 2)) * (x2 >= width / 2 ? 1 : -1) : 0;
+    const long = to.node.layer - from.node.layer > 1;
+    let d: string;
+    if (long) {
+      // Down out of the source into the gap below its row, across to the trunk, down the trunk,
+      // across in the gap above the consumer's row, and down into it: never through a node.
+      const { side, x: trunkX } = trunkOf(from);
+      const startX = from.x + NODE_WIDTH / 2 + side * ENTRY_OFFSET;
+      const endX = to.x + NODE_WIDTH / 2 + side * ENTRY_OFFSET;
+      d = roundedPolyline([
+        [startX, from.y + NODE_HEIGHT],
+        [startX, from.y + NODE_HEIGHT + GAP_LANE],
+        [trunkX, from.y + NODE_HEIGHT + GAP_LANE],
+        [trunkX, to.y - GAP_LANE],
+        [endX, to.y - GAP_LANE],
+        [endX, to.y - 6],
+      ]);
+    } else {
+      const x1 = from.x + NODE_WIDTH / 2;
+      const y1 = from.y + NODE_HEIGHT;
+      const x2 = to.x + NODE_WIDTH / 2;
+      const y2 = to.y;
+      const bend = Math.max(30, (y2 - y1) / 2);
+      d = `M${x1},${y1} C${x1},${y1 + bend} ${x2},${y2 - bend} ${x2},${y2 - 6}`;
+    }
     return [
-      `<path class="edge${long ? ' long' : ''}" data-from="${escapeHtml(edge.from)}" data-to="${escapeHtml(edge.to)}" d="M${x1},${y1} C${x1 + side},${y1 + bend} ${x2 + side},${y2 - bend} ${x2},${y2 - 6}" marker-end="url(#arrow)"><title>${escapeHtml(edge.paths.join(', '))}</title></path>`,
+      `<path class="edge${long ? ' long' : ''}" data-from="${escapeHtml(edge.from)}" data-to="${escapeHtml(edge.to)}" d="${d}" marker-end="url(#arrow)"><title>${escapeHtml(`${edge.from.replace(/^\w+:/, '')} → ${edge.to.replace(/^\w+:/, '')}: ${edge.paths.join(', ')}`)}</title></path>`,
     ];
   });
   const boxes = [...byId.values()].map(({ node, x, y }) => {
