@@ -8,6 +8,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadChain } from '../../src/manifest/chain.js';
 import type { Chain } from '../../src/manifest/types.js';
+import { describeFailure } from '../../src/run/failure.js';
 import { createBwrapSandbox } from '../../src/sandbox/bwrap.js';
 import { ensureKernel } from '../../src/sandbox/kernel.js';
 import { createSandbox } from '../../src/sandbox/select.js';
@@ -29,7 +30,13 @@ beforeAll(async () => {
   chain = await loadChain(AMD64_CHAIN);
   template = await loadTemplate(chain, 'toolchain');
   const result = await buildTemplate({ chain, template, store: await Store.open(join(dir, 'store')), sandbox: createBwrapSandbox(), outDir: join(dir, 'bwrap') });
-  if (!result.ok) throw new Error(`the toolchain template did not build: ${JSON.stringify(result.reason === 'stages-failed' ? [...result.stages.outcomes.values()] : result)}`);
+  if (!result.ok) {
+    const problems =
+      result.reason === 'stages-failed'
+        ? [...result.stages.outcomes.values()].flatMap((o) => (o.status === 'failed' ? o.failures.map((f) => `${o.stage}: ${describeFailure(f)}`) : []))
+        : [`${result.path}: store object changed`];
+    throw new Error(`the toolchain template did not build:\n${problems.join('\n')}`);
+  }
   built = result;
 });
 afterAll(async () => {
