@@ -6,6 +6,8 @@
 //    (0 means "not set" to e2fsprogs);
 //  - the configuration: the host's /etc/mke2fs.conf picks features and sizes, so a fixed one is given;
 //  - the collation: entries are added in alphasort order, which follows LC_ALL, so LC_ALL=C;
+//  - extended attributes: with the ext_attr feature mke2fs copies the host's (an SELinux label,
+//    say) into the image; without it, as here, none is copied;
 //  - each file's change time, access time, owner and mode are copied from the host file. A file's
 //    change time cannot be set from user space and reading a file moves its access time, so a
 //    debugfs pass sets every inode's times, owner and mode after the image is made.
