@@ -6,7 +6,7 @@ import type { Chain, Stage, StageInput } from '../manifest/types.js';
 import type { Finding, ProgramSite } from './findings.js';
 import type { ProgramReport } from './report.js';
 import { readerFor, SCRIPT_READERS } from './scripts/readers.js';
-import { rootRelative, type ScriptCommand } from './scripts/script-reader.js';
+import { rootRelative, ScriptSyntaxError, type ScriptCommand } from './scripts/script-reader.js';
 import { hostPathOf } from './trace-inputs.js';
 
 export interface CheckedPrograms {
@@ -22,16 +22,17 @@ export async function checkPrograms(chain: Chain, stage: Stage): Promise<Checked
   const findings: Finding[] = [];
   const programs: ProgramReport[] = [];
   const inputs = new Map(stage.inputs.map((i) => [i.path, i]));
-  /** Paths named as arguments by the commands so far: a program made earlier in the same stage. */
-  const mentioned = new Set<string>();
+  /** Paths named as arguments by the commands so far, with where: a program made earlier in the stage. */
+  const mentioned = new Map<string, string>();
 
   const classify = (program: string, where: ProgramSite): void => {
     const site = where.script === undefined ? 'run.init' : `${where.script}:${where.line ?? '?'}`;
     const input = inputs.get(program);
     if (input === undefined) {
       const ownOutput = stage.outputs.some((o) => o.path === program) || stage.scratch.some((d) => program.startsWith(`${d}/`));
-      if (ownOutput && mentioned.has(program)) {
-        programs.push({ program, site, origin: 'built-here', from: 'an earlier command of this stage' });
+      const madeAt = mentioned.get(program);
+      if (ownOutput && madeAt !== undefined) {
+        programs.push({ program, site, origin: 'built-here', from: `made by ${madeAt}` });
       } else {
         programs.push({ program, site, origin: 'not-an-input' });
         findings.push({ reason: 'program-not-input', stage: stage.name, program, ...where });
@@ -80,13 +81,23 @@ export async function checkPrograms(chain: Chain, stage: Stage): Promise<Checked
       findings.push({ reason: 'script-not-checked', stage: stage.name, script: path, why: 'its text is not in the repository (it comes from a stage or a download)' });
       return;
     }
-    const commands: ScriptCommand[] = reader.read(path, text);
+    let commands: ScriptCommand[];
+    try {
+      commands = reader.read(path, text);
+    } catch (error) {
+      if (!(error instanceof ScriptSyntaxError)) throw error;
+      findings.push({ reason: 'script-not-checked', stage: stage.name, script: path, why: `the ${reader.language} reader cannot read it: ${error.message}` });
+      return;
+    }
     for (const command of commands) {
       classify(command.program, { script: command.script, line: command.line });
       // The runner run on another script of the stage: read that one too.
       const nested = command.args[0] === undefined ? undefined : rootRelative(command.args[0]);
       if (command.program === init && nested !== undefined && inputs.has(nested)) await readScript(nested, depth + 1);
-      for (const arg of command.args) mentioned.add(rootRelative(arg));
+      for (const arg of command.args) {
+        const path = rootRelative(arg);
+        if (!mentioned.has(path)) mentioned.set(path, `${command.script}:${command.line}`);
+      }
     }
   };
   await readScript(scriptPath, 0);

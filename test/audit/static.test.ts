@@ -176,7 +176,7 @@ describe('static audit, finer points', () => {
     });
     const report = await audit({ chainDir: rig.chainDir });
     expect(errors(report.findings)).toEqual([]);
-    expect(report.stages[0]?.programs.at(-1)).toEqual({ program: 'tools/cp', site: 'build.kaem:2', origin: 'built-here', from: 'an earlier command of this stage' });
+    expect(report.stages[0]?.programs.at(-1)).toEqual({ program: 'tools/cp', site: 'build.kaem:2', origin: 'built-here', from: 'made by build.kaem:1' });
   });
 
   it('follows a script that the runner runs from another script', async () => {
