@@ -1,4 +1,5 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -50,5 +51,31 @@ describe('the template image', () => {
     const again = join(dir, 'again.ext2');
     await writeImage(nodes, contents, again, join(dir, 'work-b'));
     expect(sha256(await readFile(again))).toBe(sha256(await readFile(image)));
+  });
+
+  // A rebuilder's build directory may carry a default ACL (or SELinux labels): every file made in
+  // it gets extended attributes, which must not reach the image.
+  it.runIf(existsSync('/usr/bin/python3'))('gives the same bytes when the host puts extended attributes on the files', async () => {
+    const nodes: TemplateNode[] = [
+      { kind: 'directory', path: 'bin', mode: DIRECTORY_MODE },
+      { kind: 'file', path: 'bin/tool', mode: 0o755, sha256: sha256('tool\n') as Sha256, stage: 's', output: 'bin/tool' },
+    ];
+    const contents = new Map([['bin/tool', Buffer.from('tool\n')]]);
+    const withAcl = join(dir, 'with-acl');
+    await mkdir(withAcl);
+    const setDefaultAcl = [
+      'import os, struct, sys',
+      'entries = [(0x01, 7, 0xffffffff), (0x02, 4, 1234), (0x04, 5, 0xffffffff), (0x10, 5, 0xffffffff), (0x20, 5, 0xffffffff)]',
+      "value = struct.pack('<I', 2) + b''.join(struct.pack('<HHI', *e) for e in entries)",
+      "os.setxattr(sys.argv[1], 'system.posix_acl_default', value)",
+      "open(os.path.join(sys.argv[1], 'probe'), 'w').close()",
+      "print(' '.join(os.listxattr(os.path.join(sys.argv[1], 'probe'))))",
+    ].join('\n');
+    const probe = await execa('python3', ['-c', setDefaultAcl, withAcl]);
+    expect(probe.stdout).toContain('system.posix_acl_access');
+
+    await writeImage(nodes, contents, join(dir, 'plain.ext2'), join(dir, 'work-plain'));
+    await writeImage(nodes, contents, join(dir, 'acl.ext2'), withAcl);
+    expect(sha256(await readFile(join(dir, 'acl.ext2')))).toBe(sha256(await readFile(join(dir, 'plain.ext2'))));
   });
 });
