@@ -24,8 +24,10 @@ const B0_PROGRAMS = join(REPO, 'test', 'programs', 'b0');
 const B0_REJECTED = join(B0_PROGRAMS, 'reject');
 const RUNTIME = join(B0_DIR, 'rt.b0');
 const MACROS = join(B0_DIR, 'amd64.M0');
+/** The instructions cc's C code uses beyond b0's, assembled after them. */
+const CC_MACROS = join(STAGE_DIR, 'cc.M0');
 /** cc's own source, in the order the stage compiles it (b0's runtime library first). */
-const CC_SOURCES = [RUNTIME, ...['base', 'lex', 'parse', 'gen', 'main'].map((f) => join(STAGE_DIR, `${f}.b0`))];
+const CC_SOURCES = [RUNTIME, ...['base', 'types', 'lex', 'parse', 'cparse', 'cdecl', 'gen', 'main'].map((f) => join(STAGE_DIR, `${f}.b0`))];
 
 interface ProgramHeader {
   readonly stdout: string;
@@ -51,7 +53,7 @@ let runs = 0;
 
 /** M0 text (after the macros) → an executable's bytes, by the reference assemblers. */
 function referenceBuild(m0Text: string, name: string): Uint8Array {
-  const hex2 = m0ToHex2(readFileSync(MACROS, 'latin1') + m0Text, name);
+  const hex2 = m0ToHex2(readFileSync(MACROS, 'latin1') + readFileSync(CC_MACROS, 'latin1') + m0Text, name);
   const header = readFileSync(join(COMMON_DIR, 'elf64.hex2'), 'latin1');
   const end = readFileSync(join(COMMON_DIR, 'elf64-end.hex2'), 'latin1');
   return assembleHex2(header + hex2 + '\n' + end, `${name} linked`);
@@ -60,7 +62,7 @@ function referenceBuild(m0Text: string, name: string): Uint8Array {
 /** Links cc's output with the chain's catm, M0 and hex2, as the stage does; checks the bytes. */
 async function link(m0Path: string, executable: string): Promise<string> {
   const steps: [string, string[]][] = [
-    [tools.catm, [`${m0Path}.all`, MACROS, m0Path]],
+    [tools.catm, [`${m0Path}.all`, MACROS, CC_MACROS, m0Path]],
     [tools.m0, [`${m0Path}.all`, `${m0Path}.hex2`]],
     [tools.catm, [`${m0Path}.linked`, join(COMMON_DIR, 'elf64.hex2'), `${m0Path}.hex2`, join(COMMON_DIR, 'elf64-end.hex2')]],
     [tools.hex2, [`${m0Path}.linked`, executable]],
