@@ -3,7 +3,8 @@
 // with a generated commented hex0 source that assembles to its bytes, so a chain built here passes
 // every audit rule and also runs under bubblewrap.
 import { createHash } from 'node:crypto';
-import { chmod, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { chmod, cp, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
@@ -25,15 +26,27 @@ export function hex0Listing(name: string, bytes: Uint8Array): string {
 
 let sharedSeeds: Promise<string> | undefined;
 
-/** One seeds directory per test process: `sh` and `cp`, busybox copies, with their hex0 listings. */
+/**
+ * The seeds directory shared by every test: `sh` and `cp`, busybox copies, with their hex0
+ * listings. Named by busybox's hash and made once (built aside, then renamed into place), so test
+ * processes reuse it instead of each leaving a copy behind.
+ */
 export function seedsDir(): Promise<string> {
   sharedSeeds ??= (async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'kindling-audit-seeds-'));
     const busybox = await readFile(BUSYBOX);
+    const dir = join(tmpdir(), `kindling-audit-seeds-${sha256(busybox).slice(0, 16)}`);
+    if (existsSync(join(dir, 'cp.hex0'))) return dir;
+    const building = await mkdtemp(`${dir}.building-`);
     for (const name of ['sh', 'cp']) {
-      await writeFile(join(dir, name), busybox);
-      await chmod(join(dir, name), 0o755);
-      await writeFile(join(dir, `${name}.hex0`), hex0Listing(name, busybox));
+      await writeFile(join(building, name), busybox);
+      await chmod(join(building, name), 0o755);
+      await writeFile(join(building, `${name}.hex0`), hex0Listing(name, busybox));
+    }
+    try {
+      await rename(building, dir);
+    } catch {
+      // Another test process made it first.
+      await rm(building, { recursive: true, force: true });
     }
     return dir;
   })();
