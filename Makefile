@@ -9,7 +9,7 @@ DEBIAN_PACKAGES := bubblewrap qemu-system-x86 e2fsprogs busybox-static ca-certif
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 KINDLING := node bin/kindling.js
 
-.PHONY: bootstrap test bench lint deps debian-packages node-modules build kernel clean
+.PHONY: bootstrap test bench lint screenshot deps debian-packages node-modules build kernel clean
 
 bootstrap: deps
 	$(KINDLING) bootstrap
@@ -48,3 +48,7 @@ clean:
 lint: node-modules
 	npx eslint .
 	npx tsc -p tsconfig.json --noEmit
+
+# Refreshes the audit report picture shown in the README (make it after the chain changes).
+screenshot: deps
+	KINDLING_REFRESH_SCREENSHOT=1 npx vitest run test/audit/html-report.test.ts
