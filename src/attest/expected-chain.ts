@@ -1,7 +1,7 @@
 // What `verify` expects of a chain: its stages in build order, each with its manifest hash and stage
 // key, taken from the loaded chain. A statement about another manifest or other inputs is refused.
 import type { Sha256 } from '../digest.js';
-import type { Chain, Stage } from '../manifest/types.js';
+import type { Chain } from '../manifest/types.js';
 import type { RecordedFile } from '../run/record.js';
 import { stageKey, stageKeyOf as runStageKeyOf } from '../run/stage-key.js';
 
