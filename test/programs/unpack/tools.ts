@@ -1,0 +1,77 @@
+// What the unpack tests share: the chain's gunzip and untar (built by kindling from stage
+// 08-unpack under bubblewrap), the distfiles directory holding the real upstream tarballs, and
+// making the upstream sources a stage needs present in the store the chain tests share.
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { loadChain } from '../../../src/manifest/chain.js';
+import { fetchSources } from '../../../src/sources/ensure.js';
+import { wantedSources } from '../../../src/sources/wanted.js';
+import { Store } from '../../../src/store/store.js';
+import { AMD64_CHAIN, chainOutput } from '../../support/amd64.js';
+import { REPO } from '../../support/cli.js';
+
+/** The upstream tarballs: ../shared/distfiles beside the repository, else /work/shared/distfiles. */
+export function distfilesDir(): string {
+  const candidates = [join(REPO, '..', 'shared', 'distfiles'), '/work/shared/distfiles'];
+  const found = candidates.find((dir) => existsSync(join(dir, 'SHA256SUMS')));
+  if (found === undefined) {
+    throw new Error(`the distfiles directory (upstream tarballs) is missing: looked in ${candidates.join(' and ')}`);
+  }
+  return found;
+}
+
+/** A distfile's path, failing with its name when it is not there. */
+export function distfile(name: string): string {
+  const path = join(distfilesDir(), name);
+  if (!existsSync(path)) throw new Error(`distfile ${name} is missing from ${distfilesDir()}`);
+  return path;
+}
+
+export const REAL_TARBALLS = ['mescc-tools-1.4.0.tar.gz', 'M2libc-for-mescc-tools-1.4.0.tar.gz', 'mes-0.24.2.tar.gz'] as const;
+
+// Stages with `url:` inputs need their sources in the store before they run; the orchestrator
+// takes them from KINDLING_DISTFILES (or --distfiles). test/support/amd64.ts's chainOutput does
+// not fetch, so this does it for the store it uses (the same directory as computed there).
+process.env.KINDLING_DISTFILES ??= distfilesDir();
+const SHARED_STORE = join(tmpdir(), `kindling-test-store-${process.getuid?.() ?? 0}`);
+
+/** Puts the upstream sources of `stage` into the shared test store, from the distfiles directory. */
+export async function fetchSourcesOf(stage: string): Promise<void> {
+  const chain = await loadChain(AMD64_CHAIN);
+  const wanted = wantedSources(chain).filter((source) => source.neededBy.some((need) => need.startsWith(`stage ${stage}:`)));
+  const summary = await fetchSources(wanted, await Store.open(SHARED_STORE), { distfiles: [distfilesDir()] });
+  if (summary.failed.length > 0) {
+    throw new Error(`upstream sources of stage ${stage} not found in ${distfilesDir()}: ${summary.failed.map((s) => s.fileName).join(', ')}`);
+  }
+}
+
+/** An output of a stage that has upstream sources: fetched from the distfiles first. */
+export async function chainOutputWithSources(stage: string, path: string): Promise<string> {
+  await fetchSourcesOf(stage);
+  return chainOutput(stage, path);
+}
+
+export interface ToolRun {
+  readonly exitCode: number | undefined;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs a chain tool with an empty environment, as a stage would. */
+export async function runTool(tool: string, args: readonly string[], cwd?: string): Promise<ToolRun> {
+  const result = await execa(tool, args, { reject: false, env: {}, extendEnv: false, stripFinalNewline: false, ...(cwd === undefined ? {} : { cwd }) });
+  return { exitCode: result.exitCode, stdout: String(result.stdout), stderr: String(result.stderr) };
+}
+
+/** The host's `gzip -dc` of a file: the reference the chain's gunzip is compared with. */
+export async function hostGunzip(path: string): Promise<Buffer> {
+  const result = await execa('gzip', ['-dc', path], { encoding: 'buffer', stripFinalNewline: false });
+  return Buffer.from(result.stdout);
+}
+
+export async function bytes(path: string): Promise<Buffer> {
+  return readFile(path);
+}
