@@ -1,0 +1,33 @@
+// Types: enum (with given and following values), typedef of numbers, pointers, structs and
+// functions, casts between integer sizes and to and from pointers, sizeof of types and
+// expressions (not evaluated), const and volatile accepted.
+// exit: 9
+// stdout: 0 5 6 10
+// stdout: 8 4 2 1 8
+// stdout: 300 44 -56 200
+// stdout: 3 1
+#include <stdio.h>
+enum color { RED, GREEN = 5, BLUE, LAST = 10 };
+typedef enum color Color;
+typedef unsigned char byte;
+typedef struct pair { int first; int second; } Pair;
+typedef int (*binary)(int, int);
+typedef Pair *PairPointer;
+int plus(int a, int b) { return a + b; }
+int main(void) {
+    Color c = BLUE;
+    const int n = 300;
+    volatile long big = 200;
+    byte b = (byte)n;
+    Pair p;
+    PairPointer pp = &p;
+    binary f = plus;
+    int side = 0;
+    printf("%d %d %d %d\n", RED, GREEN, c, LAST);
+    printf("%d %d %d %d %d\n", (int)sizeof(long), (int)sizeof(Color), (int)sizeof(short), (int)sizeof(byte), (int)sizeof(Pair));
+    printf("%d %d %d %ld\n", n, b, (signed char)(char)200, (long)(int)big);
+    pp->first = 1;
+    pp->second = 2;
+    printf("%d %d\n", f(pp->first, pp->second), (int)sizeof(side++) == 4 && side == 0);
+    return (int)(long)(void *)9;
+}
