@@ -1,11 +1,13 @@
 // The C compiler cc (stage 07-cc), written in b0. The chain builds it under bubblewrap: b0 compiles
 // it, it compiles itself twice, and the stage's manifest names one sha256 for both of the last two
-// builds (the fixed point). Here it compiles its own source once more, and must give those bytes
-// again; then every program of test/programs/b0 in its b0 dialect (same output and exit status as
-// with b0), and b0's rejected programs with b0's messages. Programs are linked by the chain's own
-// M0, catm and hex2, and each build is checked against the reference assemblers.
+// builds (the fixed point); the stage also runs cc's C self-test. Here cc compiles its own source
+// once more and must give those bytes again; then every program of test/programs/b0 in its b0
+// dialect (same output and exit status as with b0) and b0's rejected programs with b0's messages;
+// then every C program of test/programs/c with the chain's C library, and the C programs that must
+// be refused. Programs are linked by the chain's own M0, catm and hex2, and each build is checked
+// against the reference assemblers.
 import { readdirSync, readFileSync } from 'node:fs';
-import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -22,12 +24,14 @@ const B0_DIR = join(AMD64_CHAIN, '06-b0');
 const COMMON_DIR = join(AMD64_CHAIN, 'common');
 const B0_PROGRAMS = join(REPO, 'test', 'programs', 'b0');
 const B0_REJECTED = join(B0_PROGRAMS, 'reject');
+const C_PROGRAMS = join(REPO, 'test', 'programs', 'c');
+const C_REJECTED = join(C_PROGRAMS, 'reject');
 const RUNTIME = join(B0_DIR, 'rt.b0');
 const MACROS = join(B0_DIR, 'amd64.M0');
 /** The instructions cc's C code uses beyond b0's, assembled after them. */
 const CC_MACROS = join(STAGE_DIR, 'cc.M0');
 /** cc's own source, in the order the stage compiles it (b0's runtime library first). */
-const CC_SOURCES = [RUNTIME, ...['base', 'types', 'lex', 'parse', 'cparse', 'cdecl', 'gen', 'main'].map((f) => join(STAGE_DIR, `${f}.b0`))];
+const CC_SOURCES = [RUNTIME, ...['base', 'types', 'lex', 'parse', 'cparse', 'cdecl', 'cpp', 'gen', 'main'].map((f) => join(STAGE_DIR, `${f}.b0`))];
 
 interface ProgramHeader {
   readonly stdout: string;
@@ -49,6 +53,8 @@ function readHeader(path: string): ProgramHeader {
 let work: string;
 let cc: string;
 let tools: { readonly m0: string; readonly catm: string; readonly hex2: string };
+/** The C library and its headers as the stage outputs them. */
+let libc: { readonly source: string; readonly include: string };
 let runs = 0;
 
 /** M0 text (after the macros) → an executable's bytes, by the reference assemblers. */
@@ -95,6 +101,12 @@ beforeAll(async () => {
     catm: await chainOutput('catm', 'bin/catm'),
     hex2: await chainOutput('hex2', 'bin/hex2'),
   };
+  const include = join(work, 'include');
+  await mkdir(include);
+  for (const header of readdirSync(join(STAGE_DIR, 'libc', 'include'))) {
+    await copyFile(await chainOutput('cc', `lib/cc/include/${header}`), join(include, header));
+  }
+  libc = { source: await chainOutput('cc', 'lib/cc/libc.c'), include };
 }, 120_000);
 
 afterAll(async () => {
@@ -161,7 +173,7 @@ describe('cc --b0 rejects what b0 rejects, with the same message and no output',
 
   it('prints its usage when given fewer than two files', async () => {
     const result = await execa(cc, ['--b0', 'only.b0'], { reject: false, env: {}, extendEnv: false });
-    expect(result.stderr).toBe('cc: usage: cc [--b0] SOURCE... OUTPUT');
+    expect(result.stderr).toBe('cc: usage: cc [--b0] [-I DIR]... SOURCE... OUTPUT');
     expect(result.exitCode).toBe(1);
   });
 
@@ -179,5 +191,57 @@ describe('cc --b0 rejects what b0 rejects, with the same message and no output',
     await writeFile(two, '\n2; }');
     const compiled = await compile([one, two]);
     expect(compiled.stderr).toBe(`${two}:2: expected ';', found '2'`);
+  });
+});
+
+describe('C programs compiled by cc with its C library give the results their headers state', () => {
+  const programs = readdirSync(C_PROGRAMS).filter((f) => f.endsWith('.c'));
+
+  it('has a program for each part of the language and the library', () => {
+    expect(programs.length).toBeGreaterThanOrEqual(10);
+  });
+
+  it('outputs the C library, its headers and cc.M0 as they are in the stage directory', async () => {
+    expect(await readFile(libc.source, 'latin1')).toBe(readFileSync(join(STAGE_DIR, 'libc', 'libc.c'), 'latin1'));
+    expect(await readFile(join(libc.include, 'stdio.h'), 'latin1')).toBe(readFileSync(join(STAGE_DIR, 'libc', 'include', 'stdio.h'), 'latin1'));
+    expect(await readFile(await chainOutput('cc', 'lib/cc/cc.M0'), 'latin1')).toBe(readFileSync(CC_MACROS, 'latin1'));
+  });
+
+  for (const program of programs) {
+    it(program, async () => {
+      const path = join(C_PROGRAMS, program);
+      const header = readHeader(path);
+      const compiled = await compile(['-I', libc.include, '-I', join(C_PROGRAMS, 'include'), libc.source, program], C_PROGRAMS);
+      expect(compiled.stderr).toBe('');
+      expect(compiled.exitCode).toBe(0);
+      const executable = await link(compiled.output ?? '', join(work, program.replace(/\.c$/, '')));
+      const run = await execa(executable, header.args, { reject: false, cwd: C_PROGRAMS, env: {}, extendEnv: false, stripFinalNewline: false });
+      expect(run.stdout).toBe(header.stdout);
+      expect(run.exitCode).toBe(header.exitCode);
+    });
+  }
+});
+
+describe('cc refuses C it does not compile, naming the file, the line and why, and writes nothing', () => {
+  for (const program of readdirSync(C_REJECTED).filter((f) => f.endsWith('.c'))) {
+    it(program, async () => {
+      const firstLine = readFileSync(join(C_REJECTED, program), 'utf8').split('\n')[0] ?? '';
+      expect(firstLine.startsWith('// error: ')).toBe(true);
+      const compiled = await compile([program], C_REJECTED);
+      expect(compiled.stderr).toBe(firstLine.slice('// error: '.length));
+      expect(compiled.exitCode).toBe(1);
+      expect(compiled.output).toBeUndefined();
+    });
+  }
+
+  it('compiles C and b0 in one program: a C main calls a b0 function', async () => {
+    const source = join(work, 'mixed.c');
+    const helper = join(work, 'helper.b0');
+    await writeFile(helper, 'triple(x) { return 3 * x; }\n');
+    await writeFile(source, 'long triple(long x);\nint main(void) { return triple(14); }\n');
+    const compiled = await compile([helper, source]);
+    expect(compiled.stderr).toBe('');
+    const run = await execa(await link(compiled.output ?? '', join(work, 'mixed')), [], { reject: false });
+    expect(run.exitCode).toBe(42);
   });
 });

@@ -1,0 +1,3 @@
+// error: no-member.c:3: no such member: 'z'
+struct point { int x, y; };
+int main(void) { struct point p; return p.z; }

@@ -1,0 +1,4 @@
+// error: undefined-name.c:3: undefined name 'y'
+int main(void) {
+    return y;
+}
