@@ -7,6 +7,7 @@
 // stdout: 42 kindling
 // stdout: level 2
 // stdout: included 7
+// stdout: line 43 of preprocessor.c
 #include <stdio.h>
 #include "include/shapes.h"
 #include <shapes.h>
@@ -39,5 +40,6 @@ int main(void) {
     SHOW("%d %s\n", value1, NAME);
     puts(WORD);
     printf("included %d\n", SHAPE_SIDES(3) + 1);
+    printf("line %d of %s\n", __LINE__, __FILE__);
     return 0;
 }
