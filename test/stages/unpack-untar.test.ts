@@ -229,6 +229,14 @@ describe('untar extracts what it accepts as it should', () => {
     return join(dir, 'out');
   }
 
+  it('a directory named again after files inside it; a file replaced by a hard link', async () => {
+    const out = await extract(
+      archive(entry({ name: 'd/f', data: 'in d' }), entry({ name: 'd/', type: '5' }), entry({ name: 'g', data: 'g' }), entry({ name: 'h', data: 'old' }), entry({ name: 'h', type: '1', linkname: 'g' })),
+    );
+    expect(await readFile(join(out, 'd/f'), 'utf8')).toBe('in d');
+    expect(await readFile(join(out, 'h'), 'utf8')).toBe('g');
+  });
+
   it('a later entry replaces an earlier one of the same path; parents are created', async () => {
     const out = await extract(archive(entry({ name: 'a/b/c', data: 'first' }), entry({ name: 'a/b/c', mode: 0o775, data: 'second' })));
     expect(await readFile(join(out, 'a/b/c'), 'utf8')).toBe('second');
@@ -247,6 +255,18 @@ describe('untar extracts what it accepts as it should', () => {
     expect(await readlink(join(out, 'a/b/up'))).toBe('../../top');
     expect(await readFile(join(out, 'a/b/up'), 'utf8')).toBe('top file');
     expect((await lstat(join(out, 'a/b/hard'))).ino).toBe((await lstat(join(out, 'top'))).ino);
+  });
+
+  it('an archive of 5,000 files in 100 directories (the table of paths grows), and a link per directory', async () => {
+    const parts: Buffer[] = [];
+    for (let d = 0; d < 100; d += 1) {
+      for (let f = 0; f < 50; f += 1) parts.push(entry({ name: `dir${d}/file${f}`, data: `${d}/${f}` }));
+      parts.push(entry({ name: `dir${d}/link`, type: '2', linkname: 'file0' }));
+    }
+    const out = await extract(archive(...parts));
+    expect((await readdir(out)).length).toBe(100);
+    expect(await readFile(join(out, 'dir99/file49'), 'utf8')).toBe('99/49');
+    expect(await readFile(join(out, 'dir42/link'), 'utf8')).toBe('42/0');
   });
 
   it('extracts into the current directory when no directory is named', async () => {
@@ -290,8 +310,18 @@ describe('untar rejects hostile and damaged archives, and writes nothing', () =>
     [
       'a symbolic link in place of an earlier directory',
       archive(entry({ name: 'd/f', data: 'x' }), entry({ name: 'd', type: '2', linkname: 'e' })),
-      'symbolic link in place of a directory of an earlier entry: d at byte 1024',
+      'symbolic link in place of a directory: d at byte 1024',
     ],
+    [
+      'a symbolic link in place of an earlier directory entry',
+      archive(entry({ name: 'd/', type: '5' }), entry({ name: 'd', type: '2', linkname: 'e' })),
+      'symbolic link in place of a directory: d at byte 512',
+    ],
+    ['a file used as a directory', archive(entry({ name: 'a', data: 'x' }), entry({ name: 'a/b', data: 'y' })), 'path through a file of the archive: a/b at byte 1024'],
+    ['a file in place of a directory', archive(entry({ name: 'd/', type: '5' }), entry({ name: 'd', data: 'x' })), 'file in place of a directory: d at byte 512'],
+    ['a hard link in place of a directory', archive(entry({ name: 'f', data: 'x' }), entry({ name: 'd/g', data: 'y' }), entry({ name: 'd', type: '1', linkname: 'f' })), 'file in place of a directory: d at byte 2048'],
+    ['a directory in place of a file', archive(entry({ name: 'f', data: 'x' }), entry({ name: 'f/', type: '5' })), 'directory in place of a file: f at byte 1024'],
+    ['a hard link target through a file', archive(entry({ name: 'f', data: 'x' }), entry({ name: 'h', type: '1', linkname: 'f/g' })), 'hard link target: path through a file of the archive: f/g at byte 1024'],
     [
       'a symbolic link in place of an earlier file',
       archive(entry({ name: 'f', data: 'x' }), entry({ name: 'f', type: '2', linkname: 'e' })),
