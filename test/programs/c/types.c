@@ -1,12 +1,15 @@
 // Types: enum (with given and following values), typedef of numbers, pointers, structs and
 // functions, casts between integer sizes and to and from pointers, sizeof of types and
-// expressions (not evaluated), const and volatile accepted.
+// expressions (not evaluated), const and volatile accepted; stdint.h and stdbool.h.
 // exit: 9
 // stdout: 0 5 6 10
 // stdout: 8 4 2 1 8
 // stdout: 300 44 -56 200
 // stdout: 3 1
+// stdout: 1 2 4 8 1 255
 #include <stdio.h>
+#include <stdint.h>
+#include <stdbool.h>
 enum color { RED, GREEN = 5, BLUE, LAST = 10 };
 typedef enum color Color;
 typedef unsigned char byte;
@@ -29,5 +32,10 @@ int main(void) {
     pp->first = 1;
     pp->second = 2;
     printf("%d %d\n", f(pp->first, pp->second), (int)sizeof(side++) == 4 && side == 0);
+    {
+        uint8_t small = 255;
+        bool yes = true;
+        printf("%d %d %d %d %d %d\n", (int)sizeof(uint8_t), (int)sizeof(int16_t), (int)sizeof(uint32_t), (int)sizeof(int64_t), yes, small);
+    }
     return (int)(long)(void *)9;
 }

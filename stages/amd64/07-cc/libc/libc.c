@@ -169,6 +169,12 @@ size_t strlen(char *s) {
     return n;
 }
 
+size_t strnlen(char *s, size_t limit) {
+    size_t n = 0;
+    while (n < limit && s[n]) n++;
+    return n;
+}
+
 int strcmp(char *a, char *b) {
     while (*a && *a == *b) {
         a++;

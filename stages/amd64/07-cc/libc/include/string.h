@@ -8,6 +8,7 @@ void *memset(void *p, int value, size_t n);
 int memcmp(void *a, void *b, size_t n);
 void *memchr(void *p, int c, size_t n);
 size_t strlen(char *s);
+size_t strnlen(char *s, size_t limit);
 int strcmp(char *a, char *b);
 int strncmp(char *a, char *b, size_t n);
 char *strcpy(char *to, char *from);
