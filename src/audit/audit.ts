@@ -22,6 +22,7 @@ import { referenceHex0, type Hex0Assembler } from './hex0-assembler.js';
 import { checkPrograms } from './programs.js';
 import { checkRecords } from './records.js';
 import { rebuild } from './rebuild.js';
+import type { FetchOptions } from '../sources/ensure.js';
 import { stageRoots } from './roots.js';
 import type { AuditReport, RebuildSummary, SeedReport, StageReport } from './report.js';
 import { checkSeeds } from './seeds.js';
@@ -35,7 +36,12 @@ export interface AuditOptions {
   /** A store whose objects give the sizes (and bytes) of stage outputs. */
   readonly store?: string;
   /** Rebuild the chain from an empty temporary store in this sandbox and compare. */
-  readonly rebuild?: { readonly sandbox: Sandbox; readonly tempDir?: string; readonly onEvent?: (event: ChainEvent) => void };
+  readonly rebuild?: {
+    readonly sandbox: Sandbox;
+    readonly tempDir?: string;
+    readonly onEvent?: (event: ChainEvent) => void;
+    readonly sources?: FetchOptions;
+  };
   /** The hex0 assembler for the seed check; by default the project's own (src/formats/hex0.ts). */
   readonly hex0?: Hex0Assembler;
   /** The time the report states (ISO 8601); now by default. A fixed time makes a report reproducible. */
@@ -120,6 +126,7 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
       referenceObjects: objectDirs,
       ...(options.rebuild.tempDir === undefined ? {} : { tempDir: options.rebuild.tempDir }),
       ...(options.rebuild.onEvent === undefined ? {} : { onEvent: options.rebuild.onEvent }),
+      ...(options.rebuild.sources === undefined ? {} : { sources: options.rebuild.sources }),
     });
     findings.push(...rebuilt.findings);
     for (const [sha, size] of rebuilt.sizes) if (!sizes.has(sha)) sizes.set(sha, size);

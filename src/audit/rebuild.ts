@@ -10,6 +10,7 @@ import { bootstrap, type ChainEvent } from '../run/bootstrap.js';
 import { describeFailure } from '../run/failure.js';
 import type { ProvenanceRecord } from '../run/record.js';
 import type { Sandbox, TrustedBase } from '../sandbox/sandbox.js';
+import { ensureSources, type FetchOptions } from '../sources/ensure.js';
 import { Store } from '../store/store.js';
 import type { Finding } from './findings.js';
 import { firstDifference } from './first-difference.js';
@@ -25,6 +26,8 @@ export interface RebuildOptions {
   /** Where to make the temporary store; the system's temporary directory by default. */
   readonly tempDir?: string;
   readonly onEvent?: (event: ChainEvent) => void;
+  /** Where upstream sources missing from the reference stores are fetched from (distfiles, mirrors). */
+  readonly sources?: FetchOptions;
 }
 
 export interface RebuildResult {
@@ -66,6 +69,9 @@ export async function rebuild(options: RebuildOptions): Promise<RebuildResult> {
       if (copy !== undefined) await store.importFile(copy, input.sha256);
     }
   }
+
+  // The rest are fetched like any run's: distfiles, mirrors, the manifests' URLs; all checked by hash.
+  await ensureSources(chain, store, options.sources ?? {});
 
   const result = await bootstrap({ chain, store, sandbox, ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }) });
   const findings: Finding[] = [];

@@ -3,6 +3,8 @@
 import { writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
+import type { FetchOptions } from '../sources/ensure.js';
+import { resolveSourceSettings } from '../sources/settings.js';
 import { audit } from '../audit/audit.js';
 import { countHandwritten } from '../audit/handwritten.js';
 import { renderHtml } from '../audit/render-html.js';
@@ -22,7 +24,10 @@ interface AuditFlags {
   json?: boolean;
   html?: string;
   handwritten?: boolean;
+  distfiles: string[];
 }
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 export const EXIT_AUDIT_FAILED = 1;
 
@@ -36,6 +41,7 @@ export function register(program: Command): void {
     .option('--rebuild', 'rebuild the chain from an empty temporary store and compare every output')
     .option('--sandbox <name>', 'backend for --rebuild: qemu or bwrap', defaultSandbox())
     .option('--kernel <file>', 'guest kernel for --rebuild with qemu')
+    .option('--distfiles <dir>', 'for --rebuild: directory of upstream sources to use before any download (repeatable)', collect, [])
     .option('--json', 'print the report as JSON')
     .option('--html <file>', 'write the report as one self-contained HTML page')
     .option('--handwritten', 'only count the hand-written hex and assembly, against stage0-posix')
@@ -60,6 +66,7 @@ export function register(program: Command): void {
           : {
               rebuild: {
                 sandbox,
+                sources: await sourceOptions(flags),
                 onEvent: (event) => {
                   if (event.type === 'stage-started' && flags.json !== true) process.stderr.write(`rebuilding ${event.stage}\n`);
                 },
@@ -91,4 +98,10 @@ async function printHandwritten(flags: AuditFlags): Promise<void> {
   const count = await countHandwritten(dirs, chainDir);
   if (flags.json === true) process.stdout.write(JSON.stringify(count, null, 2) + '\n');
   else process.stdout.write(handwrittenLines(count).join('\n') + '\n');
+}
+
+/** Upstream sources for a rebuild come from where a bootstrap would take them. */
+async function sourceOptions(flags: AuditFlags): Promise<FetchOptions> {
+  const settings = await resolveSourceSettings({ distfiles: flags.distfiles }, process.env);
+  return { distfiles: settings.distfiles, mirrors: settings.mirrors, proxy: settings.proxy };
 }

@@ -17,6 +17,7 @@ import { loadChain } from '../../src/manifest/chain.js';
 import { bootstrap } from '../../src/run/bootstrap.js';
 import { createBwrapSandbox } from '../../src/sandbox/bwrap.js';
 import { Store } from '../../src/store/store.js';
+import { DISTFILES } from '../support/amd64.js';
 import { REPO } from '../support/cli.js';
 import { BUSYBOX_BYTES, cleanStages, makeAuditRig, type AuditRig } from './chain-rig.js';
 
@@ -113,7 +114,7 @@ describe('HTML audit report', () => {
       // Dated by the chain's last commit, so the picture changes only when the chain does.
       const { stdout: committed } = await execa('git', ['-C', REPO, 'log', '-1', '--format=%cI', '--', 'stages', 'seeds']);
       const auditedAt = new Date(committed.trim()).toISOString();
-      const report = await audit({ chainDir: join(work, 'stages', 'amd64'), rebuild: { sandbox: createBwrapSandbox(), tempDir: work }, auditedAt });
+      const report = await audit({ chainDir: join(work, 'stages', 'amd64'), rebuild: { sandbox: createBwrapSandbox(), tempDir: work, sources: { distfiles: DISTFILES, retries: 0 } }, auditedAt });
       expect(report.findings.filter((f) => severityOf(f) === 'error').map(describeFinding)).toEqual([]);
       expect(report.rebuild?.stagesVerified).toBe(report.stages.length);
       const { page, outside } = await open(report, work);

@@ -8,8 +8,9 @@ import { loadChain } from '../../src/manifest/chain.js';
 import { bootstrap, type BootstrapResult } from '../../src/run/bootstrap.js';
 import { describeFailure } from '../../src/run/failure.js';
 import { createSandbox } from '../../src/sandbox/select.js';
+import { ensureSources } from '../../src/sources/ensure.js';
 import { Store } from '../../src/store/store.js';
-import { AMD64_CHAIN } from '../support/amd64.js';
+import { AMD64_CHAIN, DISTFILES } from '../support/amd64.js';
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -21,6 +22,7 @@ async function runUnder(name: 'bwrap' | 'qemu'): Promise<{ store: Store; result:
   dirs.push(dir);
   const store = await Store.open(join(dir, 'store'));
   const chain = await loadChain(AMD64_CHAIN);
+  await ensureSources(chain, store, { distfiles: DISTFILES, retries: 0 });
   const result = await bootstrap({ chain, store, sandbox: await createSandbox({ name }), jobs: 2 });
   return { store, result };
 }

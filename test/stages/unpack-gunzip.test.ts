@@ -164,7 +164,7 @@ function gzipHeader(options: MemberOptions = {}): Buffer {
   if (options.extra) flags |= 4;
   if (options.name !== undefined) flags |= 8;
   if (options.comment !== undefined) flags |= 16;
-  const parts = [Buffer.from([0x1f, 0x8b, options.method ?? 8, flags, 0, 0, 0, 0, 0, 3])];
+  const parts: Buffer[] = [Buffer.from([0x1f, 0x8b, options.method ?? 8, flags, 0, 0, 0, 0, 0, 3])];
   if (options.extra) parts.push(Buffer.from([options.extra.length & 255, options.extra.length >> 8]), options.extra);
   if (options.name !== undefined) parts.push(Buffer.from(`${options.name}\0`, 'latin1'));
   if (options.comment !== undefined) parts.push(Buffer.from(`${options.comment}\0`, 'latin1'));

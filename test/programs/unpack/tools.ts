@@ -3,14 +3,9 @@
 // making the upstream sources a stage needs present in the store the chain tests share.
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { loadChain } from '../../../src/manifest/chain.js';
-import { fetchSources } from '../../../src/sources/ensure.js';
-import { wantedSources } from '../../../src/sources/wanted.js';
-import { Store } from '../../../src/store/store.js';
-import { AMD64_CHAIN, chainOutput } from '../../support/amd64.js';
+import { chainOutput } from '../../support/amd64.js';
 import { REPO } from '../../support/cli.js';
 
 /** The upstream tarballs: ../shared/distfiles beside the repository, else /work/shared/distfiles. */
@@ -32,25 +27,9 @@ export function distfile(name: string): string {
 
 export const REAL_TARBALLS = ['mescc-tools-1.4.0.tar.gz', 'M2libc-for-mescc-tools-1.4.0.tar.gz', 'mes-0.24.2.tar.gz'] as const;
 
-// Stages with `url:` inputs need their sources in the store before they run; the orchestrator
-// takes them from KINDLING_DISTFILES (or --distfiles). test/support/amd64.ts's chainOutput does
-// not fetch, so this does it for the store it uses (the same directory as computed there).
-process.env.KINDLING_DISTFILES ??= distfilesDir();
-const SHARED_STORE = join(tmpdir(), `kindling-test-store-${process.getuid?.() ?? 0}`);
-
-/** Puts the upstream sources of `stage` into the shared test store, from the distfiles directory. */
-export async function fetchSourcesOf(stage: string): Promise<void> {
-  const chain = await loadChain(AMD64_CHAIN);
-  const wanted = wantedSources(chain).filter((source) => source.neededBy.some((need) => need.startsWith(`stage ${stage}:`)));
-  const summary = await fetchSources(wanted, await Store.open(SHARED_STORE), { distfiles: [distfilesDir()] });
-  if (summary.failed.length > 0) {
-    throw new Error(`upstream sources of stage ${stage} not found in ${distfilesDir()}: ${summary.failed.map((s) => s.fileName).join(', ')}`);
-  }
-}
-
-/** An output of a stage that has upstream sources: fetched from the distfiles first. */
+/** An output of a stage that has upstream sources: chainOutput takes them from the distfiles. */
 export async function chainOutputWithSources(stage: string, path: string): Promise<string> {
-  await fetchSourcesOf(stage);
+  distfilesDir(); // fails with a clear message when the tarballs are absent
   return chainOutput(stage, path);
 }
 
