@@ -17,6 +17,8 @@
 #include <unistd.h>
 #include <errno.h>
 #include <stdio.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
 
 int errno;
 
@@ -38,6 +40,7 @@ int execve(char *path, char **argv, char **envp) { return check(__syscall(59, pa
 int waitpid(int pid, int *status, int options) { return check(__syscall(61, pid, status, options, 0)); }
 int unlink(char *path) { return check(__syscall(87, path)); }
 int chmod(char *path, int mode) { return check(__syscall(90, path, mode)); }
+int uname(struct utsname *name) { return check(__syscall(63, name)); }
 void _exit(int status) { __syscall(60, status); }
 
 int open(char *path, int flags, ...) {
