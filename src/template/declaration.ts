@@ -98,22 +98,26 @@ export function parseTemplate(chain: Chain, path: string, bytes: Buffer, expecte
   const description = top.description === undefined ? '' : asString(file, 'description', top.description);
   const list = asList(file, 'entries', required(file, '', top, 'entries'));
   if (list.length === 0) throw new ManifestError(file, 'entries', 'a template must hold at least one file');
-  const entries = list.map((value, i) => readEntry(chain, file, `entries[${i}]`, value));
-
-  entries.forEach((entry, i) => {
-    const clash = entries.findIndex((other, j) => j < i && pathsOverlap(other.path, entry.path));
+  // Each declared entry with the index it came from, so a clash names the entry that caused it.
+  const expanded = list.flatMap((value, i) => readEntry(chain, file, `entries[${i}]`, value).map((entry) => ({ entry, index: i })));
+  expanded.forEach(({ entry, index }, k) => {
+    const clash = expanded.findIndex((other, j) => j < k && pathsOverlap(other.entry.path, entry.path));
     if (clash === -1) return;
-    const other = entries[clash]!;
+    const other = expanded[clash]!;
     const problem =
-      other.path === entry.path
-        ? `'${entry.path}' is also given by entries[${clash}]`
-        : `'${entry.path}' and '${other.path}' (entries[${clash}]) cannot both exist: one would be a directory of the other`;
-    throw new ManifestError(file, `entries[${i}].path`, problem);
+      other.entry.path === entry.path
+        ? `'${entry.path}' is also given by entries[${other.index}]`
+        : `'${entry.path}' and '${other.entry.path}' (entries[${other.index}]) cannot both exist: one would be a directory of the other`;
+    throw new ManifestError(file, `entries[${index}].path`, problem);
   });
-  return { name, description, file: path, declarationSha256: sha256Bytes(bytes), entries };
+  return { name, description, file: path, declarationSha256: sha256Bytes(bytes), entries: expanded.map(({ entry }) => entry) };
 }
 
-function readEntry(chain: Chain, file: string, field: string, value: unknown): TemplateEntry {
+/**
+ * One declared entry: a single output at `path`, or, when `output` names a directory of the
+ * stage's outputs, every output under it at the same place under `path`.
+ */
+function readEntry(chain: Chain, file: string, field: string, value: unknown): TemplateEntry[] {
   const map = asMap(file, field, value);
   checkKeys(file, field, map, ENTRY_KEYS);
   const path = checkTemplatePath(file, `${field}.path`, required(file, field, map, 'path'));
@@ -124,12 +128,23 @@ function readEntry(chain: Chain, file: string, field: string, value: unknown): T
   }
   // As for stage inputs, the output defaults to the same path.
   const outputPath = map.output === undefined ? path : checkStageRootPath(file, `${field}.output`, map.output);
-  const output = stage.outputs.find((o) => o.path === outputPath);
-  if (output === undefined) {
-    throw new ManifestError(file, `${field}.output`, `stage '${stageName}' declares no output '${outputPath}' (outputs: ${stage.outputs.map((o) => o.path).join(', ')})`);
+  const mode = map.mode === undefined ? undefined : readMode(file, `${field}.mode`, map.mode);
+  const exact = stage.outputs.find((o) => o.path === outputPath);
+  const chosen = exact !== undefined ? [exact] : stage.outputs.filter((o) => o.path.startsWith(`${outputPath}/`));
+  if (chosen.length === 0) {
+    throw new ManifestError(file, `${field}.output`, `stage '${stageName}' declares no output '${outputPath}' and none under it (outputs: ${stage.outputs.map((o) => o.path).join(', ')})`);
   }
-  const mode = map.mode === undefined ? (output.executable ? 0o755 : 0o644) : readMode(file, `${field}.mode`, map.mode);
-  return { path, stage: stageName, output: outputPath, sha256: output.sha256, mode };
+  return chosen.map((output) => {
+    const placed = exact !== undefined ? path : `${path}${output.path.slice(outputPath.length)}`;
+    const where = exact !== undefined ? `${field}.path` : `${field}.path (for ${output.path})`;
+    return {
+      path: checkTemplatePath(file, where, placed),
+      stage: stageName,
+      output: output.path,
+      sha256: output.sha256,
+      mode: mode ?? (output.executable ? 0o755 : 0o644),
+    };
+  });
 }
 
 function checkTemplatePath(file: string, field: string, value: unknown): string {

@@ -62,6 +62,24 @@ describe('template declarations', () => {
     await expect(loadTemplate(rig.chain, 'nothere')).rejects.toThrow(/no template 'nothere' .*templates: .*demo/);
   });
 
+  it('takes every output under a directory when the output names one', async () => {
+    await writeTemplate(rig.chainDir, 'whole', templateYaml('whole', ['  - { path: usr/share/base, stage: base, output: out, mode: 0640 }', '  - { path: usr/bin/twice, stage: derived, output: out/twice }']));
+    const whole = await loadTemplate(rig.chain, 'whole');
+    expect(whole.entries.map((e) => `${e.path} ${e.output} ${e.mode.toString(8)}`)).toEqual([
+      'usr/share/base/alpha out/alpha 640',
+      'usr/share/base/beta out/beta 640',
+      'usr/share/base/big out/big 640',
+      'usr/bin/twice out/twice 644',
+    ]);
+    expect(whole.entries[2]!.sha256).toBe(sha256(BIG));
+  });
+
+  it('names the directory entry whose files clash with another entry', async () => {
+    const error = await errorFor(['  - { path: share/beta, stage: base, output: out/alpha }', '  - { path: share, stage: base, output: out }']);
+    expect(error.field).toBe('entries[1].path');
+    expect(error.message).toContain("'share/beta' is also given by entries[0]");
+  });
+
   it('rejects an unknown stage, naming the chain\'s stages', async () => {
     const error = await errorFor(['  - { path: bin/x, stage: nosuch, output: out/alpha }']);
     expect(error.field).toBe('entries[0].stage');
@@ -72,7 +90,7 @@ describe('template declarations', () => {
   it('rejects an output the stage does not declare, naming its outputs', async () => {
     const error = await errorFor([DEMO_ENTRIES[0]!, '  - { path: bin/x, stage: base, output: out/gamma }']);
     expect(error.field).toBe('entries[1].output');
-    expect(error.message).toContain("stage 'base' declares no output 'out/gamma'");
+    expect(error.message).toContain("stage 'base' declares no output 'out/gamma' and none under it");
     expect(error.message).toContain('out/alpha');
   });
 
