@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stageKey } from '../../src/run/stage-key.js';
+import { bootstrap } from '../../src/run/bootstrap.js';
 import { createBwrapSandbox } from '../../src/sandbox/bwrap.js';
+import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import { Store } from '../../src/store/store.js';
 import { readArchive } from '../../src/template/archive.js';
 import { buildTemplate, type BuildTemplateResult } from '../../src/template/build.js';
@@ -109,6 +111,21 @@ describe('a template build', () => {
     const again = await build(rig, rig.storeDir, join(rig.dir, 'out-again'));
     expect([...again.stages.outcomes.values()].map((o) => o.status === 'verified' && o.cached)).toEqual([true, true]);
     expect(await bytesOf(again)).toEqual(await bytesOf(first));
+  });
+
+  it('names each trusted base its records ran on, with the stages that ran there', async () => {
+    // A second backend identity: the same bubblewrap, reporting itself as another machine.
+    const elsewhere: Sandbox = { ...sandbox, name: 'elsewhere', trustedBase: () => Promise.resolve({ backend: 'elsewhere', components: [{ name: 'other-kernel', version: '1' }] }) };
+    const store = await Store.open(join(rig.dir, 'mixed-store'));
+    const early = await bootstrap({ chain: rig.chain, store, sandbox: elsewhere, until: 'base' });
+    expect(early.ok).toBe(true);
+    const mixed = await buildTemplate({ chain: rig.chain, template: rig.template, store, sandbox, outDir: join(rig.dir, 'mixed-out') });
+    if (!mixed.ok) throw new Error('the mixed build failed');
+    expect(mixed.manifest.trustedBase.stages.map((b) => [b.backend, b.stages])).toEqual([
+      ['elsewhere', ['base']],
+      ['bwrap', ['derived']],
+    ]);
+    expect(mixed.manifest.archive.sha256).toBe(first.manifest.archive.sha256);
   });
 
   it('gives the same bytes from another store path, with stages side by side and file times changed', async () => {
