@@ -174,7 +174,7 @@ describe('cc --b0 rejects what b0 rejects, with the same message and no output',
 
   it('prints its usage when given fewer than two files', async () => {
     const result = await execa(cc, ['--b0', 'only.b0'], { reject: false, env: {}, extendEnv: false });
-    expect(result.stderr).toBe('cc: usage: cc [--b0] [-I DIR]... SOURCE... OUTPUT');
+    expect(result.stderr).toBe('cc: usage: cc [--b0] [-I DIR]... [-D NAME[=VALUE]]... SOURCE... OUTPUT');
     expect(result.exitCode).toBe(1);
   });
 
@@ -234,6 +234,17 @@ describe('cc refuses C it does not compile, naming the file, the line and why, a
       expect(compiled.output).toBeUndefined();
     });
   }
+
+  it('defines the macros of -D options in every C translation unit', async () => {
+    const one = join(work, 'defined-one.c');
+    const two = join(work, 'defined-two.c');
+    await writeFile(one, 'int first(void) { return LEVEL + FLAG; }\n');
+    await writeFile(two, '#ifndef FLAG\n#error FLAG missing\n#endif\nint first(void);\nint main(void) { return first() * 10 + LEVEL; }\n');
+    const compiled = await compile(['-D', 'LEVEL=4', '-DFLAG', one, two]);
+    expect(compiled.stderr).toBe('');
+    const run = await execa(await link(compiled.output ?? '', join(work, 'defined')), [], { reject: false });
+    expect(run.exitCode).toBe(54);
+  });
 
   it('compiles C and b0 in one program: a C main calls a b0 function', async () => {
     const source = join(work, 'mixed.c');

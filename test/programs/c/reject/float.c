@@ -1,3 +1,3 @@
-// error: float.c:2: floating point is not supported: 'double'
+// error: float.c:3: floating point is not supported: 'x'
 double x;
-int main(void) { return 0; }
+int main(void) { return x > 0; }
