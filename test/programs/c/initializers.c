@@ -1,6 +1,7 @@
 // Initial values: global and local arrays, structs, nested braces, strings into char arrays,
 // arrays whose length comes from the initializer, pointers to strings and globals, zeros for
-// what is not given, and static locals initialized once.
+// what is not given, static locals initialized once, and braces left out around inner arrays
+// and structs (the initializers then fill them in order).
 // exit: 0
 // stdout: 1 2 0 0 | 3
 // stdout: ab 2 one two three
@@ -8,6 +9,7 @@
 // stdout: 5 6 7 8 0
 // stdout: hi 3 4
 // stdout: 1 2 3
+// stdout: 1 2 3 4 | 5 6 7 | 8 9
 #include <stdio.h>
 int table[4] = {1, 2};
 int counted[] = {4, 5, 6};
@@ -17,6 +19,9 @@ struct entry { int key; int value; char tag; long rest; };
 struct entry entries[2] = {{10, 20, 'x'}, {30}};
 int *pointer = &table[0];
 int *others = counted;
+struct span { int from; int to; };
+struct span spans[2] = {1, 2, 3, 4};
+int matrix[2][2] = {5, 6, 7};
 int next(void) {
     static int n = 0;
     return ++n;
@@ -34,5 +39,9 @@ int main(void) {
     next();
     next();
     printf("%d %d %d\n", *pointer, grid[0][1], next());
+    {
+        struct { struct span first; int rest[2]; } mixed = {8, 9};
+        printf("%d %d %d %d | %d %d %d | %d %d\n", spans[0].from, spans[0].to, spans[1].from, spans[1].to, matrix[0][0], matrix[0][1], matrix[1][0], mixed.first.from, mixed.first.to + mixed.rest[1]);
+    }
     return others[0] - 4 + grid[1][1] - 4;
 }
