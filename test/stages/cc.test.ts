@@ -287,3 +287,69 @@ describe('mescc-tools 1.4.0 (upstream C) compiled by cc', () => {
     expect(await readFile(join(work, 'cc-by-mescc-tools'))).toEqual(await readFile(cc));
   }, 120_000);
 });
+
+describe('integer arithmetic compiled by cc agrees with the host C compiler', () => {
+  // Random expressions over variables of every integer type (casts, every operator, compound
+  // assignments, ++ and --), printed as longs; divisions never by 0 or -1, shifts by 0 to 15,
+  // and the host compiler told that signed overflow wraps (-fwrapv), so C defines every value.
+  const hostCompiler = ['/usr/bin/gcc', '/usr/bin/cc'].find((path) => existsSync(path));
+  const TYPES = ['char', 'unsigned char', 'short', 'unsigned short', 'int', 'unsigned', 'long', 'unsigned long'];
+  const VALUES = ['0', '1', '-1', '7', '-7', '127', '128', '255', '256', '32767', '-32768', '65535', '2147483647', '(-2147483647 - 1)', '4294967295', '-987654321'];
+
+  /** A small deterministic generator (a linear congruential one), so a failure can be replayed. */
+  function randomSource(seed: number): (n: number) => number {
+    let state = seed;
+    return (n) => {
+      state = (state * 1103515245 + 12345) % 2147483648;
+      return state % n;
+    };
+  }
+
+  function program(seed: number): string {
+    const next = randomSource(seed);
+    const pick = <T>(items: readonly T[]): T => items[next(items.length)]!;
+    const names = TYPES.map((_, i) => `v${i}`);
+    const expression = (depth: number): string => {
+      if (depth === 0 || next(4) === 0) return next(3) === 0 ? pick(['3', '31', '1000', '65536', '4294967295u', '10L', '-3']) : pick(names);
+      const a = expression(depth - 1);
+      const b = expression(depth - 1);
+      switch (next(12)) {
+        case 0: return `((${a}) ${pick(['/', '%'])} ${pick(['nonzero', 'nonzero_int', 'nonzero_unsigned'])}(${b}))`;
+        case 1: return `((${a}) ${pick(['<<', '>>'])} ((${b}) & 15))`;
+        case 2: return `((${pick(TYPES)})(${a}))`;
+        case 3: return `(${pick(['-', '!', '~'])}(${a}))`;
+        case 4: return `((${a}) ? (${b}) : (${expression(depth - 1)}))`;
+        default: return `((${a}) ${pick(['+', '-', '*', '&', '|', '^', '<', '>', '<=', '>=', '==', '!=', '&&', '||'])} (${b}))`;
+      }
+    };
+    const lines = [
+      '#include <stdio.h>',
+      'long nonzero(long x) { return x == 0 || x == -1 ? 3 : x; }',
+      'int nonzero_int(int x) { return x == 0 || x == -1 ? 3 : x; }',
+      'unsigned nonzero_unsigned(unsigned x) { return x == 0 ? 3 : x; }',
+      'int main(void) {',
+      ...TYPES.map((type, i) => `    ${type} v${i} = ${pick(VALUES)};`),
+    ];
+    for (let i = 0; i < 30; i += 1) {
+      lines.push(`    printf("%ld\\n", (long)(${expression(4)}));`);
+      const target = pick(names);
+      lines.push(`    ${target} ${pick(['+=', '-=', '*=', '&=', '|=', '^='])} ${expression(2)};`);
+      lines.push(`    ${target}++; printf("%ld %ld\\n", (long)${target}--, (long)--${target});`);
+    }
+    lines.push('    return 0;', '}');
+    return lines.join('\n') + '\n';
+  }
+
+  it.skipIf(hostCompiler === undefined)('gives the same output for 12 random programs', async () => {
+    for (let seed = 1; seed <= 12; seed += 1) {
+      const source = join(work, `random-${seed}.c`);
+      await writeFile(source, program(seed));
+      const compiled = await compile(['-I', libc.include, libc.source, source]);
+      expect(compiled.stderr).toBe('');
+      const ours = await execa(await link(compiled.output ?? '', join(work, `random-${seed}`)), [], { reject: false });
+      await execa(hostCompiler ?? '', ['-w', '-fwrapv', '-o', join(work, `random-${seed}-host`), source]);
+      const theirs = await execa(join(work, `random-${seed}-host`), [], { reject: false });
+      expect({ seed, output: ours.stdout }).toEqual({ seed, output: theirs.stdout });
+    }
+  }, 120_000);
+});
