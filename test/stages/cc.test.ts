@@ -353,3 +353,57 @@ describe('integer arithmetic compiled by cc agrees with the host C compiler', ()
     }
   }, 120_000);
 });
+
+describe('GNU Mes 0.24.2 (upstream C, with its own C library) compiled by cc', () => {
+  // From the offline distfile: Mes's src/*.c and its C library for mescc (whose system calls and
+  // _start are asm lines naming Mes's x86_64.M1 macros), linked with those macros. One line of
+  // crt1.c is patched: it calls main() without the arguments main's prototype declares, which
+  // cc refuses; the call goes through a pointer to a function without a prototype instead.
+  const tarball = DISTFILES.map((dir) => join(dir, 'mes-0.24.2.tar.gz')).find((file) => existsSync(file));
+  const mescc = 'lib/linux/x86_64-mes-mescc';
+  const LIBRARY = [
+    'lib/mes/eputs.c', 'lib/mes/oputs.c', 'lib/mes/globals.c', 'lib/stdlib/exit.c', `${mescc}/_exit.c`, `${mescc}/_write.c`,
+    'lib/stdlib/puts.c', 'lib/string/strlen.c', 'lib/ctype/isnumber.c', 'lib/mes/abtol.c', 'lib/mes/cast.c', 'lib/mes/eputc.c',
+    'lib/mes/fdgetc.c', 'lib/mes/fdputc.c', 'lib/mes/fdputs.c', 'lib/mes/fdungetc.c', 'lib/mes/itoa.c', 'lib/mes/ltoa.c',
+    'lib/mes/ltoab.c', 'lib/mes/mes_open.c', 'lib/mes/ntoab.c', 'lib/mes/oputc.c', 'lib/mes/ultoa.c', 'lib/mes/utoa.c',
+    'lib/ctype/isdigit.c', 'lib/ctype/isspace.c', 'lib/ctype/isxdigit.c', 'lib/mes/assert_msg.c', 'lib/posix/write.c',
+    'lib/stdlib/atoi.c', 'lib/linux/lseek.c', 'lib/mes/__assert_fail.c', 'lib/mes/__buffered_read.c', 'lib/mes/__mes_debug.c',
+    'lib/posix/execv.c', 'lib/posix/getcwd.c', 'lib/posix/getenv.c', 'lib/posix/isatty.c', 'lib/posix/open.c',
+    'lib/posix/buffered-read.c', 'lib/posix/setenv.c', 'lib/posix/wait.c', 'lib/stdio/fgetc.c', 'lib/stdio/fputc.c',
+    'lib/stdio/fputs.c', 'lib/stdio/getc.c', 'lib/stdio/getchar.c', 'lib/stdio/putc.c', 'lib/stdio/putchar.c',
+    'lib/stdio/ungetc.c', 'lib/stdlib/free.c', 'lib/stdlib/realloc.c', 'lib/string/memchr.c', 'lib/string/memcmp.c',
+    'lib/string/memcpy.c', 'lib/string/memmove.c', 'lib/string/memset.c', 'lib/string/strcmp.c', 'lib/string/strcpy.c',
+    'lib/string/strncmp.c', 'lib/posix/raise.c', 'lib/linux/access.c', 'lib/linux/brk.c', 'lib/linux/chmod.c',
+    'lib/linux/clock_gettime.c', 'lib/linux/dup.c', 'lib/linux/dup2.c', 'lib/linux/execve.c', 'lib/linux/fork.c',
+    'lib/linux/fsync.c', 'lib/linux/_getcwd.c', 'lib/linux/gettimeofday.c', 'lib/linux/ioctl3.c', 'lib/linux/_open3.c',
+    'lib/linux/malloc.c', 'lib/linux/_read.c', 'lib/linux/time.c', 'lib/linux/unlink.c', 'lib/linux/waitpid.c',
+    `${mescc}/syscall.c`, 'lib/linux/getpid.c', 'lib/linux/kill.c', `${mescc}/syscall-internal.c`,
+  ];
+  const PROGRAM = ['builtins', 'cc', 'core', 'display', 'eval-apply', 'gc', 'globals', 'hash', 'lib', 'math', 'mes', 'module',
+    'posix', 'reader', 'stack', 'string', 'struct', 'symbol', 'vector'].map((name) => `src/${name}.c`);
+
+  it.skipIf(tarball === undefined)('builds mes, which runs Scheme and passes its base test', async () => {
+    await execa('tar', ['-xzf', tarball ?? '', '-C', work]);
+    const tree = join(work, 'mes-0.24.2');
+    const crt1 = join(tree, mescc, 'crt1.c');
+    const original = await readFile(crt1, 'latin1');
+    expect(original).toContain('\n  main ();\n');
+    await writeFile(crt1, original.replace('\n  main ();\n', '\n  ((int (*) ()) main) ();\n'));
+    await writeFile(join(tree, 'include', 'mes', 'config.h'), '');
+    await mkdir(join(tree, 'include', 'arch'));
+    for (const header of ['kernel-stat.h', 'syscall.h']) {
+      await copyFile(join(tree, 'include', 'linux', 'x86_64', header), join(tree, 'include', 'arch', header));
+    }
+    const defines = ['-D', 'HAVE_CONFIG_H=1', '-D', 'MES_VERSION="0.24.2"', '-D', 'MES_PKGDATADIR="/mes"'];
+    const compiled = await compile([...defines, '-I', 'include', '-I', 'include/linux/x86_64', `${mescc}/crt1.c`, ...LIBRARY, ...PROGRAM], tree);
+    expect(compiled.stderr).toBe('');
+    const m0 = join(work, 'mes.M0');
+    await writeFile(m0, readFileSync(join(tree, 'lib', 'x86_64-mes', 'x86_64.M1'), 'latin1') + (await readFile(compiled.output ?? '', 'latin1')));
+    const mes = await link(m0, join(work, 'mes'));
+    const environment = { MES_PREFIX: tree, GUILE_LOAD_PATH: tree, MES_BOOT: 'boot-01.scm' };
+    const hello = await execa(mes, [], { input: '(display "hello from mes")', env: environment, extendEnv: false, cwd: tree, reject: false });
+    expect(hello.stdout).toBe('hello from mes');
+    const base = await execa('sh', ['tests/base.test'], { env: { ...environment, MES: mes, MES_BOOT: 'boot-03.scm', PATH: '/usr/bin:/bin' }, extendEnv: false, cwd: tree, reject: false });
+    expect(base.stdout).toMatch(/passed: 38\nfailed: 0\n/);
+  }, 300_000);
+});
