@@ -246,6 +246,21 @@ describe('cc refuses C it does not compile, naming the file, the line and why, a
     expect(run.exitCode).toBe(54);
   });
 
+  it('finds #include_next in the -I directories after the including header', async () => {
+    const first = join(work, 'include-first');
+    const second = join(work, 'include-second');
+    await mkdir(first);
+    await mkdir(second);
+    await writeFile(join(first, 'wrap.h'), '#define FROM_FIRST 1\n#include_next <wrap.h>\n');
+    await writeFile(join(second, 'wrap.h'), '#define FROM_SECOND 2\n');
+    const source = join(work, 'wrapped.c');
+    await writeFile(source, '#include <wrap.h>\nint main(void) { return FROM_FIRST * 10 + FROM_SECOND; }\n');
+    const compiled = await compile(['-I', first, '-I', second, source]);
+    expect(compiled.stderr).toBe('');
+    const run = await execa(await link(compiled.output ?? '', join(work, 'wrapped')), [], { reject: false });
+    expect(run.exitCode).toBe(12);
+  });
+
   it('compiles C and b0 in one program: a C main calls a b0 function', async () => {
     const source = join(work, 'mixed.c');
     const helper = join(work, 'helper.b0');
