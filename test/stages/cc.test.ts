@@ -279,7 +279,7 @@ describe('mescc-tools 1.4.0 (upstream C) compiled by cc', () => {
   // hex2 that cc builds must turn cc's own M0 into cc's bytes, as the chain's M0 and hex2 do.
   const m2libc = DISTFILES.map((dir) => join(dir, 'M2libc-for-mescc-tools-1.4.0.tar.gz')).find((file) => existsSync(file));
 
-  it.skipIf(m2libc === undefined)('builds M1 and hex2, which assemble and link cc itself to the same bytes', async () => {
+  it.skipIf(m2libc === undefined)('builds M1 and hex2, which assemble and link cc itself to the same bytes, and kaem', async () => {
     const tarball = await chainOutput('mescc-tools-tar', 'src/mescc-tools-1.4.0.tar');
     await execa('tar', ['-xf', tarball, '-C', work]);
     const tree = join(work, 'mescc-tools-Release_1.4.0');
@@ -300,6 +300,14 @@ describe('mescc-tools 1.4.0 (upstream C) compiled by cc', () => {
     await writeFile(linked, readFileSync(join(COMMON_DIR, 'elf64.hex2'), 'latin1') + (await readFile(join(work, 'cc-all.hex2'), 'latin1')) + readFileSync(join(COMMON_DIR, 'elf64-end.hex2'), 'latin1'));
     await execa(hex2, ['-f', linked, ...options, '--base-address', '0x600000', '-o', join(work, 'cc-by-mescc-tools')], { env: {}, extendEnv: false });
     expect(await readFile(join(work, 'cc-by-mescc-tools'))).toEqual(await readFile(cc));
+    // And kaem, which forks, execs (passing main's envp on) and expands variables.
+    const kaem = await build('kaem', ['Kaem/kaem.c', 'Kaem/variable.c', 'Kaem/kaem_globals.c']);
+    const script = join(work, 'script.kaem');
+    await writeFile(script, `NAME=world\necho hello \${NAME}\n${hex2} --version\n`);
+    const run = await execa(kaem, ['--strict', '-f', script], { env: { PATH: '/usr/bin:/bin' }, extendEnv: false, reject: false });
+    // kaem's own output is buffered until it exits; the child's comes first.
+    expect(run.stdout.split('\n').sort()).toEqual(['hello world', 'hex2 1.4.0']);
+    expect(run.exitCode).toBe(0);
   }, 120_000);
 });
 

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 
 int errno;
 
@@ -41,6 +42,15 @@ int waitpid(int pid, int *status, int options) { return check(__syscall(61, pid,
 int unlink(char *path) { return check(__syscall(87, path)); }
 int chmod(char *path, int mode) { return check(__syscall(90, path, mode)); }
 int uname(struct utsname *name) { return check(__syscall(63, name)); }
+int wait(int *status) { return waitpid(-1, status, 0); }
+int access(char *path, int mode) { return check(__syscall(21, path, mode)); }
+int dup2(int from, int to) { return check(__syscall(33, from, to)); }
+int chdir(char *path) { return check(__syscall(80, path)); }
+
+char *getcwd(char *buffer, size_t size) {
+    if (check(__syscall(79, buffer, size)) < 0) return NULL;
+    return buffer;
+}
 void _exit(int status) { __syscall(60, status); }
 
 int open(char *path, int flags, ...) {

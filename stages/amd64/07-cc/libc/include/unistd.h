@@ -14,4 +14,12 @@ int fork(void);
 int execve(char *path, char **argv, char **envp);
 int waitpid(int pid, int *status, int options);
 int chmod(char *path, int mode);
+int chdir(char *path);
+char *getcwd(char *buffer, size_t size);
+int access(char *path, int mode);
+int dup2(int from, int to);
+#define F_OK 0
+#define X_OK 1
+#define W_OK 2
+#define R_OK 4
 #endif
