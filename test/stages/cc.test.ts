@@ -261,6 +261,16 @@ describe('cc refuses C it does not compile, naming the file, the line and why, a
     expect(run.exitCode).toBe(12);
   });
 
+  it('gives a C main its environment (envp, and environ for getenv)', async () => {
+    const source = join(work, 'environment.c');
+    await writeFile(source, '#include <stdio.h>\n#include <stdlib.h>\nint main(int argc, char **argv, char **envp) {\n    printf("%s|%s|%d|%s", getenv("GREETING"), envp[0], argc, argv[1]);\n    return envp[1] != NULL;\n}\n');
+    const compiled = await compile(['-I', libc.include, libc.source, source]);
+    expect(compiled.stderr).toBe('');
+    const run = await execa(await link(compiled.output ?? '', join(work, 'environment')), ['one'], { env: { GREETING: 'hi' }, extendEnv: false, reject: false });
+    expect(run.stdout).toBe('hi|GREETING=hi|2|one');
+    expect(run.exitCode).toBe(0);
+  });
+
   it('compiles C and b0 in one program: a C main calls a b0 function', async () => {
     const source = join(work, 'mixed.c');
     const helper = join(work, 'helper.b0');

@@ -8,6 +8,7 @@
 // stdout: 2: second 7
 // stdout: x 3 bytes
 // stdout: grew to 1000: 999
+// stdout: not set: 1
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,5 +46,6 @@ int main(int argc, char **argv) {
     printf("grew to 1000: %d%d\n", p[9], p[999]);
     free(p);
     if (malloc(16) == NULL) return 1;
+    printf("not set: %d\n", getenv("KINDLING_CC_NOT_SET") == NULL);
     exit(3);
 }

@@ -6,7 +6,8 @@
  * buffered output is flushed. Limits: malloc keeps freed blocks on one list and reuses the first
  * that fits (it never gives memory back); printf knows d i u x X o c s p % with the flags - 0
  * space + and #, a width and a precision (numbers or *), and the sizes l ll h hh z; no floating
- * point. getenv always answers NULL (programs get no environment in the chain).
+ * point. getenv reads environ, which cc's entry code sets (kaem gives programs in the chain an
+ * empty environment).
  */
 #include <stddef.h>
 #include <stdarg.h>
@@ -291,7 +292,17 @@ long atol(char *s) { return strtol(s, NULL, 10); }
 int atoi(char *s) { return (int)strtol(s, NULL, 10); }
 int abs(int n) { return n < 0 ? -n : n; }
 long labs(long n) { return n < 0 ? -n : n; }
-char *getenv(char *name) { return NULL; }
+/* environ: the environment's strings (NAME=value), set before main by cc's entry code. */
+char **environ;
+
+char *getenv(char *name) {
+    char **entry;
+    size_t n = strlen(name);
+    if (environ == NULL) return NULL;
+    for (entry = environ; *entry; entry++)
+        if (strncmp(*entry, name, n) == 0 && (*entry)[n] == '=') return *entry + n + 1;
+    return NULL;
+}
 
 /* ---- Files */
 static char stdin_buffer[BUFSIZ];

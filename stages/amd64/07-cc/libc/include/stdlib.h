@@ -18,4 +18,5 @@ unsigned long strtoul(char *s, char **end, int base);
 int abs(int n);
 long labs(long n);
 char *getenv(char *name);
+extern char **environ;
 #endif
