@@ -4,7 +4,7 @@
 #   make bench       benchmarks, printing ratios
 
 SHELL := /bin/bash
-DEBIAN_PACKAGES := bubblewrap qemu-system-x86 e2fsprogs busybox-static ca-certificates chromium git
+DEBIAN_PACKAGES := bubblewrap qemu-system-x86 e2fsprogs busybox-static ca-certificates chromium git tar util-linux python3-minimal
 # apt-get needs root; a user who is not root gets it through sudo.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 KINDLING := node bin/kindling.js
