@@ -1,6 +1,6 @@
 // The cost of a VM per stage: the amd64 chain from an empty store under bubblewrap and under
 // qemu, per stage and in all, as a ratio.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadChain } from '../dist/manifest/chain.js';
@@ -14,17 +14,22 @@ async function timeChain(chainDir, name) {
     const chain = await loadChain(chainDir);
     const store = await Store.open(join(dir, 'store'));
     const perStage = new Map();
+    const reachedAt = new Map();
+    const sizes = new Map();
     const started = performance.now();
     const result = await bootstrap({
       chain,
       store,
       sandbox: await createSandbox({ name }),
       onEvent: (event) => {
-        if (event.type === 'stage-verified') perStage.set(event.stage, event.record.durationMs);
+        if (event.type !== 'stage-verified') return;
+        perStage.set(event.stage, event.record.durationMs);
+        reachedAt.set(event.stage, performance.now() - started);
+        for (const output of event.record.outputs) sizes.set(`${event.stage}:${output.path}`, statSync(store.objectPath(output.sha256)).size);
       },
     });
     if (!result.ok) throw new Error(`the chain failed under ${name}`);
-    return { totalMs: performance.now() - started, perStage, accel: result.trustedBase.components.find((c) => c.name === 'qemu-accel')?.version };
+    return { totalMs: performance.now() - started, perStage, reachedAt, sizes, accel: result.trustedBase.components.find((c) => c.name === 'qemu-accel')?.version };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

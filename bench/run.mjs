@@ -22,3 +22,9 @@ for (const [stage, bwrapMs] of bwrap.perStage) {
   console.log(`  ${stage.padEnd(8)} ${ms(bwrapMs).padStart(9)} ${ms(qemuMs).padStart(9)}  ${(qemuMs / bwrapMs).toFixed(0)}×`);
 }
 console.log(`  ${'whole'.padEnd(8)} ${ms(bwrap.totalMs).padStart(9)} ${ms(qemu.totalMs).padStart(9)}  ${(qemu.totalMs / bwrap.totalMs).toFixed(0)}×`);
+
+const ccSize = bwrap.sizes.get('cc:bin/cc');
+if (ccSize !== undefined) {
+  console.log(`\nthe C compiler (stage cc, bin/cc): ${ccSize} bytes`);
+  console.log(`  seeds → cc, empty store: bwrap ${ms(bwrap.reachedAt.get('cc'))}, qemu ${ms(qemu.reachedAt.get('cc'))}`);
+}
