@@ -40,7 +40,7 @@ svg.graph.focus .edge { opacity: .15; } svg.graph.focus .edge.lit { opacity: 1; 
 svg.graph.focus .node { opacity: .35; } svg.graph.focus .node.lit { opacity: 1; }
 svg.growth .axis { font-size: 12px; fill: var(--muted); font-weight: 600; }
 svg.growth .row-label { font-size: 12.5px; text-anchor: end; fill: var(--ink); }
-svg.growth .value, svg.growth .unknown { font-size: 11.5px; fill: var(--muted); }
+svg.growth .value, svg.growth .unknown, svg.growth .no-program { font-size: 11.5px; fill: var(--muted); }
 svg.growth .bytes-bar { fill: var(--stage); } svg.growth .bytes-bar.seed { fill: var(--seed); }
 svg.growth .lines-bar { fill: #7a9cc6; }
 svg.growth .tick { stroke: #eaecf0; stroke-width: 1; }

@@ -18,7 +18,13 @@ describe('stage 09-mescc-tools-tar', () => {
     const chain = await loadChain(AMD64_CHAIN);
     const stage = chain.stages.find((s) => s.name === 'mescc-tools-tar');
     const source = stage?.inputs.find((i) => i.origin.kind === 'url');
-    expect(source?.origin).toEqual({ kind: 'url', urls: ['https://download.savannah.nongnu.org/releases/mescc-tools/mescc-tools-1.4.0.tar.gz'] });
+    expect(source?.origin).toEqual({
+      kind: 'url',
+      urls: [
+        'https://deb.debian.org/debian/pool/main/m/mescc-tools/mescc-tools_1.4.0.orig.tar.gz',
+        'https://download.savannah.nongnu.org/releases/mescc-tools/mescc-tools-1.4.0.tar.gz',
+      ],
+    });
     const sums = readFileSync(join(distfile(TARBALL), '..', 'SHA256SUMS'), 'utf8');
     expect(sums).toContain(`${source?.sha256}  ${TARBALL}\n`);
   });

@@ -48,7 +48,7 @@ export function growthSvg(rows: readonly GrowthRow[]): string {
       parts.push(`<rect class="bytes-bar${i === 0 ? ' seed' : ''}" x="${bytesX}" y="${y + 4}" width="${w.toFixed(1)}" height="${ROW - 9}" rx="2"><title>${row.programBytes} bytes</title></rect>`);
       parts.push(`<text x="${bytesX + w + 6}" y="${y + 15}" class="value">${bytesText(row.programBytes)}</text>`);
     } else {
-      parts.push(`<text x="${bytesX}" y="${y + 15}" class="unknown">no program</text>`);
+      parts.push(`<text x="${bytesX}" y="${y + 15}" class="no-program">no program</text>`);
     }
     const lw = Math.max(2, (row.sourceLines / maxLines) * LINES_WIDTH);
     parts.push(`<rect class="lines-bar" x="${linesX}" y="${y + 4}" width="${lw.toFixed(1)}" height="${ROW - 9}" rx="2"><title>${row.sourceLines} lines</title></rect>`);
