@@ -1,12 +1,17 @@
 // The cost of a VM per stage: the amd64 chain from an empty store under bubblewrap and under
 // qemu, per stage and in all, as a ratio.
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadChain } from '../dist/manifest/chain.js';
 import { bootstrap } from '../dist/run/bootstrap.js';
 import { createSandbox } from '../dist/sandbox/select.js';
+import { ensureSources } from '../dist/sources/ensure.js';
 import { Store } from '../dist/store/store.js';
+
+const DISTFILES = [process.env.KINDLING_DISTFILES, new URL('../../shared/distfiles', import.meta.url).pathname].filter(
+  (dir) => dir !== undefined && existsSync(dir),
+);
 
 async function timeChain(chainDir, name) {
   const dir = mkdtempSync(join(tmpdir(), `kindling-bench-${name}-`));
@@ -16,6 +21,9 @@ async function timeChain(chainDir, name) {
     const perStage = new Map();
     const reachedAt = new Map();
     const sizes = new Map();
+    // Upstream sources come from distfiles (KINDLING_DISTFILES, else shared/distfiles beside the
+    // checkout) and are not part of the timing.
+    await ensureSources(chain, store, { distfiles: DISTFILES, retries: 0 });
     const started = performance.now();
     const result = await bootstrap({
       chain,

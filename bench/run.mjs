@@ -16,12 +16,13 @@ console.log(`  overhead per stage:         ${((overhead.kindlingMs - overhead.ha
 const chainDir = new URL('../stages/amd64', import.meta.url).pathname;
 const { bwrap, qemu } = await measureBackends(chainDir);
 console.log(`\nthe amd64 chain from an empty store, per stage (qemu acceleration: ${qemu.accel ?? 'unknown'}):`);
-console.log(`  ${'stage'.padEnd(8)} ${'bwrap'.padStart(9)} ${'qemu'.padStart(9)}  ratio`);
+const width = Math.max(8, ...[...bwrap.perStage.keys()].map((stage) => stage.length));
+console.log(`  ${'stage'.padEnd(width)} ${'bwrap'.padStart(9)} ${'qemu'.padStart(9)}  ratio`);
 for (const [stage, bwrapMs] of bwrap.perStage) {
   const qemuMs = qemu.perStage.get(stage) ?? NaN;
-  console.log(`  ${stage.padEnd(8)} ${ms(bwrapMs).padStart(9)} ${ms(qemuMs).padStart(9)}  ${(qemuMs / bwrapMs).toFixed(0)}×`);
+  console.log(`  ${stage.padEnd(width)} ${ms(bwrapMs).padStart(9)} ${ms(qemuMs).padStart(9)}  ${(qemuMs / bwrapMs).toFixed(0)}×`);
 }
-console.log(`  ${'whole'.padEnd(8)} ${ms(bwrap.totalMs).padStart(9)} ${ms(qemu.totalMs).padStart(9)}  ${(qemu.totalMs / bwrap.totalMs).toFixed(0)}×`);
+console.log(`  ${'whole'.padEnd(width)} ${ms(bwrap.totalMs).padStart(9)} ${ms(qemu.totalMs).padStart(9)}  ${(qemu.totalMs / bwrap.totalMs).toFixed(0)}×`);
 
 const ccSize = bwrap.sizes.get('cc:bin/cc');
 if (ccSize !== undefined) {
