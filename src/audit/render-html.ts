@@ -45,7 +45,7 @@ svg.growth .bytes-bar { fill: var(--stage); } svg.growth .bytes-bar.seed { fill:
 svg.growth .lines-bar { fill: #7a9cc6; }
 svg.growth .tick { stroke: #eaecf0; stroke-width: 1; }
 svg.growth .tick-label { font-size: 10.5px; fill: #98a2b3; text-anchor: middle; }
-.card > svg { display: block; margin: 0 auto; }
+.card > svg { display: block; margin: 0 auto; max-width: 100%; height: auto; }
 table { border-collapse: collapse; width: 100%; font-size: 13.5px; }
 th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { font-weight: 600; color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: .04em; }

@@ -125,7 +125,7 @@ describe('HTML audit report', () => {
       expect(await page.locator('svg.growth .unknown').count()).toBe(report.growth.filter((r) => r.programBytes === undefined).length);
       const chart = await page.locator('svg.growth').boundingBox();
       const screenshot = refreshReadmeScreenshot ? README_SCREENSHOT : join(work, 'report.png');
-      await page.screenshot({ path: screenshot, clip: { x: 0, y: 0, width: 1180, height: Math.ceil(chart!.y + chart!.height + 24) } });
+      await page.screenshot({ path: screenshot, fullPage: true, clip: { x: 0, y: 0, width: 1180, height: Math.ceil(chart!.y + chart!.height + 24) } });
       expect(existsSync(screenshot)).toBe(true);
       expect(outside).toEqual([]);
       await page.close();

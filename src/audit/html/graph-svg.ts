@@ -140,8 +140,12 @@ export function graphSvg(nodes: readonly GraphNode[], edges: readonly GraphEdge[
       '</g>',
     ].join('');
   });
+  // The trunks are placed only now; widen the picture so that none runs past its edge.
+  const trunkXs = [...trunks.values()].map((t) => t.x);
+  const left = Math.min(0, ...trunkXs.map((x) => x - MARGIN));
+  const right = Math.max(width, ...trunkXs.map((x) => x + MARGIN));
   return [
-    `<svg class="graph" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="The chain from seeds to the last stage">`,
+    `<svg class="graph" xmlns="http://www.w3.org/2000/svg" viewBox="${left} 0 ${right - left} ${height}" width="${right - left}" height="${height}" role="img" aria-label="The chain from seeds to the last stage">`,
     '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" class="arrowhead"/></marker></defs>',
     ...paths,
     ...boxes,
