@@ -4,6 +4,7 @@ import { chainStatus } from '../run/status.js';
 import { Store } from '../store/store.js';
 import { loadChainForCli } from './chain-loading.js';
 import { defaultChainDir, defaultStoreDir } from './options.js';
+import { seconds } from './render/describe-event.js';
 
 export function register(program: Command): void {
   program
@@ -26,7 +27,7 @@ export function register(program: Command): void {
         const detail =
           status.record === undefined
             ? 'not verified'
-            : `verified  ${status.record.trustedBase.backend}  ${status.record.startedAt}  ${(status.record.durationMs / 1000).toFixed(1)} s`;
+            : `verified  ${status.record.trustedBase.backend}  ${status.record.startedAt}  ${seconds(status.record.durationMs)}`;
         process.stdout.write(`  ${status.stage.padEnd(width)}  ${detail}\n`);
       }
       const bases = new Map<string, string>();
