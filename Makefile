@@ -48,6 +48,7 @@ clean:
 lint: node-modules
 	npx eslint .
 	npx tsc -p tsconfig.json --noEmit
+	npx tsc -p test/tsconfig.json
 
 # Refreshes the audit report picture shown in the README (make it after the chain changes).
 screenshot: deps

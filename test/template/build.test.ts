@@ -158,7 +158,7 @@ describe('a template build', () => {
   it('reports a difference in the image outside any file as metadata, naming the superblock', async () => {
     const image = await readFile(first.files.image);
     const changed = Buffer.from(image);
-    changed[1024 + 4] ^= 1; // the superblock's block count
+    changed[1024 + 4]! ^= 1; // the superblock's block count
     const tamperedPath = join(rig.dir, 'tampered.ext2');
     await writeFile(tamperedPath, changed);
     expect(await compareImages(image, changed, first.files.image, tamperedPath)).toEqual({

@@ -86,11 +86,11 @@ describe('kindling template (the command)', () => {
     // One byte of usr/share/demo/big changed in the archive (byte 1000) and in the image (byte 12411).
     const archive = await readFile(join(tampered, 'demo.tar'));
     const big = (await readArchive(archive)).find((m) => m.name === 'usr/share/demo/big')!;
-    archive[big.dataOffset + 1000] ^= 0x20;
+    archive[big.dataOffset + 1000]! ^= 0x20;
     await writeFile(join(tampered, 'demo.tar'), archive);
     const image = await readFile(join(tampered, 'demo.ext2'));
     const blocks = (await execa('debugfs', ['-R', 'blocks /usr/share/demo/big', join(tampered, 'demo.ext2')])).stdout.trim().split(/\s+/).map(Number);
-    image[blocks[3]! * 4096 + 123] ^= 0x20;
+    image[blocks[3]! * 4096 + 123]! ^= 0x20;
     await writeFile(join(tampered, 'demo.ext2'), image);
 
     const result = await kindling(['template', 'reproduce', 'demo', '--sandbox', 'bwrap', '--chain', rig.chainDir, '--against', tampered]);
