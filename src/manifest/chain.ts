@@ -42,7 +42,7 @@ export async function loadChain(chainDir: string): Promise<Chain> {
   for (const stageDir of stageDirs) stages.push(await loadStage(join(stageDir, 'stage.yaml'), dir));
 
   checkReferences(stages, seeds);
-  return { name, arch, dir, seeds, stages: buildOrder(stages) };
+  return { name, arch, dir, seeds, stages: buildOrder(withProducerModes(stages)) };
 }
 
 /** Every direct subdirectory holding a stage.yaml, in name order (NN- prefixes give the intended order). */
@@ -107,8 +107,6 @@ function checkReferences(stages: readonly Stage[], seeds: ReadonlyMap<string, Se
         if (output === undefined) {
           throw new ManifestError(stage.manifestPath, `${field}.output`, `stage '${origin.stage}' declares no output '${origin.output}'`);
         }
-        // A stage input is executable exactly when its producer declared the output executable.
-        (input as { executable: boolean }).executable = output.executable;
         if (output.sha256 !== input.sha256) {
           throw new ManifestError(
             stage.manifestPath,
@@ -119,6 +117,20 @@ function checkReferences(stages: readonly Stage[], seeds: ReadonlyMap<string, Se
       }
     });
   }
+}
+
+/** A stage input is executable exactly when the stage that produced it declared the output so. */
+function withProducerModes(stages: readonly Stage[]): Stage[] {
+  const byName = new Map(stages.map((s) => [s.name, s]));
+  return stages.map((stage) => ({
+    ...stage,
+    inputs: stage.inputs.map((input) => {
+      if (input.origin.kind !== 'stage') return input;
+      const { stage: producer, output: path } = input.origin;
+      const output = byName.get(producer)?.outputs.find((o) => o.path === path);
+      return { ...input, executable: output?.executable ?? false };
+    }),
+  }));
 }
 
 /** Orders stages so each comes after the stages it takes inputs from; a cycle is named in full. */
