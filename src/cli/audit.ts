@@ -10,9 +10,9 @@ import { countHandwritten } from '../audit/handwritten.js';
 import { renderHtml } from '../audit/render-html.js';
 import { handwrittenLines, renderText, verdictLine } from '../audit/render-text.js';
 import { loadChain } from '../manifest/chain.js';
-import { createSandbox } from '../sandbox/select.js';
 import { CliFailure } from './failure.js';
-import { defaultChainDir, defaultSandbox, type SandboxName } from './options.js';
+import { collectRepeated, defaultChainDir, defaultSandbox, type SandboxName } from './options.js';
+import { checkSandboxName, sandboxFromFlags } from './sandbox-choice.js';
 
 interface AuditFlags {
   chain: string;
@@ -27,7 +27,6 @@ interface AuditFlags {
   distfiles: string[];
 }
 
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 export const EXIT_AUDIT_FAILED = 1;
 
@@ -41,21 +40,19 @@ export function register(program: Command): void {
     .option('--rebuild', 'rebuild the chain from an empty temporary store and compare every output')
     .option('--sandbox <name>', 'backend for --rebuild: qemu or bwrap', defaultSandbox())
     .option('--kernel <file>', 'guest kernel for --rebuild with qemu')
-    .option('--distfiles <dir>', 'for --rebuild: directory of upstream sources to use before any download (repeatable)', collect, [])
+    .option('--distfiles <dir>', 'for --rebuild: directory of upstream sources to use before any download (repeatable)', collectRepeated, [])
     .option('--json', 'print the report as JSON')
     .option('--html <file>', 'write the report as one self-contained HTML page')
     .option('--handwritten', 'only count the hand-written hex and assembly, against stage0-posix')
     .action(async (flags: AuditFlags) => {
       if (flags.json === true && flags.html !== undefined) throw new CliFailure('give --json or --html, not both', 2);
-      if (flags.sandbox !== 'qemu' && flags.sandbox !== 'bwrap') {
-        throw new CliFailure(`--sandbox must be qemu or bwrap, not '${String(flags.sandbox)}'`, 2);
-      }
+      checkSandboxName(flags.sandbox);
       if (flags.handwritten === true) {
         await printHandwritten(flags);
         return;
       }
       const sandbox = flags.rebuild === true
-        ? await createSandbox({ name: flags.sandbox, ...(flags.kernel === undefined ? {} : { kernel: flags.kernel }) })
+        ? await sandboxFromFlags(flags)
         : undefined;
       const report = await audit({
         chainDir: flags.chain,

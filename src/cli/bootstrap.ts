@@ -1,7 +1,6 @@
 // `kindling bootstrap`: run a chain, every stage verified, results kept in the store.
 import type { Command } from 'commander';
 import { bootstrap, selectStages, summarize, UnknownStageError } from '../run/bootstrap.js';
-import { createSandbox } from '../sandbox/select.js';
 import { checkHalts } from '../attest/check-halts.js';
 import { describeHalt } from '../attest/halt.js';
 import { ensureSources, SourcesUnavailableError } from '../sources/ensure.js';
@@ -9,7 +8,8 @@ import { resolveSourceSettings } from '../sources/settings.js';
 import { Store } from '../store/store.js';
 import { loadChainForCli } from './chain-loading.js';
 import { CliFailure } from './failure.js';
-import { defaultChainDir, defaultSandbox, defaultStoreDir, parseJobs, type SandboxName } from './options.js';
+import { checkSandboxName, sandboxFromFlags } from './sandbox-choice.js';
+import { collectRepeated, defaultChainDir, defaultSandbox, defaultStoreDir, parseJobs, type SandboxName } from './options.js';
 import { jsonRenderer } from './render/json.js';
 import { plainRenderer } from './render/plain.js';
 import type { ChainRenderer } from './render/renderer.js';
@@ -31,7 +31,6 @@ interface BootstrapFlags {
   threshold: number;
 }
 
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 export function register(program: Command): void {
   program
@@ -44,23 +43,17 @@ export function register(program: Command): void {
     .option('--until <stage>', 'run only this stage and the stages it depends on')
     .option('--kernel <file>', 'guest kernel for the qemu backend')
     .option('--accel <mode>', 'qemu acceleration: kvm, tcg or auto', 'auto')
-    .option('--distfiles <dir>', 'directory of upstream sources to use before any download (repeatable)', collect, [])
-    .option('--mirror <url>', 'mirror for upstream sources, tried before the manifests\' URLs (repeatable)', collect, [])
+    .option('--distfiles <dir>', 'directory of upstream sources to use before any download (repeatable)', collectRepeated, [])
+    .option('--mirror <url>', 'mirror for upstream sources, tried before the manifests\' URLs (repeatable)', collectRepeated, [])
     .option('--halts <dir>', 'signed statements to obey: a halt of the chain or of a stage by trusted signers stops the run')
     .option('--trust <keys>', 'trusted public keys (file or directory) for --halts')
     .option('--threshold <k>', 'trusted signers needed for a halt to count', parseJobs, 1)
     .option('--json', 'print JSON lines instead of a task list')
     .action(async (flags: BootstrapFlags) => {
-      if (flags.sandbox !== 'qemu' && flags.sandbox !== 'bwrap') {
-        throw new CliFailure(`--sandbox must be qemu or bwrap, not '${String(flags.sandbox)}'`, 2);
-      }
+      checkSandboxName(flags.sandbox);
       const chain = await loadChainForCli(flags.chain);
       const store = await Store.open(flags.store);
-      const sandbox = await createSandbox({
-        name: flags.sandbox,
-        ...(flags.kernel === undefined ? {} : { kernel: flags.kernel }),
-        ...(flags.accel === undefined ? {} : { accel: flags.accel }),
-      });
+      const sandbox = await sandboxFromFlags(flags);
       const write = (text: string): void => void process.stdout.write(text);
       const renderer: ChainRenderer = flags.json
         ? jsonRenderer(write)

@@ -13,7 +13,7 @@ import { wantedSources } from '../sources/wanted.js';
 import { Store } from '../store/store.js';
 import { loadChainForCli } from './chain-loading.js';
 import { CliFailure } from './failure.js';
-import { defaultChainDir, defaultStoreDir } from './options.js';
+import { collectRepeated, defaultChainDir, defaultStoreDir } from './options.js';
 
 interface FetchFlags {
   readonly chain?: string;
@@ -27,7 +27,6 @@ interface FetchFlags {
   readonly connectTimeout: string;
 }
 
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 export function register(program: Command): void {
   program
@@ -35,8 +34,8 @@ export function register(program: Command): void {
     .description('fetch the upstream sources a chain needs into the store, checked by sha256')
     .option('--chain <dir>', 'chain directory (holding chain.yaml; default $KINDLING_CHAIN or stages/amd64)')
     .option('--store <dir>', 'store directory (default $KINDLING_STORE or .kindling/store)')
-    .option('--distfiles <dir>', 'directory of source files to use before any download (repeatable; also KINDLING_DISTFILES)', collect, [])
-    .option('--mirror <url>', 'mirror base URL or template with {name}/{sha256}, tried before the manifest URLs (repeatable)', collect, [])
+    .option('--distfiles <dir>', 'directory of source files to use before any download (repeatable; also KINDLING_DISTFILES)', collectRepeated, [])
+    .option('--mirror <url>', 'mirror base URL or template with {name}/{sha256}, tried before the manifest URLs (repeatable)', collectRepeated, [])
     .option('--export <dir>', 'afterwards, write every source into this directory under its file name')
     .option('--json', 'print a machine-readable summary on stdout')
     .option('--retries <n>', 'retries per URL on network errors, stalls and 5xx', '3')

@@ -36,3 +36,8 @@ export function parseJobs(value: string): number {
   if (!Number.isInteger(jobs) || jobs < 1 || jobs > 256) throw new Error(`--jobs must be a whole number from 1 to 256, not '${value}'`);
   return jobs;
 }
+
+/** commander's collector for a flag that may be given several times. */
+export function collectRepeated(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}

@@ -6,8 +6,7 @@ import type { Command } from 'commander';
 import { ManifestError } from '../manifest/errors.js';
 import type { Chain } from '../manifest/types.js';
 import { describeFailure } from '../run/failure.js';
-import { createSandbox } from '../sandbox/select.js';
-import type { Sandbox, TrustedComponent } from '../sandbox/sandbox.js';
+import type { TrustedComponent } from '../sandbox/sandbox.js';
 import { Store } from '../store/store.js';
 import { buildTemplate, outputFiles, type BuildTemplateResult } from '../template/build.js';
 import type { TemplateComparison } from '../template/compare.js';
@@ -17,6 +16,7 @@ import { reproduceTemplate } from '../template/reproduce.js';
 import { EXIT_MANIFEST_ERROR, loadChainForCli } from './chain-loading.js';
 import { CliFailure } from './failure.js';
 import { defaultChainDir, defaultSandbox, defaultStoreDir, parseJobs, type SandboxName } from './options.js';
+import { sandboxFromFlags } from './sandbox-choice.js';
 import { plainRenderer } from './render/plain.js';
 
 /** Exit status when a rebuild succeeded but its bytes differ from the earlier build. */
@@ -55,7 +55,7 @@ export function register(program: Command): void {
       const chain = await loadChainForCli(flags.chain);
       const declaration = await loadTemplateForCli(chain, name);
       const store = await Store.open(flags.store);
-      const sandbox = await sandboxFor(flags);
+      const sandbox = await sandboxFromFlags(flags);
       const write = (text: string): void => void process.stdout.write(text);
       const renderer = plainRenderer(write);
       const result = await withInterrupt((signal) =>
@@ -90,7 +90,7 @@ export function register(program: Command): void {
         // Nothing to compare with: say so now rather than after a whole rebuild.
         throw new CliFailure(`no earlier build of '${name}' in ${resolve(flags.against)}: run kindling template build ${name} first, or give --against`, 2);
       }
-      const sandbox = await sandboxFor(flags);
+      const sandbox = await sandboxFromFlags(flags);
       const sourcesFrom = await existingStore(resolve(flags.store));
       const write = (text: string): void => void process.stdout.write(text);
       const renderer = plainRenderer(write);
@@ -155,17 +155,6 @@ async function loadTemplateForCli(chain: Chain, name: string): Promise<TemplateD
     if (error instanceof ManifestError || error instanceof UnknownTemplateError) throw new CliFailure(error.message, EXIT_MANIFEST_ERROR);
     throw error;
   }
-}
-
-async function sandboxFor(flags: CommonFlags): Promise<Sandbox> {
-  if (flags.sandbox !== 'qemu' && flags.sandbox !== 'bwrap') {
-    throw new CliFailure(`--sandbox must be qemu or bwrap, not '${String(flags.sandbox)}'`, 2);
-  }
-  return createSandbox({
-    name: flags.sandbox,
-    ...(flags.kernel === undefined ? {} : { kernel: flags.kernel }),
-    ...(flags.accel === undefined ? {} : { accel: flags.accel }),
-  });
 }
 
 /** Ctrl-C stops running stages cleanly; verified stages stay in the store. */

@@ -83,6 +83,13 @@ describe('kindling bootstrap (the command)', () => {
     expect(result.stderr).toMatch(/01-bad\/stage\.yaml: run\.timeout: must be a whole number/);
   });
 
+  it('exits 2 for an unknown --sandbox', async () => {
+    rig = await makeRig(threeStages);
+    const result = await kindling(['bootstrap', '--sandbox', 'docker', '--chain', rig.chainDir, '--store', rig.storeDir]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain("--sandbox must be qemu or bwrap, not 'docker'");
+  });
+
   it('exits 2 for an unknown --until stage', async () => {
     rig = await makeRig(threeStages);
     const result = await kindling(['bootstrap', '--sandbox', 'bwrap', '--until', 'four', '--chain', rig.chainDir, '--store', rig.storeDir]);
