@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { AssemblyError } from '../../src/formats/assembly-error.js';
+import { errorOf } from './assembly-error-of.js';
 import { assembleHex1 } from '../../src/formats/hex1.js';
 
 const bytes = (...values: number[]): Uint8Array => Uint8Array.from(values);
 
-function errorOf(run: () => unknown): AssemblyError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof AssemblyError) return error;
-    throw error;
-  }
-  throw new Error('expected an AssemblyError');
-}
 
 describe('assembleHex1', () => {
   it('reads hex pairs in either case, skipping comments and blanks', () => {

@@ -3,22 +3,13 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { AssemblyError } from '../../src/formats/assembly-error.js';
+import { errorOf } from './assembly-error-of.js';
 import { HEX2_BASE_ADDRESS, assembleHex2 } from '../../src/formats/hex2.js';
 
 const COMMON = new URL('../../stages/amd64/common/', import.meta.url);
 const ELF_HEADER = readFileSync(new URL('elf64.hex2', COMMON), 'utf8');
 const ELF_END = readFileSync(new URL('elf64-end.hex2', COMMON), 'utf8');
 
-function errorOf(run: () => unknown): AssemblyError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof AssemblyError) return error;
-    throw error;
-  }
-  throw new Error('expected an AssemblyError');
-}
 
 const u32 = (out: Uint8Array, at: number): number => Buffer.from(out).readUInt32LE(at);
 

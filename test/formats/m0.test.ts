@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { AssemblyError } from '../../src/formats/assembly-error.js';
+import { errorOf } from './assembly-error-of.js';
 import { assembleHex2 } from '../../src/formats/hex2.js';
 import { m0ToHex2 } from '../../src/formats/m0.js';
 
-function errorOf(run: () => unknown): AssemblyError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof AssemblyError) return error;
-    throw error;
-  }
-  throw new Error('expected an AssemblyError');
-}
 
 describe('m0ToHex2', () => {
   it('expands macros and keeps each output line on its input line', () => {
