@@ -15,6 +15,7 @@ import { assembleHex2 } from '../../src/formats/hex2.js';
 import { m0ToHex2 } from '../../src/formats/m0.js';
 import { AMD64_CHAIN, chainOutput } from '../support/amd64.js';
 import { REPO } from '../support/cli.js';
+import { readHeader } from '../programs/program-header.js';
 
 const STAGE_DIR = join(AMD64_CHAIN, '06-b0');
 const COMMON_DIR = join(AMD64_CHAIN, 'common');
@@ -32,22 +33,6 @@ function assembleM0Program(m0Text: string, name: string): Uint8Array {
   return assembleHex2(header + hex2 + '\n' + end, `${name} linked`);
 }
 
-interface ProgramHeader {
-  readonly stdout: string;
-  readonly exitCode: number;
-  readonly args: readonly string[];
-}
-
-/** Reads the "// stdout:", "// exit:" and "// args:" lines at the top of a test program. */
-function readHeader(path: string): ProgramHeader {
-  const lines = readFileSync(path, 'utf8').split('\n');
-  const values = (key: string): string[] => lines.filter((l) => l.startsWith(`// ${key}: `)).map((l) => l.slice(key.length + 5));
-  const exit = values('exit')[0];
-  if (exit === undefined) throw new Error(`${path}: no "// exit:" line`);
-  const stdout = values('stdout').map((l) => `${l}\n`).join('');
-  const args = (values('args')[0] ?? '').split(' ').filter((a) => a !== '').map((a) => (a === 'SELF' ? path : a));
-  return { stdout, exitCode: Number(exit), args };
-}
 
 let work: string;
 let compiler: string;

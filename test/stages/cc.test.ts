@@ -18,6 +18,7 @@ import { m0ToHex2 } from '../../src/formats/m0.js';
 import { loadStage } from '../../src/manifest/stage.js';
 import { AMD64_CHAIN, DISTFILES, chainOutput } from '../support/amd64.js';
 import { REPO } from '../support/cli.js';
+import { readHeader } from '../programs/program-header.js';
 
 const STAGE_DIR = join(AMD64_CHAIN, '07-cc');
 const B0_DIR = join(AMD64_CHAIN, '06-b0');
@@ -33,22 +34,6 @@ const CC_MACROS = join(STAGE_DIR, 'cc.M0');
 /** cc's own source, in the order the stage compiles it (b0's runtime library first). */
 const CC_SOURCES = [RUNTIME, ...['base', 'types', 'lex', 'parse', 'cparse', 'cdecl', 'cpp', 'gen', 'main'].map((f) => join(STAGE_DIR, `${f}.b0`))];
 
-interface ProgramHeader {
-  readonly stdout: string;
-  readonly exitCode: number;
-  readonly args: readonly string[];
-}
-
-/** Reads the "// stdout:", "// exit:" and "// args:" lines at the top of a test program. */
-function readHeader(path: string): ProgramHeader {
-  const lines = readFileSync(path, 'utf8').split('\n');
-  const values = (key: string): string[] => lines.filter((l) => l.startsWith(`// ${key}: `)).map((l) => l.slice(key.length + 5));
-  const exit = values('exit')[0];
-  if (exit === undefined) throw new Error(`${path}: no "// exit:" line`);
-  const stdout = values('stdout').map((l) => `${l}\n`).join('');
-  const args = (values('args')[0] ?? '').split(' ').filter((a) => a !== '').map((a) => (a === 'SELF' ? path : a));
-  return { stdout, exitCode: Number(exit), args };
-}
 
 let work: string;
 let cc: string;
