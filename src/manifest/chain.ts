@@ -11,7 +11,15 @@ import type { Chain, Seed, Stage } from './types.js';
 
 const CHAIN_KEYS = ['name', 'arch', 'description', 'seeds', 'stages'];
 
-export async function loadChain(chainDir: string): Promise<Chain> {
+export interface LoadOptions {
+  /**
+   * Whether a stage input must carry the hash its producer declares (the default). `kindling lock`
+   * loads with this off: it is about to write the producers' hashes into their consumers.
+   */
+  readonly crossStageHashes?: boolean;
+}
+
+export async function loadChain(chainDir: string, options: LoadOptions = {}): Promise<Chain> {
   const dir = resolve(chainDir);
   const manifestPath = join(dir, 'chain.yaml');
   const file = relative(process.cwd(), manifestPath) || manifestPath;
@@ -41,7 +49,7 @@ export async function loadChain(chainDir: string): Promise<Chain> {
   const stages: Stage[] = [];
   for (const stageDir of stageDirs) stages.push(await loadStage(join(stageDir, 'stage.yaml'), dir));
 
-  checkReferences(stages, seeds);
+  checkReferences(stages, seeds, options.crossStageHashes ?? true);
   return { name, arch, dir, seeds, stages: buildOrder(withProducerModes(stages)) };
 }
 
@@ -78,7 +86,7 @@ async function loadSeeds(file: string, seedsDir: string): Promise<Map<string, Se
   return seeds;
 }
 
-function checkReferences(stages: readonly Stage[], seeds: ReadonlyMap<string, Seed>): void {
+function checkReferences(stages: readonly Stage[], seeds: ReadonlyMap<string, Seed>, crossStageHashes: boolean): void {
   const byName = new Map<string, Stage>();
   for (const stage of stages) {
     const other = byName.get(stage.name);
@@ -107,7 +115,7 @@ function checkReferences(stages: readonly Stage[], seeds: ReadonlyMap<string, Se
         if (output === undefined) {
           throw new ManifestError(stage.manifestPath, `${field}.output`, `stage '${origin.stage}' declares no output '${origin.output}'`);
         }
-        if (output.sha256 !== input.sha256) {
+        if (crossStageHashes && output.sha256 !== input.sha256) {
           throw new ManifestError(
             stage.manifestPath,
             `${field}.sha256`,

@@ -1,0 +1,97 @@
+// `kindling lock`: run the chain once trusting what it produces, write those hashes into the
+// manifests, and check each by a second run (src/lock/lock.ts says how).
+import { relative } from 'node:path';
+import type { Command } from 'commander';
+import { lockChain, type HashChange } from '../lock/lock.js';
+import { ManifestError } from '../manifest/errors.js';
+import { ensureSources, SourcesUnavailableError } from '../sources/ensure.js';
+import { resolveSourceSettings } from '../sources/settings.js';
+import { Store } from '../store/store.js';
+import { CliFailure } from './failure.js';
+import { collectRepeated, defaultChainDir, defaultStoreDir, parseJobs } from './options.js';
+import { describeEvent } from './render/describe-event.js';
+import { sandboxFromFlags } from './sandbox-choice.js';
+
+interface LockFlags {
+  chain: string;
+  store: string;
+  sandbox: string;
+  jobs: number;
+  until?: string;
+  kernel?: string;
+  accel?: 'kvm' | 'tcg' | 'auto';
+  distfiles: string[];
+  mirror: string[];
+}
+
+export function register(program: Command): void {
+  program
+    .command('lock')
+    .description("write the hashes that real runs produce into the chain's manifests, each checked by a second run")
+    .option('--chain <dir>', 'chain directory (holds chain.yaml)', defaultChainDir())
+    .option('--store <dir>', 'content-addressed store for verified results', defaultStoreDir())
+    .option('--sandbox <name>', 'isolation backend: bwrap or qemu', 'bwrap')
+    .option('--jobs <n>', 'stages to run side by side', parseJobs, 1)
+    .option('--until <stage>', 'lock only this stage and the stages it depends on')
+    .option('--kernel <file>', 'guest kernel for the qemu backend')
+    .option('--accel <mode>', 'qemu acceleration: kvm, tcg or auto', 'auto')
+    .option('--distfiles <dir>', 'directory of upstream sources to use before any download (repeatable)', collectRepeated, [])
+    .option('--mirror <url>', "mirror for upstream sources, tried before the manifests' URLs (repeatable)", collectRepeated, [])
+    .action(async (flags: LockFlags) => {
+      const store = await Store.open(flags.store);
+      const sandbox = await sandboxFromFlags(flags);
+      const write = (text: string): void => void process.stdout.write(text);
+      const sourceSettings = await resolveSourceSettings({ distfiles: flags.distfiles, mirrors: flags.mirror }, process.env);
+      const abort = new AbortController();
+      const onSignal = (): void => abort.abort();
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      try {
+        const result = await lockChain({
+          chainDir: flags.chain,
+          store,
+          sandbox,
+          jobs: flags.jobs,
+          signal: abort.signal,
+          ...(flags.until === undefined ? {} : { until: flags.until }),
+          beforeRun: async (chain) => {
+            try {
+              await ensureSources(chain, store, { ...sourceSettings, signal: abort.signal });
+            } catch (error) {
+              if (error instanceof SourcesUnavailableError) throw new CliFailure(error.message, 1);
+              throw error;
+            }
+          },
+          onEvent: (event) => {
+            // Cached stages are not news while locking; a first run whose outputs differ from the
+            // manifest is what lock is for, so it is not shown as a failure.
+            if (event.type === 'stage-verified' && event.cached) return;
+            if (event.type === 'stage-failed' && event.outcome.failures.every((f) => f.reason === 'output-mismatch')) {
+              write(`${event.stage}: ran; ${event.outcome.failures.length} output hash(es) to write, then a second run to check them\n`);
+              return;
+            }
+            write(describeEvent(event) + '\n');
+          },
+          onChange: (change) => write(describeChange(change) + '\n'),
+        }).catch((error: unknown) => {
+          if (error instanceof ManifestError) throw new CliFailure(error.message, 2);
+          throw error;
+        });
+        if (!result.ok) throw new CliFailure(`${result.message}; ${countHashes(result.changes.length)} written so far`, abort.signal.aborted ? 130 : 1);
+        const stages = result.run.stages.length;
+        write(`chain locked: ${countHashes(result.changes.length)} written; ${stages} stage${stages === 1 ? '' : 's'} verified (${result.run.trustedBase.backend})\n`);
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
+    });
+}
+
+function describeChange(change: HashChange): string {
+  const file = relative(process.cwd(), change.manifestPath) || change.manifestPath;
+  return `${file}: ${change.field} (${change.path}) ${change.from.slice(0, 12)}… → ${change.to.slice(0, 12)}… (${change.because})`;
+}
+
+function countHashes(n: number): string {
+  return `${n} hash${n === 1 ? '' : 'es'}`;
+}
