@@ -10,7 +10,7 @@ import { checkStageRootPath, pathsOverlap } from './paths.js';
 import type { InputOrigin, Stage, StageInput, StageOutput, StageRun } from './types.js';
 
 const STAGE_KEYS = ['name', 'description', 'inputs', 'run', 'outputs', 'scratch'];
-const INPUT_KEYS = ['path', 'sha256', 'seed', 'seed-source', 'stage', 'output', 'file', 'url', 'mirrors', 'executable'];
+const INPUT_KEYS = ['path', 'sha256', 'seed', 'seed-source', 'stage', 'output', 'file', 'url', 'mirrors', 'size', 'executable'];
 const ORIGIN_KEYS = ['seed', 'seed-source', 'stage', 'file', 'url'];
 const RUN_KEYS = ['init', 'script', 'args', 'timeout'];
 const OUTPUT_KEYS = ['path', 'sha256', 'executable'];
@@ -86,6 +86,7 @@ function readInput(file: string, field: string, value: unknown): StageInput {
   }
   if ('output' in map && !('stage' in map)) throw new ManifestError(file, `${field}.output`, 'only applies to stage inputs');
   if ('mirrors' in map && !('url' in map)) throw new ManifestError(file, `${field}.mirrors`, 'only applies to url inputs');
+  if ('size' in map && !('url' in map)) throw new ManifestError(file, `${field}.size`, 'only applies to url inputs');
   const origin = readOrigin(file, field, map, path);
   if (map.executable !== undefined && typeof map.executable !== 'boolean') {
     throw new ManifestError(file, `${field}.executable`, 'must be true or false');
@@ -113,7 +114,12 @@ function readOrigin(file: string, field: string, map: YamlMap, path: string): In
       throw new ManifestError(file, i === 0 ? `${field}.url` : `${field}.mirrors[${i - 1}]`, `'${url}' is not an http(s) URL`);
     }
   });
-  return { kind: 'url', urls };
+  if (map.size === undefined) return { kind: 'url', urls };
+  const size = map.size;
+  if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) {
+    throw new ManifestError(file, `${field}.size`, 'must be the length of the source in bytes (a whole number)');
+  }
+  return { kind: 'url', urls, size };
 }
 
 /**

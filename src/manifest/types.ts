@@ -8,7 +8,8 @@ export type InputOrigin =
   | { readonly kind: 'seed-source'; readonly seed: string }
   | { readonly kind: 'stage'; readonly stage: string; readonly output: string }
   | { readonly kind: 'file'; readonly file: string }
-  | { readonly kind: 'url'; readonly urls: readonly string[] };
+  /** `size`, when the manifest gives it, is the source's length in bytes: a download may not be larger. */
+  | { readonly kind: 'url'; readonly urls: readonly string[]; readonly size?: number };
 
 export interface StageInput {
   /** Relative path inside the stage root, already checked to stay inside it. */

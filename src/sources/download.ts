@@ -1,11 +1,13 @@
 // Download one URL into a partial file, with bounded redirects, retries with exponential back-off
 // on network errors, stalls and 5xx, and resumption by Range request when the partial file already
 // holds bytes. This module only moves bytes: whether they are the right ones is decided by the
-// caller, which hashes the whole file before anything is stored.
-import { writeSync } from 'node:fs';
-import { open, rm, stat } from 'node:fs/promises';
+// caller, which hashes the whole file before anything is stored. Two bounds keep a hostile or
+// broken server from holding a run forever or filling the disk: a byte limit per source and a
+// deadline per URL (retries included), besides the stall timeout.
+import { rm, stat } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request, type Dispatcher } from 'undici';
+import { BodyTooLargeError, writeBodyToFile } from './body-to-file.js';
 import type { SourceFailure } from './failures.js';
 
 export interface DownloadOptions {
@@ -17,6 +19,12 @@ export interface DownloadOptions {
   readonly maxRedirects: number;
   /** Only for messages: the dispatcher enforces it. */
   readonly stallTimeoutMs: number;
+  /** The most bytes the file may have; a server sending more is cut off. */
+  readonly maxBytes: number;
+  /** Where maxBytes comes from, for the message: the manifest's `size`, or the default limit. */
+  readonly maxBytesFrom: 'manifest' | 'default';
+  /** The whole download from this URL, retries and back-off included, must end within this time. */
+  readonly deadlineMs: number;
   readonly signal?: AbortSignal;
   onProgress?(received: number, total: number | undefined): void;
   onRetry?(failure: SourceFailure, delayMs: number): void;
@@ -51,21 +59,27 @@ export async function downloadToFile(url: string, partialPath: string, options: 
   if (protocol !== 'http:' && protocol !== 'https:') {
     return { ok: false, failure: { reason: 'unsupported-url', url, message: `${protocol} is not http or https` } };
   }
+  // One signal stops the download for either cause: the caller's (Ctrl-C) or the deadline. Which
+  // one fired decides the failure reported.
+  const deadline = AbortSignal.timeout(options.deadlineMs);
+  const signal = options.signal === undefined ? deadline : AbortSignal.any([options.signal, deadline]);
+  const stopped = (): SourceFailure =>
+    options.signal?.aborted ? { reason: 'aborted', url } : { reason: 'deadline', url, seconds: options.deadlineMs / 1000 };
+  const bounded = { ...options, signal };
   let resumed = false;
   for (let attempt = 0; ; attempt++) {
     const offset = await sizeOf(partialPath);
     resumed ||= offset > 0;
-    const outcome = await attemptOnce(url, partialPath, offset, options);
+    const outcome = await attemptOnce(url, partialPath, offset, bounded);
     if (outcome.kind === 'done') return { ok: true, servedBy: outcome.servedBy, bytes: outcome.bytes, resumed };
-    if (outcome.kind === 'fatal' || attempt >= options.retries || options.signal?.aborted) {
-      return { ok: false, failure: options.signal?.aborted ? { reason: 'aborted', url } : outcome.failure };
-    }
+    if (signal.aborted) return { ok: false, failure: stopped() };
+    if (outcome.kind === 'fatal' || attempt >= options.retries) return { ok: false, failure: outcome.failure };
     const delay = Math.min(options.backoffMs * 2 ** attempt, MAX_BACKOFF_MS);
     options.onRetry?.(outcome.failure, delay);
     try {
-      await sleep(delay, undefined, { signal: options.signal });
+      await sleep(delay, undefined, { signal });
     } catch {
-      return { ok: false, failure: { reason: 'aborted', url } };
+      return { ok: false, failure: stopped() };
     }
   }
 }
@@ -132,14 +146,28 @@ async function attemptOnce(url: string, partialPath: string, offset: number, opt
     }
 
     const start = append ? offset : 0;
+    // A file announced as larger than it may be is refused before a byte of it is read.
+    if (total !== undefined && total > options.maxBytes) {
+      await discard(response);
+      return { kind: 'fatal', failure: tooLarge(url, options) };
+    }
     let received = start;
     options.onProgress?.(received, total);
     try {
-      await writeBody(response.body, partialPath, append, (length) => {
-        received += length;
-        options.onProgress?.(received, total);
+      await writeBodyToFile(response.body, partialPath, {
+        append,
+        startSize: start,
+        limit: options.maxBytes,
+        onChunk: (length) => {
+          received += length;
+          options.onProgress?.(received, total);
+        },
       });
     } catch (error) {
+      if (error instanceof BodyTooLargeError) {
+        await rm(partialPath, { force: true });
+        return { kind: 'fatal', failure: tooLarge(url, options) };
+      }
       return classifyError(url, error, options);
     }
     if (total !== undefined && received !== total) {
@@ -149,7 +177,12 @@ async function attemptOnce(url: string, partialPath: string, offset: number, opt
   }
 }
 
+function tooLarge(url: string, options: DownloadOptions): SourceFailure {
+  return { reason: 'too-large', url, limit: options.maxBytes, from: options.maxBytesFrom };
+}
+
 function classifyError(url: string, error: unknown, options: DownloadOptions): Attempt {
+  // The caller turns an abort into 'aborted' or 'deadline': it knows which signal fired.
   if (options.signal?.aborted) return { kind: 'fatal', failure: { reason: 'aborted', url } };
   const code = (error as { code?: unknown }).code;
   if (code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT') {
@@ -159,37 +192,6 @@ function classifyError(url: string, error: unknown, options: DownloadOptions): A
   // A name that does not resolve will not resolve a second later either.
   const kind = code === 'ENOTFOUND' ? 'fatal' : 'transient';
   return { kind, failure: { reason: 'network', url, message } };
-}
-
-/**
- * Write a response body to the partial file. The body is read in flowing mode and each chunk is
- * written synchronously, so the body stream never signals backpressure: undici 7 crashes the
- * process with an uncatchable assertion when a server closes the connection while its parser is
- * paused by backpressure (nodejs/undici#5360, fixed only in undici 8, which needs Node 22).
- */
-async function writeBody(
-  body: Dispatcher.ResponseData['body'],
-  path: string,
-  append: boolean,
-  onChunk: (length: number) => void,
-): Promise<void> {
-  const file = await open(path, append ? 'a' : 'w');
-  try {
-    await new Promise<void>((resolve, reject) => {
-      body.on('data', (chunk: Buffer) => {
-        try {
-          for (let written = 0; written < chunk.length; ) written += writeSync(file.fd, chunk, written);
-          onChunk(chunk.length);
-        } catch (error) {
-          body.destroy(error as Error);
-        }
-      });
-      body.once('end', resolve);
-      body.once('error', reject);
-    });
-  } finally {
-    await file.close();
-  }
 }
 
 async function restartClean(partialPath: string): Promise<number> {

@@ -22,6 +22,10 @@ export interface FetchOptions {
   /** Time without any byte arriving before a request is given up. Default 30 s. */
   readonly stallTimeoutMs?: number;
   readonly connectTimeoutMs?: number;
+  /** The most bytes a source without a manifest `size` may have. Default DEFAULT_MAX_SOURCE_BYTES. */
+  readonly maxBytes?: number;
+  /** Time allowed for the download from one URL, retries included. Default 30 minutes. */
+  readonly deadlineMs?: number;
   readonly maxRedirects?: number;
   /** Sources fetched at the same time. Default 3. */
   readonly concurrency?: number;
@@ -37,6 +41,9 @@ export interface FetchSummary {
   readonly outcomes: readonly SourceOutcome[];
   readonly failed: readonly WantedSource[];
 }
+
+/** Larger than any source a chain needs today by two orders of magnitude, far smaller than a disk. */
+export const DEFAULT_MAX_SOURCE_BYTES = 1024 * 1024 * 1024;
 
 const NO_PROXY: ProxySettings = { httpProxy: '', httpsProxy: '', noProxy: '' };
 
@@ -63,6 +70,8 @@ export async function fetchSources(
     backoffMs: options.backoffMs ?? 1000,
     maxRedirects: options.maxRedirects ?? 10,
     stallTimeoutMs,
+    defaultMaxBytes: options.maxBytes ?? DEFAULT_MAX_SOURCE_BYTES,
+    deadlineMs: options.deadlineMs ?? 30 * 60_000,
     reporter,
     signal: options.signal,
   };

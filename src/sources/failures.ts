@@ -23,6 +23,10 @@ export type SourceFailure =
   | { readonly reason: 'too-many-redirects'; readonly url: string; readonly limit: number }
   | { readonly reason: 'unsupported-url'; readonly url: string; readonly message: string }
   | { readonly reason: 'aborted'; readonly url: string }
+  /** The server sent (or announced) more bytes than the source may have. Nothing was kept. */
+  | { readonly reason: 'too-large'; readonly url: string; readonly limit: number; readonly from: 'manifest' | 'default' }
+  /** The download from this URL, retries included, did not finish within the deadline. */
+  | { readonly reason: 'deadline'; readonly url: string; readonly seconds: number }
   /** A file in a distfiles directory has the source's name but other bytes. Not fatal: other places are tried. */
   | { readonly reason: 'distfile-mismatch'; readonly path: string; readonly expected: Sha256; readonly actual: Sha256 };
 
@@ -58,6 +62,12 @@ export function describeFailure(failure: SourceFailure): string {
       return `unsupported URL: ${failure.message}`;
     case 'aborted':
       return 'aborted';
+    case 'too-large':
+      return failure.from === 'manifest'
+        ? `larger than the manifest's size of ${failure.limit} bytes; not stored`
+        : `larger than the limit of ${failure.limit} bytes (give the source a size: in its manifest to allow more); not stored`;
+    case 'deadline':
+      return `not finished within the deadline of ${failure.seconds} s`;
     case 'distfile-mismatch':
       return `wrong bytes: expected sha256 ${failure.expected}, got ${failure.actual}; not used`;
     default:

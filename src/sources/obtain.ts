@@ -47,6 +47,9 @@ export interface ObtainContext {
   readonly backoffMs: number;
   readonly maxRedirects: number;
   readonly stallTimeoutMs: number;
+  /** The byte limit of a source whose manifest gives no size. */
+  readonly defaultMaxBytes: number;
+  readonly deadlineMs: number;
   readonly reporter: FetchReporter;
   readonly signal?: AbortSignal;
 }
@@ -118,6 +121,9 @@ function download(source: WantedSource, url: string, partial: string, context: O
     backoffMs: context.backoffMs,
     maxRedirects: context.maxRedirects,
     stallTimeoutMs: context.stallTimeoutMs,
+    maxBytes: source.size ?? context.defaultMaxBytes,
+    maxBytesFrom: source.size === undefined ? 'default' : 'manifest',
+    deadlineMs: context.deadlineMs,
     signal: context.signal,
     onProgress: (received, total) => context.reporter.progress?.(source, received, total),
     onRetry: (failure, delayMs) => context.reporter.retry?.(source, failure, delayMs),

@@ -12,6 +12,8 @@ export interface WantedSource {
   readonly fileName: string;
   /** Where the chain asks for it ("stage mes: src/mes.tar.gz"), for error messages. */
   readonly neededBy: readonly string[];
+  /** The size in bytes the manifest gives, if it does: a download may not be larger. */
+  readonly size?: number;
 }
 
 /** The last path segment of a URL, decoded; the sha256 when the URL has none (e.g. `https://host/`). */
@@ -31,7 +33,7 @@ export function fileNameOfUrl(url: string, fallback: string): string {
 }
 
 export function wantedSources(chain: Chain): WantedSource[] {
-  const bySha = new Map<Sha256, { urls: string[]; neededBy: string[] }>();
+  const bySha = new Map<Sha256, { urls: string[]; neededBy: string[]; size?: number }>();
   for (const stage of chain.stages) {
     for (const input of stage.inputs) {
       if (input.origin.kind !== 'url') continue;
@@ -42,12 +44,16 @@ export function wantedSources(chain: Chain): WantedSource[] {
       }
       for (const url of input.origin.urls) if (!entry.urls.includes(url)) entry.urls.push(url);
       entry.neededBy.push(`stage ${stage.name}: ${input.path}`);
+      // Two manifests giving different sizes for one hash: the smaller bound holds (one is wrong).
+      const size = input.origin.size;
+      if (size !== undefined) entry.size = Math.min(size, entry.size ?? size);
     }
   }
-  return [...bySha].map(([sha256, { urls, neededBy }]) => ({
+  return [...bySha].map(([sha256, { urls, neededBy, size }]) => ({
     sha256,
     urls,
     fileName: fileNameOfUrl(urls[0] ?? '', sha256),
     neededBy,
+    ...(size === undefined ? {} : { size }),
   }));
 }

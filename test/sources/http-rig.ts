@@ -1,6 +1,6 @@
 // A real HTTP server on 127.0.0.1 for the sources tests, recording every request it gets.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 
 export interface SeenRequest {
   readonly path: string;
@@ -60,4 +60,29 @@ export function serveTruncated(response: ServerResponse, body: Uint8Array, count
   response.write(body.subarray(0, count), () => {
     setTimeout(() => response.socket?.destroy(), 20);
   });
+}
+
+/**
+ * A bare TCP server that answers every request with the same raw bytes in one write and then
+ * closes: headers, body and end of stream can arrive in one packet, before the client has read
+ * anything, which is how a broken server's reply most often reaches a busy client.
+ */
+export async function startRawServer(reply: Uint8Array): Promise<{ readonly base: string; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server = createNetServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined);
+    socket.once('data', () => socket.end(reply));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    base: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
 }
