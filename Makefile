@@ -4,12 +4,12 @@
 #   make bench       benchmarks, printing ratios
 
 SHELL := /bin/bash
-DEBIAN_PACKAGES := bubblewrap qemu-system-x86 e2fsprogs busybox-static ca-certificates chromium git tar util-linux python3-minimal
+DEBIAN_PACKAGES := bubblewrap qemu-system-x86 qemu-system-arm qemu-user-static e2fsprogs busybox-static ca-certificates chromium git tar util-linux python3-minimal
 # apt-get needs root; a user who is not root gets it through sudo.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 KINDLING := node bin/kindling.js
 
-.PHONY: bootstrap test bench lint screenshot deps debian-packages node-modules build kernel clean
+.PHONY: bootstrap test bench lint screenshot deps debian-packages node-modules build kernel kernel-aarch64 binfmt clean
 
 bootstrap: deps
 	$(KINDLING) bootstrap
@@ -20,7 +20,7 @@ test: deps
 bench: deps
 	node bench/run.mjs
 
-deps: debian-packages node-modules build kernel
+deps: debian-packages node-modules build kernel kernel-aarch64 binfmt
 
 debian-packages:
 	@missing=""; for p in $(DEBIAN_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
@@ -41,6 +41,22 @@ build: node-modules
 # The guest kernel for the qemu backend: Debian's cloud kernel, fetched once with apt-get download.
 kernel: build
 	@$(KINDLING) kernel show >/dev/null 2>&1 || $(KINDLING) kernel fetch
+
+# The aarch64 chain's guest kernel: Debian's arm64 cloud kernel. apt lists another architecture's
+# packages only once dpkg has been told of it.
+kernel-aarch64: build
+	@$(KINDLING) kernel show --arch aarch64 >/dev/null 2>&1 || { \
+	  dpkg --print-foreign-architectures | grep -qx arm64 || { $(SUDO) dpkg --add-architecture arm64 && $(SUDO) apt-get update -qq; }; \
+	  $(KINDLING) kernel fetch --arch aarch64; }
+
+# bubblewrap runs the aarch64 chain's programs through qemu-user: the kernel hands them to
+# qemu-aarch64-static by the binfmt_misc entry of qemu-user-static, registered with its F flag
+# (the emulator is opened once, here, so no stage root has to hold it).
+BINFMT_MISC := /proc/sys/fs/binfmt_misc
+binfmt: debian-packages
+	@[ "$$(uname -m)" = aarch64 ] || [ -e $(BINFMT_MISC)/qemu-aarch64 ] || { \
+	  [ -e $(BINFMT_MISC)/register ] || $(SUDO) mount -t binfmt_misc binfmt_misc $(BINFMT_MISC); \
+	  grep -v '^#' /usr/lib/binfmt.d/qemu-aarch64.conf | $(SUDO) tee $(BINFMT_MISC)/register >/dev/null; }
 
 clean:
 	rm -rf dist .kindling

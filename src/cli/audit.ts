@@ -10,6 +10,7 @@ import { countHandwritten } from '../audit/handwritten.js';
 import { renderHtml } from '../audit/render-html.js';
 import { handwrittenLines, renderText, verdictLine } from '../audit/render-text.js';
 import { loadChain } from '../manifest/chain.js';
+import { loadChainForCli } from './chain-loading.js';
 import { CliFailure } from './failure.js';
 import { collectRepeated, defaultChainDir, defaultSandbox, type SandboxName } from './options.js';
 import { checkSandboxName, sandboxFromFlags } from './sandbox-choice.js';
@@ -52,7 +53,7 @@ export function register(program: Command): void {
         return;
       }
       const sandbox = flags.rebuild === true
-        ? await sandboxFromFlags(flags)
+        ? await sandboxFromFlags(flags, (await loadChainForCli(flags.chain)).arch)
         : undefined;
       const report = await audit({
         chainDir: flags.chain,

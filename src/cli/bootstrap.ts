@@ -53,7 +53,7 @@ export function register(program: Command): void {
       checkSandboxName(flags.sandbox);
       const chain = await loadChainForCli(flags.chain);
       const store = await Store.open(flags.store);
-      const sandbox = await sandboxFromFlags(flags);
+      const sandbox = await sandboxFromFlags(flags, chain.arch);
       const write = (text: string): void => void process.stdout.write(text);
       const renderer: ChainRenderer = flags.json
         ? jsonRenderer(write)

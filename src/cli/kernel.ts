@@ -1,15 +1,18 @@
 // `kindling kernel fetch` and `kindling kernel show`: the kernel the qemu backend boots, which is
 // part of every VM result's trusted base.
 import type { Command } from 'commander';
+import { ARCHES, isArch, type Arch } from '../arch.js';
 import { defaultKernelDir, describeKernel, KernelError, locateKernel, obtainKernel, type KernelInfo } from '../sandbox/kernel.js';
 import { CliFailure } from './failure.js';
 
 interface FetchFlags {
   readonly dest?: string;
+  readonly arch: string;
 }
 
 interface ShowFlags {
   readonly kernel?: string;
+  readonly arch: string;
   readonly json?: boolean;
 }
 
@@ -30,6 +33,11 @@ async function asCliFailure<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+function checkArch(value: string): Arch {
+  if (!isArch(value)) throw new CliFailure(`--arch must be one of ${ARCHES.join(', ')}, not '${value}'`, 2);
+  return value;
+}
+
 export function register(program: Command): void {
   const kernel = program.command('kernel').description('the Linux kernel the qemu backend boots');
 
@@ -37,8 +45,10 @@ export function register(program: Command): void {
     .command('fetch')
     .description(`download Debian's current cloud kernel (apt-get download, no root needed) and keep its vmlinuz`)
     .option('--dest <dir>', `directory to keep it in (default ${defaultKernelDir()})`)
+    .option('--arch <arch>', `the machine it is for: ${ARCHES.join(' or ')} (Debian's arm64 packages need dpkg --add-architecture arm64)`, 'amd64')
     .action(async (flags: FetchFlags) => {
-      const info = await asCliFailure(() => obtainKernel(flags.dest ?? defaultKernelDir()));
+      const arch = checkArch(flags.arch);
+      const info = await asCliFailure(() => obtainKernel(flags.dest ?? defaultKernelDir(), arch));
       process.stdout.write(render(info));
     });
 
@@ -46,10 +56,12 @@ export function register(program: Command): void {
     .command('show')
     .description('show which kernel the qemu backend would boot, with its sha256 and origin')
     .option('--kernel <file>', 'a kernel file instead of $KINDLING_KERNEL or the fetched one')
+    .option('--arch <arch>', `the machine it is for: ${ARCHES.join(' or ')}`, 'amd64')
     .option('--json', 'print JSON')
     .action(async (flags: ShowFlags) => {
+      const arch = checkArch(flags.arch);
       const info = await asCliFailure(async () =>
-        describeKernel(await locateKernel(flags.kernel === undefined ? {} : { explicit: flags.kernel })),
+        describeKernel(await locateKernel(flags.kernel === undefined ? { arch } : { explicit: flags.kernel, arch })),
       );
       process.stdout.write(flags.json === true ? JSON.stringify(info, null, 2) + '\n' : render(info));
     });

@@ -55,7 +55,7 @@ export function register(program: Command): void {
       const chain = await loadChainForCli(flags.chain);
       const declaration = await loadTemplateForCli(chain, name);
       const store = await Store.open(flags.store);
-      const sandbox = await sandboxFromFlags(flags);
+      const sandbox = await sandboxFromFlags(flags, chain.arch);
       const write = (text: string): void => void process.stdout.write(text);
       const renderer = plainRenderer(write);
       const result = await withInterrupt((signal) =>
@@ -90,7 +90,7 @@ export function register(program: Command): void {
         // Nothing to compare with: say so now rather than after a whole rebuild.
         throw new CliFailure(`no earlier build of '${name}' in ${resolve(flags.against)}: run kindling template build ${name} first, or give --against`, 2);
       }
-      const sandbox = await sandboxFromFlags(flags);
+      const sandbox = await sandboxFromFlags(flags, chain.arch);
       const sourcesFrom = await existingStore(resolve(flags.store));
       const write = (text: string): void => void process.stdout.write(text);
       const renderer = plainRenderer(write);

@@ -4,6 +4,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import yaml from 'js-yaml';
 import { sha256File } from '../digest.js';
+import { ARCHES, isArch } from '../arch.js';
 import { ManifestError } from './errors.js';
 import { asList, asMap, asString, checkKeys, required } from './fields.js';
 import { loadStage } from './stage.js';
@@ -39,6 +40,7 @@ export async function loadChain(chainDir: string, options: LoadOptions = {}): Pr
   checkKeys(file, '', top, CHAIN_KEYS);
   const name = asString(file, 'name', required(file, '', top, 'name'));
   const arch = asString(file, 'arch', required(file, '', top, 'arch'));
+  if (!isArch(arch)) throw new ManifestError(file, 'arch', `'${arch}' is not an architecture kindling knows (${ARCHES.join(', ')})`);
   const seedsDir = resolve(dir, asString(file, 'seeds', required(file, '', top, 'seeds')));
   const seeds = await loadSeeds(file, seedsDir);
 

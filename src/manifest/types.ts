@@ -1,5 +1,6 @@
 // The shape of a chain once loaded and validated. The YAML on disk is checked against these
 // shapes by manifest/load.ts; everything downstream works only with these validated values.
+import type { Arch } from '../arch.js';
 import type { Sha256 } from '../digest.js';
 
 /** Where an input's bytes come from. Exactly one origin per input. */
@@ -64,7 +65,7 @@ export interface Seed {
 
 export interface Chain {
   readonly name: string;
-  readonly arch: string;
+  readonly arch: Arch;
   /** Absolute path of the chain directory (holding chain.yaml). */
   readonly dir: string;
   readonly seeds: ReadonlyMap<string, Seed>;

@@ -40,6 +40,14 @@ export class UnknownStageError extends Error {
   }
 }
 
+/** A backend made for one architecture was given a chain written for another. */
+export class ArchMismatchError extends Error {
+  constructor(chain: Chain, sandbox: Sandbox) {
+    super(`chain '${chain.name}' is for ${chain.arch}, but the ${sandbox.name} backend was made to run ${sandbox.arch} programs`);
+    this.name = 'ArchMismatchError';
+  }
+}
+
 /** The stages to run for `until` (it and everything it depends on), in build order. */
 export function selectStages(chain: Chain, until?: string): Stage[] {
   if (until === undefined) return [...chain.stages];
@@ -61,6 +69,7 @@ export async function bootstrap(options: BootstrapOptions): Promise<BootstrapRes
   const emit = options.onEvent ?? (() => undefined);
   const jobs = Math.max(1, options.jobs ?? 1);
   const stages = selectStages(chain, options.until);
+  if (sandbox.arch !== chain.arch) throw new ArchMismatchError(chain, sandbox);
   const trustedBase = await sandbox.trustedBase();
   const outcomes = new Map<string, StageOutcome>();
   const waiting = new Set(stages.map((s) => s.name));

@@ -4,6 +4,7 @@
 // panic=-1 with -no-reboot ends qemu) and trusts KVM only if that finishes within a short time.
 import { access, constants } from 'node:fs/promises';
 import { execa } from 'execa';
+import type { ArchProfile } from '../arch.js';
 
 export type Accel = 'kvm' | 'tcg';
 export type AccelChoice = Accel | 'auto';
@@ -15,6 +16,7 @@ export interface KvmProbe {
   readonly qemu: string;
   readonly kernel: string;
   readonly timeoutMs?: number;
+  readonly profile?: ArchProfile;
 }
 
 export async function probeKvm(probe: KvmProbe): Promise<boolean> {
@@ -26,11 +28,13 @@ export async function probeKvm(probe: KvmProbe): Promise<boolean> {
   const result = await execa(
     probe.qemu,
     [
+      ...(probe.profile?.qemuMachine ?? []),
+      ...(probe.profile?.qemuCpu === undefined ? [] : ['-cpu', 'host']),
       '-accel', 'kvm',
       '-no-reboot', '-nographic', '-nodefaults', '-no-user-config',
       '-nic', 'none', '-m', '256', '-serial', 'stdio',
       '-kernel', probe.kernel,
-      '-append', 'console=ttyS0 panic=-1 quiet',
+      '-append', `console=${probe.profile?.console ?? 'ttyS0'} panic=-1 quiet`,
     ],
     { stdin: 'ignore', reject: false, timeout: probe.timeoutMs ?? KVM_PROBE_TIMEOUT_MS, killSignal: 'SIGKILL' },
   );
@@ -42,6 +46,8 @@ const probed = new Map<string, Promise<boolean>>();
 
 export function resolveAccel(choice: AccelChoice, probe: KvmProbe): Promise<Accel> {
   if (choice !== 'auto') return Promise.resolve(choice);
+  // KVM runs only the host's own architecture: a foreign machine is always emulated.
+  if (probe.profile !== undefined && probe.profile.nodeArch !== process.arch) return Promise.resolve('tcg');
   const key = `${probe.qemu}\0${probe.kernel}`;
   let result = probed.get(key);
   if (result === undefined) {

@@ -1,12 +1,16 @@
 // The bubblewrap backend: the stage root becomes `/` of fresh namespaces (no network, no /proc, no
 // /dev, empty environment). Far faster than a VM, weaker isolation: it shares the host kernel.
 import { execa } from 'execa';
+import type { Arch } from '../arch.js';
+import { findForeignRunner, type ForeignRunner } from './binfmt.js';
 import { describeTool, findExecutable } from './tool-identity.js';
 import type { Sandbox, SandboxRunRequest, SandboxRunResult, TrustedBase } from './sandbox.js';
 
 export interface BwrapOptions {
   /** The bwrap executable; found on PATH when not given. */
   readonly bwrap?: string;
+  /** The architecture of the chain's programs (default amd64); another than the host's runs through qemu-user. */
+  readonly arch?: Arch;
 }
 
 export function createBwrapSandbox(options: BwrapOptions = {}): Sandbox {
@@ -18,21 +22,31 @@ export function createBwrapSandbox(options: BwrapOptions = {}): Sandbox {
       }
       return path;
     }));
+  const arch = options.arch ?? 'amd64';
+  let runner: Promise<ForeignRunner> | undefined;
+  const findRunner = (): Promise<ForeignRunner> => (runner ??= findForeignRunner(arch));
 
   return {
     name: 'bwrap',
+    arch,
 
     async trustedBase(): Promise<TrustedBase> {
       const bwrap = await describeTool('bubblewrap', await locate(), ['--version']);
       const kernel = await execa('uname', ['-sr'], { reject: false });
-      // Under bubblewrap the stage runs on the host's kernel, which is therefore trusted too.
-      return { backend: 'bwrap', components: [bwrap, { name: 'host-kernel', version: kernel.stdout.trim() }] };
+      const foreign = await findRunner();
+      if (!foreign.ok) throw new Error(foreign.message);
+      // Under bubblewrap the stage runs on the host's kernel, which is therefore trusted too, and so
+      // is the emulator when the chain is for another architecture.
+      const components = [bwrap, { name: 'host-kernel', version: kernel.stdout.trim() }];
+      return { backend: 'bwrap', components: foreign.native ? components : [...components, foreign.component] };
     },
 
     async run(request: SandboxRunRequest): Promise<SandboxRunResult> {
       let bwrap: string;
       try {
         bwrap = await locate();
+        const foreign = await findRunner();
+        if (!foreign.ok) throw new Error(foreign.message);
       } catch (error) {
         return { ok: false, error: { reason: 'sandbox-failed', message: (error as Error).message } };
       }

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
+import { ARCHES, archProfile, type Arch } from '../arch.js';
 import { sha256File, type Sha256 } from '../digest.js';
 import type { TrustedComponent } from './sandbox.js';
 
@@ -53,6 +54,8 @@ async function isReadable(path: string): Promise<boolean> {
 }
 
 export interface KernelLookup {
+  /** The machine's architecture (default amd64): its kernel environment variable and file names. */
+  readonly arch?: Arch;
   /** A kernel given explicitly (`--kernel FILE`, or the backend's option). */
   readonly explicit?: string;
   readonly env?: Readonly<Record<string, string | undefined>>;
@@ -68,19 +71,22 @@ export async function locateKernel(lookup: KernelLookup = {}): Promise<string> {
     if (!(await isReadable(lookup.explicit))) throw new KernelError(`the kernel ${lookup.explicit} does not exist or cannot be read`);
     return lookup.explicit;
   }
-  const fromEnv = (lookup.env ?? process.env)[KERNEL_ENV_VARIABLE];
+  const profile = archProfile(lookup.arch ?? 'amd64');
+  const fromEnv = (lookup.env ?? process.env)[profile.kernelEnv];
   if (fromEnv !== undefined && fromEnv !== '') {
-    if (!(await isReadable(fromEnv))) throw new KernelError(`the kernel ${fromEnv} (from $${KERNEL_ENV_VARIABLE}) does not exist or cannot be read`);
+    if (!(await isReadable(fromEnv))) throw new KernelError(`the kernel ${fromEnv} (from $${profile.kernelEnv}) does not exist or cannot be read`);
     return fromEnv;
   }
   const cacheDir = lookup.cacheDir ?? defaultKernelDir();
   const names = await readdir(cacheDir).catch(() => [] as string[]);
-  const kernels = names.filter((name) => /^vmlinuz-[^/]+$/.test(name) && !name.endsWith('.json'));
+  // Debian's kernel files end in their architecture: one for another machine is never picked.
+  const foreign = ARCHES.filter((arch) => arch !== profile.arch).map((arch) => `-${archProfile(arch).debianArch}`);
+  const kernels = names.filter((name) => /^vmlinuz-[^/]+$/.test(name) && !name.endsWith('.json') && !foreign.some((suffix) => name.endsWith(suffix)));
   kernels.sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
   const newest = kernels.at(-1);
   if (newest === undefined) {
     throw new KernelError(
-      `no kernel found: no --kernel, $${KERNEL_ENV_VARIABLE} is not set, and ${cacheDir} holds no vmlinuz-*; run \`kindling kernel fetch\``,
+      `no kernel found: no --kernel, $${profile.kernelEnv} is not set, and ${cacheDir} holds no ${profile.arch === 'amd64' ? 'vmlinuz-*' : `vmlinuz-*-${profile.debianArch}`}; run \`kindling kernel fetch${profile.arch === 'amd64' ? '' : ` --arch ${profile.arch}`}\``,
     );
   }
   return join(cacheDir, newest);
@@ -122,7 +128,10 @@ export async function resolveKernelPackage(metaPackage = KERNEL_META_PACKAGE): P
   const output = await run('apt-cache', ['depends', metaPackage]);
   const match = /^\s*Depends:\s*(linux-image-\S+)/m.exec(output);
   if (match?.[1] === undefined) {
-    throw new KernelError(`apt-cache knows no kernel image that ${metaPackage} depends on (run apt-get update?)`);
+    // Another architecture's packages are listed only once dpkg has been told of it.
+    const foreign = /:(\w+)$/.exec(metaPackage)?.[1];
+    const hint = foreign === undefined ? 'run apt-get update?' : `run dpkg --add-architecture ${foreign} and apt-get update?`;
+    throw new KernelError(`apt-cache knows no kernel image that ${metaPackage} depends on (${hint})`);
   }
   return match[1];
 }
@@ -133,8 +142,8 @@ export async function resolveKernelPackage(metaPackage = KERNEL_META_PACKAGE): P
  * a temporary directory, then the vmlinuz and its provenance are moved into place atomically, so
  * concurrent fetches and interrupted ones never leave a half-written kernel behind.
  */
-export async function obtainKernel(destDir: string = defaultKernelDir()): Promise<KernelInfo> {
-  const packageName = await resolveKernelPackage();
+export async function obtainKernel(destDir: string = defaultKernelDir(), arch: Arch = 'amd64'): Promise<KernelInfo> {
+  const packageName = await resolveKernelPackage(archProfile(arch).kernelMetaPackage);
   await mkdir(destDir, { recursive: true });
   const work = await mkdtemp(join(tmpdir(), 'kindling-kernel-'));
   try {
@@ -169,12 +178,12 @@ export async function ensureKernel(lookup: KernelLookup = {}): Promise<string> {
   try {
     return await locateKernel(lookup);
   } catch (error) {
-    const fromEnv = (lookup.env ?? process.env)[KERNEL_ENV_VARIABLE];
+    const fromEnv = (lookup.env ?? process.env)[archProfile(lookup.arch ?? 'amd64').kernelEnv];
     // Only an absent cache is filled automatically; a wrong explicit path stays an error.
     if (lookup.explicit !== undefined || (fromEnv !== undefined && fromEnv !== '')) throw error;
     const cacheDir = lookup.cacheDir ?? defaultKernelDir();
     try {
-      return (await obtainKernel(cacheDir)).path;
+      return (await obtainKernel(cacheDir, lookup.arch)).path;
     } catch (fetchError) {
       const why = fetchError instanceof Error ? fetchError.message : String(fetchError);
       throw new KernelError(`no kernel in ${cacheDir}, and fetching one failed: ${why}`);

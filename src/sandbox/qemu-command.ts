@@ -1,5 +1,6 @@
 // The qemu command line for one stage: a machine with one NVMe disk (the stage's ext4 image), a
 // serial console, no network device, no graphics, and no other devices at all.
+import type { ArchProfile } from '../arch.js';
 import type { Accel } from './accel.js';
 import { FIXED_TIME, ROOT_FILESYSTEM, ROOT_MOUNT_OPTIONS } from './qemu-disk.js';
 
@@ -22,7 +23,7 @@ const SAFE_WORD = /^[\x21\x23-\x7e]+$/;
  * the kernel's own settings therefore come before it. `quiet` keeps boot messages off the log,
  * while the panic line that carries init's exit status is still printed (it is an emergency).
  */
-export function kernelCommandLine(init: string, args: readonly string[]): string {
+export function kernelCommandLine(init: string, args: readonly string[], profile?: ArchProfile): string {
   const initPath = `/${init}`;
   for (const word of [initPath, ...args]) {
     if (!SAFE_WORD.test(word)) {
@@ -39,7 +40,7 @@ export function kernelCommandLine(init: string, args: readonly string[]): string
     // The kernel panics without syncing when init exits: only synchronous writes reach the disk.
     `rootflags=${ROOT_MOUNT_OPTIONS}`, 'rw',
     `init=${initPath}`,
-    'console=ttyS0', 'panic=-1', 'quiet',
+    `console=${profile?.console ?? 'ttyS0'}`, 'panic=-1', 'quiet',
     '--', ...args,
   ].join(' ');
   if (line.length > COMMAND_LINE_LIMIT) {
@@ -62,10 +63,14 @@ export interface QemuMachine {
   readonly accel: Accel;
   readonly memoryMiB: number;
   readonly commandLine: string;
+  /** The architecture's machine (default: an x86-64 PC). */
+  readonly profile?: ArchProfile;
 }
 
 export function qemuArguments(machine: QemuMachine): string[] {
   return [
+    ...(machine.profile?.qemuMachine ?? []),
+    ...(machine.profile?.qemuCpu === undefined ? [] : ['-cpu', machine.accel === 'kvm' ? 'host' : machine.profile.qemuCpu]),
     '-accel', machine.accel,
     '-no-reboot',
     '-nographic', '-nodefaults', '-no-user-config',
@@ -78,7 +83,7 @@ export function qemuArguments(machine: QemuMachine): string[] {
     // The console goes to qemu's stdout, which the backend sends to the stage's log. The firmware
     // is told to keep off it, so the log starts with what the stage printed.
     '-serial', 'stdio',
-    '-fw_cfg', `name=${FIRMWARE_CONSOLE_SETTING},string=0`,
+    ...(machine.profile?.biosFirmware === false ? [] : ['-fw_cfg', `name=${FIRMWARE_CONSOLE_SETTING},string=0`]),
     '-kernel', machine.kernel,
     '-append', machine.commandLine,
     '-drive', `file=${optionValue(machine.image)},if=none,format=raw,id=stage,cache=unsafe`,

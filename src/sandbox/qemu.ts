@@ -7,6 +7,7 @@ import { mkdtemp, open, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { archProfile, type Arch } from '../arch.js';
 import { resolveAccel, type Accel, type AccelChoice } from './accel.js';
 import { buildImage, e2fsprogsComponent, imageSizeFor, readImageInto, treeSize, type ImageSizing } from './qemu-disk.js';
 import { describeKernel, ensureKernel, kernelComponent, locateKernel } from './kernel.js';
@@ -26,8 +27,10 @@ export interface QemuOptions {
   readonly accel?: AccelChoice;
   /** Guest memory in MiB (default 256; the kernel needs 96 to boot). */
   readonly memoryMiB?: number;
-  /** The qemu executable; qemu-system-x86_64 on PATH when not given. */
+  /** The qemu executable; the architecture's qemu-system-* on PATH when not given. */
   readonly qemu?: string;
+  /** The architecture of the chain's programs, and so of the machine and its kernel (default amd64). */
+  readonly arch?: Arch;
   /** How big the stage's disk is made from the size of its inputs. */
   readonly disk?: ImageSizing;
   /** Where the disk images are made (default: the system's temporary directory). */
@@ -69,26 +72,27 @@ async function readConsole(logFile: string, from: number): Promise<string> {
 
 export function createQemuSandbox(options: QemuOptions = {}): Sandbox {
   const memoryMiB = options.memoryMiB ?? DEFAULT_MEMORY_MIB;
+  const profile = archProfile(options.arch ?? 'amd64');
   let qemuPath: Promise<string> | undefined;
   let kernelPath: Promise<string> | undefined;
 
   const locateQemu = (): Promise<string> =>
-    (qemuPath ??= findExecutable(options.qemu ?? 'qemu-system-x86_64').then((path) => {
+    (qemuPath ??= findExecutable(options.qemu ?? profile.qemuSystem).then((path) => {
       if (path === undefined) {
-        throw new Error(`qemu ('${options.qemu ?? 'qemu-system-x86_64'}') was not found; install it (apt-get install qemu-system-x86)`);
+        throw new Error(`qemu ('${options.qemu ?? profile.qemuSystem}') was not found; install it (apt-get install ${profile.qemuSystemPackage})`);
       }
       return path;
     }));
   const locateTheKernel = (): Promise<string> =>
     (kernelPath ??=
       options.kernel !== undefined
-        ? locateKernel({ explicit: options.kernel })
+        ? locateKernel({ explicit: options.kernel, arch: profile.arch })
         : options.fetchKernel === false
-          ? locateKernel()
-          : ensureKernel());
+          ? locateKernel({ arch: profile.arch })
+          : ensureKernel({ arch: profile.arch }));
 
   async function chooseAccel(): Promise<Accel> {
-    return resolveAccel(options.accel ?? 'auto', { qemu: await locateQemu(), kernel: await locateTheKernel() });
+    return resolveAccel(options.accel ?? 'auto', { qemu: await locateQemu(), kernel: await locateTheKernel(), profile });
   }
 
   async function run(request: SandboxRunRequest): Promise<SandboxRunResult> {
@@ -103,7 +107,7 @@ export function createQemuSandbox(options: QemuOptions = {}): Sandbox {
       if (!Number.isInteger(memoryMiB) || memoryMiB < MIN_MEMORY_MIB) {
         throw new Error(`the VM needs at least ${MIN_MEMORY_MIB} MiB of memory to boot its kernel, not ${memoryMiB}`);
       }
-      commandLine = kernelCommandLine(request.init, request.args);
+      commandLine = kernelCommandLine(request.init, request.args, profile);
       accel = await chooseAccel();
     } catch (error) {
       return failed(messageOf(error));
@@ -126,7 +130,7 @@ export function createQemuSandbox(options: QemuOptions = {}): Sandbox {
       }
 
       const logStart = await fileSize(request.logFile);
-      const result = await execa(qemu, qemuArguments({ kernel, image, accel, memoryMiB, commandLine }), {
+      const result = await execa(qemu, qemuArguments({ kernel, image, accel, memoryMiB, commandLine, profile }), {
         stdin: 'ignore',
         // The serial console: kernel messages and everything the stage printed, in order.
         stdout: { file: request.logFile, append: true },
@@ -173,11 +177,12 @@ export function createQemuSandbox(options: QemuOptions = {}): Sandbox {
 
   return {
     name: 'qemu',
+    arch: profile.arch,
 
     async trustedBase(): Promise<TrustedBase> {
       const qemu = await locateQemu();
       const [qemuComponent, kernel, e2fsprogs, accel] = await Promise.all([
-        describeTool('qemu-system-x86_64', qemu, ['--version']),
+        describeTool(profile.qemuSystem, qemu, ['--version']),
         locateTheKernel().then(describeKernel),
         e2fsprogsComponent(),
         chooseAccel(),

@@ -2,6 +2,7 @@
 // holds exactly the stage's inputs; it runs the stage's init inside an isolated machine whose whole
 // filesystem is that directory, and when the run ends the directory holds the machine's final
 // filesystem. Verification of outputs happens outside, the same way for every backend.
+import type { Arch } from '../arch.js';
 
 export interface TrustedComponent {
   /** e.g. "bubblewrap", "qemu-system-x86_64", "kernel". */
@@ -40,6 +41,8 @@ export type SandboxFailure =
 
 export interface Sandbox {
   readonly name: string;
+  /** The architecture whose programs this backend runs: a chain for another is refused. */
+  readonly arch: Arch;
   /** Identity of everything this backend trusts (tool versions, kernel hash). */
   trustedBase(): Promise<TrustedBase>;
   run(request: SandboxRunRequest): Promise<SandboxRunResult>;

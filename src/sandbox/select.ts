@@ -1,5 +1,6 @@
 // Chooses a backend by name. Each backend is one file behind the Sandbox interface; this is the
 // only place that knows them all.
+import type { Arch } from '../arch.js';
 import { createBwrapSandbox } from './bwrap.js';
 import type { Sandbox } from './sandbox.js';
 
@@ -7,17 +8,20 @@ export interface SandboxChoice {
   readonly name: 'qemu' | 'bwrap';
   readonly kernel?: string;
   readonly accel?: 'kvm' | 'tcg' | 'auto';
+  /** The chain's architecture (default amd64). */
+  readonly arch?: Arch;
 }
 
 export async function createSandbox(choice: SandboxChoice): Promise<Sandbox> {
   switch (choice.name) {
     case 'bwrap':
-      return createBwrapSandbox();
+      return createBwrapSandbox(choice.arch === undefined ? {} : { arch: choice.arch });
     case 'qemu': {
       const { createQemuSandbox } = await import('./qemu.js');
       return createQemuSandbox({
         ...(choice.kernel === undefined ? {} : { kernel: choice.kernel }),
         ...(choice.accel === undefined ? {} : { accel: choice.accel }),
+        ...(choice.arch === undefined ? {} : { arch: choice.arch }),
       });
     }
   }

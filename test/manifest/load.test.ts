@@ -141,4 +141,10 @@ describe('stage manifest validation', () => {
     await mkdir(join(rig.dir, 'empty'));
     await expect(loadChain(join(rig.dir, 'empty'))).rejects.toThrow(/chain\.yaml: cannot be read/);
   });
+
+  it('rejects an architecture kindling does not know, naming the field', async () => {
+    rig = await makeRig({ a: ok });
+    await writeFile(join(rig.chainDir, 'chain.yaml'), 'name: rig\narch: riscv64\nseeds: seeds\n');
+    await expect(loadChain(rig.chainDir)).rejects.toThrow(/chain\.yaml: arch: 'riscv64' is not an architecture kindling knows \(amd64, aarch64\)/);
+  });
 });

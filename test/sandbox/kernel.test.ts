@@ -36,6 +36,18 @@ describe('finding the kernel', () => {
     expect(await locateKernel({ env: {}, cacheDir: cache })).toBe(join(cache, 'vmlinuz-6.1.0-56-cloud-amd64'));
   });
 
+  it("picks only a kernel of the machine's architecture, by its own variable", async () => {
+    const cache = await fakeCache('arches', ['vmlinuz-6.1.0-56-cloud-amd64', 'vmlinuz-6.1.0-56-cloud-arm64', 'vmlinuz-6.1.0-9-cloud-arm64']);
+    expect(await locateKernel({ env: {}, cacheDir: cache })).toBe(join(cache, 'vmlinuz-6.1.0-56-cloud-amd64'));
+    expect(await locateKernel({ env: {}, cacheDir: cache, arch: 'aarch64' })).toBe(join(cache, 'vmlinuz-6.1.0-56-cloud-arm64'));
+    const fromEnv = join(cache, 'vmlinuz-6.1.0-9-cloud-arm64');
+    expect(await locateKernel({ env: { KINDLING_KERNEL: join(dir, 'nope'), KINDLING_KERNEL_AARCH64: fromEnv }, cacheDir: cache, arch: 'aarch64' })).toBe(fromEnv);
+    const onlyAmd64 = await fakeCache('only-amd64', ['vmlinuz-6.1.0-56-cloud-amd64']);
+    await expect(locateKernel({ env: {}, cacheDir: onlyAmd64, arch: 'aarch64' })).rejects.toThrow(
+      `${onlyAmd64} holds no vmlinuz-*-arm64; run \`kindling kernel fetch --arch aarch64\``,
+    );
+  });
+
   it('names the path when an explicit kernel is missing', async () => {
     const missing = join(dir, 'missing-vmlinuz');
     await expect(locateKernel({ explicit: missing })).rejects.toThrow(new KernelError(`the kernel ${missing} does not exist or cannot be read`));
