@@ -3,6 +3,7 @@
 import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { lockChain, type HashChange } from '../lock/lock.js';
+import { loadChain } from '../manifest/chain.js';
 import { ManifestError } from '../manifest/errors.js';
 import { ensureSources, SourcesUnavailableError } from '../sources/ensure.js';
 import { resolveSourceSettings } from '../sources/settings.js';
@@ -39,7 +40,12 @@ export function register(program: Command): void {
     .option('--mirror <url>', "mirror for upstream sources, tried before the manifests' URLs (repeatable)", collectRepeated, [])
     .action(async (flags: LockFlags) => {
       const store = await Store.open(flags.store);
-      const sandbox = await sandboxFromFlags(flags);
+      // The backend is made for the chain's architecture; the hashes it is to write may still disagree.
+      const { arch } = await loadChain(flags.chain, { crossStageHashes: false }).catch((error: unknown) => {
+        if (error instanceof ManifestError) throw new CliFailure(error.message, 2);
+        throw error;
+      });
+      const sandbox = await sandboxFromFlags(flags, arch);
       const write = (text: string): void => void process.stdout.write(text);
       const sourceSettings = await resolveSourceSettings({ distfiles: flags.distfiles, mirrors: flags.mirror }, process.env);
       const abort = new AbortController();
