@@ -256,6 +256,27 @@ describe('cc refuses C it does not compile, naming the file, the line and why, a
     expect(run.exitCode).toBe(0);
   });
 
+  it('takes __DATE__ and __TIME__ from SOURCE_DATE_EPOCH, and refuses one that is not a number', async () => {
+    const source = join(work, 'date.c');
+    await writeFile(source, 'char *when = __DATE__ "|" __TIME__;\nint main(void) { return 0; }\n');
+    const at = async (epoch: string): Promise<Compilation & { text: string }> => {
+      runs += 1;
+      const output = join(work, `date-${runs}.M0`);
+      const result = await execa(cc, [source, output], { reject: false, env: { SOURCE_DATE_EPOCH: epoch }, extendEnv: false });
+      const text = await readFile(output, 'latin1').catch(() => '');
+      return { exitCode: result.exitCode, stderr: result.stderr, output: text === '' ? undefined : output, text };
+    };
+    // The string's bytes in the output, as hex.
+    const hex = (text: string): string => Buffer.from(text, 'latin1').toString('hex').toUpperCase();
+    expect((await at('1700000000')).text).toContain(hex('Nov 14 2023|22:13:20'));
+    expect((await at('951782400')).text).toContain(hex('Feb 29 2000|00:00:00'));
+    expect((await at('4102444799')).text).toContain(hex('Dec 31 2099|23:59:59'));
+    const bad = await at('12x');
+    expect(bad.stderr).toBe('cc: SOURCE_DATE_EPOCH is not a number of seconds: 12x');
+    expect(bad.exitCode).toBe(1);
+    expect(bad.output).toBeUndefined();
+  });
+
   it('compiles C and b0 in one program: a C main calls a b0 function', async () => {
     const source = join(work, 'mixed.c');
     const helper = join(work, 'helper.b0');

@@ -1,3 +1,3 @@
-// error: bit-field.c:2: bit-fields are not supported: ':'
-struct flags { int a : 1; };
+// error: bit-field.c:2: a bit-field's width must be from 0 to its type's bits, at ';'
+struct flags { int a : 33; };
 int main(void) { return 0; }

@@ -1,4 +1,4 @@
-// error: designated.c:3: designated initializers are not supported: '.'
+// error: designated.c:3: no such member: 'z'
 struct point { int x, y; };
-struct point p = { .x = 1 };
+struct point p = { .y = 2, .z = 1 };
 int main(void) { return 0; }

@@ -1,4 +1,5 @@
-// error: struct-argument.c:3: passing a struct by value is not supported, at ')'
+// error: struct-argument.c:5: incompatible struct types at 'o'
 struct pair { int a, b; };
+struct other { int a, b; };
 int sum(struct pair p) { return p.a + p.b; }
-int main(void) { return 0; }
+int main(void) { struct other o; return sum(o); }
