@@ -27,7 +27,8 @@ export async function checkPrograms(chain: Chain, stage: Stage): Promise<Checked
 
   const classify = (program: string, where: ProgramSite): void => {
     const site = where.script === undefined ? 'run.init' : `${where.script}:${where.line ?? '?'}`;
-    const input = inputs.get(program);
+    // A program inside a tree input is that tree's (a file from the repository, like any other).
+    const input = inputs.get(program) ?? stage.inputs.find((i) => i.origin.kind === 'tree' && program.startsWith(`${i.path}/`));
     if (input === undefined) {
       const ownOutput = stage.outputs.some((o) => o.path === program) || stage.scratch.some((d) => program.startsWith(`${d}/`));
       const madeAt = mentioned.get(program);
@@ -48,11 +49,15 @@ export async function checkPrograms(chain: Chain, stage: Stage): Promise<Checked
         programs.push({ program, site, origin: 'stage', from: `${origin.stage}:${origin.output}` });
         return;
       case 'file':
+      case 'tree':
       case 'url':
       case 'seed-source': {
-        const source = origin.kind === 'file' ? origin.file : origin.kind === 'url' ? (origin.urls[0] ?? '') : `source of seed ${origin.seed}`;
-        programs.push({ program, site, origin: origin.kind, from: source });
-        findings.push({ reason: 'program-from-outside', stage: stage.name, program, origin: origin.kind, source, ...where });
+        const source =
+          origin.kind === 'file' ? origin.file : origin.kind === 'tree' ? origin.tree : origin.kind === 'url' ? (origin.urls[0] ?? '') : `source of seed ${origin.seed}`;
+        // A program from a source tree is, like a `file:` one, a file from the repository.
+        const kind = origin.kind === 'tree' ? 'file' : origin.kind;
+        programs.push({ program, site, origin: kind, from: source });
+        findings.push({ reason: 'program-from-outside', stage: stage.name, program, origin: kind, source, ...where });
         return;
       }
     }

@@ -3,7 +3,9 @@
 // download pinned by sha256, or a declared output of a stage earlier in build order. Files on disk
 // are hashed twice and compared with the manifest; a binary that is not a seed is flagged.
 import { realpath } from 'node:fs/promises';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
+import { isInside } from '../manifest/stage.js';
+import { hashTree, TreeError } from '../tree-digest.js';
 import type { Chain, Stage, StageInput } from '../manifest/types.js';
 import type { FileFactsCache } from './file-facts.js';
 import type { Finding } from './findings.js';
@@ -24,6 +26,8 @@ export function hostPathOf(chain: Chain, stage: Stage, input: StageInput): strin
       return chain.seeds.get(origin.seed)?.sourcePath;
     case 'file':
       return resolve(stage.dir, origin.file);
+    case 'tree':
+      return resolve(stage.dir, origin.tree);
     case 'stage':
     case 'url':
       return undefined;
@@ -35,7 +39,8 @@ export async function traceInputs(chain: Chain, stage: Stage, facts: FileFactsCa
   const inputs: InputReport[] = [];
   const position = new Map(chain.stages.map((s, i) => [s.name, i]));
   const here = position.get(stage.name) ?? -1;
-  const chainReal = await realpath(chain.dir);
+  const allowedRoots = [await realpath(chain.dir), ...chain.sourceRoots];
+  const insideAllowed = (real: string): boolean => allowedRoots.some((root) => isInside(root, real));
   const unresolved = (input: StageInput, detail: string): void => {
     findings.push({ reason: 'origin-unresolved', stage: stage.name, path: input.path, detail });
   };
@@ -60,6 +65,11 @@ export async function traceInputs(chain: Chain, stage: Stage, facts: FileFactsCa
       continue;
     }
 
+    if (origin.kind === 'tree') {
+      findings.push(...(await traceTree(chain, stage, input, origin.tree, insideAllowed, facts)));
+      inputs.push({ ...base, origin: 'repository', from: `${relative(chain.dir, resolve(stage.dir, origin.tree))}/` });
+      continue;
+    }
     const hostPath = hostPathOf(chain, stage, input);
     const kind = origin.kind === 'file' ? 'repository' : origin.kind;
     const from = origin.kind === 'file' ? relative(chain.dir, resolve(stage.dir, origin.file)) : origin.seed;
@@ -78,8 +88,7 @@ export async function traceInputs(chain: Chain, stage: Stage, facts: FileFactsCa
         inputs.push({ ...base, origin: kind, from });
         continue;
       }
-      const inside = relative(chainReal, real);
-      if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) unresolved(input, `${origin.file} resolves outside the chain directory (${real})`);
+      if (!insideAllowed(real)) unresolved(input, `${origin.file} resolves outside the chain directory and its declared sources (${real})`);
     }
     let known;
     try {
@@ -105,4 +114,41 @@ export async function traceInputs(chain: Chain, stage: Stage, facts: FileFactsCa
     });
   }
   return { inputs, findings };
+}
+
+/**
+ * A tree input: inside the chain directory or a declared source, its digest recomputed, and every
+ * file in it checked to be text, since a binary in a source tree would be one the chain did not build.
+ */
+async function traceTree(
+  chain: Chain,
+  stage: Stage,
+  input: StageInput,
+  given: string,
+  insideAllowed: (real: string) => boolean,
+  facts: FileFactsCache,
+): Promise<Finding[]> {
+  const dir = resolve(stage.dir, given);
+  const unresolved = (detail: string): Finding[] => [{ reason: 'origin-unresolved', stage: stage.name, path: input.path, detail }];
+  const real = await realpath(dir).catch(() => undefined);
+  if (real === undefined) return unresolved(`${given} does not exist`);
+  if (!insideAllowed(real)) return unresolved(`${given} resolves outside the chain directory and its declared sources (${real})`);
+  let tree;
+  try {
+    tree = await hashTree(real);
+  } catch (error) {
+    if (error instanceof TreeError) return unresolved(`${given}: ${error.message}`);
+    throw error;
+  }
+  const findings: Finding[] = [];
+  if (tree.sha256 !== input.sha256) {
+    findings.push({ reason: 'file-hash-mismatch', stage: stage.name, path: input.path, file: relative(chain.dir, dir) || dir, expected: input.sha256, actual: tree.sha256 });
+  }
+  for (const file of tree.files) {
+    const known = await facts.facts(join(real, file.path));
+    if (known.content !== 'text') {
+      findings.push({ reason: 'binary-from-outside', stage: stage.name, path: `${input.path}/${file.path}`, source: `${given}/${file.path}`, kind: known.content });
+    }
+  }
+  return findings;
 }

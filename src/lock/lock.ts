@@ -2,7 +2,7 @@
 // first run (as Nix users do with fixed-output hashes) and then checking every written hash with a
 // second, independent run before the chain counts as locked.
 //
-// 1. Static hashes first: a `file:` input, a seed and a seed's source are hashed where they lie,
+// 1. Static hashes first: a `file:` or `tree:` input, a seed and a seed's source are hashed where they lie,
 //    and every stage input takes the hash its producing stage declares for that output.
 // 2. Then the chain runs. A stage whose only failures are outputs with other hashes than declared
 //    gets those hashes written (in the producer and in every consumer), and runs again from
@@ -19,6 +19,7 @@ import { bootstrap, type BootstrapResult, type ChainEvent } from '../run/bootstr
 import type { StageOutcome } from '../run/run-stage.js';
 import type { Sandbox } from '../sandbox/sandbox.js';
 import type { Store } from '../store/store.js';
+import { hashTree, TreeError } from '../tree-digest.js';
 import { writeManifestHashes, type HashEdit } from './manifest-edit.js';
 
 /** One hash written into a manifest, and why. */
@@ -125,6 +126,13 @@ async function staticHash(chain: Chain, stage: Stage, input: StageInput): Promis
       const info = await lstat(path).catch(() => undefined);
       if (info?.isFile() !== true) return undefined;
       return { sha256: await sha256File(path), because: `file ${origin.file}` };
+    }
+    case 'tree': {
+      const tree = await hashTree(join(stage.dir, origin.tree)).catch((error: unknown) => {
+        if (error instanceof TreeError) return undefined; // the run reports it, with the path at fault
+        throw error;
+      });
+      return tree === undefined ? undefined : { sha256: tree.sha256, because: `tree ${origin.tree}` };
     }
     case 'seed':
       return { sha256: chain.seeds.get(origin.seed)!.sha256, because: `seed ${origin.seed}` };

@@ -1,16 +1,17 @@
 // Loads a chain directory: chain.yaml, its seeds, and every stage.yaml below it, then checks what
 // only the whole chain can tell: stage references resolve, hashes agree across stages, no cycles.
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import yaml from 'js-yaml';
 import { sha256File } from '../digest.js';
 import { ARCHES, isArch } from '../arch.js';
 import { ManifestError } from './errors.js';
 import { asList, asMap, asString, checkKeys, required } from './fields.js';
-import { loadStage } from './stage.js';
+import { isInside, loadStage } from './stage.js';
 import type { Chain, Seed, Stage } from './types.js';
 
-const CHAIN_KEYS = ['name', 'arch', 'description', 'seeds', 'stages'];
+const CHAIN_KEYS = ['name', 'arch', 'description', 'seeds', 'sources', 'stages'];
+const SEED_KEYS = ['name', 'binary', 'source'];
 
 export interface LoadOptions {
   /**
@@ -41,18 +42,22 @@ export async function loadChain(chainDir: string, options: LoadOptions = {}): Pr
   const name = asString(file, 'name', required(file, '', top, 'name'));
   const arch = asString(file, 'arch', required(file, '', top, 'arch'));
   if (!isArch(arch)) throw new ManifestError(file, 'arch', `'${arch}' is not an architecture kindling knows (${ARCHES.join(', ')})`);
-  const seedsDir = resolve(dir, asString(file, 'seeds', required(file, '', top, 'seeds')));
-  const seeds = await loadSeeds(file, seedsDir);
+  const sourceRoots = await readSourceRoots(file, dir, top.sources);
+  const seedsField = required(file, '', top, 'seeds');
+  const seeds =
+    typeof seedsField === 'string'
+      ? await loadSeeds(file, resolve(dir, asString(file, 'seeds', seedsField)))
+      : await loadNamedSeeds(file, dir, [dir, ...sourceRoots], asList(file, 'seeds', seedsField));
 
   const stageDirs =
     top.stages === undefined
       ? await discoverStageDirs(dir)
       : asList(file, 'stages', top.stages).map((s, i) => join(dir, asString(file, `stages[${i}]`, s)));
   const stages: Stage[] = [];
-  for (const stageDir of stageDirs) stages.push(await loadStage(join(stageDir, 'stage.yaml'), dir));
+  for (const stageDir of stageDirs) stages.push(await loadStage(join(stageDir, 'stage.yaml'), dir, sourceRoots));
 
   checkReferences(stages, seeds, options.crossStageHashes ?? true);
-  return { name, arch, dir, seeds, stages: buildOrder(withProducerModes(stages)) };
+  return { name, arch, dir, sourceRoots, seeds, stages: buildOrder(withProducerModes(stages)) };
 }
 
 /** Every direct subdirectory holding a stage.yaml, in name order (NN- prefixes give the intended order). */
@@ -67,6 +72,50 @@ async function discoverStageDirs(dir: string): Promise<string[]> {
     }
   }
   return found;
+}
+
+/**
+ * `sources`: directories outside the chain directory that `file:` inputs and seeds may read (an
+ * upstream source tree beside the chain, say). Each must exist; the escape checks apply inside it.
+ */
+async function readSourceRoots(file: string, chainDir: string, value: unknown): Promise<string[]> {
+  if (value === undefined) return [];
+  return Promise.all(
+    asList(file, 'sources', value).map(async (entry, i) => {
+      const path = resolve(chainDir, asString(file, `sources[${i}]`, entry));
+      const info = await stat(path).catch(() => undefined);
+      if (info?.isDirectory() !== true) throw new ManifestError(file, `sources[${i}]`, `'${String(entry)}' is not a directory`);
+      return realpath(path);
+    }),
+  );
+}
+
+/**
+ * Seeds named one by one, for chains whose seed files follow another project's names:
+ * `{ name, binary, source }`, paths relative to the chain directory, inside it or a source root.
+ */
+async function loadNamedSeeds(file: string, chainDir: string, roots: readonly string[], entries: readonly unknown[]): Promise<Map<string, Seed>> {
+  const seeds = new Map<string, Seed>();
+  for (const [i, entry] of entries.entries()) {
+    const field = `seeds[${i}]`;
+    const map = asMap(file, field, entry);
+    checkKeys(file, field, map, SEED_KEYS);
+    const name = asString(file, `${field}.name`, required(file, field, map, 'name'));
+    if (seeds.has(name)) throw new ManifestError(file, `${field}.name`, `seed '${name}' is named twice`);
+    const locate = async (key: 'binary' | 'source'): Promise<string> => {
+      const given = asString(file, `${field}.${key}`, required(file, field, map, key));
+      const real = await realpath(resolve(chainDir, given)).catch(() => undefined);
+      if (real === undefined || !(await stat(real)).isFile()) throw new ManifestError(file, `${field}.${key}`, `'${given}' is not a file`);
+      const allowed = await Promise.all(roots.map((root) => realpath(root)));
+      if (!allowed.some((root) => isInside(root, real))) {
+        throw new ManifestError(file, `${field}.${key}`, `'${given}' resolves outside the chain directory and its declared sources (${real})`);
+      }
+      return real;
+    };
+    const path = await locate('binary');
+    seeds.set(name, { name, path, sourcePath: await locate('source'), sha256: await sha256File(path) });
+  }
+  return seeds;
 }
 
 /** A seed is a binary `<name>` with its commented source `<name>.hex0` beside it. */

@@ -1,7 +1,7 @@
 // Reads and validates one stage.yaml. Everything that can be checked from the file alone is
 // checked here; checks across stages (references, cycles) are in chain.ts.
-import { readFile, realpath } from 'node:fs/promises';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { readFile, realpath, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import yaml from 'js-yaml';
 import { sha256Bytes } from '../digest.js';
 import { ManifestError } from './errors.js';
@@ -10,15 +10,18 @@ import { checkStageRootPath, pathsOverlap } from './paths.js';
 import type { InputOrigin, Stage, StageInput, StageOutput, StageRun } from './types.js';
 
 const STAGE_KEYS = ['name', 'description', 'inputs', 'run', 'outputs', 'scratch'];
-const INPUT_KEYS = ['path', 'sha256', 'seed', 'seed-source', 'stage', 'output', 'file', 'url', 'mirrors', 'size', 'executable'];
-const ORIGIN_KEYS = ['seed', 'seed-source', 'stage', 'file', 'url'];
+const INPUT_KEYS = ['path', 'sha256', 'seed', 'seed-source', 'stage', 'output', 'file', 'tree', 'url', 'mirrors', 'size', 'executable'];
+const ORIGIN_KEYS = ['seed', 'seed-source', 'stage', 'file', 'tree', 'url'];
 const RUN_KEYS = ['init', 'script', 'args', 'timeout'];
 const OUTPUT_KEYS = ['path', 'sha256', 'executable'];
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._+-]*$/;
 const MAX_TIMEOUT_SECONDS = 7 * 24 * 3600;
 
-/** Loads `manifestPath`; `chainDir` bounds where `file:` inputs may come from. */
-export async function loadStage(manifestPath: string, chainDir: string): Promise<Stage> {
+/**
+ * Loads `manifestPath`. `file:` inputs may come from inside `chainDir` or inside one of the
+ * chain's declared source roots (chain.yaml's `sources`), and nowhere else.
+ */
+export async function loadStage(manifestPath: string, chainDir: string, sourceRoots: readonly string[] = []): Promise<Stage> {
   const file = relative(process.cwd(), manifestPath) || manifestPath;
   let bytes: Buffer;
   try {
@@ -43,7 +46,7 @@ export async function loadStage(manifestPath: string, chainDir: string): Promise
     readInput(file, `inputs[${i}]`, value),
   );
   for (const input of inputs) {
-    if (input.origin.kind === 'file') await checkFileOrigin(file, dir, chainDir, input);
+    if (input.origin.kind === 'file' || input.origin.kind === 'tree') await checkFileOrigin(file, dir, [chainDir, ...sourceRoots], input);
   }
   const outputs = asList(file, 'outputs', required(file, '', top, 'outputs')).map((value, i) =>
     readOutput(file, `outputs[${i}]`, value),
@@ -94,6 +97,9 @@ function readInput(file: string, field: string, value: unknown): StageInput {
   if (map.executable !== undefined && (origin.kind === 'seed' || origin.kind === 'stage')) {
     throw new ManifestError(file, `${field}.executable`, 'is decided by the seed or the producing stage, not here');
   }
+  if (map.executable !== undefined && origin.kind === 'tree') {
+    throw new ManifestError(file, `${field}.executable`, "is decided by each file's mode in the tree, not here");
+  }
   return { path, sha256, origin, executable: origin.kind === 'seed' || map.executable === true };
 }
 
@@ -105,6 +111,7 @@ function readOrigin(file: string, field: string, map: YamlMap, path: string): In
     return { kind: 'stage', stage: asString(file, `${field}.stage`, map.stage), output };
   }
   if ('file' in map) return { kind: 'file', file: asString(file, `${field}.file`, map.file) };
+  if ('tree' in map) return { kind: 'tree', tree: asString(file, `${field}.tree`, map.tree) };
   const urls = [asString(file, `${field}.url`, map.url)];
   if (map.mirrors !== undefined) {
     asList(file, `${field}.mirrors`, map.mirrors).forEach((m, i) => urls.push(asString(file, `${field}.mirrors[${i}]`, m)));
@@ -123,13 +130,15 @@ function readOrigin(file: string, field: string, map: YamlMap, path: string): In
 }
 
 /**
- * A `file:` input is relative to the stage's directory and must stay inside the chain directory,
- * also after following symbolic links: a link in the repository must not smuggle in a host file.
+ * A `file:` (or `tree:`) input is relative to the stage's directory and must stay inside the chain directory or
+ * a declared source root, also after following symbolic links: a link in the repository must not
+ * smuggle in a host file.
  */
-async function checkFileOrigin(file: string, stageDir: string, chainDir: string, input: StageInput): Promise<void> {
-  if (input.origin.kind !== 'file') return;
-  const field = `inputs[path=${input.path}].file`;
-  const given = input.origin.file;
+async function checkFileOrigin(file: string, stageDir: string, allowedRoots: readonly string[], input: StageInput): Promise<void> {
+  const origin = input.origin;
+  if (origin.kind !== 'file' && origin.kind !== 'tree') return;
+  const field = `inputs[path=${input.path}].${origin.kind}`;
+  const given = origin.kind === 'file' ? origin.file : origin.tree;
   if (isAbsolute(given)) throw new ManifestError(file, field, `'${given}' is absolute; give a path relative to the stage`);
   let real: string;
   try {
@@ -137,11 +146,20 @@ async function checkFileOrigin(file: string, stageDir: string, chainDir: string,
   } catch {
     throw new ManifestError(file, field, `'${given}' does not exist beside the manifest`);
   }
-  const chainReal = await realpath(chainDir);
-  const inside = relative(chainReal, real);
-  if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) {
-    throw new ManifestError(file, field, `'${given}' resolves outside the chain directory (${real})`);
+  const info = await stat(real);
+  if (origin.kind === 'file' && !info.isFile()) throw new ManifestError(file, field, `'${given}' is not a regular file`);
+  if (origin.kind === 'tree' && !info.isDirectory()) throw new ManifestError(file, field, `'${given}' is not a directory`);
+  for (const root of allowedRoots) {
+    if (isInside(await realpath(root), real)) return;
   }
+  const where = allowedRoots.length > 1 ? "the chain directory or its declared sources (chain.yaml's sources)" : 'the chain directory';
+  throw new ManifestError(file, field, `'${given}' resolves outside ${where} (${real})`);
+}
+
+/** Whether `path` lies strictly below `root` (both already real paths). */
+export function isInside(root: string, path: string): boolean {
+  const inside = relative(root, path);
+  return inside !== '' && inside !== '..' && !inside.startsWith(`..${sep}`) && !isAbsolute(inside);
 }
 
 function readOutput(file: string, field: string, value: unknown): StageOutput {

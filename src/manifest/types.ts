@@ -9,6 +9,8 @@ export type InputOrigin =
   | { readonly kind: 'seed-source'; readonly seed: string }
   | { readonly kind: 'stage'; readonly stage: string; readonly output: string }
   | { readonly kind: 'file'; readonly file: string }
+  /** A directory beside the manifest, pinned by its tree digest (src/tree-digest.ts). */
+  | { readonly kind: 'tree'; readonly tree: string }
   /** `size`, when the manifest gives it, is the source's length in bytes: a download may not be larger. */
   | { readonly kind: 'url'; readonly urls: readonly string[]; readonly size?: number };
 
@@ -65,6 +67,8 @@ export interface Seed {
 
 export interface Chain {
   readonly name: string;
+  /** Real paths of directories outside the chain directory that `file:` and `tree:` inputs may read. */
+  readonly sourceRoots: readonly string[];
   readonly arch: Arch;
   /** Absolute path of the chain directory (holding chain.yaml). */
   readonly dir: string;

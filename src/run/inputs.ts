@@ -2,6 +2,7 @@
 import { access } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { sha256File } from '../digest.js';
+import { hashTree, TreeError } from '../tree-digest.js';
 import type { Chain, StageInput, Stage } from '../manifest/types.js';
 import type { Store } from '../store/store.js';
 import type { StageFailure } from './failure.js';
@@ -20,6 +21,8 @@ function hostSource(chain: Chain, stage: Stage, store: Store, input: StageInput)
     }
     case 'file':
       return { hostPath: join(stage.dir, origin.file), label: relative(process.cwd(), join(stage.dir, origin.file)) };
+    case 'tree':
+      return { hostPath: join(stage.dir, origin.tree), label: `tree ${relative(process.cwd(), join(stage.dir, origin.tree))}` };
     case 'stage':
       return { hostPath: store.objectPath(input.sha256), label: `output ${origin.output} of stage ${origin.stage}` };
     case 'url':
@@ -41,6 +44,20 @@ export async function resolveInputs(
     } catch {
       const why = input.origin.kind === 'url' ? 'not fetched yet (kindling fetch)' : 'file not found';
       return { ok: false, failure: { reason: 'input-missing', path: input.path, source: label, message: why } };
+    }
+    if (input.origin.kind === 'tree') {
+      let tree;
+      try {
+        tree = await hashTree(hostPath);
+      } catch (error) {
+        if (!(error instanceof TreeError)) throw error;
+        return { ok: false, failure: { reason: 'input-missing', path: input.path, source: label, message: error.message } };
+      }
+      if (tree.sha256 !== input.sha256) {
+        return { ok: false, failure: { reason: 'input-mismatch', path: input.path, source: label, expected: input.sha256, actual: tree.sha256 } };
+      }
+      placed.push({ path: input.path, hostPath, sha256: tree.sha256, executable: false, files: tree.files });
+      continue;
     }
     // Stage outputs are re-hashed too: the store is on disk and could have been changed since.
     const actual = await sha256File(hostPath);

@@ -3,7 +3,8 @@
 // pointing at a host file to pass off that file's bytes as its output.
 import { chmod, copyFile, lstat, mkdir, readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { sha256File, type Sha256 } from '../digest.js';
+import { sha256Bytes, sha256File, type Sha256 } from '../digest.js';
+import { treeListing, type TreeFile } from '../tree-digest.js';
 import type { Stage } from '../manifest/types.js';
 import type { StageFailure } from './failure.js';
 
@@ -13,19 +14,32 @@ export interface PlacedInput {
   readonly hostPath: string;
   readonly sha256: Sha256;
   readonly executable: boolean;
+  /** For a tree input: its files, placed below `path` (hostPath is then the tree's directory). */
+  readonly files?: readonly TreeFile[];
 }
 
 export async function populateRoot(stage: Stage, root: string, inputs: readonly PlacedInput[]): Promise<void> {
   await mkdir(root, { recursive: true });
   for (const input of inputs) {
-    const target = join(root, input.path);
-    await mkdir(dirname(target), { recursive: true });
-    await copyFile(input.hostPath, target);
-    // Modes are set from the manifest, not copied, so the host's umask or git's modes cannot change a run.
-    await chmod(target, input.executable ? 0o755 : 0o644);
+    if (input.files !== undefined) {
+      await mkdir(join(root, input.path), { recursive: true });
+      for (const file of input.files) {
+        await placeFile(join(input.hostPath, file.path), join(root, input.path, file.path), file.executable);
+      }
+      continue;
+    }
+    await placeFile(input.hostPath, join(root, input.path), input.executable);
   }
   for (const output of stage.outputs) await mkdir(dirname(join(root, output.path)), { recursive: true });
   for (const dir of stage.scratch) await mkdir(join(root, dir), { recursive: true });
+}
+
+async function placeFile(hostPath: string, target: string, executable: boolean): Promise<void> {
+  await mkdir(dirname(target), { recursive: true });
+  await copyFile(hostPath, target);
+  // Modes are set from the manifest (or the tree's listing), not copied, so the host's umask or
+  // git's modes cannot change a run.
+  await chmod(target, executable ? 0o755 : 0o644);
 }
 
 interface FoundEntry {
@@ -47,6 +61,25 @@ async function walk(root: string, prefix = ''): Promise<FoundEntry[]> {
   return found;
 }
 
+/**
+ * The digest of a tree input as the run left it, taking its entries out of `entries` (they are
+ * accounted for). Anything but a regular file in it makes the digest differ.
+ */
+async function treeAfterRun(root: string, top: string, entries: Map<string, FoundEntry>): Promise<Sha256> {
+  const files: TreeFile[] = [];
+  let foreign = false;
+  for (const [path, entry] of [...entries]) {
+    if (!path.startsWith(`${top}/`)) continue;
+    entries.delete(path);
+    if (entry.kind !== 'file') foreign = true;
+    else files.push({ path: path.slice(top.length + 1), sha256: await sha256File(join(root, path)), executable: entry.executable });
+  }
+  files.sort((a, b) => Buffer.compare(Buffer.from(a.path), Buffer.from(b.path)));
+  const digest = sha256Bytes(treeListing(files));
+  // A link or device in the tree: report a digest no listing of files can have.
+  return foreign ? sha256Bytes(`not a tree: ${digest}`) : digest;
+}
+
 export type RootInspection =
   | { readonly ok: true; readonly outputs: readonly { path: string; sha256: Sha256 }[] }
   | { readonly ok: false; readonly failures: readonly StageFailure[] };
@@ -56,6 +89,11 @@ export async function inspectRoot(stage: Stage, root: string): Promise<RootInspe
   const entries = new Map((await walk(root)).map((e) => [e.path, e]));
   const failures: StageFailure[] = [];
   for (const input of stage.inputs) {
+    if (input.origin.kind === 'tree') {
+      const actual = await treeAfterRun(root, input.path, entries);
+      if (actual !== input.sha256) failures.push({ reason: 'input-modified', path: input.path, expected: input.sha256, actual });
+      continue;
+    }
     const entry = entries.get(input.path);
     entries.delete(input.path);
     if (entry === undefined || entry.kind !== 'file') {

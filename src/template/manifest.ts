@@ -36,6 +36,7 @@ export type InputSource =
   | { readonly seedSource: string }
   | { readonly stage: string; readonly output: string }
   | { readonly file: string }
+  | { readonly tree: string }
   | { readonly url: string };
 
 export interface StageProvenance {
@@ -93,6 +94,8 @@ function sourceOf(origin: InputOrigin): InputSource {
       return { stage: origin.stage, output: origin.output };
     case 'file':
       return { file: origin.file };
+    case 'tree':
+      return { tree: origin.tree };
     case 'url':
       return { url: origin.urls[0]! };
   }

@@ -32,7 +32,7 @@ function stage(name: string, inputs: StageInput[]): Stage {
 }
 
 function chainOf(stages: Stage[]): Chain {
-  return { name: 'test', arch: 'amd64', dir: '/chain', seeds: new Map(), stages };
+  return { name: 'test', arch: 'amd64', dir: '/chain', sourceRoots: [], seeds: new Map(), stages };
 }
 
 let rig: Rig;
