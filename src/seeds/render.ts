@@ -34,7 +34,7 @@ export function describeSeedProblem(problem: SeedProblem): string {
     case 'rebuild-mismatch':
       return `seed ${problem.seed}: the hex0 seed assembles its source to different bytes, ${describeDifference(problem.difference, 'the binary', "the hex0 seed's output")}`;
     case 'rebuild-skipped':
-      return `not run natively: ${problem.why}`;
+      return `the hex0 seed was not run: ${problem.why}`;
     default:
       return assertNever(problem);
   }
@@ -47,7 +47,7 @@ function describeSeed(seed: SeedVerification): string {
     `${seed.name}: ${size}, sha256 ${seed.sha256 ?? '-'}`,
     `  assembled from ${seed.name}.hex0 by the TypeScript hex0 assembler: ${yes(seed.sourceMatches)}`,
     `  listed in SHA256SUMS with that hash (node:crypto and @noble/hashes): ${yes(seed.sumMatches)}`,
-    `  assembled from ${seed.name}.hex0 by the hex0 seed, run natively: ${seed.rebuild}`,
+    `  assembled from ${seed.name}.hex0 by the hex0 seed itself: ${seed.rebuild}`,
   ].join('\n');
 }
 

@@ -3,8 +3,9 @@
 // that source says, so for each seed `<name>` with its source `<name>.hex0`:
 // - the TypeScript hex0 assembler, written apart from the seed, turns the source into the binary;
 // - SHA256SUMS lists the binary with the hash that two sha256 implementations both compute;
-// - the hex0 seed itself, run natively in a temporary directory, turns the source into the binary
-//   (for hex0's own source: the seed reproduces itself).
+// - the hex0 seed itself, run in a temporary directory, turns the source into the binary (for
+//   hex0's own source: the seed reproduces itself). A seed of another architecture than the host's
+//   runs through qemu-user's binfmt_misc entry, as under the bubblewrap backend.
 // Every disagreement is a value in the report; nothing here throws for a bad seed.
 import { createHash } from 'node:crypto';
 import { chmod, copyFile, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
@@ -13,10 +14,12 @@ import { join, resolve } from 'node:path';
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { execa } from 'execa';
+import { ARCHES, archProfile, type Arch } from '../arch.js';
 import type { Sha256 } from '../digest.js';
 import { AssemblyError } from '../formats/assembly-error.js';
 import { assembleHex0 } from '../formats/hex0.js';
 import { bytesDifference, type Difference } from '../audit/first-difference.js';
+import { findForeignRunner } from '../sandbox/binfmt.js';
 import { parseSha256Sums } from './sha256sums.js';
 
 /** The seed that can assemble every seed's source, itself included. */
@@ -66,7 +69,7 @@ export interface SeedsReport {
 }
 
 export interface VerifySeedsOptions {
-  /** Run the hex0 seed natively (default: only on Linux x86-64, where it can run). */
+  /** Run the hex0 seed (default: on Linux, when the host runs its architecture natively or through qemu-user). */
   readonly runNative?: boolean;
 }
 
@@ -91,8 +94,19 @@ async function readOptional(path: string): Promise<Buffer | undefined> {
   }
 }
 
-function canRunNatively(): boolean {
-  return process.platform === 'linux' && process.arch === 'x64';
+/** The architecture an ELF64 program is for, by its e_machine; undefined for anything else. */
+export function elfArch(bytes: Uint8Array): Arch | undefined {
+  if (bytes.length < 20 || bytes[0] !== 0x7f || bytes[1] !== 0x45 || bytes[2] !== 0x4c || bytes[3] !== 0x46) return undefined;
+  const machine = bytes[18]! | (bytes[19]! << 8);
+  return ARCHES.find((arch) => archProfile(arch).elfMachine === machine);
+}
+
+/** Why this host cannot run programs of `arch`, or undefined when it can. */
+async function cannotRun(arch: Arch | undefined): Promise<string | undefined> {
+  if (arch === undefined) return 'the hex0 seed is not an ELF program of a known architecture';
+  if (process.platform !== 'linux') return `the seeds run on Linux ${archProfile(arch).title}, not ${process.platform}/${process.arch}`;
+  const runner = await findForeignRunner(arch);
+  return runner.ok ? undefined : runner.message;
 }
 
 /** Verify every seed in `seedsDir` (each `<name>.hex0` with a binary `<name>` beside it). */
@@ -128,10 +142,12 @@ export async function verifySeeds(seedsDir: string, options: VerifySeedsOptions 
     if (pair.noble !== sha256 || pair.openssl !== sha256) problems.push({ reason: 'sums-mismatch', file, listed: sha256, actual: pair.noble });
   }
 
-  const runNative = options.runNative ?? canRunNatively();
   const hex0Seed = names.includes(HEX0_SEED) ? join(dir, HEX0_SEED) : undefined;
-  if (!runNative) problems.push({ reason: 'rebuild-skipped', why: `the seeds run on Linux x86-64, not ${process.platform}/${process.arch}` });
-  else if (hex0Seed === undefined) problems.push({ reason: 'rebuild-skipped', why: `no '${HEX0_SEED}' seed in ${dir}` });
+  const hex0Bytes = hex0Seed === undefined ? undefined : await readOptional(hex0Seed);
+  const why = options.runNative === undefined && hex0Bytes !== undefined ? await cannotRun(elfArch(hex0Bytes)) : undefined;
+  const runNative = options.runNative ?? why === undefined;
+  if (hex0Seed === undefined || hex0Bytes === undefined) problems.push({ reason: 'rebuild-skipped', why: `no '${HEX0_SEED}' seed in ${dir}` });
+  else if (!runNative) problems.push({ reason: 'rebuild-skipped', why: why ?? 'running the seeds was turned off' });
 
   const seeds: SeedVerification[] = [];
   for (const name of names) {

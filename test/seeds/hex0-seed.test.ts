@@ -1,10 +1,10 @@
-// The hex0 seed binary, run natively: it must agree with the TypeScript assembler on every valid
-// input, and fail (non-zero) when it cannot read IN or create OUT.
+// The hex0 seed of each architecture, run natively (or through qemu-user): it must agree with the
+// TypeScript assembler on every valid input, and fail (non-zero) when it cannot read IN or create OUT.
 import { readFile, stat, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assembleHex0 } from '../../src/formats/hex0.js';
-import { CAN_RUN_SEEDS, makeWorkDir, removeWorkDir, runIn, shellIn, SEEDS_DIR } from './seed-rig.js';
+import { makeWorkDir, removeWorkDir, runIn, SEED_SETS, shellIn } from './seed-rig.js';
 
 /** A small deterministic generator (xorshift32), so a failing input can be made again. */
 function generator(seed: number): (limit: number) => number {
@@ -41,12 +41,12 @@ function madeUpSource(seed: number, length: number): string {
   return text;
 }
 
-describe.skipIf(!CAN_RUN_SEEDS)('the hex0 seed, run natively', () => {
+for (const seeds of SEED_SETS) describe.skipIf(!seeds.canRun)(`the ${seeds.arch} hex0 seed, run natively`, () => {
   let work: string;
   let runs = 0;
 
   beforeAll(async () => {
-    work = await makeWorkDir();
+    work = await makeWorkDir(seeds.dir);
   });
   afterAll(async () => {
     await removeWorkDir(work);
@@ -82,8 +82,8 @@ describe.skipIf(!CAN_RUN_SEEDS)('the hex0 seed, run natively', () => {
   });
 
   it('reproduces itself from its own source', async () => {
-    const source = await readFile(join(SEEDS_DIR, 'hex0.hex0'), 'utf8');
-    expect((await assembleWithSeed(source)).output).toEqual(new Uint8Array(await readFile(join(SEEDS_DIR, 'hex0'))));
+    const source = await readFile(join(seeds.dir, 'hex0.hex0'), 'utf8');
+    expect((await assembleWithSeed(source)).output).toEqual(new Uint8Array(await readFile(join(seeds.dir, 'hex0'))));
   });
 
   it('creates OUT with mode 0755 and truncates an OUT that exists', async () => {

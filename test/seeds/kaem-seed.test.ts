@@ -1,18 +1,18 @@
-// The kaem seed binary, run natively: runs a script's commands in order with an empty
-// environment, stops at the first failure, names it on stderr and exits non-zero.
+// The kaem seed of each architecture, run natively (or through qemu-user): runs a script's commands
+// in order with an empty environment, stops at the first failure, names it on stderr, exits non-zero.
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CAN_RUN_SEEDS, makeWorkDir, removeWorkDir, runIn, shellIn } from './seed-rig.js';
+import { makeWorkDir, removeWorkDir, runIn, SEED_SETS, shellIn } from './seed-rig.js';
 
 const exists = (path: string): Promise<boolean> => stat(path).then(() => true, () => false);
 
-describe.skipIf(!CAN_RUN_SEEDS)('the kaem seed, run natively', () => {
+for (const seeds of SEED_SETS) describe.skipIf(!seeds.canRun)(`the ${seeds.arch} kaem seed, run natively`, () => {
   let work: string;
   let scripts = 0;
 
   beforeAll(async () => {
-    work = await makeWorkDir();
+    work = await makeWorkDir(seeds.dir);
     // Inputs for hex0, the one program every stage's script runs.
     await writeFile(join(work, 'a.hex0'), '41 # A\n');
     await writeFile(join(work, 'b.hex0'), '42 # B\n');

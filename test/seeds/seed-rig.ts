@@ -1,5 +1,6 @@
 // Runs the committed seed binaries natively, each test in a fresh temporary directory holding
 // copies of the seeds, so that no run can touch the repository.
+import { existsSync } from 'node:fs';
 import { chmod, copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,16 @@ export const SEEDS_DIR = join(REPO, 'seeds', 'amd64');
 /** The seeds are Linux x86-64 programs; elsewhere their tests are skipped. */
 export const CAN_RUN_SEEDS = process.platform === 'linux' && process.arch === 'x64';
 
+/** Each architecture's seeds, and whether this host runs them (natively, or through qemu-user's binfmt entry). */
+export const SEED_SETS = [
+  { arch: 'amd64', dir: SEEDS_DIR, canRun: CAN_RUN_SEEDS },
+  {
+    arch: 'aarch64',
+    dir: join(REPO, 'seeds', 'aarch64'),
+    canRun: process.platform === 'linux' && (process.arch === 'arm64' || existsSync('/proc/sys/fs/binfmt_misc/qemu-aarch64')),
+  },
+] as const;
+
 export interface SeedRun {
   readonly exitCode: number | undefined;
   readonly signal: string | undefined;
@@ -18,11 +29,11 @@ export interface SeedRun {
   readonly stderr: string;
 }
 
-/** A temporary directory holding `hex0` and `kaem`, copied from the seeds directory. */
-export async function makeWorkDir(): Promise<string> {
+/** A temporary directory holding `hex0` and `kaem`, copied from a seeds directory (amd64's unless given). */
+export async function makeWorkDir(seedsDir: string = SEEDS_DIR): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'kindling-seed-test-'));
   for (const seed of ['hex0', 'kaem']) {
-    await copyFile(join(SEEDS_DIR, seed), join(dir, seed));
+    await copyFile(join(seedsDir, seed), join(dir, seed));
     await chmod(join(dir, seed), 0o755);
   }
   return dir;

@@ -8,8 +8,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { register } from '../../src/cli/seeds.js';
 import { CliFailure } from '../../src/cli/failure.js';
 import { describeSeedProblem } from '../../src/seeds/render.js';
-import { verifySeeds, type SeedProblem } from '../../src/seeds/verify.js';
-import { CAN_RUN_SEEDS, SEEDS_DIR } from './seed-rig.js';
+import { elfArch, verifySeeds, type SeedProblem } from '../../src/seeds/verify.js';
+import { CAN_RUN_SEEDS, SEED_SETS, SEEDS_DIR } from './seed-rig.js';
+import { REPO } from '../support/cli.js';
 
 const copies: string[] = [];
 
@@ -27,15 +28,23 @@ afterEach(async () => {
 const reasons = (problems: readonly SeedProblem[]): string[] => problems.map((p) => p.reason).filter((r) => r !== 'rebuild-skipped');
 
 describe('verifySeeds', () => {
-  it('finds the committed seeds exactly what their sources say', async () => {
-    const report = await verifySeeds(SEEDS_DIR);
-    expect(report.problems.map(describeSeedProblem)).toEqual(CAN_RUN_SEEDS ? [] : [expect.stringMatching(/^not run natively/)]);
-    expect(report.ok).toBe(true);
-    expect(report.seeds.map((s) => s.name)).toEqual(['hex0', 'kaem']);
-    for (const seed of report.seeds) {
-      expect(seed).toMatchObject({ sourceMatches: true, sumMatches: true, rebuild: CAN_RUN_SEEDS ? 'reproduced' : 'skipped' });
-      expect(seed.size).toBe((await readFile(seed.binaryPath)).length);
-    }
+  for (const seeds of SEED_SETS) {
+    it(`finds the committed ${seeds.arch} seeds exactly what their sources say`, async () => {
+      const report = await verifySeeds(seeds.dir);
+      expect(report.problems.map(describeSeedProblem)).toEqual(seeds.canRun ? [] : [expect.stringMatching(/^the hex0 seed was not run/)]);
+      expect(report.ok).toBe(true);
+      expect(report.seeds.map((s) => s.name)).toEqual(['hex0', 'kaem']);
+      for (const seed of report.seeds) {
+        expect(seed).toMatchObject({ sourceMatches: true, sumMatches: true, rebuild: seeds.canRun ? 'reproduced' : 'skipped' });
+        expect(seed.size).toBe((await readFile(seed.binaryPath)).length);
+      }
+    });
+  }
+
+  it('tells the architecture of a seed by its ELF header', async () => {
+    expect(elfArch(await readFile(join(SEEDS_DIR, 'hex0')))).toBe('amd64');
+    expect(elfArch(await readFile(join(SEED_SETS[1].dir, 'kaem')))).toBe('aarch64');
+    expect(elfArch(new TextEncoder().encode('#!/bin/sh\necho not an ELF program\n'))).toBeUndefined();
   });
 
   it('catches a binary that does not match its source (and so not its hash either)', async () => {
@@ -123,6 +132,18 @@ describe('kindling seeds verify', () => {
       write.mockRestore();
     }
   }
+
+  it('checks the seeds of every architecture when no directory is given', async () => {
+    const cwd = process.cwd();
+    process.chdir(REPO);
+    try {
+      const { output, failure } = await runCommand(['seeds', 'verify']);
+      expect(failure).toBeUndefined();
+      expect(output.match(/^seeds in .*$/gm)).toEqual([`seeds in ${join(REPO, 'seeds', 'aarch64')}`, `seeds in ${join(REPO, 'seeds', 'amd64')}`]);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
 
   it('prints the report and succeeds on the committed seeds', async () => {
     const { output, failure } = await runCommand(['seeds', 'verify', '--seeds', SEEDS_DIR]);
