@@ -41,9 +41,10 @@ export async function attestRecords(recordsDir: string, key: SigningKey, outDir:
     }
     const record = parseRecord(value);
     if (typeof record === 'string') throw new RecordError(`${join(recordsDir, name)}: not a provenance record: ${record}`);
-    records.push(record);
+    // A result taken from a remote store was not rebuilt here: signing it would fake a rebuild.
+    if (record.pulledFrom === undefined) records.push(record);
   }
-  if (records.length === 0) throw new RecordError(`${recordsDir}: no provenance records (*.json) found`);
+  if (records.length === 0) throw new RecordError(`${recordsDir}: no provenance records (*.json) of runs made here found`);
   await mkdir(outDir, { recursive: true });
   const written: WrittenAttestation[] = [];
   for (const record of records) {

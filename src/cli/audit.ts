@@ -1,7 +1,7 @@
 // `kindling audit`: prove a chain without running it; optionally check a run's records and rebuild
 // the chain from nothing. The checks live in src/audit/; this module reads flags and renders.
 import { writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { FetchOptions } from '../sources/ensure.js';
 import { resolveSourceSettings } from '../sources/settings.js';
@@ -12,6 +12,7 @@ import { handwrittenLines, renderText, verdictLine } from '../audit/render-text.
 import { loadChain } from '../manifest/chain.js';
 import { loadChainForCli } from './chain-loading.js';
 import { CliFailure } from './failure.js';
+import { listEvidence, type EvidenceReport } from '../remote/kept-evidence.js';
 import { collectRepeated, defaultChainDir, defaultSandbox, type SandboxName } from './options.js';
 import { checkSandboxName, sandboxFromFlags } from './sandbox-choice.js';
 
@@ -71,16 +72,32 @@ export function register(program: Command): void {
               },
             }),
       });
+      // Results that disagreed, kept by `pull` under the store's evidence/ directory.
+      const evidence = flags.store === undefined ? [] : await listEvidence(resolve(flags.store));
       if (flags.json === true) {
-        process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+        process.stdout.write(JSON.stringify(evidence.length === 0 ? report : { ...report, evidence }, null, 2) + '\n');
       } else if (flags.html !== undefined) {
         await writeFile(flags.html, renderHtml(report));
         process.stdout.write(`${verdictLine(report)}; report written to ${flags.html}\n`);
       } else {
         process.stdout.write(renderText(report));
       }
+      if (flags.json !== true) process.stdout.write(evidenceLines(resolve(flags.store ?? '.'), evidence));
       if (!report.ok) throw new CliFailure(`audit found ${report.counts.errors} error${report.counts.errors === 1 ? '' : 's'}`, EXIT_AUDIT_FAILED);
     });
+}
+
+function evidenceLines(storeRoot: string, kept: readonly { file: string; report: EvidenceReport }[]): string {
+  const lines: string[] = [];
+  for (const { file, report } of kept) {
+    for (const difference of report.differences) {
+      lines.push(
+        `evidence: ${report.stage} ${difference.path}: manifest ${difference.expected}, ${difference.signers.join(', ')} ${difference.claimed ?? '(missing)'}` +
+          `\n  kept: ${difference.kept === null ? 'not available' : join(storeRoot, difference.kept)}; on the remote: ${difference.remoteUrl ?? 'none'}; report: ${file}`,
+      );
+    }
+  }
+  return lines.length === 0 ? '' : lines.join('\n') + '\n';
 }
 
 async function printHandwritten(flags: AuditFlags): Promise<void> {

@@ -14,8 +14,14 @@ import { jsonRenderer } from './render/json.js';
 import { plainRenderer } from './render/plain.js';
 import type { ChainRenderer } from './render/renderer.js';
 import { taskListRenderer } from './render/task-list.js';
+import { loadTrustedKeys } from '../attest/key-files.js';
+import { pullResults } from '../remote/pull.js';
+import { cachedResult } from '../run/run-stage.js';
+import type { Chain, Stage } from '../manifest/types.js';
+import { addRemoteLimitFlags, remoteClientFromFlags, remoteFailure, type RemoteFlags } from './remote-flags.js';
+import { renderPull } from './pull.js';
 
-interface BootstrapFlags {
+interface BootstrapFlags extends RemoteFlags {
   chain: string;
   store: string;
   sandbox: SandboxName;
@@ -33,7 +39,7 @@ interface BootstrapFlags {
 
 
 export function register(program: Command): void {
-  program
+  const command = program
     .command('bootstrap')
     .description('run a chain from its seeds, checking every input and output against the manifests')
     .option('--chain <dir>', 'chain directory (holds chain.yaml)', defaultChainDir())
@@ -47,8 +53,10 @@ export function register(program: Command): void {
     .option('--mirror <url>', 'mirror for upstream sources, tried before the manifests\' URLs (repeatable)', collectRepeated, [])
     .option('--halts <dir>', 'signed statements to obey: a halt of the chain or of a stage by trusted signers stops the run')
     .option('--trust <keys>', 'trusted public keys (file or directory) for --halts')
-    .option('--threshold <k>', 'trusted signers needed for a halt to count', parseJobs, 1)
-    .option('--json', 'print JSON lines instead of a task list')
+    .option('--threshold <k>', 'trusted signers needed for a halt to count, and with --remote to agree on a result', parseJobs, 1)
+    .option('--remote <url>', 'take results that --threshold --trust signers agree on from this remote store instead of building them')
+    .option('--json', 'print JSON lines instead of a task list');
+  addRemoteLimitFlags(command)
     .action(async (flags: BootstrapFlags) => {
       checkSandboxName(flags.sandbox);
       const chain = await loadChainForCli(flags.chain);
@@ -75,11 +83,15 @@ export function register(program: Command): void {
           throw error;
         }
         await refuseHalted(flags, chain.name, stages.map((s) => s.name));
+        if (flags.remote !== undefined) await pullFirst(flags, flags.remote, chain, stages, store);
+        // Upstream sources are needed only by the stages still to build.
+        const toBuild: Stage[] = [];
+        for (const stage of stages) if ((await cachedResult(stage, store)) === undefined) toBuild.push(stage);
         // Every upstream source the selected stages need is fetched first, or the run fails before
         // any stage starts, naming every source that could not be had.
         const sourceSettings = await resolveSourceSettings({ distfiles: flags.distfiles, mirrors: flags.mirror }, process.env);
         try {
-          await ensureSources({ ...chain, stages }, store, {
+          await ensureSources({ ...chain, stages: toBuild }, store, {
             distfiles: sourceSettings.distfiles,
             mirrors: sourceSettings.mirrors,
             proxy: sourceSettings.proxy,
@@ -128,4 +140,28 @@ async function refuseHalted(flags: BootstrapFlags, chain: string, stages: readon
   const verdict = await checkHalts({ attestationsDir: flags.halts, trust: flags.trust, threshold: flags.threshold, chain });
   const relevant = verdict.halts.filter((h) => h.scope.stage === undefined || stages.includes(h.scope.stage));
   if (relevant.length > 0) throw new CliFailure(`refusing to run:\n  ${relevant.map(describeHalt).join('\n  ')}`, 1);
+}
+
+/** With --remote: take what the trusted signers agree on before building anything. */
+async function pullFirst(flags: BootstrapFlags, remote: string, chain: Chain, stages: readonly Stage[], store: Store): Promise<void> {
+  if (flags.trust === undefined) throw new CliFailure('--remote needs --trust: only results signed by trusted keys count', 2);
+  const client = remoteClientFromFlags(remote, flags);
+  try {
+    const trusted = await loadTrustedKeys(flags.trust);
+    const report = await pullResults({
+      chain,
+      stages,
+      store,
+      client,
+      trusted,
+      threshold: flags.threshold,
+      onWarning: (message) => void process.stderr.write(`warning: ${message}\n`),
+    });
+    if (flags.json) process.stdout.write(JSON.stringify({ type: 'pull-finished', ...report }) + '\n');
+    else process.stderr.write(renderPull(report));
+  } catch (error) {
+    throw remoteFailure(error);
+  } finally {
+    await client.close();
+  }
 }

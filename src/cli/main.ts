@@ -3,7 +3,7 @@
 import { Command } from 'commander';
 import { CliFailure } from './failure.js';
 
-const commandModules = ['bootstrap', 'status', 'fetch', 'kernel', 'seeds', 'key', 'attest', 'verify', 'log', 'template', 'audit', 'asm', 'lock'] as const satisfies readonly string[];
+const commandModules = ['bootstrap', 'status', 'fetch', 'kernel', 'seeds', 'key', 'attest', 'verify', 'log', 'template', 'audit', 'asm', 'lock', 'push', 'pull'] as const satisfies readonly string[];
 
 async function main(argv: readonly string[]): Promise<number> {
   const program = new Command('kindling')

@@ -28,4 +28,16 @@ export interface ProvenanceRecord {
   readonly logSha256?: Sha256;
   /** The host orchestrator that ran it. */
   readonly orchestrator: { readonly name: 'kindling'; readonly version: string; readonly node: string };
+  /**
+   * Set when this store did not run the stage but took the result from a remote store, on the word
+   * of these signers. Such a record is never signed again as the store's own rebuild.
+   */
+  readonly pulledFrom?: PulledFrom;
+}
+
+export interface PulledFrom {
+  readonly remote: string;
+  readonly threshold: number;
+  readonly signers: readonly { readonly name: string; readonly keyId: string }[];
+  readonly pulledAt: string;
 }
