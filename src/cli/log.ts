@@ -5,6 +5,7 @@ import { expectedFailureMessage } from '../attest/errors.js';
 import { loadSigningKey, loadTrustedKeys } from '../attest/key-files.js';
 import { appendToLog, issueCheckpoint, proveInclusion, verifyLog } from '../attest/log/log.js';
 import { CliFailure } from './failure.js';
+import { registerRemoteLog } from './log-remote.js';
 
 export function register(program: Command): void {
   const log = program.command('log').description('Append-only log of stage results and halts, with signed checkpoints');
@@ -58,6 +59,8 @@ export function register(program: Command): void {
       }
       if (!result.ok) throw new CliFailure(`log ${options.log} failed verification (${result.problems.length} problem(s))`);
     });
+
+  registerRemoteLog(log);
 
   log
     .command('prove')

@@ -1,0 +1,50 @@
+// Publish a kindling log on a remote as static files, the same layout as on disk, under log/:
+//   log/origin, log/entries/NNNNNNNNNNNN, log/checkpoints/SIZE.note, log/checkpoint
+// Only what the remote lacks is sent: the entries after the remote's checkpoint, then the new
+// checkpoint, written last so that a follower never sees a checkpoint before its entries. A remote
+// whose log is not a prefix of the local one is refused: publishing over it would hide a rewrite.
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseCheckpoint } from '../attest/log/checkpoint.js';
+import { readLog } from '../attest/log/log.js';
+import { hashesEqual, rootOf } from '../attest/log/merkle.js';
+import { parseNote } from '../attest/log/note.js';
+import { RemoteError, type RemoteClient } from './http.js';
+
+export const LOG_PREFIX = 'log/';
+
+export function entryName(index: number): string {
+  return String(index).padStart(12, '0');
+}
+
+export interface PublishedLog {
+  readonly size: number;
+  readonly entriesSent: number;
+}
+
+export async function publishLog(dir: string, client: RemoteClient): Promise<PublishedLog> {
+  const { origin, leaves } = await readLog(dir);
+  const latestText = await readFile(join(dir, 'checkpoint'), 'utf8').catch(() => undefined);
+  if (latestText === undefined) throw new RemoteError(`${dir}: the log has no checkpoint to publish (kindling log checkpoint first)`);
+  const latest = parseCheckpoint(parseNote(latestText).text);
+
+  let from = 0;
+  const remoteText = await client.getDocument(`${LOG_PREFIX}checkpoint`);
+  if (remoteText !== undefined) {
+    const remote = parseCheckpoint(parseNote(Buffer.from(remoteText).toString('utf8')).text);
+    if (remote.origin !== origin) throw new RemoteError(`the remote log is ${JSON.stringify(remote.origin)}, this one ${JSON.stringify(origin)}`);
+    if (remote.size > latest.size || !hashesEqual(rootOf(leaves.slice(0, remote.size)), remote.root)) {
+      throw new RemoteError(`the remote log (size ${remote.size}) is not a prefix of ${dir}: refusing to publish over it`);
+    }
+    from = remote.size;
+  } else {
+    await client.put(`${LOG_PREFIX}origin`, new Uint8Array(Buffer.from(`${origin}\n`)));
+  }
+  for (let index = from; index < latest.size; index += 1) {
+    await client.put(`${LOG_PREFIX}entries/${entryName(index)}`, new Uint8Array(await readFile(join(dir, 'entries', entryName(index)))));
+  }
+  const stored = (await readdir(join(dir, 'checkpoints')).catch(() => [] as string[])).filter((name) => name === `${latest.size}.note`);
+  for (const name of stored) await client.put(`${LOG_PREFIX}checkpoints/${name}`, new Uint8Array(await readFile(join(dir, 'checkpoints', name))));
+  await client.put(`${LOG_PREFIX}checkpoint`, new Uint8Array(Buffer.from(latestText)));
+  return { size: latest.size, entriesSent: latest.size - from };
+}
