@@ -9,7 +9,7 @@ DEBIAN_PACKAGES := bubblewrap qemu-system-x86 qemu-system-arm qemu-user-static e
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 KINDLING := node bin/kindling.js
 
-.PHONY: bootstrap test bench lint screenshot deps debian-packages node-modules build kernel kernel-aarch64 binfmt clean
+.PHONY: docs bootstrap test bench lint screenshot deps debian-packages node-modules build kernel kernel-aarch64 binfmt clean
 
 bootstrap: deps
 	$(KINDLING) bootstrap
@@ -69,3 +69,7 @@ lint: node-modules
 # Refreshes the audit report picture shown in the README (make it after the chain changes).
 screenshot: deps
 	KINDLING_REFRESH_SCREENSHOT=1 npx vitest run test/audit/html-report.test.ts
+
+# Rewrites the manifest reference in schema/README.md from the JSON Schemas (a test checks it is current).
+docs:
+	@node -e "const fs=require('fs');const f='schema/README.md';const t=fs.readFileSync(f,'utf8');import('./schema/reference.mjs').then(({reference})=>{const a=t.indexOf('-->\\n',t.indexOf('<!-- reference:'))+4;const b=t.indexOf('<!-- end of reference -->');fs.writeFileSync(f,t.slice(0,a)+reference()+t.slice(b));})"

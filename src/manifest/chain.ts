@@ -10,8 +10,8 @@ import { asList, asMap, asString, checkKeys, required } from './fields.js';
 import { isInside, loadStage } from './stage.js';
 import type { Chain, Seed, Stage } from './types.js';
 
-const CHAIN_KEYS = ['name', 'arch', 'description', 'seeds', 'sources', 'stages'];
-const SEED_KEYS = ['name', 'binary', 'source'];
+export const CHAIN_KEYS = ['name', 'arch', 'description', 'seeds', 'sources', 'stages'];
+export const SEED_KEYS = ['name', 'binary', 'source'];
 
 export interface LoadOptions {
   /**

@@ -9,11 +9,11 @@ import { asList, asMap, asSha256, asString, checkKeys, required, type YamlMap } 
 import { checkStageRootPath, pathsOverlap } from './paths.js';
 import type { InputOrigin, Stage, StageInput, StageOutput, StageRun } from './types.js';
 
-const STAGE_KEYS = ['name', 'description', 'inputs', 'run', 'outputs', 'scratch'];
-const INPUT_KEYS = ['path', 'sha256', 'seed', 'seed-source', 'stage', 'output', 'file', 'tree', 'url', 'mirrors', 'size', 'executable'];
+export const STAGE_KEYS = ['name', 'description', 'inputs', 'run', 'outputs', 'scratch'];
+export const INPUT_KEYS = ['path', 'sha256', 'seed', 'seed-source', 'stage', 'output', 'file', 'tree', 'url', 'mirrors', 'size', 'executable'];
 const ORIGIN_KEYS = ['seed', 'seed-source', 'stage', 'file', 'tree', 'url'];
-const RUN_KEYS = ['init', 'script', 'args', 'timeout'];
-const OUTPUT_KEYS = ['path', 'sha256', 'executable'];
+export const RUN_KEYS = ['init', 'script', 'args', 'timeout'];
+export const OUTPUT_KEYS = ['path', 'sha256', 'executable'];
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._+-]*$/;
 const MAX_TIMEOUT_SECONDS = 7 * 24 * 3600;
 
