@@ -159,7 +159,7 @@ describe('cc --b0 rejects what b0 rejects, with the same message and no output',
 
   it('prints its usage when given fewer than two files', async () => {
     const result = await execa(cc, ['--b0', 'only.b0'], { reject: false, env: {}, extendEnv: false });
-    expect(result.stderr).toBe('cc: usage: cc [--b0] [-I DIR]... [-D NAME[=VALUE]]... SOURCE... OUTPUT');
+    expect(result.stderr).toBe('cc: usage: cc [--b0] [-I DIR]... [-D NAME[=VALUE]]... [--library SOURCE]... SOURCE... OUTPUT');
     expect(result.exitCode).toBe(1);
   });
 
@@ -275,6 +275,41 @@ describe('cc refuses C it does not compile, naming the file, the line and why, a
     expect(bad.stderr).toBe('cc: SOURCE_DATE_EPOCH is not a number of seconds: 12x');
     expect(bad.exitCode).toBe(1);
     expect(bad.output).toBeUndefined();
+  });
+
+  it("links a --library source as a static library: the program's own strcpy wins, and only what it reaches is kept", async () => {
+    const source = join(work, 'own-strcpy.c');
+    await writeFile(source, [
+      '#include <stdio.h>',
+      '#include <string.h>',
+      'char *strcpy(char *to, const char *from) { char *r = to; while ((*to++ = *from++) != 0) {} to[-1] = \'!\'; *to = 0; return r; }',
+      'int main(void) { char b[16]; strcpy(b, "mine"); printf("%s %d\\n", b, (int)strlen(b)); return 0; }',
+      '',
+    ].join('\n'));
+    // Without --library the C library is a source like any other: two definitions.
+    const plain = await compile(['-I', libc.include, libc.source, source]);
+    expect(plain.stderr).toBe(`${source}:3: already defined: 'strcpy'`);
+    expect(plain.exitCode).toBe(1);
+    for (const order of [['--library', libc.source, source], [source, '--library', libc.source]]) {
+      const compiled = await compile(['-I', libc.include, ...order]);
+      expect(compiled.stderr).toBe('');
+      const text = await readFile(compiled.output ?? '', 'latin1');
+      // One strcpy (the program's), and none of the library's functions the program never reaches.
+      expect(text.split('\n').filter((line) => line === ':f_strcpy')).toHaveLength(1);
+      expect(text).toContain(':f_printf\n');
+      expect(text).not.toContain(':f_fopen\n');
+      const run = await execa(await link(compiled.output ?? '', join(work, 'own-strcpy')), [], { reject: false });
+      expect(run.stdout).toBe('mine! 5');
+    }
+    // A program that uses little of the library is much smaller linked this way.
+    const hello = join(work, 'hello-library.c');
+    await writeFile(hello, '#include <stdio.h>\nint main(void) { puts("hello"); return 3; }\n');
+    const small = await compile(['-I', libc.include, '--library', libc.source, hello]);
+    const large = await compile(['-I', libc.include, libc.source, hello]);
+    expect((await readFile(small.output ?? '')).length).toBeLessThan((await readFile(large.output ?? '')).length / 2);
+    const run = await execa(await link(small.output ?? '', join(work, 'hello-library')), [], { reject: false });
+    expect(run.stdout).toBe('hello');
+    expect(run.exitCode).toBe(3);
   });
 
   it('compiles C and b0 in one program: a C main calls a b0 function', async () => {

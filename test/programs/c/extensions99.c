@@ -12,6 +12,7 @@
 // stdout: 1570 7 12
 // stdout: 9 5 1
 // stdout: 3 8 1
+// stdout: 3
 #include <stdio.h>
 #include <string.h>
 #define HEADER <shapes.h>
@@ -46,5 +47,6 @@ int main(void) {
     printf("%d %d %d\n", max(3, 9), ({ 5; }), __builtin_expect(size_value == 8, 1));
     q = (struct pt)p;
     printf("%d %d %d\n", q.x + q.y, (int)sizeof(__PTRDIFF_TYPE__), __LP64__);
+    printf("%d\n", ({ struct pt r = p; r.y += 1; r; }).y);
     return 0;
 }
