@@ -1,10 +1,21 @@
 // `make bench`: each benchmark prints its figures and the ratio that matters.
 import { measureBackends } from './backends.mjs';
+import { measureEmptyStage, median } from './empty-stage.mjs';
 import { measureOverhead } from './overhead.mjs';
 import { measureTinycc } from './tinycc.mjs';
 
 const ms = (value) => (value < 1000 ? `${value.toFixed(0)} ms` : `${(value / 1000).toFixed(2)} s`);
 const perStage = (value, n) => `${(value / n).toFixed(1)} ms/stage`;
+const ratio = (a, b) => `${(a / b).toFixed(a / b < 10 ? 1 : 0)}×`;
+
+// The README's figures before the guest init, the unsynced disk and the shorter boot
+// (qemu 7.2 under TCG, Linux 6.1, these 2-core machines), for comparison.
+const BEFORE = {
+  empty: { bwrap: 30, qemu: 2300 },
+  cc: { bwrap: 400, qemu: 30_000 },
+  toCc: { bwrap: 400, qemu: 49_000 },
+  whole: { bwrap: 1500, qemu: 128_000 },
+};
 
 const overhead = await measureOverhead();
 console.log(`orchestrator overhead, ${overhead.stages} trivial stages under bubblewrap:`);
@@ -14,6 +25,11 @@ console.log(`  kindling, all cached:       ${perStage(overhead.cachedMs, overhea
 console.log(`  ratio kindling / by hand:   ${(overhead.kindlingMs / overhead.handMs).toFixed(2)}`);
 console.log(`  overhead per stage:         ${((overhead.kindlingMs - overhead.handMs) / overhead.stages).toFixed(1)} ms`);
 
+const empty = await measureEmptyStage(Number(process.env.RUNS ?? 5));
+console.log(`\na stage that does nothing (the kaem seed, an empty script), median of ${empty.runs} runs:`);
+console.log(`  bwrap ${ms(median(empty.bwrap))} (${empty.bwrap.map(ms).join(', ')})`);
+console.log(`  qemu  ${ms(median(empty.qemu))} (${empty.qemu.map(ms).join(', ')}), TCG`);
+
 const chainDir = new URL('../stages/amd64', import.meta.url).pathname;
 const { bwrap, qemu } = await measureBackends(chainDir);
 console.log(`\nthe amd64 chain from an empty store, per stage (qemu acceleration: ${qemu.accel ?? 'unknown'}):`);
@@ -21,14 +37,31 @@ const width = Math.max(8, ...[...bwrap.perStage.keys()].map((stage) => stage.len
 console.log(`  ${'stage'.padEnd(width)} ${'bwrap'.padStart(9)} ${'qemu'.padStart(9)}  ratio`);
 for (const [stage, bwrapMs] of bwrap.perStage) {
   const qemuMs = qemu.perStage.get(stage) ?? NaN;
-  console.log(`  ${stage.padEnd(width)} ${ms(bwrapMs).padStart(9)} ${ms(qemuMs).padStart(9)}  ${(qemuMs / bwrapMs).toFixed(0)}×`);
+  console.log(`  ${stage.padEnd(width)} ${ms(bwrapMs).padStart(9)} ${ms(qemuMs).padStart(9)}  ${ratio(qemuMs, bwrapMs)}`);
 }
-console.log(`  ${'whole'.padEnd(width)} ${ms(bwrap.totalMs).padStart(9)} ${ms(qemu.totalMs).padStart(9)}  ${(qemu.totalMs / bwrap.totalMs).toFixed(0)}×`);
+console.log(`  ${'whole'.padEnd(width)} ${ms(bwrap.totalMs).padStart(9)} ${ms(qemu.totalMs).padStart(9)}  ${ratio(qemu.totalMs, bwrap.totalMs)}`);
 
 const ccSize = bwrap.sizes.get('cc:bin/cc');
-if (ccSize !== undefined) {
-  console.log(`\nthe C compiler (stage cc, bin/cc): ${ccSize} bytes`);
-  console.log(`  seeds → cc, empty store: bwrap ${ms(bwrap.reachedAt.get('cc'))}, qemu ${ms(qemu.reachedAt.get('cc'))}`);
+if (ccSize !== undefined) console.log(`\nthe C compiler (stage cc, bin/cc): ${ccSize} bytes`);
+
+const now = {
+  empty: { bwrap: median(empty.bwrap), qemu: median(empty.qemu) },
+  cc: { bwrap: bwrap.perStage.get('cc'), qemu: qemu.perStage.get('cc') },
+  toCc: { bwrap: bwrap.reachedAt.get('cc'), qemu: qemu.reachedAt.get('cc') },
+  whole: { bwrap: bwrap.totalMs, qemu: qemu.totalMs },
+};
+const rows = [
+  ['a stage that does nothing', 'empty'],
+  ['the cc stage', 'cc'],
+  ['seeds → cc, empty store', 'toCc'],
+  ['the whole chain, empty store', 'whole'],
+];
+console.log('\nqemu (TCG) against bubblewrap, before (the README\'s figures) and now:');
+console.log(`  ${''.padEnd(30)} ${'before'.padStart(24)}   ${'now'.padStart(24)}`);
+for (const [label, key] of rows) {
+  const cell = ({ bwrap: b, qemu: q }) =>
+    b === undefined || q === undefined ? 'n/a'.padStart(24) : `${ms(q).padStart(8)} / ${ms(b).padStart(7)} = ${ratio(q, b).padStart(5)}`;
+  console.log(`  ${label.padEnd(30)} ${cell(BEFORE[key])}   ${cell(now[key])}`);
 }
 
 const tinycc = await measureTinycc();

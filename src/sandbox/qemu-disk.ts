@@ -2,12 +2,13 @@
 // that image to a host directory once the machine has stopped. Everything is done with e2fsprogs
 // (mke2fs -d, debugfs, e2fsck), so no step needs root or a loop mount.
 //
-// Why ext4 with a journal and not plain ext2: when init exits the kernel panics without syncing,
-// so only what was written synchronously survives. On a disk without a journal, Linux 6.1 mounted
-// `sync` still keeps some inode updates in memory only: measured here, a file written with 20000
-// one-byte writes came back 19457 bytes long, and a byte appended after reopening was lost. With a
-// journal and `sync`, every write(2) returns only after its transaction is committed; the journal
-// is replayed (e2fsck -p) before the files are read back.
+// Durability: the disk is mounted without `sync`, so the stage's writes stay in the guest's page
+// cache as on any Linux machine, and the guest init (guest/init.hex0) calls sync(2) after the
+// stage and everything it started have ended, before it restarts the machine. Every change the
+// stage made (data, creates, renames, chmods, truncates, times) is then in the image. The image is
+// ext4 with a journal: the machine stops without unmounting, and e2fsck -p replays the journal
+// before the files are read back. (The disk was once mounted `sync` instead, with the stage's
+// init as PID 1: each one-byte write then cost a journal commit, and a chmod done last was lost.)
 import { lstat, mkdir, mkdtemp, readdir, rename, rm, rmdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { execa } from 'execa';
@@ -25,8 +26,8 @@ export class DiskImageError extends Error {
 /** How the kernel must mount the disk for everything the stage writes to reach it. */
 export const ROOT_FILESYSTEM = 'ext4';
 // nobarrier: qemu completes a write only once it is in the host's page cache, and the image is
-// read back from there, so cache flushes buy nothing and cost a third of each commit.
-export const ROOT_MOUNT_OPTIONS = 'sync,nobarrier';
+// read back from there, so cache flushes buy nothing.
+export const ROOT_MOUNT_OPTIONS = 'nobarrier';
 
 const BLOCK_SIZE = 4096;
 const MiB = 1024 * 1024;
@@ -86,10 +87,15 @@ async function treePaths(root: string, prefix = ''): Promise<string[]> {
   return paths;
 }
 
-/** A path as one word of debugfs's command language: in double quotes, a quote written twice. */
+/** Text as one word of debugfs's command language: in double quotes, a quote written twice. */
+function debugfsQuoted(text: string): string {
+  if (text.includes('\n')) throw new DiskImageError(`cannot name ${JSON.stringify(text)} to debugfs: it holds a newline`);
+  return `"${text.replaceAll('"', '""')}"`;
+}
+
+/** A path on the disk as one debugfs word. */
 function debugfsWord(path: string): string {
-  if (path.includes('\n')) throw new DiskImageError(`cannot put ${JSON.stringify(path)} on the disk: a name holds a newline`);
-  return `"/${path.replaceAll('"', '""')}"`;
+  return debugfsQuoted(`/${path}`);
 }
 
 export function imageSizeFor(inputBytes: number, sizing: ImageSizing = {}): number {
@@ -114,12 +120,23 @@ function debugfsProblems(stderr: string, tolerated: RegExp[] = []): string[] {
     .filter((line) => line !== '' && !/^debugfs \d/.test(line) && !tolerated.some((pattern) => pattern.test(line)));
 }
 
+/** A program put on the disk beside the stage's tree, at `path` (a name in `/`), executable. */
+export interface ExtraProgram {
+  readonly path: string;
+  /** The host file it is copied from. */
+  readonly source: string;
+}
+
 /**
  * Makes `image` (a new sparse file of `sizeBytes`) holding exactly the tree at `root`, plus the
- * console device the kernel and the stage write to. Every time on it is FIXED_TIME, and with the
- * fixed identifiers the same tree always gives the same bytes.
+ * console device the kernel and the stage write to, and `program` when given (the guest init).
+ * Every time on it is FIXED_TIME, and with the fixed identifiers the same tree always gives the
+ * same bytes.
  */
-export async function buildImage(root: string, image: string, sizeBytes: number): Promise<ImageAdditions> {
+export async function buildImage(root: string, image: string, sizeBytes: number, program?: ExtraProgram): Promise<ImageAdditions> {
+  if (program !== undefined && (await exists(join(root, program.path)))) {
+    throw new DiskImageError(`the stage root already holds /${program.path}, the name kindling's guest init takes on the disk`);
+  }
   const mke2fs = await tool('mke2fs');
   const made = await execa(
     mke2fs,
@@ -159,8 +176,14 @@ export async function buildImage(root: string, image: string, sizeBytes: number)
     commands.push('cd /dev', 'mknod console c 5 1', 'set_inode_field console mode 020600');
     added.push('dev/console');
   }
+  const timed = [...(await treePaths(root)), ...added];
+  if (program !== undefined) {
+    // debugfs's write takes a host path (quoted like a name) and a name in the current directory.
+    commands.push('cd /', `write ${debugfsQuoted(program.source)} ${program.path}`, `set_inode_field ${program.path} mode 0100755`);
+    timed.push(program.path);
+  }
   // mke2fs copies each file's times from the host; every entry gets the fixed instant instead.
-  for (const path of [...(await treePaths(root)), ...added]) {
+  for (const path of timed) {
     for (const field of TIME_FIELDS) commands.push(`set_inode_field ${debugfsWord(path)} ${field} @${FIXED_TIME_SECONDS}`);
   }
   const debugfs = await tool('debugfs');

@@ -1,7 +1,8 @@
 // The qemu backend: every stage runs in its own virtual machine. The stage root becomes an ext4
-// disk, the machine boots a fixed kernel straight into the stage's init, and when init exits the
-// kernel's panic line on the console carries its exit status. The disk's final filesystem is then
-// read back into the stage root, so outputs are verified outside exactly as for any backend.
+// disk, the machine boots a fixed kernel into kindling's guest init, which runs the stage's init,
+// syncs the disk and restarts the machine with the stage's status on the console. The disk's final
+// filesystem is then read back into the stage root, so outputs are verified outside exactly as for
+// any backend.
 // Slower than bubblewrap, but the stage shares nothing with the host, not even its kernel.
 import { mkdtemp, open, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,7 @@ import { execa } from 'execa';
 import { archProfile, type Arch } from '../arch.js';
 import { resolveAccel, type Accel, type AccelChoice } from './accel.js';
 import { buildImage, e2fsprogsComponent, imageSizeFor, readImageInto, treeSize, type ImageSizing } from './qemu-disk.js';
+import { GUEST_INIT_PATH, guestInitComponent, hasGuestInit, loadGuestInit, type GuestInit } from './guest-init.js';
 import { describeKernel, ensureKernel, kernelComponent, locateKernel } from './kernel.js';
 import { FIRMWARE_CONSOLE_SETTING, kernelCommandLine, qemuArguments } from './qemu-command.js';
 import { readConsoleVerdict } from './qemu-console.js';
@@ -73,6 +75,8 @@ async function readConsole(logFile: string, from: number): Promise<string> {
 export function createQemuSandbox(options: QemuOptions = {}): Sandbox {
   const memoryMiB = options.memoryMiB ?? DEFAULT_MEMORY_MIB;
   const profile = archProfile(options.arch ?? 'amd64');
+  // The guest init where the architecture has one; elsewhere the stage's init is PID 1 (see guest-init.ts).
+  const withGuestInit = hasGuestInit(profile.arch);
   let qemuPath: Promise<string> | undefined;
   let kernelPath: Promise<string> | undefined;
 
@@ -101,13 +105,15 @@ export function createQemuSandbox(options: QemuOptions = {}): Sandbox {
     let kernel: string;
     let commandLine: string;
     let accel: Accel;
+    let guestInit: GuestInit | undefined;
     try {
+      guestInit = withGuestInit ? await loadGuestInit(profile.arch) : undefined;
       qemu = await locateQemu();
       kernel = await locateTheKernel();
       if (!Number.isInteger(memoryMiB) || memoryMiB < MIN_MEMORY_MIB) {
         throw new Error(`the VM needs at least ${MIN_MEMORY_MIB} MiB of memory to boot its kernel, not ${memoryMiB}`);
       }
-      commandLine = kernelCommandLine(request.init, request.args, profile);
+      commandLine = kernelCommandLine(request.init, request.args, profile, withGuestInit);
       accel = await chooseAccel();
     } catch (error) {
       return failed(messageOf(error));
@@ -124,7 +130,8 @@ export function createQemuSandbox(options: QemuOptions = {}): Sandbox {
       const image = join(work, 'disk.img');
       let added;
       try {
-        added = await buildImage(request.root, image, imageSizeFor(await treeSize(request.root), options.disk));
+        const size = imageSizeFor(await treeSize(request.root), options.disk);
+        added = await buildImage(request.root, image, size, guestInit === undefined ? undefined : { path: GUEST_INIT_PATH, source: guestInit.path });
       } catch (error) {
         return failed(`the stage's disk could not be made: ${messageOf(error)}`);
       }
@@ -151,7 +158,7 @@ export function createQemuSandbox(options: QemuOptions = {}): Sandbox {
       }
       if (result.isCanceled) return { ok: false, error: { reason: 'aborted', message: 'the run was interrupted; the VM was killed' } };
 
-      const verdict = readConsoleVerdict(await readConsole(request.logFile, logStart));
+      const verdict = readConsoleVerdict(await readConsole(request.logFile, logStart), { initExitPanics: !withGuestInit });
       const qemuSaid = result.stderr
         .split('\n')
         .filter((line) => line.trim() !== '' && !line.includes(FIRMWARE_CONSOLE_SETTING))
@@ -181,14 +188,24 @@ export function createQemuSandbox(options: QemuOptions = {}): Sandbox {
 
     async trustedBase(): Promise<TrustedBase> {
       const qemu = await locateQemu();
-      const [qemuComponent, kernel, e2fsprogs, accel] = await Promise.all([
+      const [qemuComponent, kernel, guestInit, e2fsprogs, accel] = await Promise.all([
         describeTool(profile.qemuSystem, qemu, ['--version']),
         locateTheKernel().then(describeKernel),
+        withGuestInit ? loadGuestInit(profile.arch) : undefined,
         e2fsprogsComponent(),
         chooseAccel(),
       ]);
       // The accelerator is recorded too: emulation and hardware virtualisation are different machines.
-      return { backend: 'qemu', components: [qemuComponent, kernelComponent(kernel), e2fsprogs, { name: 'qemu-accel', version: accel }] };
+      return {
+        backend: 'qemu',
+        components: [
+          qemuComponent,
+          kernelComponent(kernel),
+          ...(guestInit === undefined ? [] : [guestInitComponent(guestInit)]),
+          e2fsprogs,
+          { name: 'qemu-accel', version: accel },
+        ],
+      };
     },
 
     run,

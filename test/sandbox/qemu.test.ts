@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveAccel } from '../../src/sandbox/accel.js';
+import { GUEST_INIT_SHA256 } from '../../src/sandbox/guest-init.js';
 import { ensureKernel } from '../../src/sandbox/kernel.js';
 import { createQemuSandbox } from '../../src/sandbox/qemu.js';
 import type { SandboxRunRequest } from '../../src/sandbox/sandbox.js';
@@ -98,7 +99,7 @@ describe('a stage in a VM', () => {
     const sandbox = createQemuSandbox({ kernel, accel: 'tcg', workDir: r.workDir });
     const result = await sandbox.run(kaemRun(r, 'build.kaem'));
     expect(result).toMatchObject({ ok: true, exitCode: 0 });
-    // hex0 writes one byte per system call; every one of them has to survive the panic at the end.
+    // hex0 writes one byte per system call; every one of them has to reach the disk by the end.
     expect((await readFile(join(r.root, 'out/hex0'))).equals(await readFile(join(SEEDS, 'hex0')))).toBe(true);
     expect((await lstat(join(r.root, 'out/hex0'))).mode & 0o777).toBe(0o755);
     // The root holds the inputs and the output, and nothing the disk image added.
@@ -106,6 +107,22 @@ describe('a stage in a VM', () => {
     // The disk images are gone, and so is qemu.
     expect(await readdir(r.workDir)).toEqual([]);
     expect(await qemuProcessesMentioning(r.workDir)).toEqual([]);
+  }, BOOT_TIMEOUT_MS);
+
+  it('shows the stage its inputs and nothing else: no guest init, no host files, no environment', async () => {
+    const r = await rig({ 'build.sh': 'ls -a / > out/root; ls -a /dev > out/dev; echo $PPID > out/parent; /bin/busybox env > out/env\n' });
+    await copyFile('/bin/busybox', join(r.root, 'bin/busybox'));
+    await chmod(join(r.root, 'bin/busybox'), 0o755);
+    const result = await createQemuSandbox({ kernel, accel: 'tcg' }).run({ ...kaemRun(r, 'build.sh'), init: 'bin/busybox', args: ['sh', '/build.sh'] });
+    expect(result).toMatchObject({ ok: true, exitCode: 0 });
+    const lines = async (path: string): Promise<string[]> => (await readFile(join(r.root, path), 'utf8')).split('\n').filter((line) => line !== '');
+    // The inputs, the console device and lost+found (mke2fs makes it); the guest init removed itself.
+    expect(await lines('out/root')).toEqual(['.', '..', 'bin', 'build.sh', 'dev', 'lost+found', 'out', 'src']);
+    expect(await lines('out/dev')).toEqual(['.', '..', 'console']);
+    // The stage's init is a child of the guest init (PID 1), as under bubblewrap it is of bwrap.
+    expect(await lines('out/parent')).toEqual(['1']);
+    // The shell's own defaults only: nothing from the kernel (HOME, TERM) or the host.
+    expect((await lines('out/env')).map((line) => line.split('=')[0]).sort()).toEqual(['PATH', 'PWD', 'SHLVL']);
   }, BOOT_TIMEOUT_MS);
 
   it('recovers a failing command’s status exactly as kaem gives it on the host, with its message in the log', async () => {
@@ -208,11 +225,32 @@ describe('failures of the machine itself', () => {
     expect(await readdir(join(r.root, '..'))).toEqual(expect.not.arrayContaining([expect.stringMatching(/readback/)]));
   }, BOOT_TIMEOUT_MS);
 
-  it('reports a kernel panic that is not the end of init', async () => {
+  it('reports a stage init that cannot be executed, as bubblewrap does, with the guest init\'s message', async () => {
     const r = await rig();
     const result = await createQemuSandbox({ kernel, accel: 'tcg' }).run({ ...kaemRun(r, 'build.kaem'), init: 'bin/missing' });
+    expect(result).toMatchObject({ ok: true, exitCode: 127 });
+    expect(await readFile(r.logFile, 'utf8')).toContain("kindling: the stage's init could not be executed");
+  }, BOOT_TIMEOUT_MS);
+
+  it('reports a machine that crashes: a disk the kernel cannot mount makes it panic', async () => {
+    const r = await rig({ 'build.kaem': '' });
+    // A qemu that wipes the disk's superblock before the machine starts.
+    const wiping = join(dir, 'wiping-qemu');
+    await writeFile(
+      wiping,
+      [
+        '#!/bin/sh',
+        'for arg in "$@"; do case "$arg" in file=*) image="${arg#file=}"; image="${image%%,if=*}";; esac; done',
+        'dd if=/dev/zero of="$image" bs=1024 seek=1 count=8 conv=notrunc status=none',
+        `exec "${(await findExecutable('qemu-system-x86_64'))!}" "$@"`,
+      ].join('\n') + '\n',
+    );
+    await chmod(wiping, 0o755);
+    const before = await listTree(r.root);
+    const result = await createQemuSandbox({ kernel, accel: 'tcg', qemu: wiping }).run(kaemRun(r, 'build.kaem'));
     expect(result).toMatchObject({ ok: false, error: { reason: 'sandbox-failed' } });
-    expect(!result.ok && result.error.message).toMatch(/^the VM's kernel panicked before the stage ended: Requested init \/bin\/missing failed/);
+    expect(!result.ok && result.error.message).toMatch(/^the VM's kernel panicked before the stage ended: VFS: Unable to mount root fs/);
+    expect(await listTree(r.root)).toEqual(before);
   }, BOOT_TIMEOUT_MS);
 
   it('refuses too little memory for the kernel, saying how much it needs', async () => {
@@ -244,6 +282,7 @@ describe('accelerator and trusted base', () => {
     expect(byName.get('kernel')).toMatchObject({ path: kernel });
     expect(byName.get('kernel')?.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(byName.get('e2fsprogs')?.version).toMatch(/^mke2fs \d/);
+    expect(byName.get('guest-init')?.sha256).toBe(GUEST_INIT_SHA256.amd64);
     expect(byName.get('qemu-accel')?.version).toBe(accel);
   }, 40_000);
 });

@@ -1,0 +1,85 @@
+// The guest init: the one program kindling itself puts in every VM, as PID 1 (see
+// guest/amd64/init.hex0 for what it does, byte by byte). It is part of the trusted base of every
+// VM result, so before it enters any VM its binary must be exactly its commented source assembled
+// by kindling's own hex0 assembler, and have the sha256 pinned here. An architecture without one
+// yet (aarch64) runs the stage's init as PID 1 on a disk mounted `sync`, as before (see the
+// sandbox README for what that loses).
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { Arch } from '../arch.js';
+import { sha256Bytes, type Sha256 } from '../digest.js';
+import { assembleHex0 } from '../formats/hex0.js';
+import type { TrustedComponent } from './sandbox.js';
+
+/** sha256 of each architecture's guest/<arch>/init; also in its SHA256SUMS, for `sha256sum -c`. */
+export const GUEST_INIT_SHA256: Readonly<Partial<Record<Arch, Sha256>>> = {
+  amd64: '0cc6e8a2d52ec7257e80d484fa8d3090fe1cfa5e18cf71ee40da08f3f548b425' as Sha256,
+};
+/** Where it sits on the disk (it removes itself before the stage starts). */
+export const GUEST_INIT_PATH = 'kindling-init';
+
+export interface GuestInit {
+  readonly path: string;
+  readonly bytes: Uint8Array;
+  readonly sha256: Sha256;
+}
+
+/** A guest init that is not exactly its source, or not the pinned one; the message says which. */
+export class GuestInitError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'GuestInitError';
+  }
+}
+
+/** The directory holding an architecture's init, init.hex0 and SHA256SUMS, beside this module's source. */
+export function guestInitDir(arch: Arch = 'amd64'): string {
+  return fileURLToPath(new URL(`../../src/sandbox/guest/${arch}/`, import.meta.url));
+}
+
+/** Whether VMs of this architecture start with the guest init. */
+export function hasGuestInit(arch: Arch): boolean {
+  return GUEST_INIT_SHA256[arch] !== undefined;
+}
+
+async function loadAndCheck(dir: string, pinned: Sha256): Promise<GuestInit> {
+  const path = `${dir}init`;
+  let binary: Buffer;
+  let source: Buffer;
+  try {
+    [binary, source] = await Promise.all([readFile(path), readFile(`${path}.hex0`)]);
+  } catch (error) {
+    throw new GuestInitError(`the guest init could not be read: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const assembled = assembleHex0(source, `${path}.hex0`);
+  if (Buffer.compare(Buffer.from(assembled), binary) !== 0) {
+    throw new GuestInitError(`the guest init ${path} is not what its source ${path}.hex0 assembles to`);
+  }
+  const sha256 = sha256Bytes(binary);
+  if (sha256 !== pinned) {
+    throw new GuestInitError(`the guest init ${path} has sha256 ${sha256}, not the pinned ${pinned}`);
+  }
+  return { path, bytes: binary, sha256 };
+}
+
+const loaded = new Map<Arch, Promise<GuestInit>>();
+
+/**
+ * The checked guest init of an architecture, read and checked once per process; `dir` reads it
+ * from elsewhere (a test's altered copy), checked against the same pinned hash.
+ */
+export function loadGuestInit(arch: Arch = 'amd64', dir?: string): Promise<GuestInit> {
+  const pinned = GUEST_INIT_SHA256[arch];
+  if (pinned === undefined) return Promise.reject(new GuestInitError(`kindling has no guest init for ${arch} yet`));
+  if (dir !== undefined) return loadAndCheck(dir, pinned);
+  let result = loaded.get(arch);
+  if (result === undefined) {
+    result = loadAndCheck(guestInitDir(arch), pinned);
+    loaded.set(arch, result);
+  }
+  return result;
+}
+
+export function guestInitComponent(init: GuestInit): TrustedComponent {
+  return { name: 'guest-init', path: init.path, sha256: init.sha256 };
+}
