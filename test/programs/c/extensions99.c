@@ -2,8 +2,8 @@
 // (unsigned when no constant is negative, as GCC has it), __func__ and __FUNCTION__, #include
 // of a macro, binary constants, '$' and UTF-8 in names, _Alignas, _Alignof and __alignof__, an
 // array of structs without a length and with braces left out, designator ranges, #pragma
-// pack, statement expressions, __builtin_expect, a struct cast to its own type, the predefined
-// __SIZE_TYPE__, __PTRDIFF_TYPE__ and __LP64__.
+// pack, #pragma push_macro and pop_macro, statement expressions, typeof, __builtin_expect, a
+// struct cast to its own type, the predefined __SIZE_TYPE__, __PTRDIFF_TYPE__ and __LP64__.
 // exit: 0
 // stdout: 200 -1 65535 main main
 // stdout: 42 11 3 4
@@ -13,6 +13,8 @@
 // stdout: 9 5 1
 // stdout: 3 8 1
 // stdout: 3
+// stdout: 4 1
+// stdout: 2 1
 #include <stdio.h>
 #include <string.h>
 #define HEADER <shapes.h>
@@ -48,5 +50,17 @@ int main(void) {
     q = (struct pt)p;
     printf("%d %d %d\n", q.x + q.y, (int)sizeof(__PTRDIFF_TYPE__), __LP64__);
     printf("%d\n", ({ struct pt r = p; r.y += 1; r; }).y);
+    {
+        typeof(table) copy;
+        __typeof__(p.x) *px = &p.x;
+        printf("%d %d\n", (int)(sizeof copy / sizeof copy[0]), *px);
+    }
+#define SHADOWED 1
+#pragma push_macro("SHADOWED")
+#undef SHADOWED
+#define SHADOWED 2
+    printf("%d ", SHADOWED);
+#pragma pop_macro("SHADOWED")
+    printf("%d\n", SHADOWED);
     return 0;
 }
