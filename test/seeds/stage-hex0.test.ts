@@ -1,6 +1,7 @@
-// Stage 01-hex0 run by kindling itself, under both backends: the hex0 seed, started by the kaem
-// seed (PID 1 in the VM), assembles its own source to exactly its own bytes, and the manifest's
-// declared output hash is the seed's.
+// Stage 01-hex0 of each chain (amd64 and aarch64) run by kindling itself, under both backends: the
+// hex0 seed, started by the kaem seed (PID 1 in the VM), assembles its own source to exactly its
+// own bytes, and the manifest's declared output hash is the seed's. The aarch64 chain runs in
+// qemu-system-aarch64, and under bubblewrap through qemu-user.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,14 +15,18 @@ import { createQemuSandbox } from '../../src/sandbox/qemu.js';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import { Store } from '../../src/store/store.js';
 import { AMD64_CHAIN } from '../support/amd64.js';
-import { CAN_RUN_SEEDS, SEEDS_DIR } from './seed-rig.js';
+import { REPO } from '../support/cli.js';
+import { SEED_SETS } from './seed-rig.js';
 
-describe.skipIf(!CAN_RUN_SEEDS)('stage 01-hex0 (the fixed point)', () => {
+const CHAINS = { amd64: AMD64_CHAIN, aarch64: join(REPO, 'stages', 'aarch64') } as const;
+
+for (const seeds of SEED_SETS) describe.skipIf(!seeds.canRun)(`stage 01-hex0 of the ${seeds.arch} chain (the fixed point)`, () => {
   let chain: Chain;
   let stores: string;
 
   beforeAll(async () => {
-    chain = await loadChain(AMD64_CHAIN);
+    chain = await loadChain(CHAINS[seeds.arch]);
+    expect(chain.arch).toBe(seeds.arch);
     stores = await mkdtemp(join(tmpdir(), 'kindling-hex0-stage-'));
   });
   afterAll(async () => {
@@ -50,10 +55,10 @@ describe.skipIf(!CAN_RUN_SEEDS)('stage 01-hex0 (the fixed point)', () => {
   }
 
   it('rebuilds the seed byte for byte under bubblewrap', async () => {
-    expect(await buildWith('bwrap', createBwrapSandbox())).toEqual(new Uint8Array(await readFile(join(SEEDS_DIR, 'hex0'))));
+    expect(await buildWith('bwrap', createBwrapSandbox({ arch: seeds.arch }))).toEqual(new Uint8Array(await readFile(join(seeds.dir, 'hex0'))));
   });
 
   it('rebuilds the seed byte for byte in a VM, with kaem as PID 1', async () => {
-    expect(await buildWith('qemu', createQemuSandbox({ accel: 'tcg' }))).toEqual(new Uint8Array(await readFile(join(SEEDS_DIR, 'hex0'))));
+    expect(await buildWith('qemu', createQemuSandbox({ accel: 'tcg', arch: seeds.arch }))).toEqual(new Uint8Array(await readFile(join(seeds.dir, 'hex0'))));
   }, 180_000);
 });
