@@ -2,6 +2,7 @@
 import { measureBackends } from './backends.mjs';
 import { measureEmptyStage, median } from './empty-stage.mjs';
 import { measureOverhead } from './overhead.mjs';
+import { measureRemote } from './remote.mjs';
 import { measureTinycc } from './tinycc.mjs';
 
 const ms = (value) => (value < 1000 ? `${value.toFixed(0)} ms` : `${(value / 1000).toFixed(2)} s`);
@@ -83,3 +84,11 @@ else {
   if (speed.ccError !== undefined) console.log(`  cc: stops at ${speed.ccError} (after ${ms(speed.ccMs)}): no ratio yet`);
   else console.log(`  cc:         ${ms(speed.ccMs)}\n  ratio cc / gcc: ${(speed.ccMs / speed.gccMs).toFixed(2)}× (target: under 0.5×)`);
 }
+
+const remote = await measureRemote(chainDir);
+console.log(`\nthe amd64 chain (${remote.stages} stages) from a remote store on a local nginx, against building it:`);
+console.log(`  build under bubblewrap, empty store:      ${ms(remote.buildMs)}`);
+console.log(`  pull and verify (2 trusted signers each): ${ms(remote.pullMs)}`);
+console.log(`  ratio build / pull:                       ${(remote.buildMs / remote.pullMs).toFixed(1)}`);
+console.log(`  bootstrap after the pull (nothing runs):  ${ms(remote.cachedMs)}`);
+console.log(`  bytes down: ${remote.bytesDown} in ${remote.requests} requests (the outputs: ${remote.outputBytes}); bytes up (two pushes): ${remote.bytesUp}`);

@@ -16,7 +16,7 @@ import { pullResults, RemoteHaltedError, type PullReport } from '../../src/remot
 import { stageKey } from '../../src/run/stage-key.js';
 import { Store } from '../../src/store/store.js';
 import { removeTempDirs } from '../attest/rig.js';
-import { startNginx, type Nginx } from '../support/nginx.js';
+import { startNginx, type Nginx } from '../../src/remote/local-nginx.js';
 import type { Rig } from '../support/rig.js';
 import { build, makeRebuilder, run, tempDir, threeStageChain, trustOf, type Rebuilder } from './remote-rig.js';
 

@@ -9,7 +9,7 @@ import { appendToLog, issueCheckpoint } from '../../src/attest/log/log.js';
 import { stageResultStatement } from '../../src/attest/statement.js';
 import type { FollowResult } from '../../src/remote/log-follow.js';
 import { makeRebuilders, record, removeTempDirs, tempDir, trustDir, type Rebuilder } from '../attest/rig.js';
-import { startNginx, type Nginx } from '../support/nginx.js';
+import { startNginx, type Nginx } from '../../src/remote/local-nginx.js';
 import { run } from './remote-rig.js';
 
 const ORIGIN = 'log.example/kindling';

@@ -5,7 +5,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeTempDirs } from '../attest/rig.js';
-import { startNginx, type Nginx } from '../support/nginx.js';
+import { startNginx, type Nginx } from '../../src/remote/local-nginx.js';
 import type { Rig } from '../support/rig.js';
 import { build, makeRebuilder, run, tamper, tempDir, threeStageChain, trustOf, type Rebuilder } from './remote-rig.js';
 

@@ -1,18 +1,22 @@
-// A real nginx for the remote-store tests: the server block of docs/nginx-kindling-cache.conf with
-// its listen and root lines replaced, run in the foreground as the current user, bound to 127.0.0.1
-// on a free port, with its pid file, logs and temporary directories under a temporary directory.
+// A local nginx serving a remote store, for trying the remote out, the tests and the benchmark: the
+// server block of docs/nginx-kindling-cache.conf with its listen and root lines replaced, run in the
+// foreground as the current user, bound to 127.0.0.1 on a free port, with its pid file, logs and
+// temporary directories under a temporary directory, and stopped by its owner.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { REPO } from './cli.js';
+import { fileURLToPath } from 'node:url';
 
 export const NGINX = '/usr/sbin/nginx';
 
+/** The configuration shipped in the repository (dist/remote/ → docs/). */
+export const NGINX_CONFIG = fileURLToPath(new URL('../../docs/nginx-kindling-cache.conf', import.meta.url));
+
 export interface Nginx {
   readonly base: string;
-  /** The directory served: tests change files here to play a hostile server. */
+  /** The directory served (tests change files here to play a hostile server). */
   readonly root: string;
   readonly dir: string;
   stop(): Promise<void>;
@@ -31,11 +35,11 @@ export async function startNginx(options: NginxOptions = {}): Promise<Nginx> {
   await mkdir(join(root, '.incoming'), { recursive: true });
   for (const sub of ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) await mkdir(join(dir, 'temp', sub), { recursive: true });
   const port = await freePort();
-  const block = (await readFile(join(REPO, 'docs', 'nginx-kindling-cache.conf'), 'utf8'))
+  const block = (await readFile(NGINX_CONFIG, 'utf8'))
     .replace(/^\s*listen .*# kindling-test: listen$/m, `    listen 127.0.0.1:${port};`)
     .replace(/^\s*root .*# kindling-test: root$/m, `    root ${root};\n${(options.directives ?? []).map((line) => `    ${line}\n`).join('')}`)
     .replace(/client_body_temp_path [^;]*;/, `client_body_temp_path ${join(root, '.incoming')};`);
-  if (!block.includes(`127.0.0.1:${port}`) || !block.includes(`root ${root};`)) throw new Error('nginx test rig: the marked lines of docs/nginx-kindling-cache.conf were not found');
+  if (!block.includes(`127.0.0.1:${port}`) || !block.includes(`root ${root};`)) throw new Error(`${NGINX_CONFIG}: the lines marked kindling-test were not found`);
   await writeFile(join(dir, 'server.conf'), block);
   await writeFile(
     join(dir, 'nginx.conf'),
