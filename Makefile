@@ -2,6 +2,7 @@
 #   make bootstrap   install what is missing, then bootstrap the default chain (amd64) in a VM per stage
 #   make test        install what is missing, then run every test; ends with "N passed, N failed"
 #   make bench       benchmarks, printing ratios
+#   make fuzz        cc against the host C compiler on thousands of random C programs (FUZZ_PROGRAMS, FUZZ_SEED)
 
 SHELL := /bin/bash
 DEBIAN_PACKAGES := bubblewrap qemu-system-x86 qemu-system-arm qemu-user-static e2fsprogs busybox-static ca-certificates chromium git tar util-linux python3-minimal nginx
@@ -9,7 +10,7 @@ DEBIAN_PACKAGES := bubblewrap qemu-system-x86 qemu-system-arm qemu-user-static e
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 KINDLING := node bin/kindling.js
 
-.PHONY: docs bootstrap test bench lint screenshot deps debian-packages node-modules build kernel kernel-aarch64 binfmt clean
+.PHONY: docs bootstrap test bench fuzz lint screenshot deps debian-packages node-modules build kernel kernel-aarch64 binfmt clean
 
 bootstrap: deps
 	$(KINDLING) bootstrap
@@ -19,6 +20,12 @@ test: deps
 
 bench: deps
 	node bench/run.mjs
+
+# The differential test of cc (test/stages/cc.test.ts) on many more random programs than CI runs.
+FUZZ_PROGRAMS ?= 5000
+FUZZ_SEED ?= 1000000
+fuzz: deps
+	KINDLING_FUZZ_PROGRAMS=$(FUZZ_PROGRAMS) KINDLING_FUZZ_SEED=$(FUZZ_SEED) npx vitest run test/stages/cc.test.ts -t 'floating point arithmetic'
 
 deps: debian-packages node-modules build kernel kernel-aarch64 binfmt
 

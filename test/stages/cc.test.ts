@@ -19,6 +19,7 @@ import { loadStage } from '../../src/manifest/stage.js';
 import { AMD64_CHAIN, DISTFILES, chainOutput } from '../support/amd64.js';
 import { REPO } from '../support/cli.js';
 import { readHeader } from '../programs/program-header.js';
+import { randomPrograms } from '../programs/random-c.js';
 
 const STAGE_DIR = join(AMD64_CHAIN, '07-cc');
 const B0_DIR = join(AMD64_CHAIN, '06-b0');
@@ -32,7 +33,7 @@ const MACROS = join(B0_DIR, 'amd64.M0');
 /** The instructions cc's C code uses beyond b0's, assembled after them. */
 const CC_MACROS = join(STAGE_DIR, 'cc.M0');
 /** cc's own source, in the order the stage compiles it (b0's runtime library first). */
-const CC_SOURCES = [RUNTIME, ...['base', 'types', 'lex', 'parse', 'cparse', 'cdecl', 'cpp', 'gen', 'main'].map((f) => join(STAGE_DIR, `${f}.b0`))];
+const CC_SOURCES = [RUNTIME, ...['base', 'types', 'float', 'lex', 'parse', 'cparse', 'cdecl', 'cpp', 'gen', 'main'].map((f) => join(STAGE_DIR, `${f}.b0`))];
 
 
 let work: string;
@@ -426,6 +427,34 @@ describe('integer arithmetic compiled by cc agrees with the host C compiler', ()
       expect({ seed, output: ours.stdout }).toEqual({ seed, output: theirs.stdout });
     }
   }, 120_000);
+});
+
+describe('integer and floating point arithmetic compiled by cc agrees with the host C compiler', () => {
+  // Random programs (test/programs/random-c.ts) over every integer type, float and double:
+  // expressions, casts, conversions both ways, compound assignments, ++ and --, and globals
+  // whose initializers cc folds at compile time; floating constants written many ways (long
+  // digit strings, subnormals, hexadecimal). 25 programs share a file (each a function main
+  // calls), so that the C library is compiled once per 25. `make fuzz` runs thousands.
+  const hostCompiler = ['/usr/bin/gcc', '/usr/bin/cc'].find((path) => existsSync(path));
+  const count = Number(process.env.KINDLING_FUZZ_PROGRAMS ?? 300);
+  const first = Number(process.env.KINDLING_FUZZ_SEED ?? 1);
+  const perFile = 25;
+
+  it.skipIf(hostCompiler === undefined)(`gives the same output for ${count} random programs from seed ${first}`, async () => {
+    for (let start = first; start < first + count; start += perFile) {
+      const seeds = Array.from({ length: Math.min(perFile, first + count - start) }, (_, i) => start + i);
+      const source = join(work, `float-${start}.c`);
+      await writeFile(source, randomPrograms(seeds));
+      const compiled = await compile(['-I', libc.include, libc.source, source]);
+      expect(compiled.stderr).toBe('');
+      const ours = await execa(await link(compiled.output ?? '', join(work, `float-${start}`)), [], { reject: false });
+      await execa(hostCompiler ?? '', ['-w', '-fwrapv', '-O0', '-o', join(work, `float-${start}-host`), source]);
+      const theirs = await execa(join(work, `float-${start}-host`), [], { reject: false });
+      // On a difference, the seeds of the file say which programs to replay.
+      expect({ seeds: `${seeds[0]}..${seeds.at(-1)}`, output: ours.stdout }).toEqual({ seeds: `${seeds[0]}..${seeds.at(-1)}`, output: theirs.stdout });
+      expect(ours.exitCode).toBe(0);
+    }
+  }, Math.max(600_000, count * 2_000));
 });
 
 describe('GNU Mes 0.24.2 (upstream C, with its own C library) compiled by cc', () => {
