@@ -12,6 +12,7 @@
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256Bytes, sha256File, type Sha256 } from './digest.js';
+import { KindlingError } from './errors.js';
 
 export interface TreeFile {
   /** Path relative to the tree's top, with '/' between names. */
@@ -26,11 +27,11 @@ export interface Tree {
 }
 
 /** A tree that cannot be hashed, with the path (relative to the tree) at fault. */
-export class TreeError extends Error {
+export class TreeError extends KindlingError {
   readonly path: string;
 
   constructor(path: string, problem: string) {
-    super(`${path === '' ? 'the tree' : path}: ${problem}`);
+    super('input', `${path === '' ? 'the tree' : path}: ${problem}`);
     this.name = 'TreeError';
     this.path = path;
   }

@@ -7,9 +7,14 @@ import { signEnvelope, IN_TOTO_PAYLOAD_TYPE, type DsseEnvelope } from './dsse.js
 import { haltStatement, type HaltAction, type HaltScope } from './halt.js';
 import type { SigningKey } from './keys.js';
 import { compareText, parseRecord, stageResultStatement, type Statement } from './statement.js';
+import { KindlingError } from '../errors.js';
 
-export class RecordError extends Error {
+export class RecordError extends KindlingError {
   override readonly name = 'RecordError';
+
+  constructor(message: string) {
+    super('input', message);
+  }
 }
 
 export interface WrittenAttestation {

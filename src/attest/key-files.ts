@@ -3,13 +3,14 @@
 import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { formatPublicKey, generateSigningKey, KeyFormatError, parsePrivateKey, parsePublicKey, type PublicKey, type SigningKey } from './keys.js';
+import { KindlingError } from '../errors.js';
 
-export class KeyFileError extends Error {
+export class KeyFileError extends KindlingError {
   override readonly name = 'KeyFileError';
   readonly path: string;
 
   constructor(path: string, message: string) {
-    super(`${path}: ${message}`);
+    super('input', `${path}: ${message}`);
     this.path = path;
   }
 }

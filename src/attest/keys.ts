@@ -5,6 +5,7 @@
 // key) and log checkpoints (identified there by name and the 4-byte note key hash).
 // Signing uses node:crypto's Ed25519 (OpenSSL): no extra dependency for a primitive Node ships.
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import { KindlingError } from '../errors.js';
 
 /** Signature algorithm byte of Ed25519 in signed-note key encodings. */
 const ED25519_ALGORITHM = 0x01;
@@ -33,8 +34,12 @@ export interface SigningKey {
   sign(message: Uint8Array): Uint8Array;
 }
 
-export class KeyFormatError extends Error {
+export class KeyFormatError extends KindlingError {
   override readonly name = 'KeyFormatError';
+
+  constructor(message: string) {
+    super('input', message);
+  }
 }
 
 export function isValidKeyName(name: string): boolean {

@@ -41,6 +41,7 @@ export interface AuditOptions {
     readonly tempDir?: string;
     readonly onEvent?: (event: ChainEvent) => void;
     readonly sources?: FetchOptions;
+    readonly signal?: AbortSignal;
   };
   /** The hex0 assembler for the seed check; by default the project's own (src/formats/hex0.ts). */
   readonly hex0?: Hex0Assembler;
@@ -127,6 +128,7 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
       ...(options.rebuild.tempDir === undefined ? {} : { tempDir: options.rebuild.tempDir }),
       ...(options.rebuild.onEvent === undefined ? {} : { onEvent: options.rebuild.onEvent }),
       ...(options.rebuild.sources === undefined ? {} : { sources: options.rebuild.sources }),
+      ...(options.rebuild.signal === undefined ? {} : { signal: options.rebuild.signal }),
     });
     findings.push(...rebuilt.findings);
     for (const [sha, size] of rebuilt.sizes) if (!sizes.has(sha)) sizes.set(sha, size);

@@ -3,6 +3,7 @@
 import type { Sha256 } from '../digest.js';
 import type { Difference } from './first-difference.js';
 import { describeDifference } from './first-difference.js';
+import { assertNever } from '../errors.js';
 
 /** error: the chain is not proven; warning: not checked, or worth a look; note: for the reader. */
 export type Severity = 'error' | 'warning' | 'note';
@@ -45,10 +46,6 @@ export type Finding =
       readonly rebuiltFile?: string;
     }
   | { readonly reason: 'rebuild-not-compared'; readonly stages: readonly string[] };
-
-export function assertNever(value: never): never {
-  throw new Error(`unhandled case: ${JSON.stringify(value)}`);
-}
 
 export function severityOf(finding: Finding): Severity {
   switch (finding.reason) {

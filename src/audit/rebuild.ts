@@ -6,11 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Sha256 } from '../digest.js';
 import type { Chain } from '../manifest/types.js';
-import { bootstrap, type ChainEvent } from '../run/bootstrap.js';
+import type { ChainEvent } from '../run/bootstrap.js';
 import { describeFailure } from '../run/failure.js';
 import type { ProvenanceRecord } from '../run/record.js';
+import { runChain } from '../run/run-chain.js';
 import type { Sandbox, TrustedBase } from '../sandbox/sandbox.js';
-import { ensureSources, type FetchOptions } from '../sources/ensure.js';
+import type { FetchOptions } from '../sources/ensure.js';
 import { Store } from '../store/store.js';
 import type { Finding } from './findings.js';
 import { firstDifference } from './first-difference.js';
@@ -28,6 +29,7 @@ export interface RebuildOptions {
   readonly onEvent?: (event: ChainEvent) => void;
   /** Where upstream sources missing from the reference stores are fetched from (distfiles, mirrors). */
   readonly sources?: FetchOptions;
+  readonly signal?: AbortSignal;
 }
 
 export interface RebuildResult {
@@ -71,9 +73,14 @@ export async function rebuild(options: RebuildOptions): Promise<RebuildResult> {
   }
 
   // The rest are fetched like any run's: distfiles, mirrors, the manifests' URLs; all checked by hash.
-  await ensureSources(chain, store, options.sources ?? {});
-
-  const result = await bootstrap({ chain, store, sandbox, ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }) });
+  const result = await runChain({
+    chain,
+    store,
+    sandbox,
+    ...(options.sources === undefined ? {} : { sources: options.sources }),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+    ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
+  });
   const findings: Finding[] = [];
   const sizes = new Map<Sha256, number>();
   let first: RebuildSummary['firstDifference'];

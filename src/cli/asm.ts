@@ -3,12 +3,11 @@
 // programs make of the same source, and errors name the file and line.
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { AssemblyError } from '../formats/assembly-error.js';
 import { assembleHex0 } from '../formats/hex0.js';
 import { assembleHex1 } from '../formats/hex1.js';
 import { assembleHex2 } from '../formats/hex2.js';
 import { m0ToHex2 } from '../formats/m0.js';
-import { CliFailure } from './failure.js';
+import { KindlingError } from '../errors.js';
 
 /** Each format and what it turns a source into: bytes of a program, or hex2 text for M0. */
 const ASSEMBLERS = {
@@ -28,20 +27,9 @@ export function register(program: Command): void {
     .argument('<input>', 'source file')
     .argument('<output>', 'file to write (programs get mode 0755)')
     .action(async (format: string, input: string, output: string) => {
-      if (!(format in ASSEMBLERS)) throw new CliFailure(`unknown format '${format}': give hex0, hex1, hex2 or m0`, 2);
-      let text: string;
-      try {
-        text = await readFile(input, 'utf8');
-      } catch (error) {
-        throw new CliFailure(`${input}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-      }
-      let result: { bytes: Uint8Array; executable: boolean };
-      try {
-        result = ASSEMBLERS[format as Format](text, input);
-      } catch (error) {
-        if (error instanceof AssemblyError) throw new CliFailure(error.message);
-        throw error;
-      }
+      if (!(format in ASSEMBLERS)) throw new KindlingError('usage', `unknown format '${format}': give hex0, hex1, hex2 or m0`);
+      const text = await readFile(input, 'utf8');
+      const result = ASSEMBLERS[format as Format](text, input);
       await writeFile(output, result.bytes, { mode: result.executable ? 0o755 : 0o644 });
       process.stdout.write(`${output}: ${result.bytes.length} bytes\n`);
     });

@@ -2,10 +2,9 @@
 // a statement halting (or lifting a halt on) a chain or one of its stages.
 import type { Command } from 'commander';
 import { attestHalt, attestRecords } from '../attest/attest.js';
-import { expectedFailureMessage } from '../attest/errors.js';
 import type { HaltAction } from '../attest/halt.js';
 import { loadSigningKey } from '../attest/key-files.js';
-import { CliFailure } from './failure.js';
+import { KindlingError } from '../errors.js';
 
 export function register(program: Command): void {
   const attest = program
@@ -16,16 +15,12 @@ export function register(program: Command): void {
     .option('--out <dir>', 'directory to write the envelopes to')
     .action(async (options: { records?: string; key?: string; out?: string }) => {
       if (options.records === undefined || options.key === undefined || options.out === undefined) {
-        throw new CliFailure('attest needs --records DIR, --key FILE and --out DIR (or a halt/release subcommand)', 2);
+        throw new KindlingError('usage', 'attest needs --records DIR, --key FILE and --out DIR (or a halt/release subcommand)');
       }
-      try {
-        const key = await loadSigningKey(options.key);
-        const written = await attestRecords(options.records, key, options.out);
-        for (const entry of written) process.stdout.write(`${entry.path}\n`);
-        process.stdout.write(`signed ${written.length} statement(s) as ${key.publicKey.name} (key id ${key.publicKey.keyId})\n`);
-      } catch (error) {
-        throw asCliFailure(error);
-      }
+      const key = await loadSigningKey(options.key);
+      const written = await attestRecords(options.records, key, options.out);
+      for (const entry of written) process.stdout.write(`${entry.path}\n`);
+      process.stdout.write(`signed ${written.length} statement(s) as ${key.publicKey.name} (key id ${key.publicKey.keyId})\n`);
     });
   for (const action of ['halt', 'release'] as const satisfies readonly HaltAction[]) {
     attest
@@ -40,22 +35,13 @@ export function register(program: Command): void {
         // `attest` itself has --key and --out, and the program-level parser hands them to it even
         // when written after `halt`: read them from the merged options of both commands.
         const options = command.optsWithGlobals<{ chain: string; stage?: string; reason: string; key?: string; out?: string }>();
-        if (options.key === undefined || options.out === undefined) throw new CliFailure(`attest ${action} needs --key FILE and --out DIR`, 2);
+        if (options.key === undefined || options.out === undefined) throw new KindlingError('usage', `attest ${action} needs --key FILE and --out DIR`);
         const { key: keyFile, out } = options;
-        try {
-          const key = await loadSigningKey(keyFile);
-          const scope = options.stage === undefined ? { chain: options.chain } : { chain: options.chain, stage: options.stage };
-          const written = await attestHalt(action, scope, options.reason, key, out);
-          process.stdout.write(`${written.path}\n`);
-        } catch (error) {
-          throw asCliFailure(error);
-        }
+        const key = await loadSigningKey(keyFile);
+        const scope = options.stage === undefined ? { chain: options.chain } : { chain: options.chain, stage: options.stage };
+        const written = await attestHalt(action, scope, options.reason, key, out);
+        process.stdout.write(`${written.path}\n`);
       });
   }
 }
 
-/** Expected failures (bad key file, malformed record) become a message; anything else is a bug. */
-function asCliFailure(error: unknown): unknown {
-  const message = expectedFailureMessage(error);
-  return message === undefined ? error : new CliFailure(message);
-}

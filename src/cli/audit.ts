@@ -10,11 +10,12 @@ import { countHandwritten } from '../audit/handwritten.js';
 import { renderHtml } from '../audit/render-html.js';
 import { handwrittenLines, renderText, verdictLine } from '../audit/render-text.js';
 import { loadChain } from '../manifest/chain.js';
-import { loadChainForCli } from './chain-loading.js';
-import { CliFailure } from './failure.js';
+import { readEnvironment } from '../environment.js';
+import { KindlingError } from '../errors.js';
 import { listEvidence, type EvidenceReport } from '../remote/kept-evidence.js';
-import { collectRepeated, defaultChainDir, defaultSandbox, type SandboxName } from './options.js';
-import { checkSandboxName, sandboxFromFlags } from './sandbox-choice.js';
+import { withInterrupts } from '../run/interrupt.js';
+import { collectRepeated, defaultChainDir, sandboxOption, type SandboxName } from './options.js';
+import { sandboxFromFlags } from './sandbox-choice.js';
 
 interface AuditFlags {
   chain: string;
@@ -30,8 +31,6 @@ interface AuditFlags {
 }
 
 
-export const EXIT_AUDIT_FAILED = 1;
-
 export function register(program: Command): void {
   program
     .command('audit')
@@ -40,23 +39,24 @@ export function register(program: Command): void {
     .option('--records <dir>', "check a run's provenance records (a store, or its stages/ directory)")
     .option('--store <dir>', 'a store whose objects give output sizes and expected bytes')
     .option('--rebuild', 'rebuild the chain from an empty temporary store and compare every output')
-    .option('--sandbox <name>', 'backend for --rebuild: qemu or bwrap', defaultSandbox())
+    .addOption(sandboxOption('backend for --rebuild: qemu or bwrap'))
     .option('--kernel <file>', 'guest kernel for --rebuild with qemu')
     .option('--distfiles <dir>', 'for --rebuild: directory of upstream sources to use before any download (repeatable)', collectRepeated, [])
     .option('--json', 'print the report as JSON')
     .option('--html <file>', 'write the report as one self-contained HTML page')
     .option('--handwritten', 'only count the hand-written hex and assembly, against stage0-posix')
     .action(async (flags: AuditFlags) => {
-      if (flags.json === true && flags.html !== undefined) throw new CliFailure('give --json or --html, not both', 2);
-      checkSandboxName(flags.sandbox);
+      if (flags.json === true && flags.html !== undefined) throw new KindlingError('usage', 'give --json or --html, not both');
       if (flags.handwritten === true) {
         await printHandwritten(flags);
         return;
       }
       const sandbox = flags.rebuild === true
-        ? await sandboxFromFlags(flags, (await loadChainForCli(flags.chain)).arch)
+        ? await sandboxFromFlags(flags, (await loadChain(flags.chain)).arch)
         : undefined;
-      const report = await audit({
+      const sources = sandbox === undefined ? undefined : await sourceOptions(flags);
+      // A rebuild runs stages: Ctrl-C stops them, as in bootstrap. The temporary store is kept.
+      const report = await withInterrupts((signal) => audit({
         chainDir: flags.chain,
         ...(flags.records === undefined ? {} : { records: resolve(flags.records) }),
         ...(flags.store === undefined ? {} : { store: resolve(flags.store) }),
@@ -65,13 +65,14 @@ export function register(program: Command): void {
           : {
               rebuild: {
                 sandbox,
-                sources: await sourceOptions(flags),
+                ...(sources === undefined ? {} : { sources }),
+                signal,
                 onEvent: (event) => {
                   if (event.type === 'stage-started' && flags.json !== true) process.stderr.write(`rebuilding ${event.stage}\n`);
                 },
               },
             }),
-      });
+      }), 'the rebuild was stopped; its temporary store is kept');
       // Results that disagreed, kept by `pull` under the store's evidence/ directory.
       const evidence = flags.store === undefined ? [] : await listEvidence(resolve(flags.store));
       if (flags.json === true) {
@@ -83,7 +84,7 @@ export function register(program: Command): void {
         process.stdout.write(renderText(report));
       }
       if (flags.json !== true) process.stdout.write(evidenceLines(resolve(flags.store ?? '.'), evidence));
-      if (!report.ok) throw new CliFailure(`audit found ${report.counts.errors} error${report.counts.errors === 1 ? '' : 's'}`, EXIT_AUDIT_FAILED);
+      if (!report.ok) throw new KindlingError('failed', `audit found ${report.counts.errors} error${report.counts.errors === 1 ? '' : 's'}`);
     });
 }
 
@@ -117,6 +118,6 @@ async function printHandwritten(flags: AuditFlags): Promise<void> {
 
 /** Upstream sources for a rebuild come from where a bootstrap would take them. */
 async function sourceOptions(flags: AuditFlags): Promise<FetchOptions> {
-  const settings = await resolveSourceSettings({ distfiles: flags.distfiles }, process.env);
+  const settings = await resolveSourceSettings({ distfiles: flags.distfiles }, readEnvironment());
   return { distfiles: settings.distfiles, mirrors: settings.mirrors, proxy: settings.proxy };
 }

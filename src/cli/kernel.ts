@@ -1,18 +1,18 @@
 // `kindling kernel fetch` and `kindling kernel show`: the kernel the qemu backend boots, which is
 // part of every VM result's trusted base.
 import type { Command } from 'commander';
-import { ARCHES, isArch, type Arch } from '../arch.js';
-import { defaultKernelDir, describeKernel, KernelError, locateKernel, obtainKernel, type KernelInfo } from '../sandbox/kernel.js';
-import { CliFailure } from './failure.js';
+import { ARCHES, type Arch } from '../arch.js';
+import { defaultKernelDir, describeKernel, locateKernel, obtainKernel, type KernelInfo } from '../sandbox/kernel.js';
+import { choiceOption } from './flag-values.js';
 
 interface FetchFlags {
   readonly dest?: string;
-  readonly arch: string;
+  readonly arch: Arch;
 }
 
 interface ShowFlags {
   readonly kernel?: string;
-  readonly arch: string;
+  readonly arch: Arch;
   readonly json?: boolean;
 }
 
@@ -24,20 +24,6 @@ function render(info: KernelInfo): string {
   ].join('\n') + '\n';
 }
 
-async function asCliFailure<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof KernelError) throw new CliFailure(error.message);
-    throw error;
-  }
-}
-
-function checkArch(value: string): Arch {
-  if (!isArch(value)) throw new CliFailure(`--arch must be one of ${ARCHES.join(', ')}, not '${value}'`, 2);
-  return value;
-}
-
 export function register(program: Command): void {
   const kernel = program.command('kernel').description('the Linux kernel the qemu backend boots');
 
@@ -45,10 +31,9 @@ export function register(program: Command): void {
     .command('fetch')
     .description(`download Debian's current cloud kernel (apt-get download, no root needed) and keep its vmlinuz`)
     .option('--dest <dir>', `directory to keep it in (default ${defaultKernelDir()})`)
-    .option('--arch <arch>', `the machine it is for: ${ARCHES.join(' or ')} (Debian's arm64 packages need dpkg --add-architecture arm64)`, 'amd64')
+    .addOption(choiceOption('--arch <arch>', `the machine it is for: ${ARCHES.join(' or ')} (Debian's arm64 packages need dpkg --add-architecture arm64)`, ARCHES, 'amd64'))
     .action(async (flags: FetchFlags) => {
-      const arch = checkArch(flags.arch);
-      const info = await asCliFailure(() => obtainKernel(flags.dest ?? defaultKernelDir(), arch));
+      const info = await obtainKernel(flags.dest ?? defaultKernelDir(), flags.arch);
       process.stdout.write(render(info));
     });
 
@@ -56,13 +41,11 @@ export function register(program: Command): void {
     .command('show')
     .description('show which kernel the qemu backend would boot, with its sha256 and origin')
     .option('--kernel <file>', 'a kernel file instead of $KINDLING_KERNEL or the fetched one')
-    .option('--arch <arch>', `the machine it is for: ${ARCHES.join(' or ')}`, 'amd64')
+    .addOption(choiceOption('--arch <arch>', `the machine it is for: ${ARCHES.join(' or ')}`, ARCHES, 'amd64'))
     .option('--json', 'print JSON')
     .action(async (flags: ShowFlags) => {
-      const arch = checkArch(flags.arch);
-      const info = await asCliFailure(async () =>
-        describeKernel(await locateKernel(flags.kernel === undefined ? { arch } : { explicit: flags.kernel, arch })),
-      );
+      const arch = flags.arch;
+      const info = await describeKernel(await locateKernel(flags.kernel === undefined ? { arch } : { explicit: flags.kernel, arch }));
       process.stdout.write(flags.json === true ? JSON.stringify(info, null, 2) + '\n' : render(info));
     });
 }

@@ -1,9 +1,7 @@
 // `kindling key generate`: a rebuilder's or log operator's Ed25519 key pair.
 import type { Command } from 'commander';
-import { expectedFailureMessage } from '../attest/errors.js';
 import { defaultKeyName, generateKeyFiles } from '../attest/key-files.js';
 import { formatPublicKey } from '../attest/keys.js';
-import { CliFailure } from './failure.js';
 
 export function register(program: Command): void {
   const key = program.command('key').description('Manage signing keys');
@@ -13,22 +11,13 @@ export function register(program: Command): void {
     .requiredOption('--out <file>', 'path of the private key file; the public key is written to <file>.pub')
     .option('--name <name>', 'key name used in signed notes (default: the file name without extension)')
     .action(async (options: { out: string; name?: string }) => {
-      try {
-        const files = await generateKeyFiles(options.out, options.name ?? defaultKeyName(options.out));
-        process.stdout.write(
-          `private key: ${files.privatePath} (mode 0600, keep it secret)\n` +
-            `public key:  ${files.publicPath}\n` +
-            `key id:      ${files.publicKey.keyId}\n` +
-            `note key:    ${formatPublicKey(files.publicKey)}\n`,
-        );
-      } catch (error) {
-        throw asCliFailure(error);
-      }
+      const files = await generateKeyFiles(options.out, options.name ?? defaultKeyName(options.out));
+      process.stdout.write(
+        `private key: ${files.privatePath} (mode 0600, keep it secret)\n` +
+          `public key:  ${files.publicPath}\n` +
+          `key id:      ${files.publicKey.keyId}\n` +
+          `note key:    ${formatPublicKey(files.publicKey)}\n`,
+      );
     });
 }
 
-/** Expected failures (a bad key file, an existing key) become a message; anything else is a bug. */
-function asCliFailure(error: unknown): unknown {
-  const message = expectedFailureMessage(error);
-  return message === undefined ? error : new CliFailure(message);
-}

@@ -3,24 +3,26 @@
 import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { lockChain, type HashChange } from '../lock/lock.js';
+import { readEnvironment } from '../environment.js';
+import { KindlingError } from '../errors.js';
 import { loadChain } from '../manifest/chain.js';
-import { ManifestError } from '../manifest/errors.js';
-import { ensureSources, SourcesUnavailableError } from '../sources/ensure.js';
+import { withInterrupts } from '../run/interrupt.js';
+import type { AccelChoice } from '../sandbox/accel.js';
+import { ensureSources } from '../sources/ensure.js';
 import { resolveSourceSettings } from '../sources/settings.js';
 import { Store } from '../store/store.js';
-import { CliFailure } from './failure.js';
-import { collectRepeated, defaultChainDir, defaultStoreDir, parseJobs } from './options.js';
+import { accelOption, collectRepeated, defaultChainDir, defaultStoreDir, parseJobs, sandboxOption, type SandboxName } from './options.js';
 import { describeEvent } from './render/describe-event.js';
 import { sandboxFromFlags } from './sandbox-choice.js';
 
 interface LockFlags {
   chain: string;
   store: string;
-  sandbox: string;
+  sandbox: SandboxName;
   jobs: number;
   until?: string;
   kernel?: string;
-  accel?: 'kvm' | 'tcg' | 'auto';
+  accel?: AccelChoice;
   distfiles: string[];
   mirror: string[];
 }
@@ -31,42 +33,30 @@ export function register(program: Command): void {
     .description("write the hashes that real runs produce into the chain's manifests, each checked by a second run")
     .option('--chain <dir>', 'chain directory (holds chain.yaml)', defaultChainDir())
     .option('--store <dir>', 'content-addressed store for verified results', defaultStoreDir())
-    .option('--sandbox <name>', 'isolation backend: bwrap or qemu', 'bwrap')
+    .addOption(sandboxOption('isolation backend: bwrap or qemu').default('bwrap'))
     .option('--jobs <n>', 'stages to run side by side', parseJobs, 1)
     .option('--until <stage>', 'lock only this stage and the stages it depends on')
     .option('--kernel <file>', 'guest kernel for the qemu backend')
-    .option('--accel <mode>', 'qemu acceleration: kvm, tcg or auto', 'auto')
+    .addOption(accelOption())
     .option('--distfiles <dir>', 'directory of upstream sources to use before any download (repeatable)', collectRepeated, [])
     .option('--mirror <url>', "mirror for upstream sources, tried before the manifests' URLs (repeatable)", collectRepeated, [])
     .action(async (flags: LockFlags) => {
       const store = await Store.open(flags.store);
       // The backend is made for the chain's architecture; the hashes it is to write may still disagree.
-      const { arch } = await loadChain(flags.chain, { crossStageHashes: false }).catch((error: unknown) => {
-        if (error instanceof ManifestError) throw new CliFailure(error.message, 2);
-        throw error;
-      });
+      const { arch } = await loadChain(flags.chain, { crossStageHashes: false });
       const sandbox = await sandboxFromFlags(flags, arch);
       const write = (text: string): void => void process.stdout.write(text);
-      const sourceSettings = await resolveSourceSettings({ distfiles: flags.distfiles, mirrors: flags.mirror }, process.env);
-      const abort = new AbortController();
-      const onSignal = (): void => abort.abort();
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
-      try {
-        const result = await lockChain({
+      const sourceSettings = await resolveSourceSettings({ distfiles: flags.distfiles, mirrors: flags.mirror }, readEnvironment());
+      const result = await withInterrupts((signal) =>
+        lockChain({
           chainDir: flags.chain,
           store,
           sandbox,
           jobs: flags.jobs,
-          signal: abort.signal,
+          signal,
           ...(flags.until === undefined ? {} : { until: flags.until }),
           beforeRun: async (chain) => {
-            try {
-              await ensureSources(chain, store, { ...sourceSettings, signal: abort.signal });
-            } catch (error) {
-              if (error instanceof SourcesUnavailableError) throw new CliFailure(error.message, 1);
-              throw error;
-            }
+            await ensureSources(chain, store, { ...sourceSettings, signal });
           },
           onEvent: (event) => {
             // Cached stages are not news while locking; a first run whose outputs differ from the
@@ -79,17 +69,11 @@ export function register(program: Command): void {
             write(describeEvent(event) + '\n');
           },
           onChange: (change) => write(describeChange(change) + '\n'),
-        }).catch((error: unknown) => {
-          if (error instanceof ManifestError) throw new CliFailure(error.message, 2);
-          throw error;
-        });
-        if (!result.ok) throw new CliFailure(`${result.message}; ${countHashes(result.changes.length)} written so far`, abort.signal.aborted ? 130 : 1);
-        const stages = result.run.stages.length;
-        write(`chain locked: ${countHashes(result.changes.length)} written; ${stages} stage${stages === 1 ? '' : 's'} verified (${result.run.trustedBase.backend})\n`);
-      } finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-      }
+        }),
+      );
+      if (!result.ok) throw new KindlingError('failed', `${result.message}; ${countHashes(result.changes.length)} written so far`);
+      const stages = result.run.stages.length;
+      write(`chain locked: ${countHashes(result.changes.length)} written; ${stages} stage${stages === 1 ? '' : 's'} verified (${result.run.trustedBase.backend})\n`);
     });
 }
 

@@ -4,8 +4,8 @@ import type { Command } from 'commander';
 import { loadTrustedKeys } from '../attest/key-files.js';
 import { followLog, type FollowResult } from '../remote/log-follow.js';
 import { publishLog } from '../remote/log-publish.js';
-import { CliFailure } from './failure.js';
-import { addRemoteLimitFlags, remoteClientFromFlags, remoteFailure, type RemoteFlags } from './remote-flags.js';
+import { KindlingError } from '../errors.js';
+import { addRemoteLimitFlags, remoteClientFromFlags, type RemoteFlags } from './remote-flags.js';
 
 export function registerRemoteLog(log: Command): void {
   const publish = log
@@ -18,8 +18,6 @@ export function registerRemoteLog(log: Command): void {
     try {
       const published = await publishLog(options.log, client);
       process.stdout.write(`published ${published.entriesSent} new entr${published.entriesSent === 1 ? 'y' : 'ies'}; the remote log now holds ${published.size}\n`);
-    } catch (error) {
-      throw remoteFailure(error);
     } finally {
       await client.close();
     }
@@ -40,13 +38,11 @@ export function registerRemoteLog(log: Command): void {
       const trusted = await loadTrustedKeys(options.trust);
       const entries = await Promise.all(envelopes.map(async (file) => ({ label: file, bytes: new Uint8Array(await readFile(file)) })));
       result = await followLog(client, trusted, options.state, entries);
-    } catch (error) {
-      throw remoteFailure(error);
     } finally {
       await client.close();
     }
     process.stdout.write(options.json ? JSON.stringify(result, null, 2) + '\n' : renderFollow(result));
-    if (!result.ok) throw new CliFailure(`remote log ${result.origin}: ${result.problems[0] ?? result.status}`);
+    if (!result.ok) throw new KindlingError('failed', `remote log ${result.origin}: ${result.problems[0] ?? result.status}`);
   });
 }
 

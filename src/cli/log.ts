@@ -1,10 +1,9 @@
 // `kindling log`: an append-only, Merkle-tree log of signed statements with signed checkpoints.
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { expectedFailureMessage } from '../attest/errors.js';
 import { loadSigningKey, loadTrustedKeys } from '../attest/key-files.js';
 import { appendToLog, issueCheckpoint, proveInclusion, verifyLog } from '../attest/log/log.js';
-import { CliFailure } from './failure.js';
+import { KindlingError } from '../errors.js';
 import { registerRemoteLog } from './log-remote.js';
 
 export function register(program: Command): void {
@@ -17,7 +16,7 @@ export function register(program: Command): void {
     .option('--origin <name>', "the log's origin line, set when the log is created")
     .argument('<envelope...>', 'envelope files')
     .action(async (envelopes: string[], options: { log: string; origin?: string }) => {
-      const appended = await guard(() => appendToLog(options.log, envelopes, options.origin));
+      const appended = await appendToLog(options.log, envelopes, options.origin);
       for (const entry of appended) {
         process.stdout.write(`${entry.duplicate ? 'already at' : 'appended at'} ${entry.index}: ${entry.file} (leaf ${entry.leafHash})\n`);
       }
@@ -29,7 +28,7 @@ export function register(program: Command): void {
     .requiredOption('--log <dir>', 'log directory')
     .requiredOption('--key <file>', 'private key file (mode 0600)')
     .action(async (options: { log: string; key: string }) => {
-      const issued = await guard(async () => issueCheckpoint(options.log, await loadSigningKey(options.key)));
+      const issued = await issueCheckpoint(options.log, await loadSigningKey(options.key));
       process.stdout.write(issued.note);
     });
 
@@ -41,11 +40,9 @@ export function register(program: Command): void {
     .option('--checkpoint <file>', 'an older checkpoint kept elsewhere: the log must extend it')
     .option('--json', 'print the result as JSON')
     .action(async (options: { log: string; trust: string; checkpoint?: string; json?: boolean }) => {
-      const result = await guard(async () => {
-        const trusted = await loadTrustedKeys(options.trust);
-        const older = options.checkpoint === undefined ? undefined : await readFile(options.checkpoint, 'utf8');
-        return verifyLog(options.log, trusted, older);
-      });
+      const trusted = await loadTrustedKeys(options.trust);
+      const older = options.checkpoint === undefined ? undefined : await readFile(options.checkpoint, 'utf8');
+      const result = await verifyLog(options.log, trusted, older);
       if (options.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
       else {
         if (result.origin !== '') process.stdout.write(`log ${result.origin}: ${result.size} entries\n`);
@@ -57,7 +54,7 @@ export function register(program: Command): void {
         }
         for (const problem of result.problems) process.stdout.write(`problem: ${problem}\n`);
       }
-      if (!result.ok) throw new CliFailure(`log ${options.log} failed verification (${result.problems.length} problem(s))`);
+      if (!result.ok) throw new KindlingError('failed', `log ${options.log} failed verification (${result.problems.length} problem(s))`);
     });
 
   registerRemoteLog(log);
@@ -68,17 +65,8 @@ export function register(program: Command): void {
     .requiredOption('--log <dir>', 'log directory')
     .argument('<envelope>', 'envelope file')
     .action(async (envelope: string, options: { log: string }) => {
-      const proof = await guard(async () => proveInclusion(options.log, await readFile(envelope)));
+      const proof = await proveInclusion(options.log, await readFile(envelope));
       process.stdout.write(JSON.stringify(proof, null, 2) + '\n');
     });
 }
 
-/** Run a step; expected failures (bad key, broken log) become a message, anything else is a bug. */
-async function guard<T>(step: () => Promise<T>): Promise<T> {
-  try {
-    return await step();
-  } catch (error) {
-    const message = expectedFailureMessage(error);
-    throw message === undefined ? error : new CliFailure(message);
-  }
-}

@@ -1,41 +1,40 @@
-// Every default that comes from the environment is read here, and only here, so a reader can see
-// at a glance what outside state changes kindling's behaviour.
+// Defaults and parsers of the flags several commands share. Defaults that come from the
+// environment get their values from src/environment.ts, the one module that reads it.
 import { resolve } from 'node:path';
+import type { Option } from 'commander';
+import { readEnvironment } from '../environment.js';
+import { ACCEL_CHOICES } from '../sandbox/accel.js';
+import { SANDBOX_NAMES, type SandboxName } from '../sandbox/select.js';
+import { choiceOption, wholeNumber } from './flag-values.js';
 
-export interface CommonOptions {
-  readonly chain: string;
-  readonly store: string;
-  readonly json: boolean;
-}
-
-export const ENVIRONMENT = {
-  chain: 'KINDLING_CHAIN',
-  store: 'KINDLING_STORE',
-  sandbox: 'KINDLING_SANDBOX',
-  kernel: 'KINDLING_KERNEL',
-  distfiles: 'KINDLING_DISTFILES',
-} as const;
+export type { SandboxName } from '../sandbox/select.js';
 
 export function defaultChainDir(): string {
-  return resolve(process.env[ENVIRONMENT.chain] ?? 'stages/amd64');
+  return resolve(readEnvironment().chain ?? 'stages/amd64');
 }
 
 export function defaultStoreDir(): string {
-  return resolve(process.env[ENVIRONMENT.store] ?? '.kindling/store');
+  return resolve(readEnvironment().store ?? '.kindling/store');
 }
 
-export type SandboxName = 'qemu' | 'bwrap';
-
+/** $KINDLING_SANDBOX when it names a backend, else qemu (the stronger isolation). */
 export function defaultSandbox(): SandboxName {
-  const given = process.env[ENVIRONMENT.sandbox];
-  return given === 'bwrap' ? 'bwrap' : 'qemu';
+  const given = readEnvironment().sandbox;
+  return SANDBOX_NAMES.find((name) => name === given) ?? 'qemu';
 }
 
-export function parseJobs(value: string): number {
-  const jobs = Number(value);
-  if (!Number.isInteger(jobs) || jobs < 1 || jobs > 256) throw new Error(`--jobs must be a whole number from 1 to 256, not '${value}'`);
-  return jobs;
+/** --sandbox NAME: one of the backends. */
+export function sandboxOption(description = 'isolation backend: qemu (a VM per stage) or bwrap'): Option {
+  return choiceOption('--sandbox <name>', description, SANDBOX_NAMES, defaultSandbox());
 }
+
+/** --accel MODE: how qemu runs the VM. */
+export function accelOption(): Option {
+  return choiceOption('--accel <mode>', 'qemu acceleration: kvm, tcg or auto', ACCEL_CHOICES, 'auto');
+}
+
+/** --jobs N: stages side by side. */
+export const parseJobs = wholeNumber(1, 256);
 
 /** commander's collector for a flag that may be given several times. */
 export function collectRepeated(value: string, previous: string[]): string[] {

@@ -3,12 +3,12 @@
 import type { Command } from 'commander';
 import { loadTrustedKeys } from '../attest/key-files.js';
 import { pullResults, type PullReport } from '../remote/pull.js';
-import { selectStages, UnknownStageError } from '../run/bootstrap.js';
+import { selectStages } from '../run/bootstrap.js';
 import { Store } from '../store/store.js';
-import { loadChainForCli } from './chain-loading.js';
-import { CliFailure } from './failure.js';
+import { loadChain } from '../manifest/chain.js';
 import { defaultChainDir, defaultStoreDir } from './options.js';
-import { addRemoteLimitFlags, remoteClientFromFlags, remoteFailure, type RemoteFlags } from './remote-flags.js';
+import { parseThreshold } from './verify.js';
+import { addRemoteLimitFlags, remoteClientFromFlags, type RemoteFlags } from './remote-flags.js';
 
 interface PullFlags extends RemoteFlags {
   remote: string;
@@ -32,22 +32,14 @@ export function register(program: Command): void {
     .option('--until <stage>', 'only this stage and the stages it depends on')
     .option('--json', 'print the report as JSON');
   addRemoteLimitFlags(command).action(async (flags: PullFlags) => {
-    const chain = await loadChainForCli(flags.chain);
-    let stages;
-    try {
-      stages = selectStages(chain, flags.until);
-    } catch (error) {
-      if (error instanceof UnknownStageError) throw new CliFailure(error.message, 2);
-      throw error;
-    }
+    const chain = await loadChain(flags.chain);
+    const stages = selectStages(chain, flags.until);
     const client = remoteClientFromFlags(flags.remote, flags);
     let report: PullReport;
     try {
       const trusted = await loadTrustedKeys(flags.trust);
       const store = await Store.open(flags.store);
       report = await pullResults({ chain, stages, store, client, trusted, threshold: flags.threshold, onWarning: (message) => void process.stderr.write(`warning: ${message}\n`) });
-    } catch (error) {
-      throw remoteFailure(error);
     } finally {
       await client.close();
     }
@@ -72,8 +64,3 @@ export function renderPull(report: PullReport): string {
   return lines.join('\n') + '\n';
 }
 
-export function parseThreshold(value: string): number {
-  const threshold = Number(value);
-  if (!/^[1-9][0-9]*$/.test(value) || !Number.isSafeInteger(threshold)) throw new CliFailure(`--threshold must be a whole number of at least 1, not ${JSON.stringify(value)}`, 2);
-  return threshold;
-}

@@ -3,9 +3,9 @@ import type { Command } from 'commander';
 import { loadSigningKey } from '../attest/key-files.js';
 import { pushHalts, pushResults } from '../remote/push.js';
 import { Store } from '../store/store.js';
-import { CliFailure } from './failure.js';
+import { KindlingError } from '../errors.js';
 import { defaultStoreDir } from './options.js';
-import { addRemoteLimitFlags, remoteClientFromFlags, remoteFailure, type RemoteFlags } from './remote-flags.js';
+import { addRemoteLimitFlags, remoteClientFromFlags, type RemoteFlags } from './remote-flags.js';
 
 interface PushFlags extends RemoteFlags {
   remote: string;
@@ -41,9 +41,7 @@ export function register(program: Command): void {
         for (const halt of halts) process.stdout.write(`published ${halt.added} halt/release statement(s) for chain ${halt.chain}\n`);
         process.stdout.write(`${report.results.length} result(s) signed by ${key.publicKey.name} on ${client.base.toString()} (${client.counts.bytesUp} bytes sent)\n`);
       }
-      if (report.results.length === 0 && halts.length === 0) throw new CliFailure(`nothing to push from ${store.root}`);
-    } catch (error) {
-      throw remoteFailure(error);
+      if (report.results.length === 0 && halts.length === 0) throw new KindlingError('failed', `nothing to push from ${store.root}`);
     } finally {
       await client.close();
     }

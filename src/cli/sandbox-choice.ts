@@ -1,20 +1,15 @@
-// The --sandbox, --kernel and --accel flags, checked and turned into a backend: shared by every
-// command that runs stages (bootstrap, audit --rebuild, template).
+// The --sandbox, --kernel and --accel flags turned into a backend: shared by every command that runs
+// stages (bootstrap, audit --rebuild, template, lock). commander has already checked the names.
 import type { Arch } from '../arch.js';
-import { createSandbox } from '../sandbox/select.js';
+import { KindlingError, messageOf } from '../errors.js';
+import type { AccelChoice } from '../sandbox/accel.js';
+import { createSandbox, type SandboxName } from '../sandbox/select.js';
 import type { Sandbox } from '../sandbox/sandbox.js';
-import { CliFailure } from './failure.js';
-import type { SandboxName } from './options.js';
 
 export interface SandboxFlags {
-  readonly sandbox: string;
+  readonly sandbox: SandboxName;
   readonly kernel?: string;
-  readonly accel?: 'kvm' | 'tcg' | 'auto';
-}
-
-export function checkSandboxName(value: string): SandboxName {
-  if (value !== 'qemu' && value !== 'bwrap') throw new CliFailure(`--sandbox must be qemu or bwrap, not '${value}'`, 2);
-  return value;
+  readonly accel?: AccelChoice;
 }
 
 /**
@@ -23,7 +18,7 @@ export function checkSandboxName(value: string): SandboxName {
  */
 export async function sandboxFromFlags(flags: SandboxFlags, arch: Arch): Promise<Sandbox> {
   const sandbox = await createSandbox({
-    name: checkSandboxName(flags.sandbox),
+    name: flags.sandbox,
     arch,
     ...(flags.kernel === undefined ? {} : { kernel: flags.kernel }),
     ...(flags.accel === undefined ? {} : { accel: flags.accel }),
@@ -31,7 +26,9 @@ export async function sandboxFromFlags(flags: SandboxFlags, arch: Arch): Promise
   try {
     await sandbox.trustedBase();
   } catch (error) {
-    throw new CliFailure(`the ${sandbox.name} backend cannot run the ${arch} chain: ${error instanceof Error ? error.message : String(error)}`, 1);
+    // A missing tool or kernel keeps its kind (the machine must change); anything else is one too.
+    const kind = error instanceof KindlingError ? error.kind : 'environment';
+    throw new KindlingError(kind, `the ${sandbox.name} backend cannot run the ${arch} chain: ${messageOf(error)}`);
   }
   return sandbox;
 }

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { renderSeedsReport } from '../seeds/render.js';
 import { verifySeeds } from '../seeds/verify.js';
-import { CliFailure } from './failure.js';
+import { KindlingError } from '../errors.js';
 import { collectRepeated } from './options.js';
 
 /** Every architecture's seeds live in a directory of their own under seeds/. */
@@ -14,7 +14,7 @@ const SEEDS_ROOT = 'seeds';
 async function defaultSeedsDirs(): Promise<string[]> {
   const entries = await readdir(SEEDS_ROOT, { withFileTypes: true }).catch(() => []);
   const dirs = entries.filter((entry) => entry.isDirectory()).map((entry) => join(SEEDS_ROOT, entry.name)).sort();
-  if (dirs.length === 0) throw new CliFailure(`no seeds directories in ${resolve(SEEDS_ROOT)}; give --seeds DIR`, 2);
+  if (dirs.length === 0) throw new KindlingError('usage', `no seeds directories in ${resolve(SEEDS_ROOT)}; give --seeds DIR`);
   return dirs;
 }
 
@@ -35,6 +35,6 @@ export function register(program: Command): void {
           : reports.map(renderSeedsReport).join('\n'),
       );
       const failed = reports.filter((report) => !report.ok);
-      if (failed.length > 0) throw new CliFailure(`seeds in ${failed.map((report) => report.dir).join(', ')} do not agree with their sources and hashes`, 1);
+      if (failed.length > 0) throw new KindlingError('failed', `seeds in ${failed.map((report) => report.dir).join(', ')} do not agree with their sources and hashes`);
     });
 }

@@ -1,8 +1,8 @@
 // `kindling status`: which stages are verified in the store, and on what trusted base.
 import type { Command } from 'commander';
+import { loadChain } from '../manifest/chain.js';
 import { chainStatus } from '../run/status.js';
 import { Store } from '../store/store.js';
-import { loadChainForCli } from './chain-loading.js';
 import { defaultChainDir, defaultStoreDir } from './options.js';
 import { seconds } from './render/describe-event.js';
 
@@ -14,7 +14,7 @@ export function register(program: Command): void {
     .option('--store <dir>', 'content-addressed store', defaultStoreDir())
     .option('--json', 'print JSON')
     .action(async (flags: { chain: string; store: string; json?: boolean }) => {
-      const chain = await loadChainForCli(flags.chain);
+      const chain = await loadChain(flags.chain);
       const store = await Store.open(flags.store);
       const statuses = await chainStatus(chain, store);
       if (flags.json) {

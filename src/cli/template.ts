@@ -10,17 +10,16 @@ import type { TrustedComponent } from '../sandbox/sandbox.js';
 import { Store } from '../store/store.js';
 import { buildTemplate, outputFiles, type BuildTemplateResult } from '../template/build.js';
 import type { TemplateComparison } from '../template/compare.js';
-import { listTemplates, loadTemplate, UnknownTemplateError, type TemplateDeclaration } from '../template/declaration.js';
+import { listTemplates, loadTemplate } from '../template/declaration.js';
 import type { TemplateManifest } from '../template/manifest.js';
 import { reproduceTemplate } from '../template/reproduce.js';
-import { EXIT_MANIFEST_ERROR, loadChainForCli } from './chain-loading.js';
-import { CliFailure } from './failure.js';
-import { defaultChainDir, defaultSandbox, defaultStoreDir, parseJobs, type SandboxName } from './options.js';
+import { KindlingError } from '../errors.js';
+import { withInterrupts } from '../run/interrupt.js';
+import { loadChain } from '../manifest/chain.js';
+import type { AccelChoice } from '../sandbox/accel.js';
+import { accelOption, defaultChainDir, defaultStoreDir, parseJobs, sandboxOption, type SandboxName } from './options.js';
 import { sandboxFromFlags } from './sandbox-choice.js';
 import { plainRenderer } from './render/plain.js';
-
-/** Exit status when a rebuild succeeded but its bytes differ from the earlier build. */
-export const EXIT_DIFFERS = 3;
 
 interface CommonFlags {
   chain: string;
@@ -28,7 +27,7 @@ interface CommonFlags {
   sandbox: SandboxName;
   jobs: number;
   kernel?: string;
-  accel?: 'kvm' | 'tcg' | 'auto';
+  accel?: AccelChoice;
   json?: boolean;
 }
 
@@ -42,23 +41,23 @@ export function register(program: Command): void {
   const common = (command: Command): Command =>
     command
       .option('--chain <dir>', 'chain directory (holds chain.yaml and templates/)', defaultChainDir())
-      .option('--sandbox <name>', 'isolation backend: qemu (a VM per stage) or bwrap', defaultSandbox())
+      .addOption(sandboxOption())
       .option('--jobs <n>', 'stages to run side by side', parseJobs, 1)
       .option('--kernel <file>', 'guest kernel for the qemu backend')
-      .option('--accel <mode>', 'qemu acceleration: kvm, tcg or auto', 'auto')
+      .addOption(accelOption())
       .option('--json', 'print JSON');
 
   common(template.command('build <name>').description('run the stages a template needs (reusing verified results) and write its archive, image and manifest'))
     .option('--store <dir>', 'content-addressed store for verified results', defaultStoreDir())
     .option('--out <dir>', 'directory for NAME.tar, NAME.ext2 and NAME.manifest.json', defaultTemplatesDir())
     .action(async (name: string, flags: CommonFlags & { out: string }) => {
-      const chain = await loadChainForCli(flags.chain);
-      const declaration = await loadTemplateForCli(chain, name);
+      const chain = await loadChain(flags.chain);
+      const declaration = await loadTemplate(chain, name);
       const store = await Store.open(flags.store);
       const sandbox = await sandboxFromFlags(flags, chain.arch);
       const write = (text: string): void => void process.stdout.write(text);
       const renderer = plainRenderer(write);
-      const result = await withInterrupt((signal) =>
+      const result = await withInterrupts((signal) =>
         buildTemplate({
           chain,
           template: declaration,
@@ -83,18 +82,18 @@ export function register(program: Command): void {
     .option('--against <dir>', 'directory holding the earlier build', defaultTemplatesDir())
     .option('--store <dir>', 'store to take upstream sources from (never stage outputs)', defaultStoreDir())
     .action(async (name: string, flags: CommonFlags & { against: string }) => {
-      const chain = await loadChainForCli(flags.chain);
-      const declaration = await loadTemplateForCli(chain, name);
+      const chain = await loadChain(flags.chain);
+      const declaration = await loadTemplate(chain, name);
       const earlier = outputFiles(resolve(flags.against), name);
       if (!existsSync(earlier.manifest) && !existsSync(earlier.archive)) {
         // Nothing to compare with: say so now rather than after a whole rebuild.
-        throw new CliFailure(`no earlier build of '${name}' in ${resolve(flags.against)}: run kindling template build ${name} first, or give --against`, 2);
+        throw new KindlingError('usage', `no earlier build of '${name}' in ${resolve(flags.against)}: run kindling template build ${name} first, or give --against`);
       }
       const sandbox = await sandboxFromFlags(flags, chain.arch);
       const sourcesFrom = await existingStore(resolve(flags.store));
       const write = (text: string): void => void process.stdout.write(text);
       const renderer = plainRenderer(write);
-      const result = await withInterrupt((signal) =>
+      const result = await withInterrupts((signal) =>
         reproduceTemplate({
           chain,
           template: declaration,
@@ -108,7 +107,7 @@ export function register(program: Command): void {
       );
       if (!result.ok) {
         const failure = buildFailure(result.build, chain);
-        throw new CliFailure(`${failure.message}; the rebuild is kept in ${result.workDir}`, failure.exitCode);
+        throw new KindlingError(failure.kind, `${failure.message}; the rebuild is kept in ${result.workDir}`);
       }
       if (flags.json) {
         write(JSON.stringify({ type: 'template-reproduced', template: name, backend: sandbox.name, against: resolve(flags.against), ...result.comparison, ...(result.outDir === undefined ? {} : { kept: result.outDir }), manifest: result.build.manifest }, null, 2) + '\n');
@@ -116,7 +115,7 @@ export function register(program: Command): void {
         write(describeComparison(name, sandbox.name, result.comparison, result.build.manifest, resolve(flags.against)));
         if (result.outDir !== undefined) write(`the rebuild is kept in ${result.outDir}\n`);
       }
-      if (!result.comparison.identical) throw new CliFailure(`template '${name}' did not reproduce`, EXIT_DIFFERS);
+      if (!result.comparison.identical) throw new KindlingError('differs', `template '${name}' did not reproduce`);
     });
 
   template
@@ -124,7 +123,7 @@ export function register(program: Command): void {
     .description('list the templates declared beside the chain')
     .option('--chain <dir>', 'chain directory', defaultChainDir())
     .action(async (flags: { chain: string }) => {
-      const chain = await loadChainForCli(flags.chain);
+      const chain = await loadChain(flags.chain);
       for (const name of await listTemplates(chain)) {
         try {
           const declaration = await loadTemplate(chain, name);
@@ -148,37 +147,12 @@ async function existingStore(dir: string): Promise<Store | undefined> {
   return Store.open(dir);
 }
 
-async function loadTemplateForCli(chain: Chain, name: string): Promise<TemplateDeclaration> {
-  try {
-    return await loadTemplate(chain, name);
-  } catch (error) {
-    if (error instanceof ManifestError || error instanceof UnknownTemplateError) throw new CliFailure(error.message, EXIT_MANIFEST_ERROR);
-    throw error;
-  }
-}
-
-/** Ctrl-C stops running stages cleanly; verified stages stay in the store. */
-async function withInterrupt<T>(run: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const abort = new AbortController();
-  const onSignal = (): void => abort.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  try {
-    const result = await run(abort.signal);
-    if (abort.signal.aborted) throw new CliFailure('interrupted; verified stages are kept in the store', 130);
-    return result;
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
-}
-
-function buildFailure(result: Extract<BuildTemplateResult, { ok: false }>, chain: Chain): CliFailure {
+function buildFailure(result: Extract<BuildTemplateResult, { ok: false }>, chain: Chain): KindlingError {
   if (result.reason === 'store-object-changed') {
-    return new CliFailure(`the store object for ${result.path} has sha256 ${result.actual}, expected ${result.expected}: the store was changed`, 1);
+    return new KindlingError('failed', `the store object for ${result.path} has sha256 ${result.actual}, expected ${result.expected}: the store was changed`);
   }
   const lines = [...result.stages.outcomes.values()].flatMap((o) => (o.status === 'failed' ? o.failures.map((f) => `${o.stage}: ${describeFailure(f)}`) : []));
-  return new CliFailure(`chain '${chain.name}' stopped before the template was complete:\n  ${lines.join('\n  ')}`, 1);
+  return new KindlingError('failed', `chain '${chain.name}' stopped before the template was complete:\n  ${lines.join('\n  ')}`);
 }
 
 function describeManifest(manifest: TemplateManifest): string {

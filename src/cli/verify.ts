@@ -1,13 +1,13 @@
 // `kindling verify`: do enough trusted rebuilders agree on every stage run?
 import type { Command } from 'commander';
-import { expectedFailureMessage } from '../attest/errors.js';
+import { KindlingError } from '../errors.js';
 import { expectedChainOf } from '../attest/expected-chain.js';
 import { loadEvidence } from '../attest/evidence.js';
 import { loadTrustedKeys } from '../attest/key-files.js';
 import { renderVerifyReport } from '../attest/render.js';
-import { verifyEvidence, type VerifyReport } from '../attest/verify.js';
-import { loadChainForCli } from './chain-loading.js';
-import { CliFailure } from './failure.js';
+import { verifyEvidence } from '../attest/verify.js';
+import { loadChain } from '../manifest/chain.js';
+import { wholeNumber } from './flag-values.js';
 
 export function register(program: Command): void {
   program
@@ -19,25 +19,16 @@ export function register(program: Command): void {
     .option('--chain <dir>', 'chain directory: report in its build order; refuse statements about other manifests or inputs')
     .option('--json', 'print the report as JSON')
     .action(async (options: { attestations: string; trust: string; threshold: number; chain?: string; json?: boolean }) => {
-      let report: VerifyReport;
-      try {
-        const trusted = await loadTrustedKeys(options.trust);
-        const expected = options.chain === undefined ? undefined : expectedChainOf(await loadChainForCli(options.chain));
-        report = verifyEvidence(await loadEvidence(options.attestations, trusted), options.threshold, expected);
-      } catch (error) {
-        const message = expectedFailureMessage(error);
-        throw message === undefined ? error : new CliFailure(message);
-      }
+      const trusted = await loadTrustedKeys(options.trust);
+      const expected = options.chain === undefined ? undefined : expectedChainOf(await loadChain(options.chain));
+      const report = verifyEvidence(await loadEvidence(options.attestations, trusted), options.threshold, expected);
       process.stdout.write(options.json ? JSON.stringify(report, null, 2) + '\n' : renderVerifyReport(report));
       if (!report.accepted) {
         const refused = report.stages.filter((stage) => !stage.accepted).length;
-        throw new CliFailure(report.stages.length === 0 ? 'no stage results found' : `${refused} of ${report.stages.length} stage run(s) not accepted`);
+        throw new KindlingError('failed', report.stages.length === 0 ? 'no stage results found' : `${refused} of ${report.stages.length} stage run(s) not accepted`);
       }
     });
 }
 
-function parseThreshold(value: string): number {
-  const threshold = Number(value);
-  if (!/^[1-9][0-9]*$/.test(value) || !Number.isSafeInteger(threshold)) throw new CliFailure(`--threshold must be a whole number of at least 1, not ${JSON.stringify(value)}`, 2);
-  return threshold;
-}
+/** A threshold of trusted signers: at least one. */
+export const parseThreshold = wholeNumber(1, 1000);

@@ -6,6 +6,7 @@ import { rm } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { Transform, type TransformCallback } from 'node:stream';
 import { Agent, request, type Dispatcher } from 'undici';
+import { KindlingError } from '../errors.js';
 
 export interface RemoteLimits {
   /** Whole-request deadline: a server that trickles bytes forever is cut off here. */
@@ -25,8 +26,12 @@ export const DEFAULT_LIMITS: RemoteLimits = {
   maxDocumentBytes: 1024 * 1024,
 };
 
-export class RemoteError extends Error {
+export class RemoteError extends KindlingError {
   override readonly name = 'RemoteError';
+
+  constructor(message: string) {
+    super('failed', message);
+  }
 }
 
 /** Bytes moved, for reports and the benchmark. */

@@ -17,6 +17,7 @@ import { RemoteError, type RemoteClient } from './http.js';
 import { keepEvidence } from './kept-evidence.js';
 import { casPath } from './layout.js';
 import { fetchRemoteHalts } from './remote-halts.js';
+import { KindlingError } from '../errors.js';
 
 export interface PullOptions {
   readonly chain: Chain;
@@ -53,12 +54,12 @@ export interface PullReport {
   readonly requests: number;
 }
 
-export class RemoteHaltedError extends Error {
+export class RemoteHaltedError extends KindlingError {
   override readonly name = 'RemoteHaltedError';
   readonly halts: readonly ActiveHalt[];
 
   constructor(remote: string, halts: readonly ActiveHalt[]) {
-    super(`refusing to use ${remote}: halted by trusted signers:\n  ${halts.map(describeHalt).join('\n  ')}`);
+    super('failed', `refusing to use ${remote}: halted by trusted signers:\n  ${halts.map(describeHalt).join('\n  ')}`);
     this.halts = halts;
   }
 }

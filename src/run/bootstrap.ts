@@ -1,4 +1,5 @@
-// Runs a chain: every stage after the stages it depends on, independent stages side by side up to
+// Runs a chain's stages (runChain in run-chain.ts adds the checks and the sources before them):
+// every stage after the stages it depends on, independent stages side by side up to
 // `jobs`, verified results reused from the store. The first failure stops new stages from starting;
 // stages already running finish, and whatever they verify is kept.
 import { stageDependencies } from '../manifest/chain.js';
@@ -7,6 +8,7 @@ import type { Sandbox, TrustedBase } from '../sandbox/sandbox.js';
 import type { Store } from '../store/store.js';
 import type { ProvenanceRecord } from './record.js';
 import { runStage, type StageOutcome } from './run-stage.js';
+import { KindlingError } from '../errors.js';
 
 export type ChainEvent =
   | { readonly type: 'stage-started'; readonly stage: string }
@@ -23,6 +25,8 @@ export interface BootstrapOptions {
   readonly until?: string;
   readonly signal?: AbortSignal;
   readonly onEvent?: (event: ChainEvent) => void;
+  /** The sandbox's trusted base when the caller has it already (it hashes tools and the kernel). */
+  readonly trustedBase?: TrustedBase;
 }
 
 export interface BootstrapResult {
@@ -33,17 +37,17 @@ export interface BootstrapResult {
   readonly notRun: readonly string[];
 }
 
-export class UnknownStageError extends Error {
+export class UnknownStageError extends KindlingError {
   constructor(name: string, chain: Chain) {
-    super(`chain '${chain.name}' has no stage '${name}' (stages: ${chain.stages.map((s) => s.name).join(', ')})`);
+    super('usage', `chain '${chain.name}' has no stage '${name}' (stages: ${chain.stages.map((s) => s.name).join(', ')})`);
     this.name = 'UnknownStageError';
   }
 }
 
 /** A backend made for one architecture was given a chain written for another. */
-export class ArchMismatchError extends Error {
+export class ArchMismatchError extends KindlingError {
   constructor(chain: Chain, sandbox: Sandbox) {
-    super(`chain '${chain.name}' is for ${chain.arch}, but the ${sandbox.name} backend was made to run ${sandbox.arch} programs`);
+    super('usage', `chain '${chain.name}' is for ${chain.arch}, but the ${sandbox.name} backend was made to run ${sandbox.arch} programs`);
     this.name = 'ArchMismatchError';
   }
 }
@@ -70,7 +74,7 @@ export async function bootstrap(options: BootstrapOptions): Promise<BootstrapRes
   const jobs = Math.max(1, options.jobs ?? 1);
   const stages = selectStages(chain, options.until);
   if (sandbox.arch !== chain.arch) throw new ArchMismatchError(chain, sandbox);
-  const trustedBase = await sandbox.trustedBase();
+  const trustedBase = options.trustedBase ?? (await sandbox.trustedBase());
   const outcomes = new Map<string, StageOutcome>();
   const waiting = new Set(stages.map((s) => s.name));
   let stopped = false;

@@ -1,6 +1,7 @@
 // Expected ways a stage can fail, as values. Each has a `reason` the renderers switch over; the
 // exhaustiveness helper makes a new reason impossible to forget in a renderer.
 import type { Sha256 } from '../digest.js';
+import { assertNever } from '../errors.js';
 
 export type StageFailure =
   | { readonly reason: 'input-missing'; readonly path: string; readonly source: string; readonly message: string }
@@ -16,10 +17,6 @@ export type StageFailure =
   | { readonly reason: 'input-modified'; readonly path: string; readonly expected: Sha256; readonly actual: Sha256 | 'deleted' }
   | { readonly reason: 'undeclared-file'; readonly paths: readonly string[] }
   | { readonly reason: 'dependency-failed'; readonly stage: string };
-
-export function assertNever(value: never): never {
-  throw new Error(`unhandled case: ${JSON.stringify(value)}`);
-}
 
 /** One line a person can act on. */
 export function describeFailure(failure: StageFailure): string {

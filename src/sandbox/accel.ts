@@ -6,8 +6,10 @@ import { access, constants } from 'node:fs/promises';
 import { execa } from 'execa';
 import type { ArchProfile } from '../arch.js';
 
-export type Accel = 'kvm' | 'tcg';
-export type AccelChoice = Accel | 'auto';
+/** The accelerators a user may ask for; 'auto' probes KVM and falls back to TCG. */
+export const ACCEL_CHOICES = ['kvm', 'tcg', 'auto'] as const;
+export type AccelChoice = (typeof ACCEL_CHOICES)[number];
+export type Accel = Exclude<AccelChoice, 'auto'>;
 
 /** A working KVM boots this kernel to its panic in well under a second; a hung one never does. */
 export const KVM_PROBE_TIMEOUT_MS = 5_000;

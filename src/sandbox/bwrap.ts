@@ -2,8 +2,9 @@
 // /dev, empty environment). Far faster than a VM, weaker isolation: it shares the host kernel.
 import { execa } from 'execa';
 import type { Arch } from '../arch.js';
+import { KindlingError } from '../errors.js';
 import { findForeignRunner, type ForeignRunner } from './binfmt.js';
-import { describeTool, findExecutable } from './tool-identity.js';
+import { describeTool, requireTool } from './tool-identity.js';
 import type { Sandbox, SandboxRunRequest, SandboxRunResult, TrustedBase } from './sandbox.js';
 
 export interface BwrapOptions {
@@ -15,13 +16,7 @@ export interface BwrapOptions {
 
 export function createBwrapSandbox(options: BwrapOptions = {}): Sandbox {
   let located: Promise<string> | undefined;
-  const locate = (): Promise<string> =>
-    (located ??= findExecutable(options.bwrap ?? 'bwrap').then((path) => {
-      if (path === undefined) {
-        throw new Error(`bubblewrap ('${options.bwrap ?? 'bwrap'}') was not found; install it (apt-get install bubblewrap)`);
-      }
-      return path;
-    }));
+  const locate = (): Promise<string> => (located ??= requireTool(options.bwrap ?? 'bwrap', 'bubblewrap'));
   const arch = options.arch ?? 'amd64';
   let runner: Promise<ForeignRunner> | undefined;
   const findRunner = (): Promise<ForeignRunner> => (runner ??= findForeignRunner(arch));
@@ -34,7 +29,7 @@ export function createBwrapSandbox(options: BwrapOptions = {}): Sandbox {
       const bwrap = await describeTool('bubblewrap', await locate(), ['--version']);
       const kernel = await execa('uname', ['-sr'], { reject: false });
       const foreign = await findRunner();
-      if (!foreign.ok) throw new Error(foreign.message);
+      if (!foreign.ok) throw new KindlingError('environment', foreign.message);
       // Under bubblewrap the stage runs on the host's kernel, which is therefore trusted too, and so
       // is the emulator when the chain is for another architecture.
       const components = [bwrap, { name: 'host-kernel', version: kernel.stdout.trim() }];
@@ -46,7 +41,7 @@ export function createBwrapSandbox(options: BwrapOptions = {}): Sandbox {
       try {
         bwrap = await locate();
         const foreign = await findRunner();
-        if (!foreign.ok) throw new Error(foreign.message);
+        if (!foreign.ok) throw new KindlingError('environment', foreign.message);
       } catch (error) {
         return { ok: false, error: { reason: 'sandbox-failed', message: (error as Error).message } };
       }

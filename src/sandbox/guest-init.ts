@@ -10,6 +10,7 @@ import type { Arch } from '../arch.js';
 import { sha256Bytes, type Sha256 } from '../digest.js';
 import { assembleHex0 } from '../formats/hex0.js';
 import type { TrustedComponent } from './sandbox.js';
+import { KindlingError } from '../errors.js';
 
 /** sha256 of each architecture's guest/<arch>/init; also in its SHA256SUMS, for `sha256sum -c`. */
 export const GUEST_INIT_SHA256: Readonly<Partial<Record<Arch, Sha256>>> = {
@@ -25,9 +26,9 @@ export interface GuestInit {
 }
 
 /** A guest init that is not exactly its source, or not the pinned one; the message says which. */
-export class GuestInitError extends Error {
+export class GuestInitError extends KindlingError {
   constructor(message: string) {
-    super(message);
+    super('environment', message);
     this.name = 'GuestInitError';
   }
 }

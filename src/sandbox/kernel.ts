@@ -10,16 +10,17 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { ARCHES, archProfile, type Arch } from '../arch.js';
 import { sha256File, type Sha256 } from '../digest.js';
+import { readEnvironment } from '../environment.js';
+import { KindlingError } from '../errors.js';
 import type { TrustedComponent } from './sandbox.js';
 
-export const KERNEL_ENV_VARIABLE = 'KINDLING_KERNEL';
 /** The Debian meta package that always depends on the current cloud kernel image. */
 export const KERNEL_META_PACKAGE = 'linux-image-cloud-amd64';
 
 /** A missing or unusable kernel; the message names the path that was looked at. */
-export class KernelError extends Error {
+export class KernelError extends KindlingError {
   constructor(message: string) {
-    super(message);
+    super('environment', message);
     this.name = 'KernelError';
   }
 }
@@ -58,7 +59,8 @@ export interface KernelLookup {
   readonly arch?: Arch;
   /** A kernel given explicitly (`--kernel FILE`, or the backend's option). */
   readonly explicit?: string;
-  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** The kernel named by the arch's variable ($KINDLING_KERNEL for amd64); read from the environment when not given. */
+  readonly fromEnvironment?: string | undefined;
   readonly cacheDir?: string;
 }
 
@@ -72,7 +74,7 @@ export async function locateKernel(lookup: KernelLookup = {}): Promise<string> {
     return lookup.explicit;
   }
   const profile = archProfile(lookup.arch ?? 'amd64');
-  const fromEnv = (lookup.env ?? process.env)[profile.kernelEnv];
+  const fromEnv = 'fromEnvironment' in lookup ? lookup.fromEnvironment : readEnvironment().kernels[profile.arch];
   if (fromEnv !== undefined && fromEnv !== '') {
     if (!(await isReadable(fromEnv))) throw new KernelError(`the kernel ${fromEnv} (from $${profile.kernelEnv}) does not exist or cannot be read`);
     return fromEnv;
@@ -178,7 +180,7 @@ export async function ensureKernel(lookup: KernelLookup = {}): Promise<string> {
   try {
     return await locateKernel(lookup);
   } catch (error) {
-    const fromEnv = (lookup.env ?? process.env)[archProfile(lookup.arch ?? 'amd64').kernelEnv];
+    const fromEnv = 'fromEnvironment' in lookup ? lookup.fromEnvironment : readEnvironment().kernels[lookup.arch ?? 'amd64'];
     // Only an absent cache is filled automatically; a wrong explicit path stays an error.
     if (lookup.explicit !== undefined || (fromEnv !== undefined && fromEnv !== '')) throw error;
     const cacheDir = lookup.cacheDir ?? defaultKernelDir();

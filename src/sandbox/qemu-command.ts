@@ -4,11 +4,12 @@ import type { ArchProfile } from '../arch.js';
 import type { Accel } from './accel.js';
 import { GUEST_INIT_PATH } from './guest-init.js';
 import { FIXED_TIME, ROOT_FILESYSTEM, ROOT_MOUNT_OPTIONS } from './qemu-disk.js';
+import { KindlingError } from '../errors.js';
 
 /** A problem with the request itself that no VM could carry out (the message says which). */
-export class KernelCommandLineError extends Error {
+export class KernelCommandLineError extends KindlingError {
   constructor(message: string) {
-    super(message);
+    super('manifest', message);
     this.name = 'KernelCommandLineError';
   }
 }

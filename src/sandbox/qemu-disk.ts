@@ -12,13 +12,14 @@
 import { lstat, mkdir, mkdtemp, readdir, rename, rm, rmdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { execa } from 'execa';
-import { describeTool, findExecutable } from './tool-identity.js';
+import { describeTool, requireTool } from './tool-identity.js';
+import { KindlingError } from '../errors.js';
 import type { TrustedComponent } from './sandbox.js';
 
 /** Any failure to make, check or read back an image; the message says which step and why. */
-export class DiskImageError extends Error {
+export class DiskImageError extends KindlingError {
   constructor(message: string) {
-    super(message);
+    super('environment', message);
     this.name = 'DiskImageError';
   }
 }
@@ -59,10 +60,8 @@ export interface ImageAdditions {
   readonly paths: readonly string[];
 }
 
-async function tool(name: string): Promise<string> {
-  const path = await findExecutable(name);
-  if (path === undefined) throw new DiskImageError(`${name} was not found; install e2fsprogs (apt-get install e2fsprogs)`);
-  return path;
+function tool(name: string): Promise<string> {
+  return requireTool(name, 'e2fsprogs');
 }
 
 /** Bytes the tree occupies on a disk with 4 KiB blocks: file data rounded up to blocks, one block per directory. */

@@ -9,13 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { archProfile, type Arch } from '../arch.js';
+import { messageOf } from '../errors.js';
 import { resolveAccel, type Accel, type AccelChoice } from './accel.js';
 import { buildImage, e2fsprogsComponent, imageSizeFor, readImageInto, treeSize, type ImageSizing } from './qemu-disk.js';
 import { GUEST_INIT_PATH, guestInitComponent, hasGuestInit, loadGuestInit, type GuestInit } from './guest-init.js';
 import { describeKernel, ensureKernel, kernelComponent, locateKernel } from './kernel.js';
 import { FIRMWARE_CONSOLE_SETTING, kernelCommandLine, qemuArguments } from './qemu-command.js';
 import { readConsoleVerdict } from './qemu-console.js';
-import { describeTool, findExecutable } from './tool-identity.js';
+import { describeTool, requireTool } from './tool-identity.js';
 import type { Sandbox, SandboxFailure, SandboxRunRequest, SandboxRunResult, TrustedBase } from './sandbox.js';
 
 export interface QemuOptions {
@@ -49,9 +50,6 @@ function failed(message: string): SandboxRunResult {
   return { ok: false, error: { reason: 'sandbox-failed', message } };
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 async function fileSize(path: string): Promise<number> {
   return stat(path).then((info) => info.size, () => 0);
@@ -80,13 +78,7 @@ export function createQemuSandbox(options: QemuOptions = {}): Sandbox {
   let qemuPath: Promise<string> | undefined;
   let kernelPath: Promise<string> | undefined;
 
-  const locateQemu = (): Promise<string> =>
-    (qemuPath ??= findExecutable(options.qemu ?? profile.qemuSystem).then((path) => {
-      if (path === undefined) {
-        throw new Error(`qemu ('${options.qemu ?? profile.qemuSystem}') was not found; install it (apt-get install ${profile.qemuSystemPackage})`);
-      }
-      return path;
-    }));
+  const locateQemu = (): Promise<string> => (qemuPath ??= requireTool(options.qemu ?? profile.qemuSystem, profile.qemuSystemPackage));
   const locateTheKernel = (): Promise<string> =>
     (kernelPath ??=
       options.kernel !== undefined

@@ -1,13 +1,17 @@
 // Chooses a backend by name. Each backend is one file behind the Sandbox interface; this is the
 // only place that knows them all.
 import type { Arch } from '../arch.js';
+import type { AccelChoice } from './accel.js';
 import { createBwrapSandbox } from './bwrap.js';
 import type { Sandbox } from './sandbox.js';
 
+export const SANDBOX_NAMES = ['qemu', 'bwrap'] as const;
+export type SandboxName = (typeof SANDBOX_NAMES)[number];
+
 export interface SandboxChoice {
-  readonly name: 'qemu' | 'bwrap';
+  readonly name: SandboxName;
   readonly kernel?: string;
-  readonly accel?: 'kvm' | 'tcg' | 'auto';
+  readonly accel?: AccelChoice;
   /** The chain's architecture (default amd64). */
   readonly arch?: Arch;
 }

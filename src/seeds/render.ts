@@ -2,10 +2,7 @@
 // problem does not compile until it has a message here.
 import { describeDifference } from '../audit/first-difference.js';
 import type { SeedProblem, SeedsReport, SeedVerification } from './verify.js';
-
-function assertNever(value: never): never {
-  throw new Error(`unhandled seed problem: ${JSON.stringify(value)}`);
-}
+import { assertNever } from '../errors.js';
 
 export function describeSeedProblem(problem: SeedProblem): string {
   switch (problem.reason) {

@@ -9,6 +9,7 @@ import { createHttpClient } from './http-client.js';
 import { obtainSource, type FetchReporter, type SourceOutcome } from './obtain.js';
 import type { ProxySettings } from './settings.js';
 import { wantedSources, type WantedSource } from './wanted.js';
+import { KindlingError } from '../errors.js';
 
 export interface FetchOptions {
   /** Distfiles directories, searched in order before any download. */
@@ -93,11 +94,11 @@ export async function fetchSources(
   return { outcomes, failed: outcomes.filter((outcome) => !outcome.ok).map((outcome) => outcome.source) };
 }
 
-export class SourcesUnavailableError extends Error {
+export class SourcesUnavailableError extends KindlingError {
   readonly outcomes: readonly SourceOutcome[];
 
   constructor(summary: FetchSummary) {
-    super(describeUnavailable(summary));
+    super('failed', describeUnavailable(summary));
     this.name = 'SourcesUnavailableError';
     this.outcomes = summary.outcomes;
   }

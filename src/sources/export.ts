@@ -8,10 +8,11 @@ import { sha256File, type Sha256 } from '../digest.js';
 import type { Chain } from '../manifest/types.js';
 import type { Store } from '../store/store.js';
 import { wantedSources, type WantedSource } from './wanted.js';
+import { KindlingError } from '../errors.js';
 
-export class ExportError extends Error {
+export class ExportError extends KindlingError {
   constructor(message: string) {
-    super(message);
+    super('failed', message);
     this.name = 'ExportError';
   }
 }

@@ -1,6 +1,7 @@
 // Why a source could not be had from one place. Expected failures are values, told apart by
 // `reason`, so the renderers and the summary can say exactly what each URL or file did.
 import type { Sha256 } from '../digest.js';
+import { assertNever } from '../errors.js';
 
 export type SourceFailure =
   /** The server answered with a status that is not the file (404, 403, or a 5xx after retries). */
@@ -29,10 +30,6 @@ export type SourceFailure =
   | { readonly reason: 'deadline'; readonly url: string; readonly seconds: number }
   /** A file in a distfiles directory has the source's name but other bytes. Not fatal: other places are tried. */
   | { readonly reason: 'distfile-mismatch'; readonly path: string; readonly expected: Sha256; readonly actual: Sha256 };
-
-export function assertNever(value: never): never {
-  throw new Error(`unexpected value: ${JSON.stringify(value)}`);
-}
 
 /** Where the failure happened: a URL or a distfiles path. */
 export function failurePlace(failure: SourceFailure): string {

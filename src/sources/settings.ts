@@ -1,20 +1,15 @@
-// Where sources may come from, gathered from the command line, the environment and the mirrors
-// file. This is the one module of sources/ that reads the environment; the rest gets plain values.
+// Where sources may come from, gathered from the command line, the environment's values (read by
+// src/environment.ts) and the mirrors file.
 //
-// The mirrors file is `$KINDLING_MIRRORS_FILE`, else `$XDG_CONFIG_HOME/kindling/mirrors`, else
-// `~/.config/kindling/mirrors`: one mirror a line, `#` starts a comment, blank lines are skipped.
+// The mirrors file holds one mirror a line; `#` starts a comment, blank lines are skipped.
 // A mirror is a base URL (the file name is appended) or a URL template holding `{name}` and/or
 // `{sha256}`, e.g. `https://cache.example/sha256/{sha256}` for a content-addressed mirror.
 import { readFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { delimiter, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import type { KindlingEnvironment, ProxySettings } from '../environment.js';
+import { KindlingError } from '../errors.js';
 
-export interface ProxySettings {
-  /** Empty strings mean "no proxy". */
-  readonly httpProxy: string;
-  readonly httpsProxy: string;
-  readonly noProxy: string;
-}
+export type { ProxySettings } from '../environment.js';
 
 export interface SourceSettings {
   readonly distfiles: readonly string[];
@@ -24,19 +19,12 @@ export interface SourceSettings {
   readonly mirrorsFile: string | undefined;
 }
 
-export class SettingsError extends Error {
+/** A bad --mirror or mirrors file entry: the user must change it. */
+export class SettingsError extends KindlingError {
   constructor(message: string) {
-    super(message);
+    super('usage', message);
     this.name = 'SettingsError';
   }
-}
-
-export type Environment = Readonly<Record<string, string | undefined>>;
-
-export function mirrorsFilePath(env: Environment): string {
-  if (env.KINDLING_MIRRORS_FILE) return env.KINDLING_MIRRORS_FILE;
-  const configHome = env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config');
-  return join(configHome, 'kindling', 'mirrors');
 }
 
 /** Check a mirror entry; throws naming where it came from. */
@@ -74,29 +62,21 @@ async function readMirrorsFile(path: string): Promise<string[] | undefined> {
 }
 
 /**
- * Combine the command line's `--distfiles` and `--mirror` values with KINDLING_DISTFILES
- * (directories separated by the path delimiter), the mirrors file and the proxy variables.
- * Command-line entries come first: they are tried first.
+ * Combine the command line's `--distfiles` and `--mirror` values with the environment's
+ * distfiles directories, mirrors file and proxy settings. Command-line entries come first: they
+ * are tried first.
  */
 export async function resolveSourceSettings(
   args: { readonly distfiles?: readonly string[]; readonly mirrors?: readonly string[] },
-  env: Environment,
+  environment: Pick<KindlingEnvironment, 'distfiles' | 'mirrorsFile' | 'proxy'>,
 ): Promise<SourceSettings> {
-  const distfiles = [
-    ...(args.distfiles ?? []),
-    ...(env.KINDLING_DISTFILES ?? '').split(delimiter).filter((dir) => dir !== ''),
-  ].map((dir) => resolve(dir));
+  const distfiles = [...(args.distfiles ?? []), ...environment.distfiles].map((dir) => resolve(dir));
   const mirrors = (args.mirrors ?? []).map((mirror) => checkMirror(mirror, '--mirror'));
-  const path = mirrorsFilePath(env);
-  const fromFile = await readMirrorsFile(path);
+  const fromFile = await readMirrorsFile(environment.mirrorsFile);
   return {
     distfiles: [...new Set(distfiles)],
     mirrors: [...new Set([...mirrors, ...(fromFile ?? [])])],
-    proxy: {
-      httpProxy: env.http_proxy ?? env.HTTP_PROXY ?? '',
-      httpsProxy: env.https_proxy ?? env.HTTPS_PROXY ?? '',
-      noProxy: env.no_proxy ?? env.NO_PROXY ?? '',
-    },
-    mirrorsFile: fromFile === undefined ? undefined : path,
+    proxy: environment.proxy,
+    mirrorsFile: fromFile === undefined ? undefined : environment.mirrorsFile,
   };
 }

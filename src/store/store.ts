@@ -8,6 +8,7 @@ import { chmod, copyFile, mkdir, readFile, rename, rm, stat, writeFile } from 'n
 import { dirname, join } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { sha256Bytes, sha256File, type Sha256 } from '../digest.js';
+import { KindlingError, messageOf } from '../errors.js';
 import type { ProvenanceRecord } from '../run/record.js';
 
 export type ImportResult =
@@ -22,8 +23,13 @@ export class Store {
   }
 
   static async open(root: string): Promise<Store> {
-    for (const sub of ['objects', 'tmp', 'stages', 'locks', 'work']) {
-      await mkdir(join(root, sub), { recursive: true });
+    try {
+      for (const sub of ['objects', 'tmp', 'stages', 'locks', 'work']) {
+        await mkdir(join(root, sub), { recursive: true });
+      }
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? messageOf(error);
+      throw new KindlingError('environment', `the store ${root} cannot be used (${code}): give --store a directory kindling may write to`);
     }
     return new Store(root);
   }

@@ -5,9 +5,11 @@ import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256Bytes, sha256File, type Sha256 } from '../digest.js';
 import type { Chain, Stage } from '../manifest/types.js';
-import { bootstrap, selectStages, type BootstrapResult, type ChainEvent } from '../run/bootstrap.js';
+import { selectStages, type BootstrapResult, type ChainEvent } from '../run/bootstrap.js';
+import { runChain } from '../run/run-chain.js';
 import type { ProvenanceRecord } from '../run/record.js';
 import type { Sandbox } from '../sandbox/sandbox.js';
+import type { FetchOptions } from '../sources/ensure.js';
 import type { Store } from '../store/store.js';
 import { writeArchive } from './archive.js';
 import type { TemplateDeclaration } from './declaration.js';
@@ -34,6 +36,8 @@ export interface BuildTemplateOptions {
   /** Directory that receives NAME.tar, NAME.ext2 and NAME.manifest.json. */
   readonly outDir: string;
   readonly jobs?: number;
+  /** Where upstream sources the stages need come from, as for any run. */
+  readonly sources?: FetchOptions;
   readonly signal?: AbortSignal;
   readonly onEvent?: (event: ChainEvent) => void;
 }
@@ -52,13 +56,14 @@ export function stagesFor(chain: Chain, template: TemplateDeclaration): Stage[] 
 
 export async function buildTemplate(options: BuildTemplateOptions): Promise<BuildTemplateResult> {
   const { chain, template, store, outDir } = options;
-  // The chain cut down to what the template needs; bootstrap runs it all, reusing verified results.
+  // The chain cut down to what the template needs, run as any chain is, reusing verified results.
   const needed: Chain = { ...chain, stages: stagesFor(chain, template) };
-  const stages = await bootstrap({
+  const stages = await runChain({
     chain: needed,
     store,
     sandbox: options.sandbox,
     ...(options.jobs === undefined ? {} : { jobs: options.jobs }),
+    ...(options.sources === undefined ? {} : { sources: options.sources }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
     ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
   });

@@ -10,6 +10,7 @@ import { ManifestError } from '../manifest/errors.js';
 import { asList, asMap, asString, checkKeys, required } from '../manifest/fields.js';
 import { checkStageRootPath, pathsOverlap } from '../manifest/paths.js';
 import type { Chain } from '../manifest/types.js';
+import { KindlingError } from '../errors.js';
 
 export const TEMPLATES_DIR = 'templates';
 
@@ -60,9 +61,9 @@ export async function listTemplates(chain: Chain): Promise<string[]> {
   return names.filter((n) => n.endsWith('.yaml')).map((n) => n.slice(0, -'.yaml'.length)).sort();
 }
 
-export class UnknownTemplateError extends Error {
+export class UnknownTemplateError extends KindlingError {
   constructor(name: string, known: readonly string[], dir: string) {
-    super(`no template '${name}' in ${dir} (templates: ${known.join(', ') || 'none'})`);
+    super('usage', `no template '${name}' in ${dir} (templates: ${known.join(', ') || 'none'})`);
     this.name = 'UnknownTemplateError';
   }
 }

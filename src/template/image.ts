@@ -15,7 +15,8 @@
 import { chmod, mkdir, mkdtemp, rm, truncate, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { describeTool, findExecutable } from '../sandbox/tool-identity.js';
+import { KindlingError } from '../errors.js';
+import { describeTool, requireTool } from '../sandbox/tool-identity.js';
 import type { TrustedComponent } from '../sandbox/sandbox.js';
 import { DIRECTORY_MODE, type TemplateNode } from './tree.js';
 
@@ -41,17 +42,15 @@ const MKE2FS_CONF = `[defaults]
 `;
 const TIME_FIELDS = ['atime', 'mtime', 'ctime', 'crtime'] as const;
 
-export class ImageError extends Error {
+export class ImageError extends KindlingError {
   constructor(message: string) {
-    super(message);
+    super('environment', message);
     this.name = 'ImageError';
   }
 }
 
-async function tool(name: string): Promise<string> {
-  const path = await findExecutable(name);
-  if (path === undefined) throw new ImageError(`${name} was not found; install e2fsprogs (apt-get install e2fsprogs)`);
-  return path;
+function tool(name: string): Promise<string> {
+  return requireTool(name, 'e2fsprogs');
 }
 
 /** The e2fsprogs build that made an image: part of what a template's image bytes depend on. */

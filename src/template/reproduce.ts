@@ -11,6 +11,7 @@ import { Store } from '../store/store.js';
 import { buildTemplate, stagesFor, type BuildTemplateResult } from './build.js';
 import { compareBuilds, type TemplateComparison } from './compare.js';
 import type { TemplateDeclaration } from './declaration.js';
+import type { FetchOptions } from '../sources/ensure.js';
 
 export interface ReproduceOptions {
   readonly chain: Chain;
@@ -23,6 +24,8 @@ export interface ReproduceOptions {
    * sources are taken: no stage output, no record.
    */
   readonly sourcesFrom?: Store;
+  /** Where upstream sources not in sourcesFrom come from (distfiles, mirrors, the manifests' URLs). */
+  readonly sources?: FetchOptions;
   /** Where the temporary store and the new build are made (default: the system's temporary directory). */
   readonly workDir?: string;
   readonly jobs?: number;
@@ -57,6 +60,7 @@ export async function reproduceTemplate(options: ReproduceOptions): Promise<Repr
       sandbox: options.sandbox,
       outDir,
       ...(options.jobs === undefined ? {} : { jobs: options.jobs }),
+      ...(options.sources === undefined ? {} : { sources: options.sources }),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
       ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
     });

@@ -4,7 +4,7 @@ import { chmod, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { register as registerAttest } from '../../src/cli/attest.js';
-import { CliFailure } from '../../src/cli/failure.js';
+import { KindlingError } from '../../src/errors.js';
 import { register as registerKey } from '../../src/cli/key.js';
 import { register as registerLog } from '../../src/cli/log.js';
 import { register as registerVerify } from '../../src/cli/verify.js';
@@ -29,7 +29,7 @@ beforeEach(() => {
 });
 afterEach(() => vi.restoreAllMocks());
 
-async function kindling(...args: string[]): Promise<{ out: string; failure?: CliFailure }> {
+async function kindling(...args: string[]): Promise<{ out: string; failure?: KindlingError }> {
   const program = new Command('kindling').exitOverride().configureOutput({ writeErr: () => undefined });
   for (const register of [registerKey, registerAttest, registerVerify, registerLog]) register(program);
   const start = output.length;
@@ -37,7 +37,7 @@ async function kindling(...args: string[]): Promise<{ out: string; failure?: Cli
     await program.parseAsync(['node', 'kindling', ...args]);
     return { out: output.slice(start).join('') };
   } catch (error) {
-    if (error instanceof CliFailure) return { out: output.slice(start).join(''), failure: error };
+    if (error instanceof KindlingError) return { out: output.slice(start).join(''), failure: error };
     throw error;
   }
 }

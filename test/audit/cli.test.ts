@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { register } from '../../src/cli/audit.js';
-import { CliFailure } from '../../src/cli/failure.js';
+import { exitStatusOf } from '../../src/cli/exit-status.js';
+import { KindlingError } from '../../src/errors.js';
 import { cleanStages, makeAuditRig, type AuditRig } from './chain-rig.js';
 
 let rig: AuditRig | undefined;
@@ -14,7 +15,7 @@ afterEach(async () => {
 });
 
 /** Runs `kindling audit …` in this process; returns what it printed and the failure it threw, if any. */
-async function kindlingAudit(args: string[]): Promise<{ stdout: string; failure?: CliFailure }> {
+async function kindlingAudit(args: string[]): Promise<{ stdout: string; failure?: KindlingError }> {
   const program = new Command('kindling').exitOverride();
   register(program);
   let stdout = '';
@@ -26,7 +27,7 @@ async function kindlingAudit(args: string[]): Promise<{ stdout: string; failure?
     await program.parseAsync(['node', 'kindling', 'audit', ...args]);
     return { stdout };
   } catch (error) {
-    if (error instanceof CliFailure) return { stdout, failure: error };
+    if (error instanceof KindlingError) return { stdout, failure: error };
     throw error;
   } finally {
     vi.restoreAllMocks();
@@ -49,7 +50,7 @@ describe('kindling audit', () => {
     const stages = await cleanStages();
     rig = await makeAuditRig({ ...stages, second: { ...stages.second!, script: 'bin/cat in/greeting\n' } });
     const { stdout, failure } = await kindlingAudit(['--chain', rig.chainDir]);
-    expect(failure?.exitCode).toBe(1);
+    expect(failure && exitStatusOf(failure)).toBe(1);
     expect(failure?.message).toBe('audit found 1 error');
     expect(stdout).toContain('error   stage second, build.kaem:1: runs bin/cat, which is not an input of the stage');
   });
@@ -63,7 +64,8 @@ describe('kindling audit', () => {
     const { stdout } = await kindlingAudit(['--chain', rig.chainDir, '--html', file]);
     expect(stdout).toBe(`PASS: 0 errors, 0 warnings, 2 notes; report written to ${file}\n`);
     expect(await readFile(file, 'utf8')).toMatch(/^<!doctype html>/);
-    expect((await kindlingAudit(['--chain', rig.chainDir, '--json', '--html', file])).failure?.exitCode).toBe(2);
+    const both = await kindlingAudit(['--chain', rig.chainDir, '--json', '--html', file]);
+    expect(both.failure && exitStatusOf(both.failure)).toBe(2);
   });
 
   it('writes a failing HTML page for a chain that does not load', async () => {
@@ -71,7 +73,7 @@ describe('kindling audit', () => {
     await writeFile(join(rig.chainDir, 'chain.yaml'), 'name: [unclosed\n');
     const file = join(rig.dir, 'broken.html');
     const { stdout, failure } = await kindlingAudit(['--chain', rig.chainDir, '--html', file]);
-    expect(failure?.exitCode).toBe(1);
+    expect(failure && exitStatusOf(failure)).toBe(1);
     expect(stdout).toBe(`FAIL: 1 error, 0 warnings, 0 notes; report written to ${file}\n`);
     const html = await readFile(file, 'utf8');
     expect(html).toContain('<span class="verdict fail">FAIL</span>');

@@ -87,7 +87,7 @@ describe('kindling bootstrap (the command)', () => {
     rig = await makeRig(threeStages);
     const result = await kindling(['bootstrap', '--sandbox', 'docker', '--chain', rig.chainDir, '--store', rig.storeDir]);
     expect(result.exitCode).toBe(2);
-    expect(result.stderr).toContain("--sandbox must be qemu or bwrap, not 'docker'");
+    expect(result.stderr).toContain("option '--sandbox <name>' argument 'docker' is invalid. Allowed choices are qemu, bwrap.");
   });
 
   it('exits 2 for an unknown --until stage', async () => {

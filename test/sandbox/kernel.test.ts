@@ -6,6 +6,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { register } from '../../src/cli/kernel.js';
 import { sha256File } from '../../src/digest.js';
+import { readEnvironment } from '../../src/environment.js';
 import { describeKernel, KernelError, kernelComponent, locateKernel, obtainKernel, resolveKernelPackage } from '../../src/sandbox/kernel.js';
 
 let dir: string;
@@ -30,20 +31,21 @@ describe('finding the kernel', () => {
     const cache = await fakeCache('order', ['vmlinuz-6.1.0-9-cloud-amd64', 'vmlinuz-6.1.0-56-cloud-amd64', 'vmlinuz-6.1.0-56-cloud-amd64.json', '.vmlinuz-7.0.partial-1a2b']);
     const explicit = join(cache, 'vmlinuz-6.1.0-9-cloud-amd64');
     const fromEnv = join(cache, 'vmlinuz-6.1.0-9-cloud-amd64');
-    expect(await locateKernel({ explicit, env: { KINDLING_KERNEL: join(dir, 'nope') }, cacheDir: cache })).toBe(explicit);
-    expect(await locateKernel({ env: { KINDLING_KERNEL: fromEnv }, cacheDir: cache })).toBe(fromEnv);
+    expect(await locateKernel({ explicit, fromEnvironment: join(dir, 'nope'), cacheDir: cache })).toBe(explicit);
+    expect(await locateKernel({ fromEnvironment: fromEnv, cacheDir: cache })).toBe(fromEnv);
     // 56 is newer than 9: versions compare by number, and partial downloads are never picked.
-    expect(await locateKernel({ env: {}, cacheDir: cache })).toBe(join(cache, 'vmlinuz-6.1.0-56-cloud-amd64'));
+    expect(await locateKernel({ fromEnvironment: undefined, cacheDir: cache })).toBe(join(cache, 'vmlinuz-6.1.0-56-cloud-amd64'));
   });
 
   it("picks only a kernel of the machine's architecture, by its own variable", async () => {
     const cache = await fakeCache('arches', ['vmlinuz-6.1.0-56-cloud-amd64', 'vmlinuz-6.1.0-56-cloud-arm64', 'vmlinuz-6.1.0-9-cloud-arm64']);
-    expect(await locateKernel({ env: {}, cacheDir: cache })).toBe(join(cache, 'vmlinuz-6.1.0-56-cloud-amd64'));
-    expect(await locateKernel({ env: {}, cacheDir: cache, arch: 'aarch64' })).toBe(join(cache, 'vmlinuz-6.1.0-56-cloud-arm64'));
+    expect(await locateKernel({ fromEnvironment: undefined, cacheDir: cache })).toBe(join(cache, 'vmlinuz-6.1.0-56-cloud-amd64'));
+    expect(await locateKernel({ fromEnvironment: undefined, cacheDir: cache, arch: 'aarch64' })).toBe(join(cache, 'vmlinuz-6.1.0-56-cloud-arm64'));
     const fromEnv = join(cache, 'vmlinuz-6.1.0-9-cloud-arm64');
-    expect(await locateKernel({ env: { KINDLING_KERNEL: join(dir, 'nope'), KINDLING_KERNEL_AARCH64: fromEnv }, cacheDir: cache, arch: 'aarch64' })).toBe(fromEnv);
+    const kernels = readEnvironment({ KINDLING_KERNEL: join(dir, 'nope'), KINDLING_KERNEL_AARCH64: fromEnv }).kernels;
+    expect(await locateKernel({ fromEnvironment: kernels.aarch64, cacheDir: cache, arch: 'aarch64' })).toBe(fromEnv);
     const onlyAmd64 = await fakeCache('only-amd64', ['vmlinuz-6.1.0-56-cloud-amd64']);
-    await expect(locateKernel({ env: {}, cacheDir: onlyAmd64, arch: 'aarch64' })).rejects.toThrow(
+    await expect(locateKernel({ fromEnvironment: undefined, cacheDir: onlyAmd64, arch: 'aarch64' })).rejects.toThrow(
       `${onlyAmd64} holds no vmlinuz-*-arm64; run \`kindling kernel fetch --arch aarch64\``,
     );
   });
@@ -55,12 +57,12 @@ describe('finding the kernel', () => {
 
   it('names $KINDLING_KERNEL when it points nowhere', async () => {
     const missing = join(dir, 'env-vmlinuz');
-    await expect(locateKernel({ env: { KINDLING_KERNEL: missing } })).rejects.toThrow(`the kernel ${missing} (from $KINDLING_KERNEL) does not exist`);
+    await expect(locateKernel({ fromEnvironment: missing })).rejects.toThrow(`the kernel ${missing} (from $KINDLING_KERNEL) does not exist`);
   });
 
   it('says where it looked and what to run when there is no kernel at all', async () => {
     const empty = await fakeCache('empty', []);
-    await expect(locateKernel({ env: {}, cacheDir: empty })).rejects.toThrow(`${empty} holds no vmlinuz-*; run \`kindling kernel fetch\``);
+    await expect(locateKernel({ fromEnvironment: undefined, cacheDir: empty })).rejects.toThrow(`${empty} holds no vmlinuz-*; run \`kindling kernel fetch\``);
   });
 });
 
@@ -102,7 +104,7 @@ describe('fetching the kernel from the Debian archive', () => {
     // What was recorded beside it is what describeKernel and `kernel show` report.
     expect(await describeKernel(info.path)).toEqual(info);
     expect(JSON.parse(await readFile(`${info.path}.json`, 'utf8'))).toEqual({ package: info.package, version: info.version, sha256: info.sha256 });
-    expect(await locateKernel({ env: {}, cacheDir: dest })).toBe(info.path);
+    expect(await locateKernel({ fromEnvironment: undefined, cacheDir: dest })).toBe(info.path);
 
     // `kindling kernel show --kernel FILE` prints the same facts.
     const written: string[] = [];

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { register } from '../../src/cli/seeds.js';
-import { CliFailure } from '../../src/cli/failure.js';
+import { KindlingError } from '../../src/errors.js';
 import { describeSeedProblem } from '../../src/seeds/render.js';
 import { elfArch, verifySeeds, type SeedProblem } from '../../src/seeds/verify.js';
 import { CAN_RUN_SEEDS, SEED_SETS, SEEDS_DIR } from './seed-rig.js';
@@ -152,13 +152,13 @@ describe('kindling seeds verify', () => {
     expect(output).toMatch(/every seed is exactly what its source says\n$/);
   });
 
-  it('fails with a CliFailure, and JSON on request, when a seed disagrees', async () => {
+  it('fails with a KindlingError, and JSON on request, when a seed disagrees', async () => {
     const dir = await copyOfSeeds();
     const hex0 = await readFile(join(dir, 'hex0'));
     hex0[hex0.length - 1] = hex0[hex0.length - 1]! ^ 1;
     await writeFile(join(dir, 'hex0'), hex0);
     const { output, failure } = await runCommand(['seeds', 'verify', '--seeds', dir, '--json']);
-    expect(failure).toBeInstanceOf(CliFailure);
+    expect(failure).toBeInstanceOf(KindlingError);
     const report = JSON.parse(output) as { ok: boolean; problems: { reason: string }[] };
     expect(report.ok).toBe(false);
     expect(report.problems.map((p) => p.reason)).toContain('source-mismatch');

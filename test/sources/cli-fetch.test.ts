@@ -5,7 +5,8 @@ import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { sha256Bytes } from '../../src/digest.js';
 import { register } from '../../src/cli/fetch.js';
-import { CliFailure } from '../../src/cli/failure.js';
+import { exitStatusOf } from '../../src/cli/exit-status.js';
+import { KindlingError } from '../../src/errors.js';
 import { serveBytes, startServer, type TestServer } from './http-rig.js';
 import { makeRig, randomPayload, type Rig } from './rig.js';
 
@@ -97,17 +98,17 @@ describe('kindling fetch', () => {
       { name: 'gone-2.0.tar', sha256: sha256Bytes('gone') },
     ]);
     const { stdout, error } = await kindling('fetch', '--chain', chain, '--store', join(rig.dir, 'store'), '--retries', '0');
-    expect(error).toBeInstanceOf(CliFailure);
-    expect((error as CliFailure).exitCode).toBe(1);
-    expect((error as CliFailure).message).toContain(`gone-2.0.tar (sha256 ${sha256Bytes('gone')}; stage sources: src/1.tar)`);
-    expect((error as CliFailure).message).toContain(`${http.base}/pub/gone-2.0.tar: HTTP 404`);
+    expect(error).toBeInstanceOf(KindlingError);
+    expect(exitStatusOf(error as KindlingError)).toBe(1);
+    expect((error as KindlingError).message).toContain(`gone-2.0.tar (sha256 ${sha256Bytes('gone')}; stage sources: src/1.tar)`);
+    expect((error as KindlingError).message).toContain(`${http.base}/pub/gone-2.0.tar: HTTP 404`);
     expect(stdout).toContain('tool-1.0.tar: downloaded from');
   });
 
   it('reports a bad mirror flag as a usage error', async () => {
     const chain = await writeChain([]);
     const { error } = await kindling('fetch', '--chain', chain, '--store', join(rig.dir, 'store'), '--mirror', 'ftp://x/');
-    expect(error).toBeInstanceOf(CliFailure);
-    expect((error as CliFailure).exitCode).toBe(2);
+    expect(error).toBeInstanceOf(KindlingError);
+    expect(exitStatusOf(error as KindlingError)).toBe(2);
   });
 });

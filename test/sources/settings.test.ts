@@ -9,7 +9,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sha256Bytes } from '../../src/digest.js';
 import { fetchSources } from '../../src/sources/ensure.js';
 import { candidateUrls, mirrorUrl } from '../../src/sources/mirrors.js';
-import { mirrorsFilePath, resolveSourceSettings, SettingsError } from '../../src/sources/settings.js';
+import { readEnvironment } from '../../src/environment.js';
+import { resolveSourceSettings, SettingsError } from '../../src/sources/settings.js';
 import { serveBytes, startServer } from './http-rig.js';
 import { fastOptions, makeRig, randomPayload, wanted } from './rig.js';
 
@@ -32,7 +33,7 @@ describe('resolveSourceSettings', () => {
     );
     const settings = await resolveSourceSettings(
       { distfiles: ['/cli/dist'], mirrors: ['https://cli.example/pub'] },
-      { XDG_CONFIG_HOME: dir, KINDLING_DISTFILES: ['/env/one', '', '/env/two', '/cli/dist'].join(delimiter), HTTPS_PROXY: 'http://proxy:3128', NO_PROXY: 'localhost' },
+      readEnvironment({ XDG_CONFIG_HOME: dir, KINDLING_DISTFILES: ['/env/one', '', '/env/two', '/cli/dist'].join(delimiter), HTTPS_PROXY: 'http://proxy:3128', NO_PROXY: 'localhost' }),
     );
     expect(settings).toEqual({
       distfiles: ['/cli/dist', '/env/one', '/env/two'],
@@ -43,9 +44,9 @@ describe('resolveSourceSettings', () => {
   });
 
   it('works without a mirrors file, and finds it under HOME or KINDLING_MIRRORS_FILE', async () => {
-    expect(mirrorsFilePath({ HOME: '/home/u' })).toBe('/home/u/.config/kindling/mirrors');
-    expect(mirrorsFilePath({ HOME: '/home/u', KINDLING_MIRRORS_FILE: '/etc/m' })).toBe('/etc/m');
-    const settings = await resolveSourceSettings({}, { HOME: dir });
+    expect(readEnvironment({ HOME: '/home/u' }).mirrorsFile).toBe('/home/u/.config/kindling/mirrors');
+    expect(readEnvironment({ HOME: '/home/u', KINDLING_MIRRORS_FILE: '/etc/m' }).mirrorsFile).toBe('/etc/m');
+    const settings = await resolveSourceSettings({}, readEnvironment({ HOME: dir }));
     expect(settings.mirrors).toEqual([]);
     expect(settings.mirrorsFile).toBeUndefined();
   });
@@ -53,10 +54,10 @@ describe('resolveSourceSettings', () => {
   it('names the file and line of a bad mirror', async () => {
     const file = join(dir, 'mirrors');
     await writeFile(file, 'https://ok.example\nftp://old.example/pub\n');
-    const attempt = resolveSourceSettings({}, { KINDLING_MIRRORS_FILE: file });
+    const attempt = resolveSourceSettings({}, readEnvironment({ KINDLING_MIRRORS_FILE: file }));
     await expect(attempt).rejects.toThrow(SettingsError);
     await expect(attempt).rejects.toThrow(`${file}:2: only http and https mirrors are supported: ftp://old.example/pub`);
-    await expect(resolveSourceSettings({ mirrors: ['not a url'] }, { HOME: dir })).rejects.toThrow('--mirror: not a URL');
+    await expect(resolveSourceSettings({ mirrors: ['not a url'] }, readEnvironment({ HOME: dir }))).rejects.toThrow('--mirror: not a URL');
   });
 });
 

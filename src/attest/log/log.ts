@@ -13,13 +13,18 @@ import type { PublicKey, SigningKey } from '../keys.js';
 import { checkOrigin, formatCheckpoint, parseCheckpoint, type Checkpoint } from './checkpoint.js';
 import { consistencyProof, hashesEqual, inclusionProof, leafHash, rootOf, verifyConsistency, type Hash } from './merkle.js';
 import { cosignNote, NoteError, parseNote, signNote, verifyNote } from './note.js';
+import { KindlingError } from '../../errors.js';
 
 export const DEFAULT_ORIGIN = 'kindling.dev/log';
 const ENTRY_NAME = /^[0-9]{12}$/;
 const READ_BATCH = 64;
 
-export class LogError extends Error {
+export class LogError extends KindlingError {
   override readonly name = 'LogError';
+
+  constructor(message: string) {
+    super('input', message);
+  }
 }
 
 export interface AppendedEntry {

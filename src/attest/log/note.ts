@@ -2,6 +2,7 @@
 //   — <key name> <base64(4-byte key hash || Ed25519 signature over the text)>
 // (the dash is U+2014). Signatures from keys the reader does not know are kept but ignored.
 import { verifySignature, type PublicKey, type SigningKey } from '../keys.js';
+import { KindlingError } from '../../errors.js';
 
 const SIGNATURE_PREFIX = '\u2014 ';
 
@@ -18,8 +19,12 @@ export interface Note {
   readonly signatures: readonly NoteSignature[];
 }
 
-export class NoteError extends Error {
+export class NoteError extends KindlingError {
   override readonly name = 'NoteError';
+
+  constructor(message: string) {
+    super('input', message);
+  }
 }
 
 export function checkNoteText(text: string): void {

@@ -1,6 +1,7 @@
 // What the audit needs from a script language: the programs a script runs, line by line. One
 // reader per language (kaem now; a shell built by the chain later) sits behind this interface.
 import { posix } from 'node:path';
+import { KindlingError } from '../../errors.js';
 
 export interface ScriptCommand {
   /** The script file (a path in the stage root) the command was read from. */
@@ -21,12 +22,12 @@ export interface ScriptReader {
   read(scriptPath: string, text: string): ScriptCommand[];
 }
 
-export class ScriptSyntaxError extends Error {
+export class ScriptSyntaxError extends KindlingError {
   readonly script: string;
   readonly line: number;
 
   constructor(script: string, line: number, message: string) {
-    super(`${script}:${line}: ${message}`);
+    super('manifest', `${script}:${line}: ${message}`);
     this.name = 'ScriptSyntaxError';
     this.script = script;
     this.line = line;
