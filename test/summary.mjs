@@ -1,4 +1,4 @@
-// Prints "N passed, N failed" from a vitest JSON report; exits non-zero when the report is missing.
+// Prints each skipped test by name, then "N passed, N failed[, N skipped]" from a vitest JSON report; exits non-zero when the report is missing.
 import { readFileSync } from 'node:fs';
 
 const path = process.argv[2];
@@ -12,4 +12,10 @@ try {
 }
 const failed = report.numFailedTests + (report.numFailedTestSuites > 0 && report.numFailedTests === 0 ? report.numFailedTestSuites : 0);
 const skipped = report.numPendingTests + report.numTodoTests;
+// A skipped test is named, never silent: each on its own line, before the count.
+for (const file of report.testResults ?? []) {
+  for (const test of file.assertionResults ?? []) {
+    if (test.status === 'pending' || test.status === 'skipped' || test.status === 'todo') console.log(`skipped: ${test.fullName} (${file.name})`);
+  }
+}
 console.log(`${report.numPassedTests} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`);
