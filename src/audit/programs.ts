@@ -2,11 +2,12 @@
 // outside enters the chain. The programs are the stage's `run.init` and every command its script
 // names; a script is read by the reader for its language (scripts/readers.ts).
 import { readFile } from 'node:fs/promises';
+import { posix } from 'node:path';
 import type { Chain, Stage, StageInput } from '../manifest/types.js';
 import type { Finding, ProgramSite } from './findings.js';
 import type { ProgramReport } from './report.js';
 import { readerFor, SCRIPT_READERS } from './scripts/readers.js';
-import { rootRelative, ScriptSyntaxError, type ScriptCommand } from './scripts/script-reader.js';
+import { rootRelative, ScriptSyntaxError, type ScriptCommand, type ScriptState } from './scripts/script-reader.js';
 import { hostPathOf } from './trace-inputs.js';
 
 export interface CheckedPrograms {
@@ -22,13 +23,15 @@ export async function checkPrograms(chain: Chain, stage: Stage): Promise<Checked
   const findings: Finding[] = [];
   const programs: ProgramReport[] = [];
   const inputs = new Map(stage.inputs.map((i) => [i.path, i]));
+  const treeHolding = (path: string): StageInput | undefined =>
+    stage.inputs.find((i) => i.origin.kind === 'tree' && path.startsWith(`${i.path}/`));
   /** Paths named as arguments by the commands so far, with where: a program made earlier in the stage. */
   const mentioned = new Map<string, string>();
 
   const classify = (program: string, where: ProgramSite): void => {
     const site = where.script === undefined ? 'run.init' : `${where.script}:${where.line ?? '?'}`;
     // A program inside a tree input is that tree's (a file from the repository, like any other).
-    const input = inputs.get(program) ?? stage.inputs.find((i) => i.origin.kind === 'tree' && program.startsWith(`${i.path}/`));
+    const input = inputs.get(program) ?? treeHolding(program);
     if (input === undefined) {
       const ownOutput = stage.outputs.some((o) => o.path === program) || stage.scratch.some((d) => program.startsWith(`${d}/`));
       const madeAt = mentioned.get(program);
@@ -77,7 +80,7 @@ export async function checkPrograms(chain: Chain, stage: Stage): Promise<Checked
   }
 
   const visited = new Set<string>();
-  const readScript = async (path: string, depth: number): Promise<void> => {
+  const readScript = async (path: string, depth: number, state?: ScriptState): Promise<void> => {
     if (visited.has(path) || depth > MAX_SCRIPT_DEPTH) return;
     visited.add(path);
     const input = inputs.get(path)!;
@@ -88,19 +91,25 @@ export async function checkPrograms(chain: Chain, stage: Stage): Promise<Checked
     }
     let commands: ScriptCommand[];
     try {
-      commands = reader.read(path, text);
+      commands = reader.read(path, text, state);
     } catch (error) {
       if (!(error instanceof ScriptSyntaxError)) throw error;
       findings.push({ reason: 'script-not-checked', stage: stage.name, script: path, why: `the ${reader.language} reader cannot read it: ${error.message}` });
       return;
     }
     for (const command of commands) {
-      classify(command.program, { script: command.script, line: command.line });
-      // The runner run on another script of the stage: read that one too.
-      const nested = command.args[0] === undefined ? undefined : rootRelative(command.args[0]);
-      if (command.program === init && nested !== undefined && inputs.has(nested)) await readScript(nested, depth + 1);
+      // A program looked up in PATH is the first candidate the stage has (an input, or made here).
+      const program = command.candidates?.find((c) => inputs.has(c) || mentioned.has(c) || treeHolding(c) !== undefined) ?? command.program;
+      classify(program, { script: command.script, line: command.line });
+      // The runner run on another script of the stage: read that one too. Upstream kaem takes it
+      // after `--file` or `-f`; kindling's seed kaem as its only argument.
+      const scriptArg = command.args[0] === '--file' || command.args[0] === '-f' ? command.args[1] : command.args[0];
+      const directory = command.state?.directory ?? '';
+      const nested = scriptArg === undefined ? undefined : rootRelative(scriptArg.startsWith('/') ? scriptArg : posix.join(directory || '.', scriptArg));
+      const isRunner = program === init || program.split('/').pop() === 'kaem';
+      if (isRunner && nested !== undefined && inputs.has(nested)) await readScript(nested, depth + 1, command.state);
       for (const arg of command.args) {
-        const path = rootRelative(arg);
+        const path = rootRelative(arg.startsWith('/') ? arg : posix.join(directory || '.', arg));
         if (!mentioned.has(path)) mentioned.set(path, `${command.script}:${command.line}`);
       }
     }

@@ -59,6 +59,41 @@ describe('static audit', () => {
     expect(report.trustedBase.find((c) => c.name === 'VM kernel')?.detail).toBe('whatever kernel the run used — see records');
   });
 
+  it("reads an upstream bootstrap's kaem dialect without false findings, and still catches what it hides", async () => {
+    const script = 'BIN=bin\nOUT="out"\n${BIN}/cp src/greeting \\\n  ${OUT}/greeting\nbin/sh --file src/steps.kaem\n';
+    const steps = 'cd ${BIN}\n./cp ../src/greeting ../${OUT}/copy\n';
+    rig = await makeAuditRig({
+      upstream: {
+        script,
+        seeds: { 'bin/cp': 'cp' },
+        files: { 'src/greeting': 'hello\n', 'src/steps.kaem': steps },
+        outputs: { 'out/greeting': 'hello\n', 'out/copy': 'hello\n' },
+      },
+    });
+    const report = await audit({ chainDir: rig.chainDir });
+    expect(report.findings.filter((f) => f.reason !== 'same-bytes-from-several').map(describeFinding)).toEqual([]);
+    expect(report.stages[0]?.programs.map((p) => [p.program, p.site])).toEqual([
+      ['bin/sh', 'run.init'],
+      ['bin/cp', 'build.kaem:3'],
+      ['bin/sh', 'build.kaem:5'],
+      ['bin/cp', 'src/steps.kaem:2'],
+    ]);
+
+    // The nested script runs a program the stage was not given, through a variable and a cd.
+    await writeFile(join(rig.stageDir('upstream'), 'src_steps.kaem'), 'cd ${BIN}\n./gcc x.c\n');
+    const hidden = await audit({ chainDir: rig.chainDir });
+    expect(hidden.findings.map(describeFinding)).toContain(
+      'stage upstream, src/steps.kaem:2: runs bin/gcc, which is not an input of the stage (an undeclared binary)',
+    );
+
+    // A variable the audit cannot know: the proof is incomplete, and says so — no false error.
+    await writeFile(join(rig.stageDir('upstream'), 'src_steps.kaem'), '${FROM_THE_HOST}/cp a b\n');
+    const unknown = await audit({ chainDir: rig.chainDir });
+    expect(unknown.findings.map(describeFinding)).toContain(
+      'stage upstream: the commands of src/steps.kaem were not checked: the kaem reader cannot read it: src/steps.kaem:1: variable FROM_THE_HOST is not set by the script (the audit cannot know its value)',
+    );
+  });
+
   it('catches a script that runs a program the stage was not given', async () => {
     const stages = await cleanStages();
     rig = await makeAuditRig({ ...stages, second: { ...stages.second!, script: 'bin/cp in/greeting out/again\n\n# and then\nbin/cat in/greeting\n' } });

@@ -1,7 +1,21 @@
-// Reads kaem scripts, the seed script runner's language: one command a line, words split on spaces
-// and tabs, `#` starts a comment that runs to the end of the line, blank lines are skipped. The
-// first word is the program, run by path as given, relative to the root.
-import { rootRelative, type ScriptCommand, type ScriptReader } from './script-reader.js';
+// Reads kaem scripts: kindling's seed runner's language, and the richer dialect of the kaem that
+// other bootstraps write their steps in, so that their scripts are read, not misread:
+// - one command a line; a backslash at the end of a line joins the next one to it;
+// - words split on spaces and tabs; "double" and 'single' quotes keep blanks inside a word;
+// - `#` at the start of a word starts a comment that runs to the end of the line;
+// - `NAME=value` (alone, or after `export`) sets a variable; `$NAME` and `${NAME}` are replaced by
+//   its value; variables set by a script are seen by the scripts it runs with kaem;
+// - `cd DIR` changes the directory later relative program paths are taken from;
+// - `set`, `echo`, `pwd`, `unset`, `export` are the runner's own and run no program;
+// - a program named without a `/` is looked up in the directories of PATH, when PATH is set.
+// What the reader cannot know (a variable the script never sets, say) it refuses to guess: it
+// throws ScriptSyntaxError, and the audit then says the script was not checked — a proof left
+// incomplete, never a false finding.
+import { posix } from 'node:path';
+import { rootRelative, ScriptSyntaxError, type ScriptCommand, type ScriptReader, type ScriptState } from './script-reader.js';
+
+const BUILTINS = new Set(['set', 'echo', 'pwd', 'unset', 'export']);
+const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s;
 
 export const kaemReader: ScriptReader = {
   language: 'kaem',
@@ -10,15 +24,118 @@ export const kaemReader: ScriptReader = {
     return scriptPath.endsWith('.kaem') || initPath.split('/').pop() === 'kaem';
   },
 
-  read(scriptPath: string, text: string): ScriptCommand[] {
+  read(scriptPath: string, text: string, start: ScriptState = { variables: new Map(), directory: '' }): ScriptCommand[] {
+    const variables = new Map(start.variables);
+    let directory = start.directory;
     const commands: ScriptCommand[] = [];
-    text.split('\n').forEach((raw, index) => {
-      const hash = raw.indexOf('#');
-      const words = (hash < 0 ? raw : raw.slice(0, hash)).split(/[ \t\r]+/).filter((w) => w !== '');
-      const [program, ...args] = words;
-      if (program === undefined) return;
-      commands.push({ script: scriptPath, line: index + 1, program: rootRelative(program), args });
-    });
+    for (const { line, text: logical } of logicalLines(text)) {
+      const fail = (message: string): never => {
+        throw new ScriptSyntaxError(scriptPath, line, message);
+      };
+      const words = splitWords(logical, fail).map((word) => expand(word, variables, fail));
+      if (words.length === 0) continue;
+      const [first, ...rest] = words as [string, ...string[]];
+      const assignment = ASSIGNMENT.exec(first === 'export' ? (rest[0] ?? '') : first);
+      if (assignment !== null && (first === 'export' ? rest.length === 1 : rest.length === 0)) {
+        variables.set(assignment[1]!, assignment[2]!);
+        continue;
+      }
+      if (first === 'cd') {
+        if (rest.length !== 1) fail('cd takes one directory');
+        directory = rootRelative(posix.join(rest[0]!.startsWith('/') ? '' : directory, rest[0]!)) || '';
+        if (directory === '.') directory = '';
+        continue;
+      }
+      if (BUILTINS.has(first)) continue;
+      const state = { variables: new Map(variables), directory };
+      const candidates = programCandidates(first, directory, variables.get('PATH'));
+      commands.push({ script: scriptPath, line, program: candidates[0]!, ...(candidates.length > 1 ? { candidates } : {}), args: rest, state });
+    }
     return commands;
   },
 };
+
+/** Lines with their continuations joined, each with the number of the line it starts on. */
+function logicalLines(text: string): { line: number; text: string }[] {
+  const out: { line: number; text: string }[] = [];
+  let pending: { line: number; text: string } | undefined;
+  text.split('\n').forEach((raw, index) => {
+    const line = raw.replace(/\r$/, '');
+    const joined = pending === undefined ? { line: index + 1, text: line } : { line: pending.line, text: pending.text + line };
+    if (joined.text.endsWith('\\') && !isComment(joined.text)) {
+      pending = { line: joined.line, text: joined.text.slice(0, -1) };
+    } else {
+      pending = undefined;
+      out.push(joined);
+    }
+  });
+  if (pending !== undefined) out.push(pending);
+  return out;
+}
+
+function isComment(line: string): boolean {
+  return line.trimStart().startsWith('#');
+}
+
+/** Words of a line: blanks split, quotes group (and are removed), `#` at a word's start ends the line. */
+function splitWords(line: string, fail: (message: string) => never): { text: string; expandable: boolean[] }[] {
+  const words: { text: string; expandable: boolean[] }[] = [];
+  let current: { text: string; expandable: boolean[] } | undefined;
+  let i = 0;
+  while (i < line.length) {
+    const c = line[i]!;
+    if (c === ' ' || c === '\t') {
+      if (current !== undefined) words.push(current);
+      current = undefined;
+      i += 1;
+      continue;
+    }
+    if (c === '#' && current === undefined) break;
+    current ??= { text: '', expandable: [] };
+    if (c === '"' || c === "'") {
+      const end = line.indexOf(c, i + 1);
+      if (end < 0) fail(`unterminated ${c === '"' ? 'double' : 'single'} quote`);
+      const inside = line.slice(i + 1, end);
+      current.text += inside;
+      // Variables are replaced inside double quotes, not inside single ones.
+      for (let k = 0; k < inside.length; k += 1) current.expandable.push(c === '"');
+      i = end + 1;
+      continue;
+    }
+    current.text += c;
+    current.expandable.push(true);
+    i += 1;
+  }
+  if (current !== undefined) words.push(current);
+  return words;
+}
+
+/** `$NAME` and `${NAME}` replaced by the variable's value; an unknown variable cannot be guessed. */
+function expand(word: { text: string; expandable: boolean[] }, variables: ReadonlyMap<string, string>, fail: (message: string) => never): string {
+  let out = '';
+  let i = 0;
+  while (i < word.text.length) {
+    if (word.text[i] !== '$' || word.expandable[i] !== true) {
+      out += word.text[i]!;
+      i += 1;
+      continue;
+    }
+    const braced = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}/.exec(word.text.slice(i));
+    const plain = braced === null ? /^\$([A-Za-z_][A-Za-z0-9_]*)/.exec(word.text.slice(i)) : null;
+    const match = braced ?? plain;
+    if (match === null) fail(`'$' not followed by a variable name in '${word.text}'`);
+    const value = variables.get(match![1]!);
+    if (value === undefined) fail(`variable ${match![1]} is not set by the script (the audit cannot know its value)`);
+    out += value;
+    i += match![0].length;
+  }
+  return out;
+}
+
+/** The files a program word may name, in the order kaem would try them. */
+function programCandidates(program: string, directory: string, path: string | undefined): string[] {
+  if (program.includes('/')) return [rootRelative(program.startsWith('/') ? program : posix.join(directory || '.', program))];
+  if (path === undefined) return [rootRelative(posix.join(directory || '.', program))];
+  const dirs = path.split(':').filter((d) => d !== '');
+  return dirs.map((dir) => rootRelative(posix.join(dir.startsWith('/') ? dir : posix.join(directory || '.', dir), program)));
+}

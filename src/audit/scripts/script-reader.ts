@@ -10,7 +10,18 @@ export interface ScriptCommand {
   readonly line: number;
   /** The program run, as a path relative to the stage root (the root is the working directory). */
   readonly program: string;
+  /** When the program is looked up (in PATH): every file it may be, in lookup order; `program` is the first. */
+  readonly candidates?: readonly string[];
   readonly args: readonly string[];
+  /** The script's variables and directory when the command runs: what a script it runs starts with. */
+  readonly state?: ScriptState;
+}
+
+/** What a script runner carries from line to line, and into the scripts it runs. */
+export interface ScriptState {
+  readonly variables: ReadonlyMap<string, string>;
+  /** The current directory, relative to the root ('' for the root itself). */
+  readonly directory: string;
 }
 
 export interface ScriptReader {
@@ -18,8 +29,11 @@ export interface ScriptReader {
   readonly language: string;
   /** Whether this reader understands the script at `scriptPath`, run by the program at `initPath`. */
   recognizes(scriptPath: string, initPath: string): boolean;
-  /** The commands of a script, in order. Throws ScriptSyntaxError for a line it cannot read. */
-  read(scriptPath: string, text: string): ScriptCommand[];
+  /**
+   * The commands of a script, in order, starting from `state` (a nested script's is its caller's).
+   * Throws ScriptSyntaxError for a line it cannot read.
+   */
+  read(scriptPath: string, text: string, state?: ScriptState): ScriptCommand[];
 }
 
 export class ScriptSyntaxError extends KindlingError {
