@@ -124,10 +124,10 @@ function expand(word: { text: string; expandable: boolean[] }, variables: Readon
     const plain = braced === null ? /^\$([A-Za-z_][A-Za-z0-9_]*)/.exec(word.text.slice(i)) : null;
     const match = braced ?? plain;
     if (match === null) fail(`'$' not followed by a variable name in '${word.text}'`);
-    const value = variables.get(match![1]!);
-    if (value === undefined) fail(`variable ${match![1]} is not set by the script (the audit cannot know its value)`);
+    const value = variables.get(match[1]!);
+    if (value === undefined) fail(`variable ${match[1]} is not set by the script (the audit cannot know its value)`);
     out += value;
-    i += match![0].length;
+    i += match[0].length;
   }
   return out;
 }
