@@ -1,12 +1,15 @@
 // Sign statements: one stage-result statement per provenance record, or a halt/release statement.
 // Each is written as its own DSSE envelope file, named so that a directory listing reads well and
 // two signers never overwrite each other.
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { sha256File } from '../digest.js';
+import type { ProvenanceRecord } from '../run/record.js';
+import { parseProvenanceRecord } from '../run/record-schema.js';
 import { signEnvelope, IN_TOTO_PAYLOAD_TYPE, type DsseEnvelope } from './dsse.js';
 import { haltStatement, type HaltAction, type HaltScope } from './halt.js';
 import type { SigningKey } from './keys.js';
-import { compareText, parseRecord, stageResultStatement, type Statement } from './statement.js';
+import { compareText, stageResultStatement, type Statement } from './statement.js';
 import { KindlingError } from '../errors.js';
 
 export class RecordError extends KindlingError {
@@ -44,15 +47,21 @@ export async function attestRecords(recordsDir: string, key: SigningKey, outDir:
     } catch {
       throw new RecordError(`${join(recordsDir, name)}: not JSON`);
     }
-    const record = parseRecord(value);
-    if (typeof record === 'string') throw new RecordError(`${join(recordsDir, name)}: not a provenance record: ${record}`);
+    const parsed = parseProvenanceRecord(value);
+    if (!parsed.ok) throw new RecordError(`${join(recordsDir, name)}: not a provenance record: ${parsed.problem}`);
+    if (parsed.record.exitCode !== 0) {
+      throw new RecordError(`${join(recordsDir, name)}: records a run that exited with status ${parsed.record.exitCode}; not signing`);
+    }
     // A result taken from a remote store was not rebuilt here: signing it would fake a rebuild.
-    if (record.pulledFrom === undefined) records.push(record);
+    if (parsed.record.pulledFrom === undefined) records.push({ file: join(recordsDir, name), record: parsed.record });
   }
   if (records.length === 0) throw new RecordError(`${recordsDir}: no provenance records (*.json) of runs made here found`);
+  // A signature says "I hold these outputs": each one is re-hashed in the store beside the records.
+  const objectsDir = join(dirname(recordsDir), 'objects');
+  for (const { file, record } of records) await checkOutputsHeld(file, record, objectsDir);
   await mkdir(outDir, { recursive: true });
   const written: WrittenAttestation[] = [];
-  for (const record of records) {
+  for (const { record } of records) {
     const envelope = signStatement(stageResultStatement(record), key);
     const file = `${safe(record.chain)}.${safe(record.stage)}.${record.stageKey.slice(0, 16)}.${key.publicKey.keyId.slice(0, 16)}.dsse.json`;
     written.push({ path: await writeEnvelope(join(outDir, file), envelope), envelope });
@@ -76,6 +85,21 @@ export async function attestHalt(
   const stamp = statement.predicate.issuedAt.replace(/[:.]/g, '-');
   const file = `${action}.${where}.${key.publicKey.keyId.slice(0, 16)}.${stamp}.dsse.json`;
   return { path: await writeEnvelope(join(outDir, file), envelope), envelope };
+}
+
+async function checkOutputsHeld(file: string, record: ProvenanceRecord, objectsDir: string): Promise<void> {
+  for (const output of record.outputs) {
+    const path = join(objectsDir, output.sha256.slice(0, 2), output.sha256);
+    let held;
+    try {
+      held = (await stat(path)).isFile() ? await sha256File(path) : 'not a regular file';
+    } catch {
+      throw new RecordError(`${file}: output ${output.path} (sha256 ${output.sha256}) is not in the store ${objectsDir}; not signing`);
+    }
+    if (held !== output.sha256) {
+      throw new RecordError(`${file}: output ${output.path}: the store holds sha256 ${held} under ${output.sha256}; not signing (kindling store verify --repair)`);
+    }
+  }
 }
 
 async function writeEnvelope(path: string, envelope: DsseEnvelope): Promise<string> {

@@ -2,7 +2,8 @@
 // the predicate is everything that identifies the run (chain, stage, manifest, stage key, inputs)
 // and what it ran on (backend and trusted base), plus timings.
 import { isSha256, type Sha256 } from '../digest.js';
-import { RECORD_TYPE, type ProvenanceRecord, type RecordedFile } from '../run/record.js';
+import { parseProvenanceRecord } from '../run/record-schema.js';
+import { type ProvenanceRecord, type RecordedFile } from '../run/record.js';
 import type { TrustedBase } from '../sandbox/sandbox.js';
 
 export const STATEMENT_TYPE = 'https://in-toto.io/Statement/v1';
@@ -107,20 +108,10 @@ export function parseStageResultPredicate(value: unknown): StageResultPredicate 
   };
 }
 
-/** Check a provenance record read from disk before signing anything about it. */
+/** Check a provenance record read from disk: its text as the reason when it is not one. */
 export function parseRecord(value: unknown): ProvenanceRecord | string {
-  if (!isObject(value)) return 'not a JSON object';
-  if (value._type !== RECORD_TYPE) return `_type is not ${RECORD_TYPE}`;
-  const { chain, stage, manifestSha256, stageKey, inputs, outputs, trustedBase, exitCode, startedAt, durationMs } = value;
-  if (typeof chain !== 'string' || chain === '' || typeof stage !== 'string' || stage === '') return 'chain or stage is missing';
-  if (!isSha256(manifestSha256) || !isSha256(stageKey)) return 'manifestSha256 or stageKey is not a sha256';
-  if (parseFiles(inputs) === undefined) return 'inputs must be a list of {path, sha256}';
-  const outputFiles = parseFiles(outputs);
-  if (outputFiles === undefined || outputFiles.length === 0) return 'outputs must be a non-empty list of {path, sha256}';
-  if (new Set(outputFiles.map((file) => file.path)).size !== outputFiles.length) return 'an output path is listed twice';
-  if (!isObject(trustedBase) || typeof trustedBase.backend !== 'string' || !Array.isArray(trustedBase.components)) return 'trustedBase is malformed';
-  if (typeof exitCode !== 'number' || typeof startedAt !== 'string' || typeof durationMs !== 'number') return 'exitCode, startedAt or durationMs is missing';
-  return value as unknown as ProvenanceRecord;
+  const parsed = parseProvenanceRecord(value);
+  return parsed.ok ? parsed.record : parsed.problem;
 }
 
 function parseFiles(value: unknown): RecordedFile[] | undefined {

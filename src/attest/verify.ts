@@ -80,7 +80,13 @@ export function verifyEvidence(evidence: Evidence, threshold: number, expected?:
   const groups = new Map<string, SignedResult[]>();
   for (const result of evidence.results) {
     const { chain, stage, stageKey } = result.predicate;
-    const reason = expected === undefined ? undefined : misfit(result, expected);
+    // A statement that its run failed is no claim about outputs: it never counts as agreement.
+    const reason =
+      result.predicate.exitCode !== 0
+        ? `statement reports a failed run (exit status ${result.predicate.exitCode}); not counted`
+        : expected === undefined
+          ? undefined
+          : misfit(result, expected);
     if (reason !== undefined) {
       misplaced.push({ file: result.file, signer: signerOf(result), chain, stage, reason });
       continue;

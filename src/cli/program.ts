@@ -19,9 +19,10 @@ import { register as asm } from './asm.js';
 import { register as lock } from './lock.js';
 import { register as push } from './push.js';
 import { register as pull } from './pull.js';
+import { register as store } from './store.js';
 
 /** The commands, in the order `kindling --help` lists them. */
-const COMMANDS = [bootstrap, status, fetch, kernel, seeds, key, attest, verify, log, template, audit, asm, lock, push, pull] as const;
+const COMMANDS = [bootstrap, status, fetch, kernel, seeds, key, attest, verify, log, template, audit, asm, lock, push, pull, store] as const;
 
 /** Runs one command line (argv as node gives it) and returns the exit status; never throws. */
 export async function runCli(argv: readonly string[]): Promise<number> {

@@ -25,7 +25,9 @@ export function register(program: Command): void {
       process.stdout.write(`chain ${chain.name} (${chain.arch}), store ${store.root}\n`);
       for (const status of statuses) {
         const detail =
-          status.record === undefined
+          status.problems !== undefined
+            ? `NOT VERIFIED: ${status.problems.join('; ')}`
+            : status.record === undefined
             ? 'not verified'
             : `verified  ${status.record.trustedBase.backend}  ${status.record.startedAt}  ${seconds(status.record.durationMs)}`;
         process.stdout.write(`  ${status.stage.padEnd(width)}  ${detail}\n`);

@@ -12,6 +12,7 @@ import { KindlingError } from '../errors.js';
 
 export type ChainEvent =
   | { readonly type: 'stage-started'; readonly stage: string }
+  | { readonly type: 'stage-note'; readonly stage: string; readonly message: string }
   | { readonly type: 'stage-verified'; readonly stage: string; readonly record: ProvenanceRecord; readonly cached: boolean }
   | { readonly type: 'stage-failed'; readonly stage: string; readonly outcome: Extract<StageOutcome, { status: 'failed' }> }
   | { readonly type: 'stage-not-run'; readonly stage: string; readonly because: string };
@@ -97,6 +98,7 @@ export async function bootstrap(options: BootstrapOptions): Promise<BootstrapRes
           trustedBase,
           ...(signal === undefined ? {} : { signal }),
           onStart: () => emit({ type: 'stage-started', stage: next.name }),
+          onNote: (message) => emit({ type: 'stage-note', stage: next.name, message }),
         })
           .catch((error: unknown): StageOutcome => ({
             status: 'failed',

@@ -24,9 +24,10 @@ function hostSource(chain: Chain, stage: Stage, store: Store, input: StageInput)
     case 'tree':
       return { hostPath: join(stage.dir, origin.tree), label: `tree ${relative(process.cwd(), join(stage.dir, origin.tree))}` };
     case 'stage':
-      return { hostPath: store.objectPath(input.sha256), label: `output ${origin.output} of stage ${origin.stage}` };
+      return { hostPath: store.objectPath(input.sha256), label: `output ${origin.output} of stage ${origin.stage}, in the store at ${store.objectPath(input.sha256)}` };
     case 'url':
-      return { hostPath: store.objectPath(input.sha256), label: origin.urls[0]! };
+      // The bytes are the store's copy: a mismatch here is damage in the store, not the server's doing.
+      return { hostPath: store.objectPath(input.sha256), label: `the store's copy ${store.objectPath(input.sha256)} of ${origin.urls[0]!}` };
   }
 }
 

@@ -8,6 +8,7 @@ import type { Sha256 } from '../digest.js';
 import type { Chain, Stage } from '../manifest/types.js';
 import type { Sandbox, TrustedBase } from '../sandbox/sandbox.js';
 import type { Store } from '../store/store.js';
+import { checkCache } from './cached-result.js';
 import type { StageFailure } from './failure.js';
 import { resolveInputs } from './inputs.js';
 import { RECORD_TYPE, type ProvenanceRecord } from './record.js';
@@ -34,26 +35,37 @@ export interface RunStageContext {
   readonly signal?: AbortSignal;
   /** Called when the stage really starts running (not for a cached result). */
   readonly onStart?: () => void;
+  /** Called with something the user should know that is not a failure (a stored result refused). */
+  readonly onNote?: (message: string) => void;
 }
 
-/** Returns the verified record already in the store for this stage, if every output it names is there. */
-export async function cachedResult(stage: Stage, store: Store): Promise<ProvenanceRecord | undefined> {
-  const record = await store.readRecord(stageKey(stage));
-  if (record === undefined) return undefined;
-  for (const output of stage.outputs) {
-    const recorded = record.outputs.find((o) => o.path === output.path);
-    if (recorded?.sha256 !== output.sha256 || !(await store.has(output.sha256))) return undefined;
-  }
-  return record;
-}
+export { cachedResult } from './cached-result.js';
 
 export async function runStage(stage: Stage, context: RunStageContext): Promise<StageOutcome> {
   const { store } = context;
   const key = stageKey(stage);
   // One process at a time per stage key: a second run on the same store waits, then finds the result.
   return store.withLock(`stage-${key}`, async () => {
-    const cached = await cachedResult(stage, store);
-    if (cached !== undefined) return { status: 'verified', record: cached, cached: true };
+    const cache = await checkCache(stage, store);
+    if (cache.kind === 'hit') {
+      // A stored result is reused only while its inputs are still the declared bytes: a seed or a
+      // file beside the manifest may have changed since (the stage key covers the manifest, not
+      // the files' current bytes). They are small; hash them all.
+      const resolved = await resolveInputs(context.chain, stage, store);
+      if (!resolved.ok) return { status: 'failed', stage: stage.name, failures: [resolved.failure] };
+      return { status: 'verified', record: cache.record, cached: true };
+    }
+    if (cache.kind === 'untrusted') {
+      // The bad record and objects are moved aside for inspection, and the stage runs again.
+      const movedTo: string[] = [];
+      if (cache.badRecord !== undefined) movedTo.push(await store.setAside(cache.badRecord));
+      for (const sha256 of cache.badObjects) movedTo.push(await store.setAside(store.objectPath(sha256)));
+      context.onNote?.(
+        `the stored result is not used: ${cache.problems.join('; ')}` +
+          (movedTo.length > 0 ? `; moved aside to ${movedTo.join(', ')}` : '') +
+          '; running the stage again',
+      );
+    }
     return runUncached(stage, key, context);
   });
 }

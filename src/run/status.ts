@@ -2,7 +2,7 @@
 import type { Chain } from '../manifest/types.js';
 import type { Store } from '../store/store.js';
 import type { ProvenanceRecord } from './record.js';
-import { cachedResult } from './run-stage.js';
+import { checkCache } from './cached-result.js';
 import { stageKey } from './stage-key.js';
 
 export interface StageStatus {
@@ -10,13 +10,18 @@ export interface StageStatus {
   readonly stageKey: string;
   readonly verified: boolean;
   readonly record?: ProvenanceRecord;
+  /** Why a result in the store is not counted as verified (a bad record, a corrupt object). */
+  readonly problems?: readonly string[];
 }
 
 export async function chainStatus(chain: Chain, store: Store): Promise<StageStatus[]> {
   const statuses: StageStatus[] = [];
   for (const stage of chain.stages) {
-    const record = await cachedResult(stage, store);
-    statuses.push({ stage: stage.name, stageKey: stageKey(stage), verified: record !== undefined, ...(record === undefined ? {} : { record }) });
+    const check = await checkCache(stage, store);
+    const base = { stage: stage.name, stageKey: stageKey(stage) };
+    if (check.kind === 'hit') statuses.push({ ...base, verified: true, record: check.record });
+    else if (check.kind === 'untrusted') statuses.push({ ...base, verified: false, problems: check.problems });
+    else statuses.push({ ...base, verified: false });
   }
   return statuses;
 }

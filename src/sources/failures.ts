@@ -28,12 +28,20 @@ export type SourceFailure =
   | { readonly reason: 'too-large'; readonly url: string; readonly limit: number; readonly from: 'manifest' | 'default' }
   /** The download from this URL, retries included, did not finish within the deadline. */
   | { readonly reason: 'deadline'; readonly url: string; readonly seconds: number }
+  /** The store's copy was not the source's bytes (damaged on disk). It was moved aside; other places are tried. */
+  | {
+      readonly reason: 'stored-corrupt';
+      readonly path: string;
+      readonly expected: Sha256;
+      readonly actual: Sha256 | 'not a regular file';
+      readonly movedTo: string;
+    }
   /** A file in a distfiles directory has the source's name but other bytes. Not fatal: other places are tried. */
   | { readonly reason: 'distfile-mismatch'; readonly path: string; readonly expected: Sha256; readonly actual: Sha256 };
 
 /** Where the failure happened: a URL or a distfiles path. */
 export function failurePlace(failure: SourceFailure): string {
-  return failure.reason === 'distfile-mismatch' ? failure.path : failure.url;
+  return failure.reason === 'distfile-mismatch' || failure.reason === 'stored-corrupt' ? failure.path : failure.url;
 }
 
 /** One line of plain English for a failure, without its place. */
@@ -65,6 +73,8 @@ export function describeFailure(failure: SourceFailure): string {
         : `larger than the limit of ${failure.limit} bytes (give the source a size: in its manifest to allow more); not stored`;
     case 'deadline':
       return `not finished within the deadline of ${failure.seconds} s`;
+    case 'stored-corrupt':
+      return `the store's copy is damaged: expected sha256 ${failure.expected}, got ${failure.actual}; moved aside to ${failure.movedTo}`;
     case 'distfile-mismatch':
       return `wrong bytes: expected sha256 ${failure.expected}, got ${failure.actual}; not used`;
     default:

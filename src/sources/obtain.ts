@@ -68,12 +68,20 @@ export async function obtainSource(source: WantedSource, context: ObtainContext)
 
 async function obtainLocked(source: WantedSource, context: ObtainContext): Promise<SourceOutcome> {
   const { store, reporter } = context;
-  if (await store.has(source.sha256)) return { ok: true, source, via: 'store', failures: [] };
   const failures: SourceFailure[] = [];
   const note = (failure: SourceFailure): void => {
     failures.push(failure);
     reporter.failure?.(source, failure);
   };
+  // The stored copy is re-hashed, not believed: a flipped byte or a file truncated by a power cut
+  // is moved aside and the source fetched again, and the failure names the store, not the URL.
+  const stored = await store.checkObject(source.sha256);
+  if (stored.state === 'ok') return { ok: true, source, via: 'store', failures: [] };
+  if (stored.state !== 'missing') {
+    const path = store.objectPath(source.sha256);
+    const movedTo = await store.setAside(path);
+    note({ reason: 'stored-corrupt', path, expected: source.sha256, actual: stored.state === 'corrupt' ? stored.actual : 'not a regular file', movedTo });
+  }
 
   const local = await context.distfiles.find(source);
   local.notes.forEach(note);

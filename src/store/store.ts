@@ -4,16 +4,30 @@
 // half-written object under a real name.
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { chmod, copyFile, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, lstat, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { sha256Bytes, sha256File, type Sha256 } from '../digest.js';
 import { KindlingError, messageOf } from '../errors.js';
 import type { ProvenanceRecord } from '../run/record.js';
+import { parseProvenanceRecord } from '../run/record-schema.js';
 
 export type ImportResult =
   | { readonly ok: true; readonly sha256: Sha256; readonly path: string }
   | { readonly ok: false; readonly reason: 'hash-mismatch'; readonly expected: Sha256; readonly actual: Sha256 };
+
+/** What an object holds when looked at: its name is a promise that is checked, not believed. */
+export type ObjectCheck =
+  | { readonly state: 'ok'; readonly size: number }
+  | { readonly state: 'missing' }
+  | { readonly state: 'corrupt'; readonly expected: Sha256; readonly actual: Sha256; readonly size: number }
+  | { readonly state: 'not-a-file'; readonly expected: Sha256 };
+
+/** A record as read from the store: absent, unreadable or malformed (with why), or well-formed. */
+export type RecordRead =
+  | { readonly state: 'absent' }
+  | { readonly state: 'invalid'; readonly path: string; readonly problem: string }
+  | { readonly state: 'ok'; readonly path: string; readonly record: ProvenanceRecord };
 
 export class Store {
   readonly root: string;
@@ -44,6 +58,36 @@ export class Store {
     } catch {
       return false;
     }
+  }
+
+  /**
+   * Re-hash an object: the check made on every use. The store's objects are the chain's programs
+   * and sources, a few megabytes, and node:crypto hashes far above 1 GB/s, so the whole hash is
+   * affordable where a size check alone would miss a flipped byte.
+   */
+  async checkObject(sha256: Sha256): Promise<ObjectCheck> {
+    const path = this.objectPath(sha256);
+    let info;
+    try {
+      info = await lstat(path);
+    } catch {
+      return { state: 'missing' };
+    }
+    if (!info.isFile()) return { state: 'not-a-file', expected: sha256 };
+    const actual = await sha256File(path);
+    return actual === sha256 ? { state: 'ok', size: info.size } : { state: 'corrupt', expected: sha256, actual, size: info.size };
+  }
+
+  /**
+   * Move a bad object (or record) out of the way, into `corrupt/`, where it can be inspected: it is
+   * never deleted, and never again found under its name. Returns where it went.
+   */
+  async setAside(path: string): Promise<string> {
+    const dir = join(this.root, 'corrupt');
+    await mkdir(dir, { recursive: true });
+    const target = join(dir, `${path.split('/').pop() ?? 'object'}.${new Date().toISOString().replace(/[:.]/g, '-')}.${randomBytes(3).toString('hex')}`);
+    await rename(path, target);
+    return target;
   }
 
   /** A fresh path in the store's temporary directory, on the same filesystem as the objects. */
@@ -89,12 +133,26 @@ export class Store {
     return join(this.root, 'stages', `${stageKey}.json`);
   }
 
-  async readRecord(stageKey: Sha256): Promise<ProvenanceRecord | undefined> {
+  /** A record is hostile input like any file: its shape and its own stage key are checked here. */
+  async readRecord(stageKey: Sha256): Promise<RecordRead> {
+    const path = this.recordPath(stageKey);
+    let text: string;
     try {
-      return JSON.parse(await readFile(this.recordPath(stageKey), 'utf8')) as ProvenanceRecord;
-    } catch {
-      return undefined;
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { state: 'absent' };
+      return { state: 'invalid', path, problem: `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
     }
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      return { state: 'invalid', path, problem: 'is not JSON' };
+    }
+    const parsed = parseProvenanceRecord(value);
+    if (!parsed.ok) return { state: 'invalid', path, problem: parsed.problem };
+    if (parsed.record.stageKey !== stageKey) return { state: 'invalid', path, problem: `names stage key ${parsed.record.stageKey}, not its file name's` };
+    return { state: 'ok', path, record: parsed.record };
   }
 
   /** A record is written last, after every output it names is in the store: its presence means "verified". */

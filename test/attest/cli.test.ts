@@ -138,8 +138,10 @@ describe('kindling key / attest / verify / log', () => {
       hex1: { script: 'cat /in/hex0 > /bin/hex1', outputs: { 'bin/hex1': 'a\n' }, from: { 'in/hex0': ['hex0', 'bin/hex0'] } },
     });
     const chain = await loadChain(rig.chainDir);
+    // Each stage's one output, as the rig made it: record() keeps the bytes so the store beside the records holds them.
+    const made: Record<string, string> = { hex0: 'a\n', kaem: 'k\n', hex1: 'a\n' };
     const recordOf = (stage: Stage, startedAt: string): ProvenanceRecord => ({
-      ...record({ chain: chain.name, stage: stage.name, outputs: {}, startedAt }),
+      ...record({ chain: chain.name, stage: stage.name, outputs: { [stage.outputs[0]!.path]: made[stage.name]! }, startedAt }),
       manifestSha256: stage.manifestSha256,
       stageKey: stageKey(stage),
       inputs: stage.inputs.map((input) => ({ path: input.path, sha256: input.sha256 })),

@@ -60,7 +60,11 @@ export function manifestText(stage: string): string {
   return `name: ${stage}\ndescription: test stage ${stage}\n`;
 }
 
+/** The bytes behind every output hash record() made, so writeRecords can store them as a store would. */
+const contents = new Map<string, string>();
+
 export function record(spec: StageSpec): ProvenanceRecord {
+  for (const content of Object.values(spec.outputs)) contents.set(sha256Bytes(content), content);
   const manifestSha256 = sha256Bytes(spec.manifest ?? manifestText(spec.stage));
   const inputs = [{ path: `src/${spec.stage}.hex0`, sha256: sha256Bytes(`source of ${spec.stage}`) }];
   const stageKey = stageKeyOf(manifestSha256, inputs);
@@ -80,9 +84,17 @@ export function record(spec: StageSpec): ProvenanceRecord {
   };
 }
 
-/** Write records as a store does: <dir>/<stageKey>.json. */
+/** Write records as a store does, <dir>/<stageKey>.json, with their outputs in <dir>/../objects. */
 export async function writeRecords(dir: string, records: readonly ProvenanceRecord[]): Promise<string> {
   await mkdir(dir, { recursive: true });
-  for (const entry of records) await writeFile(join(dir, `${entry.stageKey}.json`), JSON.stringify(entry, null, 2) + '\n');
+  for (const entry of records) {
+    await writeFile(join(dir, `${entry.stageKey}.json`), JSON.stringify(entry, null, 2) + '\n');
+    for (const output of entry.outputs) {
+      const content = contents.get(output.sha256);
+      if (content === undefined) continue;
+      await mkdir(join(dir, '..', 'objects', output.sha256.slice(0, 2)), { recursive: true });
+      await writeFile(join(dir, '..', 'objects', output.sha256.slice(0, 2), output.sha256), content);
+    }
+  }
   return dir;
 }

@@ -10,6 +10,8 @@ export function describeEvent(event: ChainEvent): string {
   switch (event.type) {
     case 'stage-started':
       return `${event.stage}: running`;
+    case 'stage-note':
+      return `${event.stage}: ${event.message}`;
     case 'stage-verified':
       return event.cached
         ? `${event.stage}: verified (already in the store)`

@@ -61,6 +61,9 @@ export function taskListRenderer(): ChainRenderer {
         case 'stage-started':
           retitle(task, `${event.stage} — running`);
           break;
+        case 'stage-note':
+          retitle(task, `${event.stage} — ${event.message}`);
+          break;
         case 'stage-verified':
           task?.finish(`${event.stage} — verified${event.cached ? ' (in store)' : ` in ${seconds(event.record.durationMs)}`}`);
           break;
