@@ -49,10 +49,13 @@ export async function loadChain(chainDir: string, options: LoadOptions = {}): Pr
       ? await loadSeeds(file, resolve(dir, asString(file, 'seeds', seedsField)))
       : await loadNamedSeeds(file, dir, [dir, ...sourceRoots], asList(file, 'seeds', seedsField));
 
-  const stageDirs =
-    top.stages === undefined
-      ? await discoverStageDirs(dir)
-      : asList(file, 'stages', top.stages).map((s, i) => join(dir, asString(file, `stages[${i}]`, s)));
+  const stageDirs: string[] = [];
+  if (top.stages === undefined) stageDirs.push(...(await discoverStageDirs(file, dir)));
+  else {
+    for (const [i, s] of asList(file, 'stages', top.stages).entries()) {
+      stageDirs.push(await listedStageDir(file, dir, `stages[${i}]`, asString(file, `stages[${i}]`, s)));
+    }
+  }
   const stages: Stage[] = [];
   for (const stageDir of stageDirs) stages.push(await loadStage(join(stageDir, 'stage.yaml'), dir, sourceRoots));
 
@@ -60,18 +63,54 @@ export async function loadChain(chainDir: string, options: LoadOptions = {}): Pr
   return { name, arch, dir, sourceRoots, seeds, stages: buildOrder(withProducerModes(stages)) };
 }
 
-/** Every direct subdirectory holding a stage.yaml, in name order (NN- prefixes give the intended order). */
-async function discoverStageDirs(dir: string): Promise<string[]> {
+/**
+ * Every direct subdirectory holding a stage.yaml, in name order (NN- prefixes give the intended
+ * order). A stage must never drop out of a chain silently: a stage.yaml that is a broken link or not
+ * a regular file, or a manifest under another name (stage.yml), is an error naming it.
+ */
+async function discoverStageDirs(chainFile: string, dir: string): Promise<string[]> {
   const found: string[] = [];
   for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
     if (!entry.isDirectory()) continue;
-    try {
-      if ((await stat(join(dir, entry.name, 'stage.yaml'))).isFile()) found.push(join(dir, entry.name));
-    } catch {
-      // A directory without stage.yaml (shared sources, say) is not a stage.
+    const stageDir = join(dir, entry.name);
+    const names = await readdir(stageDir);
+    if (names.includes('stage.yaml')) {
+      await checkStageManifestFile(chainFile, join(stageDir, 'stage.yaml'));
+      found.push(stageDir);
+      continue;
     }
+    const lookalike = names.find((name) => /^stage\.(ya?ml|json)$/i.test(name));
+    if (lookalike !== undefined) {
+      throw new ManifestError(relative(process.cwd(), join(stageDir, lookalike)), '', 'kindling reads stages only from files named stage.yaml: rename it');
+    }
+    // A directory without stage.yaml (shared sources, say) is not a stage.
   }
   return found;
+}
+
+async function checkStageManifestFile(chainFile: string, path: string): Promise<void> {
+  const shown = relative(process.cwd(), path) || path;
+  let info;
+  try {
+    info = await stat(path);
+  } catch (error) {
+    throw new ManifestError(shown, '', `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}), so the chain ${chainFile} would lose a stage`);
+  }
+  if (!info.isFile()) throw new ManifestError(shown, '', 'is not a regular file');
+}
+
+/** A stage listed in chain.yaml's `stages` is a directory inside the chain directory. */
+async function listedStageDir(file: string, dir: string, field: string, given: string): Promise<string> {
+  const stageDir = join(dir, given);
+  let real: string;
+  try {
+    real = await realpath(stageDir);
+  } catch {
+    throw new ManifestError(file, field, `'${given}' does not exist in the chain directory`);
+  }
+  if (!isInside(await realpath(dir), real)) throw new ManifestError(file, field, `'${given}' resolves outside the chain directory (${real})`);
+  await checkStageManifestFile(file, join(stageDir, 'stage.yaml'));
+  return stageDir;
 }
 
 /**

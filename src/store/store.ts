@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { chmod, copyFile, lstat, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { sha256Bytes, sha256File, type Sha256 } from '../digest.js';
 import { KindlingError, messageOf } from '../errors.js';
@@ -36,11 +36,19 @@ export class Store {
     this.root = root;
   }
 
+  /**
+   * Open (and make, if needed) the store at `root`. A path where a store cannot live (under /proc,
+   * below a file, read-only) fails here with one line, not later in a lock that retries forever.
+   */
   static async open(root: string): Promise<Store> {
     try {
+      await makeDirectory(resolve(root));
       for (const sub of ['objects', 'tmp', 'stages', 'locks', 'work']) {
-        await mkdir(join(root, sub), { recursive: true });
+        await makeDirectory(join(root, sub));
       }
+      const probe = join(root, 'tmp', `probe.${process.pid}.${randomBytes(6).toString('hex')}`);
+      await writeFile(probe, '');
+      await rm(probe);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? messageOf(error);
       throw new KindlingError('environment', `the store ${root} cannot be used (${code}): give --store a directory kindling may write to`);
@@ -179,6 +187,28 @@ export class Store {
       await release();
     }
   }
+}
+
+/**
+ * mkdir -p one level at a time. Node's own recursive mkdir loops forever at full CPU on some
+ * virtual filesystems (under /proc every mkdir fails with ENOENT, which it reads as "make the
+ * parent first"); made level by level, the first failure is final.
+ */
+async function makeDirectory(path: string): Promise<void> {
+  try {
+    if ((await stat(path)).isDirectory()) return;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    const parent = dirname(path);
+    if (parent !== path) await makeDirectory(parent);
+    try {
+      await mkdir(path);
+    } catch (made) {
+      if ((made as NodeJS.ErrnoException).code !== 'EEXIST') throw made;
+    }
+    return;
+  }
+  throw Object.assign(new Error(`${path} is not a directory`), { code: 'ENOTDIR' });
 }
 
 export function sha256OfJson(value: unknown): Sha256 {
