@@ -47,9 +47,9 @@ export async function reproduceTemplate(options: ReproduceOptions): Promise<Repr
   const { chain, template } = options;
   const work = await mkdtemp(join(options.workDir ?? tmpdir(), `kindling-reproduce-${template.name}-`));
   const outDir = join(work, 'out');
-  // What stays afterwards: everything when the build failed (the failed stage's root is in the
-  // store), only the new build when it differs, nothing when it is identical.
-  let keep: 'all' | 'build' | 'nothing' = 'nothing';
+  // What stays afterwards: everything when the build failed or stopped with an error (the failed
+  // stage's root is in the store), only the new build when it differs, nothing when it is identical.
+  let keep: 'all' | 'build' | 'nothing' = 'all';
   try {
     const store = await Store.open(join(work, 'store'));
     if (options.sourcesFrom !== undefined) await copySources(chain, template, options.sourcesFrom, store);

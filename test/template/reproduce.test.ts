@@ -50,12 +50,12 @@ describe('reproducing a template', () => {
   });
 
   it('fails, keeping its store for inspection, when a source is not to be had', async () => {
-    const result = await reproduceTemplate({ chain: rig.chain, template: rig.template, sandbox, against: earlier, workDir: work });
-    expect(result.ok).toBe(false);
-    if (result.ok) return;
-    expect(result.build.reason).toBe('stages-failed');
-    const failure = result.build.reason === 'stages-failed' ? result.build.stages.outcomes.get('base') : undefined;
-    expect(failure?.status === 'failed' && failure.failures[0]).toMatchObject({ reason: 'input-missing', path: 'src/upstream.txt' });
-    expect(await readdir(result.workDir)).toContain('store');
+    // The chain's sources are fetched before any stage runs: a source no mirror serves stops it there.
+    await expect(reproduceTemplate({ chain: rig.chain, template: rig.template, sandbox, against: earlier, workDir: work })).rejects.toThrow(
+      /1 of 1 sources could not be obtained:\n  upstream\.txt/,
+    );
+    const kept = (await readdir(work)).filter((name) => name.startsWith(`kindling-reproduce-${rig.template.name}-`));
+    expect(kept).toHaveLength(1);
+    expect(await readdir(join(work, kept[0]!))).toContain('store');
   });
 });
