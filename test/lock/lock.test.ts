@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { kindling } from '../support/cli.js';
-import { makeRig, sha256, type Rig, type RigStage } from '../support/rig.js';
+import { makeRig, sha256, TWO_STAGES, type Rig } from '../support/rig.js';
 
 const BB = '/bin/busybox';
 // A placeholder a person might write before the first run (plain YAML: letters keep it a string).
@@ -20,18 +20,9 @@ async function unlockAll(files: readonly string[]): Promise<void> {
   for (const file of files) await writeFile(file, (await readFile(file, 'utf8')).replace(/[0-9a-f]{64}/g, ZERO));
 }
 
-const twoStages: Record<string, RigStage> = {
-  first: { script: `printf 'one\\n' > /out/one\n`, outputs: { 'out/one': 'one\n' } },
-  second: {
-    script: `${BB} cat /in/one /in/one > /out/two\n`,
-    outputs: { 'out/two': 'one\none\n' },
-    from: { 'in/one': ['first', 'out/one'] },
-  },
-};
-
 describe('kindling lock', () => {
   it('writes the hashes real runs produce into producers and consumers, keeps the rest of each file, and the chain then verifies', async () => {
-    rig = await makeRig(twoStages);
+    rig = await makeRig(TWO_STAGES);
     const files = [manifest('01-first'), manifest('02-second')];
     await unlockAll(files);
     // A comment and the line layout must survive: only hashes change.
@@ -74,8 +65,8 @@ describe('kindling lock', () => {
 
   it('stops at a stage that fails for another reason, and keeps what it wrote before', async () => {
     rig = await makeRig({
-      ...twoStages,
-      second: { ...twoStages.second!, script: 'exit 3\n' },
+      ...TWO_STAGES,
+      second: { ...TWO_STAGES.second!, script: 'exit 3\n' },
     });
     await unlockAll([manifest('01-first')]);
     const locked = await kindling(['lock', '--chain', rig.chainDir, '--store', rig.storeDir]);
@@ -86,7 +77,7 @@ describe('kindling lock', () => {
   });
 
   it('reports a malformed manifest with its file and field, exit 2', async () => {
-    rig = await makeRig({ only: { ...twoStages.first!, tweak: (m) => void (m.outputs = [{ path: '../escape', sha256: ZERO }]) } });
+    rig = await makeRig({ only: { ...TWO_STAGES.first!, tweak: (m) => void (m.outputs = [{ path: '../escape', sha256: ZERO }]) } });
     const locked = await kindling(['lock', '--chain', rig.chainDir, '--store', rig.storeDir]);
     expect(locked.exitCode).toBe(2);
     expect(locked.stderr).toMatch(/01-only\/stage\.yaml.*outputs\[0\]\.path/);

@@ -6,7 +6,7 @@ import { loadChain } from '../../src/manifest/chain.js';
 import { bootstrap, type ChainEvent } from '../../src/run/bootstrap.js';
 import { createBwrapSandbox } from '../../src/sandbox/bwrap.js';
 import { Store } from '../../src/store/store.js';
-import { makeRig, sha256, type Rig, type RigStage } from '../support/rig.js';
+import { makeRig, sha256, TWO_STAGES, type Rig, type RigStage } from '../support/rig.js';
 
 const BB = '/bin/busybox';
 let rig: Rig | undefined;
@@ -30,18 +30,9 @@ function failureOf(events: ChainEvent[]) {
   return failed.outcome;
 }
 
-const twoStages: Record<string, RigStage> = {
-  first: { script: `printf 'one\\n' > /out/one\n`, outputs: { 'out/one': 'one\n' } },
-  second: {
-    script: `${BB} cat /in/one /in/one > /out/two\n`,
-    outputs: { 'out/two': 'one\none\n' },
-    from: { 'in/one': ['first', 'out/one'] },
-  },
-};
-
 describe('bootstrap under bubblewrap', () => {
   it('runs stages in order, stores verified outputs and writes a provenance record per stage', async () => {
-    rig = await makeRig(twoStages);
+    rig = await makeRig(TWO_STAGES);
     const { result, events, store } = await run({});
     expect(result.ok).toBe(true);
     expect(events.map((e) => `${e.type}:${e.stage}`)).toEqual([
@@ -62,8 +53,8 @@ describe('bootstrap under bubblewrap', () => {
   });
 
   it('does not run again a stage whose verified result is in the store', async () => {
-    await run(twoStages);
-    const { result, events } = await run(twoStages);
+    await run(TWO_STAGES);
+    const { result, events } = await run(TWO_STAGES);
     expect(result.ok).toBe(true);
     expect(events.filter((e) => e.type === 'stage-started')).toEqual([]);
     expect(events.every((e) => e.type !== 'stage-verified' || e.cached)).toBe(true);
@@ -142,7 +133,7 @@ describe('bootstrap under bubblewrap', () => {
   });
 
   it('runs only a stage and its dependencies with --until', async () => {
-    const { result } = await run({ ...twoStages, other: { script: 'printf o > /out/o\n', outputs: { 'out/o': 'o' } } }, { until: 'second' });
+    const { result } = await run({ ...TWO_STAGES, other: { script: 'printf o > /out/o\n', outputs: { 'out/o': 'o' } } }, { until: 'second' });
     expect(result.stages.map((s) => s.name)).toEqual(['first', 'second']);
   });
 

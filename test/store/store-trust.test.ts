@@ -11,23 +11,13 @@ import { stageKey } from '../../src/run/stage-key.js';
 import { createBwrapSandbox } from '../../src/sandbox/bwrap.js';
 import { Store } from '../../src/store/store.js';
 import { kindling } from '../support/cli.js';
-import { makeRig, sha256, type Rig, type RigStage } from '../support/rig.js';
+import { makeRig, sha256, TWO_STAGES, type Rig } from '../support/rig.js';
 
-const BB = '/bin/busybox';
 let rig: Rig | undefined;
 afterEach(async () => {
   await rig?.cleanup();
   rig = undefined;
 });
-
-const twoStages: Record<string, RigStage> = {
-  first: { script: `printf 'one\\n' > /out/one\n`, outputs: { 'out/one': 'one\n' } },
-  second: {
-    script: `${BB} cat /in/one /in/one > /out/two\n`,
-    outputs: { 'out/two': 'one\none\n' },
-    from: { 'in/one': ['first', 'out/one'] },
-  },
-};
 
 async function run(r: Rig) {
   const chain = await loadChain(r.chainDir);
@@ -49,7 +39,7 @@ describe('a damaged stored output', () => {
     ['a truncation to 0 bytes', ''],
   ] as const) {
     it(`is not reused after ${what}: the stage runs again, says why, and the object is set aside`, async () => {
-      rig = await makeRig(twoStages);
+      rig = await makeRig(TWO_STAGES);
       await run(rig);
       const store = await Store.open(rig.storeDir);
       const object = store.objectPath(sha256('one\n') as Sha256);
@@ -72,7 +62,7 @@ describe('a damaged stored output', () => {
 
 describe('kindling store verify', () => {
   it('passes a whole store, reports each bad object with both hashes and exits 1, and --repair makes it whole', async () => {
-    rig = await makeRig(twoStages);
+    rig = await makeRig(TWO_STAGES);
     await run(rig);
     const clean = await kindling(['store', 'verify', '--store', rig.storeDir]);
     expect(clean.exitCode).toBe(0);
@@ -103,7 +93,7 @@ describe('records read from the store', () => {
   }
 
   it('a record missing a field does not crash status: the stage is shown as not verified, and why', async () => {
-    rig = await makeRig(twoStages);
+    rig = await makeRig(TWO_STAGES);
     await run(rig);
     const { path, value } = await recordOf(rig, 'second');
     delete value.trustedBase;
@@ -115,7 +105,7 @@ describe('records read from the store', () => {
   });
 
   it('a record edited to another exit status or outputs is refused and the stage runs again', async () => {
-    rig = await makeRig(twoStages);
+    rig = await makeRig(TWO_STAGES);
     await run(rig);
     const { path, value } = await recordOf(rig, 'second');
     await writeFile(path, JSON.stringify({ ...value, exitCode: 1 }));
@@ -130,7 +120,7 @@ describe('records read from the store', () => {
 
 describe('a cached run checks its inputs', () => {
   it('a changed file beside the manifest is named with both hashes, though the store holds a result', async () => {
-    rig = await makeRig(twoStages);
+    rig = await makeRig(TWO_STAGES);
     await run(rig);
     const script = join(rig.chainDir, '02-second', 'build.sh');
     const before = await readFile(script, 'utf8');

@@ -85,3 +85,13 @@ export async function makeRig(stages: Record<string, RigStage>): Promise<Rig> {
     cleanup: () => rm(dir, { recursive: true, force: true }),
   };
 }
+
+/** The smallest chain with a dependency: `first` writes a file, `second` takes it and writes it twice. */
+export const TWO_STAGES: Readonly<Record<string, RigStage>> = {
+  first: { script: `printf 'one\\n' > /out/one\n`, outputs: { 'out/one': 'one\n' } },
+  second: {
+    script: `/bin/busybox cat /in/one /in/one > /out/two\n`, // the stage root's busybox
+    outputs: { 'out/two': 'one\none\n' },
+    from: { 'in/one': ['first', 'out/one'] },
+  },
+};
