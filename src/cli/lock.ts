@@ -8,7 +8,6 @@ import { KindlingError } from '../errors.js';
 import { loadChain } from '../manifest/chain.js';
 import { withInterrupts } from '../run/interrupt.js';
 import type { AccelChoice } from '../sandbox/accel.js';
-import { ensureSources } from '../sources/ensure.js';
 import { resolveSourceSettings } from '../sources/settings.js';
 import { Store } from '../store/store.js';
 import { accelOption, collectRepeated, defaultChainDir, defaultStoreDir, parseJobs, sandboxOption, type SandboxName } from './options.js';
@@ -55,9 +54,7 @@ export function register(program: Command): void {
           jobs: flags.jobs,
           signal,
           ...(flags.until === undefined ? {} : { until: flags.until }),
-          beforeRun: async (chain) => {
-            await ensureSources(chain, store, { ...sourceSettings, signal });
-          },
+          sources: sourceSettings,
           onEvent: (event) => {
             // Cached stages are not news while locking; a first run whose outputs differ from the
             // manifest is what lock is for, so it is not shown as a failure.

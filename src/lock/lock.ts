@@ -15,9 +15,11 @@ import { join } from 'node:path';
 import { sha256File, type Sha256 } from '../digest.js';
 import { loadChain } from '../manifest/chain.js';
 import type { Chain, Stage, StageInput } from '../manifest/types.js';
-import { bootstrap, type BootstrapResult, type ChainEvent } from '../run/bootstrap.js';
+import type { BootstrapResult, ChainEvent } from '../run/bootstrap.js';
+import { runChain } from '../run/run-chain.js';
 import type { StageOutcome } from '../run/run-stage.js';
 import type { Sandbox } from '../sandbox/sandbox.js';
+import type { FetchOptions } from '../sources/ensure.js';
 import type { Store } from '../store/store.js';
 import { hashTree, TreeError } from '../tree-digest.js';
 import { writeManifestHashes, type HashEdit } from './manifest-edit.js';
@@ -39,8 +41,8 @@ export interface LockOptions {
   readonly until?: string;
   readonly jobs?: number;
   readonly signal?: AbortSignal;
-  /** Called before each run of the chain with the freshly loaded manifests (fetching sources, say). */
-  readonly beforeRun?: (chain: Chain) => Promise<void>;
+  /** Where upstream sources come from (distfiles, mirrors, proxy); the manifests' URLs last. */
+  readonly sources?: FetchOptions;
   readonly onEvent?: (event: ChainEvent) => void;
   readonly onChange?: (change: HashChange) => void;
 }
@@ -68,13 +70,14 @@ export async function lockChain(options: LockOptions): Promise<LockResult> {
   const firstRun = new Map<string, Sha256>();
   for (;;) {
     const chain = await loadChain(options.chainDir);
-    await options.beforeRun?.(chain);
-    const run = await bootstrap({
+    // Run as `kindling bootstrap` runs: tools checked, the sources of the stages still to build fetched.
+    const run = await runChain({
       chain,
       store: options.store,
       sandbox: options.sandbox,
       ...(options.jobs === undefined ? {} : { jobs: options.jobs }),
       ...(options.until === undefined ? {} : { until: options.until }),
+      ...(options.sources === undefined ? {} : { sources: options.sources }),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
       ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
     });
