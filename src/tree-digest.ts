@@ -59,8 +59,13 @@ export async function hashTree(dir: string): Promise<Tree> {
   const top = await lstat(dir).catch(() => undefined);
   if (top?.isDirectory() !== true) throw new TreeError('', 'is not a directory');
   await visit('');
+  return { sha256: treeDigest(files), files };
+}
+
+/** The digest of a tree's files, in any order: they are sorted here (in place) as the listing requires. */
+export function treeDigest(files: TreeFile[]): Sha256 {
   files.sort((a, b) => Buffer.compare(Buffer.from(a.path), Buffer.from(b.path)));
-  return { sha256: sha256Bytes(treeListing(files)), files };
+  return sha256Bytes(treeListing(files));
 }
 
 /** The listing whose sha256 is the tree's digest. */

@@ -4,7 +4,7 @@
 import { chmod, copyFile, lstat, mkdir, readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { sha256Bytes, sha256File, type Sha256 } from '../digest.js';
-import { treeListing, type TreeFile } from '../tree-digest.js';
+import { treeDigest, type TreeFile } from '../tree-digest.js';
 import type { Stage } from '../manifest/types.js';
 import type { StageFailure } from './failure.js';
 
@@ -74,8 +74,7 @@ async function treeAfterRun(root: string, top: string, entries: Map<string, Foun
     if (entry.kind !== 'file') foreign = true;
     else files.push({ path: path.slice(top.length + 1), sha256: await sha256File(join(root, path)), executable: entry.executable });
   }
-  files.sort((a, b) => Buffer.compare(Buffer.from(a.path), Buffer.from(b.path)));
-  const digest = sha256Bytes(treeListing(files));
+  const digest = treeDigest(files);
   // A link or device in the tree: report a digest no listing of files can have.
   return foreign ? sha256Bytes(`not a tree: ${digest}`) : digest;
 }
