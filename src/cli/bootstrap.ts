@@ -18,6 +18,7 @@ import type { ChainRenderer } from './render/renderer.js';
 import { taskListRenderer } from './render/task-list.js';
 import { loadTrustedKeys } from '../attest/key-files.js';
 import { pullResults } from '../remote/pull.js';
+import { remoteThreshold } from '../remote/threshold.js';
 import type { Chain, Stage } from '../manifest/types.js';
 import { addRemoteLimitFlags, remoteClientFromFlags, type RemoteFlags } from './remote-flags.js';
 import { renderPull } from './pull.js';
@@ -35,7 +36,7 @@ interface BootstrapFlags extends RemoteFlags {
   mirror: string[];
   halts?: string;
   trust?: string;
-  threshold: number;
+  threshold?: number;
 }
 
 
@@ -54,7 +55,7 @@ export function register(program: Command): void {
     .option('--mirror <url>', 'mirror for upstream sources, tried before the manifests\' URLs (repeatable)', collectRepeated, [])
     .option('--halts <dir>', 'signed statements to obey: a halt of the chain or of a stage by trusted signers stops the run')
     .option('--trust <keys>', 'trusted public keys (file or directory) for --halts')
-    .option('--threshold <k>', 'trusted signers needed for a halt to count, and with --remote to agree on a result', parseThreshold, 1)
+    .option('--threshold <k>', 'trusted signers needed for a halt to count (default 1), and with --remote to agree on a result (default: 2, or a majority of --trust if more)', parseThreshold)
     .option('--remote <url>', 'take results that --threshold --trust signers agree on from this remote store instead of building them')
     .option('--json', 'print JSON lines instead of a task list');
   addRemoteLimitFlags(command)
@@ -63,6 +64,7 @@ export function register(program: Command): void {
         throw new KindlingError('usage', '--halts needs --trust: only halts signed by trusted keys count');
       }
       const chain = await loadChain(flags.chain);
+      const remote = flags.remote === undefined ? undefined : await remoteSettings(flags, flags.remote);
       const store = await Store.open(flags.store);
       const sandbox = await sandboxFromFlags(flags, chain.arch);
       const sources = await resolveSourceSettings({ distfiles: flags.distfiles, mirrors: flags.mirror }, readEnvironment());
@@ -85,8 +87,8 @@ export function register(program: Command): void {
             ...(flags.until === undefined ? {} : { until: flags.until }),
             ...(flags.halts === undefined || flags.trust === undefined
               ? {}
-              : { halts: { attestationsDir: flags.halts, trust: flags.trust, threshold: flags.threshold } }),
-            ...(flags.remote === undefined ? {} : { prepare: (stages: readonly Stage[]) => pullFirst(flags, flags.remote!, chain, stages, store) }),
+              : { halts: { attestationsDir: flags.halts, trust: flags.trust, threshold: flags.threshold ?? 1 } }),
+            ...(remote === undefined ? {} : { prepare: (stages: readonly Stage[]) => pullFirst(flags, remote, chain, stages, store) }),
             onReady: (stages) => {
               started = true;
               renderer.start(stages);
@@ -102,19 +104,32 @@ export function register(program: Command): void {
       if (!flags.json) write(`chain '${chain.name}': ${result.stages.length} stages verified (${result.trustedBase.backend}); store: ${store.root}\n`);
     });
 }
-/** With --remote: take what the trusted signers agree on before building anything. */
-async function pullFirst(flags: BootstrapFlags, remote: string, chain: Chain, stages: readonly Stage[], store: Store): Promise<void> {
+interface RemoteSettings {
+  readonly url: string;
+  readonly trusted: Awaited<ReturnType<typeof loadTrustedKeys>>;
+  readonly threshold: number;
+}
+
+/** Checked before anything runs: a threshold that cannot be met is a usage error, the chosen one is said. */
+async function remoteSettings(flags: BootstrapFlags, url: string): Promise<RemoteSettings> {
   if (flags.trust === undefined) throw new KindlingError('usage', '--remote needs --trust: only results signed by trusted keys count');
-  const client = remoteClientFromFlags(remote, flags);
+  const trusted = await loadTrustedKeys(flags.trust);
+  const choice = remoteThreshold(flags.threshold, trusted.size);
+  process.stderr.write(`remote: ${choice.explanation}\n`);
+  return { url, trusted, threshold: choice.threshold };
+}
+
+/** With --remote: take what the trusted signers agree on before building anything. */
+async function pullFirst(flags: BootstrapFlags, remote: RemoteSettings, chain: Chain, stages: readonly Stage[], store: Store): Promise<void> {
+  const client = remoteClientFromFlags(remote.url, flags);
   try {
-    const trusted = await loadTrustedKeys(flags.trust);
     const report = await pullResults({
       chain,
       stages,
       store,
       client,
-      trusted,
-      threshold: flags.threshold,
+      trusted: remote.trusted,
+      threshold: remote.threshold,
       onWarning: (message) => void process.stderr.write(`warning: ${message}\n`),
     });
     if (flags.json) process.stdout.write(JSON.stringify({ type: 'pull-finished', ...report }) + '\n');

@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { loadTrustedKeys } from '../attest/key-files.js';
 import { pullResults, type PullReport } from '../remote/pull.js';
+import { remoteThreshold } from '../remote/threshold.js';
 import { selectStages } from '../run/bootstrap.js';
 import { Store } from '../store/store.js';
 import { loadChain } from '../manifest/chain.js';
@@ -15,7 +16,7 @@ interface PullFlags extends RemoteFlags {
   chain: string;
   store: string;
   trust: string;
-  threshold: number;
+  threshold?: number;
   until?: string;
   json?: boolean;
 }
@@ -26,7 +27,7 @@ export function register(program: Command): void {
     .description('Take results from a remote store that enough trusted rebuilders agree on; every object is re-hashed, anything else is left to build')
     .requiredOption('--remote <url>', 'remote store (Bazel HTTP cache layout)')
     .requiredOption('--trust <keys>', 'trusted public keys: a file (one key a line) or a directory of *.pub files')
-    .requiredOption('--threshold <k>', 'number of distinct trusted signers that must agree on a result', parseThreshold)
+    .option('--threshold <k>', 'number of distinct trusted signers that must agree on a result (default: 2, or a majority of --trust if more)', parseThreshold)
     .option('--chain <dir>', 'chain directory (holds chain.yaml)', defaultChainDir())
     .option('--store <dir>', 'store to put the results in', defaultStoreDir())
     .option('--until <stage>', 'only this stage and the stages it depends on')
@@ -38,8 +39,10 @@ export function register(program: Command): void {
     let report: PullReport;
     try {
       const trusted = await loadTrustedKeys(flags.trust);
+      const choice = remoteThreshold(flags.threshold, trusted.size);
+      process.stderr.write(`remote: ${choice.explanation}\n`);
       const store = await Store.open(flags.store);
-      report = await pullResults({ chain, stages, store, client, trusted, threshold: flags.threshold, onWarning: (message) => void process.stderr.write(`warning: ${message}\n`) });
+      report = await pullResults({ chain, stages, store, client, trusted, threshold: choice.threshold, onWarning: (message) => void process.stderr.write(`warning: ${message}\n`) });
     } finally {
       await client.close();
     }
