@@ -70,7 +70,7 @@ export function createBwrapSandbox(options: BwrapOptions = {}): Sandbox {
             reject: false,
             timeout: request.timeoutMs,
             forceKillAfterDelay: 2_000,
-            cancelSignal: request.signal,
+            ...(request.signal === undefined ? {} : { cancelSignal: request.signal }),
           },
         );
         const durationMs = Math.round(performance.now() - started);

@@ -74,7 +74,7 @@ export async function fetchSources(
     defaultMaxBytes: options.maxBytes ?? DEFAULT_MAX_SOURCE_BYTES,
     deadlineMs: options.deadlineMs ?? 30 * 60_000,
     reporter,
-    signal: options.signal,
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
   };
   reporter.plan?.(sources);
   const outcomes: SourceOutcome[] = new Array<SourceOutcome>(sources.length);

@@ -132,7 +132,7 @@ function download(source: WantedSource, url: string, partial: string, context: O
     maxBytes: source.size ?? context.defaultMaxBytes,
     maxBytesFrom: source.size === undefined ? 'default' : 'manifest',
     deadlineMs: context.deadlineMs,
-    signal: context.signal,
+    ...(context.signal === undefined ? {} : { signal: context.signal }),
     onProgress: (received, total) => context.reporter.progress?.(source, received, total),
     onRetry: (failure, delayMs) => context.reporter.retry?.(source, failure, delayMs),
   });
