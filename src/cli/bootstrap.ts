@@ -10,7 +10,7 @@ import { KindlingError } from '../errors.js';
 import { loadChain } from '../manifest/chain.js';
 import type { AccelChoice } from '../sandbox/accel.js';
 import { sandboxFromFlags } from './sandbox-choice.js';
-import { accelOption, collectRepeated, defaultChainDir, defaultStoreDir, parseJobs, sandboxOption, type SandboxName } from './options.js';
+import { accelOption, collectRepeated, defaultChainDir, defaultStoreDir, jobsOption, sandboxOption, type SandboxName } from './options.js';
 import { parseThreshold } from './verify.js';
 import { jsonRenderer } from './render/json.js';
 import { plainRenderer } from './render/plain.js';
@@ -47,7 +47,7 @@ export function register(program: Command): void {
     .option('--chain <dir>', 'chain directory (holds chain.yaml)', defaultChainDir())
     .option('--store <dir>', 'content-addressed store for verified results', defaultStoreDir())
     .addOption(sandboxOption())
-    .option('--jobs <n>', 'stages to run side by side', parseJobs, 1)
+    .addOption(jobsOption())
     .option('--until <stage>', 'run only this stage and the stages it depends on')
     .option('--kernel <file>', 'guest kernel for the qemu backend')
     .addOption(accelOption())

@@ -10,7 +10,7 @@ import { withInterrupts } from '../run/interrupt.js';
 import type { AccelChoice } from '../sandbox/accel.js';
 import { resolveSourceSettings } from '../sources/settings.js';
 import { Store } from '../store/store.js';
-import { accelOption, collectRepeated, defaultChainDir, defaultStoreDir, parseJobs, sandboxOption, type SandboxName } from './options.js';
+import { accelOption, collectRepeated, defaultChainDir, defaultStoreDir, jobsOption, sandboxOption, type SandboxName } from './options.js';
 import { describeEvent } from './render/describe-event.js';
 import { sandboxFromFlags } from './sandbox-choice.js';
 
@@ -33,7 +33,7 @@ export function register(program: Command): void {
     .option('--chain <dir>', 'chain directory (holds chain.yaml)', defaultChainDir())
     .option('--store <dir>', 'content-addressed store for verified results', defaultStoreDir())
     .addOption(sandboxOption('isolation backend: bwrap or qemu').default('bwrap'))
-    .option('--jobs <n>', 'stages to run side by side', parseJobs, 1)
+    .addOption(jobsOption())
     .option('--until <stage>', 'lock only this stage and the stages it depends on')
     .option('--kernel <file>', 'guest kernel for the qemu backend')
     .addOption(accelOption())

@@ -1,8 +1,9 @@
 // Defaults and parsers of the flags several commands share. Defaults that come from the
 // environment get their values from src/environment.ts, the one module that reads it.
 import { resolve } from 'node:path';
-import type { Option } from 'commander';
+import { Option } from 'commander';
 import { readEnvironment } from '../environment.js';
+import { defaultJobs } from '../run/jobs.js';
 import { ACCEL_CHOICES } from '../sandbox/accel.js';
 import { SANDBOX_NAMES, type SandboxName } from '../sandbox/select.js';
 import { choiceOption, wholeNumber } from './flag-values.js';
@@ -35,6 +36,12 @@ export function accelOption(): Option {
 
 /** --jobs N: stages side by side. */
 export const parseJobs = wholeNumber(1, 256);
+
+/** --jobs N, by default one stage per core as far as free memory allows (src/run/jobs.ts). */
+export function jobsOption(description = 'stages to run side by side'): Option {
+  const jobs = defaultJobs();
+  return new Option('--jobs <n>', description).argParser(parseJobs).default(jobs, `${jobs}: one per core, memory allowing`);
+}
 
 /** commander's collector for a flag that may be given several times. */
 export function collectRepeated(value: string, previous: string[]): string[] {

@@ -11,7 +11,7 @@ import type { AccelChoice } from '../sandbox/accel.js';
 import { resolveSourceSettings } from '../sources/settings.js';
 import { Store } from '../store/store.js';
 import { describeBadObject, setAsideBad, verifyStore, type StoreVerifyReport } from '../store/verify-store.js';
-import { accelOption, collectRepeated, defaultChainDir, defaultStoreDir, parseJobs, sandboxOption, type SandboxName } from './options.js';
+import { accelOption, collectRepeated, defaultChainDir, defaultStoreDir, jobsOption, sandboxOption, type SandboxName } from './options.js';
 import { plainRenderer } from './render/plain.js';
 import { sandboxFromFlags } from './sandbox-choice.js';
 
@@ -55,7 +55,7 @@ export function register(program: Command): void {
     .addOption(sandboxOption())
     .option('--kernel <file>', 'guest kernel for the qemu backend')
     .addOption(accelOption())
-    .option('--jobs <n>', 'stages to run side by side during --repair', parseJobs, 1)
+    .addOption(jobsOption('stages to run side by side during --repair'))
     .option('--distfiles <dir>', 'directory of upstream sources for --repair (repeatable)', collectRepeated, [])
     .option('--mirror <url>', 'mirror for upstream sources for --repair (repeatable)', collectRepeated, [])
     .option('--json', 'print JSON')

@@ -17,7 +17,7 @@ import { KindlingError } from '../errors.js';
 import { withInterrupts } from '../run/interrupt.js';
 import { loadChain } from '../manifest/chain.js';
 import type { AccelChoice } from '../sandbox/accel.js';
-import { accelOption, defaultChainDir, defaultStoreDir, parseJobs, sandboxOption, type SandboxName } from './options.js';
+import { accelOption, defaultChainDir, defaultStoreDir, jobsOption, sandboxOption, type SandboxName } from './options.js';
 import { sandboxFromFlags } from './sandbox-choice.js';
 import { plainRenderer } from './render/plain.js';
 
@@ -42,7 +42,7 @@ export function register(program: Command): void {
     command
       .option('--chain <dir>', 'chain directory (holds chain.yaml and templates/)', defaultChainDir())
       .addOption(sandboxOption())
-      .option('--jobs <n>', 'stages to run side by side', parseJobs, 1)
+      .addOption(jobsOption())
       .option('--kernel <file>', 'guest kernel for the qemu backend')
       .addOption(accelOption())
       .option('--json', 'print JSON');
