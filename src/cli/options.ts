@@ -40,7 +40,7 @@ export const parseJobs = wholeNumber(1, 256);
 /** --jobs N, by default one stage per core as far as free memory allows (src/run/jobs.ts). */
 export function jobsOption(description = 'stages to run side by side'): Option {
   const jobs = defaultJobs();
-  return new Option('--jobs <n>', description).argParser(parseJobs).default(jobs, `${jobs}: one per core, memory allowing`);
+  return new Option('--jobs <n>', description).argParser(parseJobs).default(jobs, `one per core, memory allowing: ${jobs} here`);
 }
 
 /** commander's collector for a flag that may be given several times. */
