@@ -27,6 +27,8 @@ export interface KindlingEnvironment {
   readonly sandbox: string | undefined;
   /** The guest kernel of the qemu backend, by architecture (KINDLING_KERNEL, KINDLING_KERNEL_AARCH64: see arch.ts). */
   readonly kernels: Readonly<Record<Arch, string | undefined>>;
+  /** The sha256 each architecture's kernel must have (KINDLING_KERNEL_SHA256, KINDLING_KERNEL_AARCH64_SHA256): the pin in configuration. */
+  readonly kernelHashes: Readonly<Record<Arch, string | undefined>>;
   /** Directories of upstream sources, in order. */
   readonly distfiles: readonly string[];
   /** `$KINDLING_MIRRORS_FILE`, else `$XDG_CONFIG_HOME/kindling/mirrors`, else `~/.config/kindling/mirrors`. */
@@ -36,6 +38,11 @@ export interface KindlingEnvironment {
   readonly debug: boolean;
   /** Where host tools (bwrap, qemu, mke2fs) are looked for. */
   readonly path: readonly string[];
+}
+
+/** The variable that pins an architecture's kernel by sha256: its kernel variable with `_SHA256`. */
+export function kernelHashVariable(arch: Arch): string {
+  return `${archProfile(arch).kernelEnv}_SHA256`;
 }
 
 export type RawEnvironment = Readonly<Record<string, string | undefined>>;
@@ -53,6 +60,7 @@ export function readEnvironment(env: RawEnvironment = process.env): KindlingEnvi
     store: given(env, ENVIRONMENT_VARIABLES.store),
     sandbox: given(env, ENVIRONMENT_VARIABLES.sandbox),
     kernels: Object.fromEntries(ARCHES.map((arch) => [arch, given(env, archProfile(arch).kernelEnv)])) as Record<Arch, string | undefined>,
+    kernelHashes: Object.fromEntries(ARCHES.map((arch) => [arch, given(env, kernelHashVariable(arch))])) as Record<Arch, string | undefined>,
     distfiles: (env[ENVIRONMENT_VARIABLES.distfiles] ?? '').split(delimiter).filter((dir) => dir !== ''),
     mirrorsFile: given(env, ENVIRONMENT_VARIABLES.mirrorsFile) ?? join(configHome, 'kindling', 'mirrors'),
     proxy: {

@@ -143,6 +143,6 @@ export async function rebuild(options: RebuildOptions): Promise<RebuildResult> {
     summary: { sandbox: sandbox.name, store: storeDir, kept, stagesVerified: verified, ...(first === undefined ? {} : { firstDifference: first }) },
     findings,
     sizes,
-    trustedBase: result.trustedBase,
+    trustedBase: result.trustedBase ?? (await sandbox.trustedBase()),
   };
 }

@@ -4,6 +4,8 @@
 import type { ProvenanceRecord } from '../run/record.js';
 import type { TrustedBase } from '../sandbox/sandbox.js';
 import { describeTool, findExecutable } from '../sandbox/tool-identity.js';
+import { checkedKernel, kernelComponent, locateKernel } from '../sandbox/kernel.js';
+import { messageOf } from '../errors.js';
 import { KINDLING_VERSION } from '../version.js';
 import type { TrustedComponentReport } from './report.js';
 
@@ -16,6 +18,22 @@ async function onThisHost(name: string, command: string): Promise<TrustedCompone
   if (path === undefined) return { name, detail: `not recorded; ${command} is not installed on this host`, from: 'not known' };
   const tool = await describeTool(name, path, ['--version']);
   return { name, detail: `${identity(tool.version, tool.sha256)} (${path})`, from: 'this host' };
+}
+
+/** The kernel a qemu run here would boot, with the sha256 it is pinned at: checked before every boot. */
+async function pinnedKernelHere(): Promise<TrustedComponentReport> {
+  let path: string;
+  try {
+    path = await locateKernel();
+  } catch {
+    return { name: 'VM kernel', detail: 'whatever kernel the run used — see records (none is fetched on this host)', from: 'not known' };
+  }
+  try {
+    const kernel = await checkedKernel(path);
+    return { name: 'VM kernel', detail: `${identity(kernelComponent(kernel).version, kernel.sha256)}, pinned (${path})`, from: 'this host' };
+  } catch (error) {
+    return { name: 'VM kernel', detail: `refused: ${messageOf(error)}`, from: 'this host' };
+  }
 }
 
 /** From the records of a run, from the audit's own rebuild, or (when neither) from this host. */
@@ -46,7 +64,7 @@ export async function trustedBase(records: readonly ProvenanceRecord[], rebuild?
     found.unshift({ name: 'VM kernel', detail: `none: the runs used ${backends.join(', ')}, without a VM (see host-kernel)`, from: records.length > 0 ? 'records' : 'rebuild' });
   }
   if (records.length === 0 && rebuild === undefined) {
-    found.push({ name: 'VM kernel', detail: 'whatever kernel the run used — see records', from: 'not known' });
+    found.push(await pinnedKernelHere());
     found.push(await onThisHost('qemu-system-x86_64', 'qemu-system-x86_64'));
     found.push(await onThisHost('bubblewrap', 'bwrap'));
   }

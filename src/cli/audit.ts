@@ -24,6 +24,7 @@ interface AuditFlags {
   rebuild?: boolean;
   sandbox: SandboxName;
   kernel?: string;
+  kernelSha256?: string;
   json?: boolean;
   html?: string;
   handwritten?: boolean;
@@ -41,6 +42,7 @@ export function register(program: Command): void {
     .option('--rebuild', 'rebuild the chain from an empty temporary store and compare every output')
     .addOption(sandboxOption('backend for --rebuild: qemu or bwrap'))
     .option('--kernel <file>', 'guest kernel for --rebuild with qemu')
+    .option('--kernel-sha256 <sha256>', 'the sha256 the guest kernel must have (else $KINDLING_KERNEL_SHA256, else its pin)')
     .option('--distfiles <dir>', 'for --rebuild: directory of upstream sources to use before any download (repeatable)', collectRepeated, [])
     .option('--json', 'print the report as JSON')
     .option('--html <file>', 'write the report as one self-contained HTML page')

@@ -1,6 +1,6 @@
 // `kindling bootstrap`: run a chain, every stage verified, results kept in the store.
 import type { Command } from 'commander';
-import { summarize } from '../run/bootstrap.js';
+import { summarize, type BootstrapResult } from '../run/bootstrap.js';
 import { withInterrupts } from '../run/interrupt.js';
 import { runChain } from '../run/run-chain.js';
 import { resolveSourceSettings } from '../sources/settings.js';
@@ -31,6 +31,7 @@ interface BootstrapFlags extends RemoteFlags {
   until?: string;
   json?: boolean;
   kernel?: string;
+  kernelSha256?: string;
   accel?: AccelChoice;
   distfiles: string[];
   mirror: string[];
@@ -50,6 +51,7 @@ export function register(program: Command): void {
     .addOption(jobsOption())
     .option('--until <stage>', 'run only this stage and the stages it depends on')
     .option('--kernel <file>', 'guest kernel for the qemu backend')
+    .option('--kernel-sha256 <sha256>', 'the sha256 the guest kernel must have (else $KINDLING_KERNEL_SHA256, else its pin)')
     .addOption(accelOption())
     .option('--distfiles <dir>', 'directory of upstream sources to use before any download (repeatable)', collectRepeated, [])
     .option('--mirror <url>', 'mirror for upstream sources, tried before the manifests\' URLs (repeatable)', collectRepeated, [])
@@ -101,9 +103,23 @@ export function register(program: Command): void {
         const failed = [...result.outcomes.values()].filter((o) => o.status === 'failed');
         throw new KindlingError('failed', `chain '${chain.name}' stopped at stage ${failed.map((f) => f.stage).join(', ')}; verified stages are kept in ${store.root}`);
       }
-      if (!flags.json) write(`chain '${chain.name}': ${result.stages.length} stages verified (${result.trustedBase.backend}); store: ${store.root}\n`);
+      if (!flags.json) write(`chain '${chain.name}': ${describeVerified(result)}; store: ${store.root}\n`);
     });
 }
+/**
+ * How many stages ran and under which backend, and how many were already in the store: a run in
+ * which nothing ran says so, rather than naming a backend that did nothing.
+ */
+export function describeVerified(result: BootstrapResult): string {
+  const cached = [...result.outcomes.values()].filter((o) => o.status === 'verified' && o.cached).length;
+  const ran = result.stages.length - cached;
+  const stages = (n: number): string => `${n} stage${n === 1 ? '' : 's'}`;
+  const parts: string[] = [];
+  if (ran > 0) parts.push(`${stages(ran)} verified (${result.trustedBase?.backend ?? 'unknown backend'})`);
+  if (cached > 0) parts.push(`${stages(cached)} already in the store`);
+  return parts.join(', ') || 'no stages';
+}
+
 interface RemoteSettings {
   readonly url: string;
   readonly trusted: Awaited<ReturnType<typeof loadTrustedKeys>>;

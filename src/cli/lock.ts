@@ -21,6 +21,7 @@ interface LockFlags {
   jobs: number;
   until?: string;
   kernel?: string;
+  kernelSha256?: string;
   accel?: AccelChoice;
   distfiles: string[];
   mirror: string[];
@@ -36,6 +37,7 @@ export function register(program: Command): void {
     .addOption(jobsOption())
     .option('--until <stage>', 'lock only this stage and the stages it depends on')
     .option('--kernel <file>', 'guest kernel for the qemu backend')
+    .option('--kernel-sha256 <sha256>', 'the sha256 the guest kernel must have (else $KINDLING_KERNEL_SHA256, else its pin)')
     .addOption(accelOption())
     .option('--distfiles <dir>', 'directory of upstream sources to use before any download (repeatable)', collectRepeated, [])
     .option('--mirror <url>', "mirror for upstream sources, tried before the manifests' URLs (repeatable)", collectRepeated, [])
@@ -70,7 +72,7 @@ export function register(program: Command): void {
       );
       if (!result.ok) throw new KindlingError('failed', `${result.message}; ${countHashes(result.changes.length)} written so far`);
       const stages = result.run.stages.length;
-      write(`chain locked: ${countHashes(result.changes.length)} written; ${stages} stage${stages === 1 ? '' : 's'} verified (${result.run.trustedBase.backend})\n`);
+      write(`chain locked: ${countHashes(result.changes.length)} written; ${stages} stage${stages === 1 ? '' : 's'} verified (${result.run.trustedBase?.backend ?? 'already in the store'})\n`);
     });
 }
 

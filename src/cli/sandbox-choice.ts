@@ -9,6 +9,7 @@ import type { Sandbox } from '../sandbox/sandbox.js';
 export interface SandboxFlags {
   readonly sandbox: SandboxName;
   readonly kernel?: string;
+  readonly kernelSha256?: string;
   readonly accel?: AccelChoice;
 }
 
@@ -21,10 +22,12 @@ export async function sandboxFromFlags(flags: SandboxFlags, arch: Arch): Promise
     name: flags.sandbox,
     arch,
     ...(flags.kernel === undefined ? {} : { kernel: flags.kernel }),
+    ...(flags.kernelSha256 === undefined ? {} : { kernelSha256: flags.kernelSha256 }),
     ...(flags.accel === undefined ? {} : { accel: flags.accel }),
   });
   try {
-    await sandbox.trustedBase();
+    // The cheap check: the qemu backend's KVM probe waits until a stage really runs.
+    await (sandbox.check === undefined ? sandbox.trustedBase() : sandbox.check());
   } catch (error) {
     // A missing tool or kernel keeps its kind (the machine must change); anything else is one too.
     const kind = error instanceof KindlingError ? error.kind : 'environment';

@@ -21,6 +21,7 @@ interface VerifyFlags {
   chain: string;
   sandbox: SandboxName;
   kernel?: string;
+  kernelSha256?: string;
   accel?: AccelChoice;
   jobs: number;
   distfiles: string[];
@@ -54,6 +55,7 @@ export function register(program: Command): void {
     .option('--chain <dir>', 'chain directory, for --repair', defaultChainDir())
     .addOption(sandboxOption())
     .option('--kernel <file>', 'guest kernel for the qemu backend')
+    .option('--kernel-sha256 <sha256>', 'the sha256 the guest kernel must have (else $KINDLING_KERNEL_SHA256, else its pin)')
     .addOption(accelOption())
     .addOption(jobsOption('stages to run side by side during --repair'))
     .option('--distfiles <dir>', 'directory of upstream sources for --repair (repeatable)', collectRepeated, [])

@@ -27,6 +27,7 @@ interface CommonFlags {
   sandbox: SandboxName;
   jobs: number;
   kernel?: string;
+  kernelSha256?: string;
   accel?: AccelChoice;
   json?: boolean;
 }
@@ -44,6 +45,7 @@ export function register(program: Command): void {
       .addOption(sandboxOption())
       .addOption(jobsOption())
       .option('--kernel <file>', 'guest kernel for the qemu backend')
+      .option('--kernel-sha256 <sha256>', 'the sha256 the guest kernel must have (else $KINDLING_KERNEL_SHA256, else its pin)')
       .addOption(accelOption())
       .option('--json', 'print JSON');
 

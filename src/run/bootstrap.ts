@@ -32,7 +32,11 @@ export interface BootstrapOptions {
 
 export interface BootstrapResult {
   readonly ok: boolean;
-  readonly trustedBase: TrustedBase;
+  /**
+   * The backend's trusted base, asked for only when a stage really ran (the qemu backend's KVM
+   * probe costs seconds): undefined when every result was already in the store.
+   */
+  readonly trustedBase?: TrustedBase;
   readonly stages: readonly Stage[];
   readonly outcomes: ReadonlyMap<string, StageOutcome>;
   readonly notRun: readonly string[];
@@ -75,7 +79,8 @@ export async function bootstrap(options: BootstrapOptions): Promise<BootstrapRes
   const jobs = Math.max(1, options.jobs ?? 1);
   const stages = selectStages(chain, options.until);
   if (sandbox.arch !== chain.arch) throw new ArchMismatchError(chain, sandbox);
-  const trustedBase = options.trustedBase ?? (await sandbox.trustedBase());
+  let trustedBase: Promise<TrustedBase> | undefined = options.trustedBase === undefined ? undefined : Promise.resolve(options.trustedBase);
+  const askTrustedBase = (): Promise<TrustedBase> => (trustedBase ??= sandbox.trustedBase());
   const outcomes = new Map<string, StageOutcome>();
   const waiting = new Set(stages.map((s) => s.name));
   let stopped = false;
@@ -95,7 +100,7 @@ export async function bootstrap(options: BootstrapOptions): Promise<BootstrapRes
           chain,
           store,
           sandbox,
-          trustedBase,
+          trustedBase: askTrustedBase,
           ...(signal === undefined ? {} : { signal }),
           onStart: () => emit({ type: 'stage-started', stage: next.name }),
           onNote: (message) => emit({ type: 'stage-note', stage: next.name, message }),
@@ -127,7 +132,8 @@ export async function bootstrap(options: BootstrapOptions): Promise<BootstrapRes
     emit({ type: 'stage-not-run', stage: name, because: signal?.aborted ? 'interrupted' : 'an earlier stage failed' });
   }
   const ok = notRun.length === 0 && [...outcomes.values()].every((o) => o.status === 'verified');
-  return { ok, trustedBase, stages, outcomes, notRun };
+  const base = trustedBase === undefined ? undefined : await trustedBase.catch(() => undefined);
+  return { ok, ...(base === undefined ? {} : { trustedBase: base }), stages, outcomes, notRun };
 }
 
 /** A result in a form fit for JSON: per stage its status, outputs and failures. */
@@ -135,7 +141,7 @@ export function summarize(result: BootstrapResult): unknown {
   return {
     type: 'chain-finished',
     ok: result.ok,
-    trustedBase: result.trustedBase,
+    ...(result.trustedBase === undefined ? {} : { trustedBase: result.trustedBase }),
     stages: result.stages.map((stage) => {
       const outcome = result.outcomes.get(stage.name);
       if (outcome === undefined) return { stage: stage.name, status: 'not-run' };

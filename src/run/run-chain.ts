@@ -49,7 +49,8 @@ export async function runChain(options: RunChainOptions): Promise<BootstrapResul
   const stages = selectStages(chain, options.until);
   if (options.halts !== undefined) await refuseHalted(options.halts, chain.name, stages);
   // The backend's tools and kernel first: a machine that cannot run a stage should not download.
-  const trustedBase = await sandbox.trustedBase();
+  // Only checked here: the trusted base itself (a KVM probe under qemu) waits for a stage that runs.
+  await (sandbox.check === undefined ? sandbox.trustedBase() : sandbox.check());
   await options.prepare?.(stages);
   // Upstream sources are needed only by the stages still to build.
   const toBuild: Stage[] = [];
@@ -60,7 +61,6 @@ export async function runChain(options: RunChainOptions): Promise<BootstrapResul
     chain,
     store,
     sandbox,
-    trustedBase,
     ...(options.jobs === undefined ? {} : { jobs: options.jobs }),
     ...(options.until === undefined ? {} : { until: options.until }),
     ...(signal === undefined ? {} : { signal }),

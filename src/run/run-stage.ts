@@ -15,6 +15,7 @@ import { RECORD_TYPE, type ProvenanceRecord } from './record.js';
 import { inspectRoot, populateRoot } from './stage-root.js';
 import { stageKey } from './stage-key.js';
 import { KINDLING_VERSION } from '../version.js';
+import { messageOf } from '../errors.js';
 
 export type StageOutcome =
   | { readonly status: 'verified'; readonly record: ProvenanceRecord; readonly cached: boolean }
@@ -31,7 +32,8 @@ export interface RunStageContext {
   readonly chain: Chain;
   readonly store: Store;
   readonly sandbox: Sandbox;
-  readonly trustedBase: TrustedBase;
+  /** Asked for only when the stage really runs: it may cost time (the qemu backend's KVM probe). */
+  readonly trustedBase: () => Promise<TrustedBase>;
   readonly signal?: AbortSignal;
   /** Called when the stage really starts running (not for a cached result). */
   readonly onStart?: () => void;
@@ -74,6 +76,12 @@ async function runUncached(stage: Stage, key: Sha256, context: RunStageContext):
   const { chain, store, sandbox } = context;
   const resolved = await resolveInputs(chain, stage, store);
   if (!resolved.ok) return { status: 'failed', stage: stage.name, failures: [resolved.failure] };
+  let trustedBase: TrustedBase;
+  try {
+    trustedBase = await context.trustedBase();
+  } catch (error) {
+    return { status: 'failed', stage: stage.name, failures: [{ reason: 'sandbox-failed', message: messageOf(error) }] };
+  }
 
   const workDir = join(store.root, 'work', `${stage.name}-${key.slice(0, 12)}-${randomBytes(3).toString('hex')}`);
   const root = join(workDir, 'root');
@@ -129,7 +137,7 @@ async function runUncached(stage: Stage, key: Sha256, context: RunStageContext):
     stageKey: key,
     inputs: stage.inputs.map((i) => ({ path: i.path, sha256: i.sha256 })),
     outputs: inspection.outputs,
-    trustedBase: context.trustedBase,
+    trustedBase,
     exitCode: result.exitCode,
     startedAt,
     durationMs: result.durationMs,

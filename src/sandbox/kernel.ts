@@ -17,12 +17,22 @@ import type { TrustedComponent } from './sandbox.js';
 /** The Debian meta package that always depends on the current cloud kernel image. */
 export const KERNEL_META_PACKAGE = 'linux-image-cloud-amd64';
 
-/** A missing or unusable kernel; the message names the path that was looked at. */
+/**
+ * A missing, unusable or unpinned kernel (the machine must change: exit 4), or one whose bytes are
+ * not the pinned ones (a check found a problem: exit 1); the message names the path.
+ */
 export class KernelError extends KindlingError {
-  constructor(message: string) {
-    super('environment', message);
+  constructor(message: string, kind: 'environment' | 'failed' = 'environment') {
+    super(kind, message);
     this.name = 'KernelError';
   }
+}
+
+/** The sha256 a kernel must have, stated in configuration rather than read from beside the kernel. */
+export interface ExpectedKernel {
+  readonly sha256: Sha256;
+  /** Where it was stated, for the message: `--kernel-sha256`, `$KINDLING_KERNEL_SHA256`. */
+  readonly from: string;
 }
 
 export interface KernelInfo {
@@ -33,11 +43,27 @@ export interface KernelInfo {
   readonly version?: string;
 }
 
-/** What obtainKernel writes beside each vmlinuz, so `kernel show` and records can name its origin. */
+/**
+ * What obtainKernel (or `kernel pin`) writes beside each vmlinuz: the pin, its sha256, checked
+ * before every boot, and (when fetched) the Debian package, so `kernel show` and records can name
+ * its origin.
+ */
 interface KernelProvenance {
-  readonly package: string;
-  readonly version: string;
+  readonly package?: string;
+  readonly version?: string;
   readonly sha256: string;
+  readonly pinnedAt?: string;
+}
+
+/** The file beside a kernel that pins its sha256. */
+export function pinPath(kernel: string): string {
+  return `${kernel}.json`;
+}
+
+async function readPin(kernel: string): Promise<Partial<KernelProvenance> | undefined> {
+  return readFile(pinPath(kernel), 'utf8')
+    .then((text) => JSON.parse(text) as Partial<KernelProvenance>)
+    .catch(() => undefined);
 }
 
 /** `<repo>/.kindling/kernel`: the default place kernels are fetched to and looked for. */
@@ -97,14 +123,65 @@ export async function locateKernel(lookup: KernelLookup = {}): Promise<string> {
 /** The kernel's sha256 and, when its provenance file agrees with those bytes, its Debian package. */
 export async function describeKernel(path: string): Promise<KernelInfo> {
   const sha256 = await sha256File(path);
-  const provenance = await readFile(`${path}.json`, 'utf8')
-    .then((text) => JSON.parse(text) as Partial<KernelProvenance>)
-    .catch(() => undefined);
+  const provenance = await readPin(path);
   // A provenance file that names other bytes says nothing about this file.
   if (provenance?.sha256 !== sha256 || typeof provenance.package !== 'string' || typeof provenance.version !== 'string') {
     return { path, sha256 };
   }
   return { path, sha256, package: provenance.package, version: provenance.version };
+}
+
+/**
+ * The kernel described, after checking its bytes against its pin: the sha256 stated in
+ * configuration when there is one, else the one `kernel fetch` or `kernel pin` wrote beside it.
+ * A kernel that is not pinned, or whose bytes differ, is refused with what to do: a changed kernel
+ * boots only after someone says so.
+ */
+export async function checkedKernel(path: string, expected?: ExpectedKernel): Promise<KernelInfo> {
+  const info = await describeKernel(path);
+  if (expected !== undefined) {
+    if (info.sha256 !== expected.sha256) {
+      throw new KernelError(`the kernel ${path} has sha256 ${info.sha256}, but ${expected.from} pins ${expected.sha256}: boot the kernel with that hash, or state the new one`, 'failed');
+    }
+    return info;
+  }
+  const pinned = (await readPin(path))?.sha256;
+  if (typeof pinned !== 'string') {
+    throw new KernelError(
+      `the kernel ${path} is not pinned: check it, then run \`kindling kernel pin --kernel ${path}\` to trust sha256 ${info.sha256}, or state the hash with --kernel-sha256`,
+    );
+  }
+  if (pinned !== info.sha256) {
+    throw new KernelError(
+      `the kernel ${path} changed since it was pinned: sha256 ${info.sha256}, pinned ${pinned} (${pinPath(path)}); ` +
+        `run \`kindling kernel fetch\` for a fresh one, or \`kindling kernel pin --kernel ${path}\` to trust these bytes`,
+      'failed',
+    );
+  }
+  return info;
+}
+
+/**
+ * Pins a kernel as it is now (an explicit re-pin after a deliberate change, or a kernel kindling
+ * did not fetch). The Debian origin is kept only while it names these very bytes.
+ */
+export async function pinKernel(path: string): Promise<KernelInfo> {
+  if (!(await isReadable(path))) throw new KernelError(`the kernel ${path} does not exist or cannot be read`);
+  const info = await describeKernel(path);
+  const pin: KernelProvenance = {
+    ...(info.package === undefined ? {} : { package: info.package, version: info.version ?? 'unknown' }),
+    sha256: info.sha256,
+    pinnedAt: new Date().toISOString(),
+  };
+  const partial = `${pinPath(path)}.partial-${randomBytes(4).toString('hex')}`;
+  try {
+    await writeFile(partial, JSON.stringify(pin, null, 2) + '\n');
+    await rename(partial, pinPath(path));
+  } catch (error) {
+    await rm(partial, { force: true });
+    throw new KernelError(`the pin ${pinPath(path)} cannot be written (${(error as NodeJS.ErrnoException).code ?? String(error)}): state the hash with --kernel-sha256 instead`);
+  }
+  return info;
 }
 
 export function kernelComponent(info: KernelInfo): TrustedComponent {
@@ -161,7 +238,7 @@ export async function obtainKernel(destDir: string = defaultKernelDir(), arch: A
 
     const target = join(destDir, vmlinuz);
     const sha256 = await sha256File(join(tree, 'boot', vmlinuz));
-    const provenance: KernelProvenance = { package: packageName, version, sha256 };
+    const provenance: KernelProvenance = { package: packageName, version, sha256, pinnedAt: new Date().toISOString() };
     // Partial files start with a dot, so locateKernel never picks one up.
     const partial = join(destDir, `.${vmlinuz}.partial-${randomBytes(4).toString('hex')}`);
     await copyFile(join(tree, 'boot', vmlinuz), partial);

@@ -13,7 +13,9 @@ import { messageOf } from '../errors.js';
 import { resolveAccel, type Accel, type AccelChoice } from './accel.js';
 import { buildImage, e2fsprogsComponent, imageSizeFor, readImageInto, treeSize, type ImageSizing } from './qemu-disk.js';
 import { GUEST_INIT_PATH, guestInitComponent, hasGuestInit, loadGuestInit, type GuestInit } from './guest-init.js';
-import { describeKernel, ensureKernel, kernelComponent, locateKernel } from './kernel.js';
+import { isSha256 } from '../digest.js';
+import { kernelHashVariable, readEnvironment } from '../environment.js';
+import { checkedKernel, ensureKernel, KernelError, kernelComponent, locateKernel, type ExpectedKernel, type KernelInfo } from './kernel.js';
 import { FIRMWARE_CONSOLE_SETTING, kernelCommandLine, qemuArguments } from './qemu-command.js';
 import { readConsoleVerdict } from './qemu-console.js';
 import { describeTool, requireTool } from './tool-identity.js';
@@ -26,6 +28,11 @@ export interface QemuOptions {
    */
   readonly kernel?: string;
   readonly fetchKernel?: boolean;
+  /**
+   * The sha256 the kernel must have (`--kernel-sha256`); else $KINDLING_KERNEL_SHA256 (by
+   * architecture), else the pin beside the kernel. Checked before every boot.
+   */
+  readonly kernelSha256?: string;
   /** 'auto' (the default) uses KVM only when a probe boot succeeds quickly. */
   readonly accel?: AccelChoice;
   /** Guest memory in MiB (default 256; the kernel needs 96 to boot). */
@@ -87,8 +94,24 @@ export function createQemuSandbox(options: QemuOptions = {}): Sandbox {
           ? locateKernel({ arch: profile.arch })
           : ensureKernel({ arch: profile.arch }));
 
+  /** The configured pin, if any: a malformed one is an error, never ignored. */
+  function expectedKernel(): ExpectedKernel | undefined {
+    const variable = kernelHashVariable(profile.arch);
+    const [value, from] = options.kernelSha256 !== undefined ? [options.kernelSha256, '--kernel-sha256'] : [readEnvironment().kernelHashes[profile.arch], `$${variable}`];
+    if (value === undefined) return undefined;
+    const sha256 = value.toLowerCase();
+    if (!isSha256(sha256)) throw new KernelError(`${from} must be a sha256 (64 hex digits), not '${value}'`);
+    return { sha256, from };
+  }
+
+  /** The kernel, its bytes checked against its pin: done before every boot, as a kernel file can change between two. */
+  async function pinnedKernel(): Promise<KernelInfo> {
+    return checkedKernel(await locateTheKernel(), expectedKernel());
+  }
+
   async function chooseAccel(): Promise<Accel> {
-    return resolveAccel(options.accel ?? 'auto', { qemu: await locateQemu(), kernel: await locateTheKernel(), profile });
+    // The probe boots the kernel, so it is checked first.
+    return resolveAccel(options.accel ?? 'auto', { qemu: await locateQemu(), kernel: (await pinnedKernel()).path, profile });
   }
 
   async function run(request: SandboxRunRequest): Promise<SandboxRunResult> {
@@ -101,7 +124,7 @@ export function createQemuSandbox(options: QemuOptions = {}): Sandbox {
     try {
       guestInit = withGuestInit ? await loadGuestInit(profile.arch) : undefined;
       qemu = await locateQemu();
-      kernel = await locateTheKernel();
+      kernel = (await pinnedKernel()).path;
       if (!Number.isInteger(memoryMiB) || memoryMiB < MIN_MEMORY_MIB) {
         throw new Error(`the VM needs at least ${MIN_MEMORY_MIB} MiB of memory to boot its kernel, not ${memoryMiB}`);
       }
@@ -178,11 +201,15 @@ export function createQemuSandbox(options: QemuOptions = {}): Sandbox {
     name: 'qemu',
     arch: profile.arch,
 
+    async check(): Promise<void> {
+      await Promise.all([locateQemu(), pinnedKernel(), withGuestInit ? loadGuestInit(profile.arch) : undefined, e2fsprogsComponent()]);
+    },
+
     async trustedBase(): Promise<TrustedBase> {
       const qemu = await locateQemu();
       const [qemuComponent, kernel, guestInit, e2fsprogs, accel] = await Promise.all([
         describeTool(profile.qemuSystem, qemu, ['--version']),
-        locateTheKernel().then(describeKernel),
+        pinnedKernel(),
         withGuestInit ? loadGuestInit(profile.arch) : undefined,
         e2fsprogsComponent(),
         chooseAccel(),

@@ -43,7 +43,15 @@ export interface Sandbox {
   readonly name: string;
   /** The architecture whose programs this backend runs: a chain for another is refused. */
   readonly arch: Arch;
-  /** Identity of everything this backend trusts (tool versions, kernel hash). */
+  /**
+   * Identity of everything this backend trusts (tool versions, kernel hash). It may cost time (the
+   * qemu backend probes KVM), so a run asks for it only when a stage really runs.
+   */
   trustedBase(): Promise<TrustedBase>;
+  /**
+   * Throws, with what is missing, when this machine cannot run a stage (a tool, the kernel, its
+   * pin): cheap, for checking before any work. Without it, trustedBase() is the check.
+   */
+  check?(): Promise<void>;
   run(request: SandboxRunRequest): Promise<SandboxRunResult>;
 }

@@ -11,6 +11,8 @@ export type SandboxName = (typeof SANDBOX_NAMES)[number];
 export interface SandboxChoice {
   readonly name: SandboxName;
   readonly kernel?: string;
+  /** The sha256 the kernel must have (else $KINDLING_KERNEL_SHA256, else its pin). */
+  readonly kernelSha256?: string;
   readonly accel?: AccelChoice;
   /** The chain's architecture (default amd64). */
   readonly arch?: Arch;
@@ -24,6 +26,7 @@ export async function createSandbox(choice: SandboxChoice): Promise<Sandbox> {
       const { createQemuSandbox } = await import('./qemu.js');
       return createQemuSandbox({
         ...(choice.kernel === undefined ? {} : { kernel: choice.kernel }),
+        ...(choice.kernelSha256 === undefined ? {} : { kernelSha256: choice.kernelSha256 }),
         ...(choice.accel === undefined ? {} : { accel: choice.accel }),
         ...(choice.arch === undefined ? {} : { arch: choice.arch }),
       });

@@ -103,7 +103,7 @@ describe('fetching the kernel from the Debian archive', () => {
     expect(magic.toString('latin1')).toBe('HdrS');
     // What was recorded beside it is what describeKernel and `kernel show` report.
     expect(await describeKernel(info.path)).toEqual(info);
-    expect(JSON.parse(await readFile(`${info.path}.json`, 'utf8'))).toEqual({ package: info.package, version: info.version, sha256: info.sha256 });
+    expect(JSON.parse(await readFile(`${info.path}.json`, 'utf8'))).toEqual({ package: info.package, version: info.version, sha256: info.sha256, pinnedAt: expect.any(String) });
     expect(await locateKernel({ fromEnvironment: undefined, cacheDir: dest })).toBe(info.path);
 
     // `kindling kernel show --kernel FILE` prints the same facts.
@@ -119,6 +119,6 @@ describe('fetching the kernel from the Debian archive', () => {
     } finally {
       spy.mockRestore();
     }
-    expect(JSON.parse(written.join(''))).toEqual(info);
+    expect(JSON.parse(written.join(''))).toEqual({ ...info, pinned: true, pin: expect.stringContaining('checked before every boot') });
   }, 120_000);
 });
