@@ -3,8 +3,8 @@
 // kept in a state directory with the leaf hashes seen so far:
 //   <state>/checkpoint   the last verified checkpoint (a signed note)
 //   <state>/leaves       its leaf hashes, 32 bytes each, in order
-// Only the entries after the kept size are fetched; the new root is recomputed from the kept leaves
-// and them, and an RFC 9162 consistency proof between the two signed roots is built and checked.
+// Only the leaf hashes after the kept size are fetched, from the log's level-0 tiles (32 bytes an
+// entry, 256 entries a request); the new root is recomputed from the kept leaves and them, and an RFC 9162 consistency proof between the two signed roots is built and checked.
 // A remote that rewrote or truncated its history is reported with both checkpoints, and the kept
 // state is left as it was, so the evidence survives the report.
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
@@ -14,7 +14,9 @@ import { parseCheckpoint, type Checkpoint } from '../attest/log/checkpoint.js';
 import { consistencyProof, hashesEqual, inclusionProof, leafHash, rootOf, verifyConsistency, verifyInclusion, type Hash } from '../attest/log/merkle.js';
 import { NoteError, parseNote, verifyNote } from '../attest/log/note.js';
 import { RemoteError, type RemoteClient } from './http.js';
-import { entryName, LOG_PREFIX } from './log-publish.js';
+import { LOG_PREFIX } from './log-publish.js';
+import { TileError } from '../attest/log/tiles.js';
+import { TreeReader, type TileSource } from '../attest/log/tree-reader.js';
 
 export type FollowStatus = 'first' | 'unchanged' | 'extended' | 'rewritten' | 'inconsistent';
 
@@ -79,7 +81,7 @@ export async function followLog(client: RemoteClient, trusted: ReadonlyMap<strin
     return { ...base, ok: false, status: 'rewritten', entriesFetched: changed.fetched, ...(changed.index === undefined ? {} : { firstChangedEntry: changed.index }), inclusions: [], problems };
   }
 
-  const fresh = await fetchLeaves(client, keptSize, remote.size);
+  const fresh = await fetchLeaves(client, remote.size, keptSize, remote.size);
   const leaves = [...keptLeaves, ...fresh];
   if (!hashesEqual(rootOf(leaves), remote.root)) {
     // Either old entries changed (a rewrite) or the new ones do not match the checkpoint: find out which.
@@ -134,21 +136,31 @@ function checkSigned(text: string, trusted: ReadonlyMap<string, PublicKey>, labe
   }
 }
 
-async function fetchLeaves(client: RemoteClient, from: number, to: number): Promise<Hash[]> {
+/** Leaf hashes from..to of the remote's tree of `size` leaves, read from its level-0 tiles. */
+async function fetchLeaves(client: RemoteClient, size: number, from: number, to: number): Promise<Hash[]> {
+  const tree = new TreeReader(remoteTileSource(client), size);
   const leaves: Hash[] = [];
-  for (let index = from; index < to; index += 1) {
-    const path = `${LOG_PREFIX}entries/${entryName(index)}`;
-    const bytes = await client.getDocument(path);
-    if (bytes === undefined) throw new RemoteError(`${client.urlOf(path)}: entry ${index} is missing, though the checkpoint covers ${to}`);
-    leaves.push(leafHash(bytes));
+  try {
+    for (let index = from; index < to; index += 1) leaves.push(await tree.leaf(index));
+  } catch (error) {
+    if (error instanceof TileError) throw new RemoteError(error.message);
+    throw error;
   }
   return leaves;
+}
+
+/** The remote's log/ directory as a source of tiles. */
+export function remoteTileSource(client: RemoteClient): TileSource {
+  return {
+    read: async (path) => client.getDocument(`${LOG_PREFIX}${path}`),
+    where: (path) => client.urlOf(`${LOG_PREFIX}${path}`),
+  };
 }
 
 /** The first of the kept entries that the remote now serves differently (all of them refetched). */
 async function firstChange(client: RemoteClient, kept: readonly Hash[], remoteSize: number): Promise<{ index?: number; fetched: number }> {
   const count = Math.min(kept.length, remoteSize);
-  const now = await fetchLeaves(client, 0, count);
+  const now = await fetchLeaves(client, remoteSize, 0, count);
   const index = now.findIndex((leaf, i) => !hashesEqual(leaf, kept[i]!));
   if (index >= 0) return { index, fetched: count };
   // Same prefix, but the remote is shorter: the first entry it dropped.

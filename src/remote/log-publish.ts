@@ -1,7 +1,10 @@
 // Publish a kindling log on a remote as static files, the same layout as on disk, under log/:
 //   log/origin, log/entries/NNNNNNNNNNNN, log/checkpoints/SIZE.note, log/checkpoint
-// Only what the remote lacks is sent: the entries after the remote's checkpoint, then the new
-// checkpoint, written last so that a follower never sees a checkpoint before its entries. A remote
+// and the same tree in the C2SP tlog-tiles layout (log/checkpoint is its checkpoint too):
+//   log/tile/<L>/<N>[.p/<W>], log/tile/entries/<N>[.p/<W>]
+// Only what the remote lacks is sent: the entries after the remote's checkpoint, the tiles that
+// filled since and the partial ones of the new size, then the new checkpoint, written last so that a
+// follower never sees a checkpoint before its entries and tiles. A remote
 // whose log is not a prefix of the local one is refused: publishing over it would hide a rewrite.
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -9,12 +12,28 @@ import { parseCheckpoint } from '../attest/log/checkpoint.js';
 import { readLog } from '../attest/log/log.js';
 import { hashesEqual, rootOf } from '../attest/log/merkle.js';
 import { parseNote } from '../attest/log/note.js';
+import { nodesAtLevel, TILE_WIDTH, tilePath } from '../attest/log/tiles.js';
 import { RemoteError, type RemoteClient } from './http.js';
 
 export const LOG_PREFIX = 'log/';
 
 export function entryName(index: number): string {
   return String(index).padStart(12, '0');
+}
+
+/** The tiles and bundles a remote holding a tree of `from` leaves lacks for one of `to`. */
+export function tilesBetween(from: number, to: number): string[] {
+  const paths: string[] = [];
+  for (let level = 0; nodesAtLevel(to, level) > 0; level += 1) {
+    const before = nodesAtLevel(from, level);
+    const after = nodesAtLevel(to, level);
+    const kinds: (number | 'entries')[] = level === 0 ? [0, 'entries'] : [level];
+    for (const kind of kinds) {
+      for (let index = Math.floor(before / TILE_WIDTH); index < Math.floor(after / TILE_WIDTH); index += 1) paths.push(tilePath(kind, index));
+      if (after % TILE_WIDTH > 0 && after !== before) paths.push(tilePath(kind, Math.floor(after / TILE_WIDTH), after % TILE_WIDTH));
+    }
+  }
+  return paths;
 }
 
 export interface PublishedLog {
@@ -42,6 +61,12 @@ export async function publishLog(dir: string, client: RemoteClient): Promise<Pub
   }
   for (let index = from; index < latest.size; index += 1) {
     await client.put(`${LOG_PREFIX}entries/${entryName(index)}`, new Uint8Array(await readFile(join(dir, 'entries', entryName(index)))));
+  }
+  for (const path of tilesBetween(from, latest.size)) {
+    const bytes = await readFile(join(dir, path)).catch(() => {
+      throw new RemoteError(`${join(dir, path)}: missing; issue a checkpoint (kindling log checkpoint) to write the tiles of size ${latest.size}`);
+    });
+    await client.put(`${LOG_PREFIX}${path}`, new Uint8Array(bytes));
   }
   const stored = (await readdir(join(dir, 'checkpoints')).catch(() => [] as string[])).filter((name) => name === `${latest.size}.note`);
   for (const name of stored) await client.put(`${LOG_PREFIX}checkpoints/${name}`, new Uint8Array(await readFile(join(dir, 'checkpoints', name))));

@@ -1,7 +1,7 @@
 // A log published on a real nginx and followed from a kept checkpoint: growth is proved with a
 // consistency proof after fetching only the new entries, entries are proved included, and a log
 // whose history was rewritten on the server is reported with both checkpoints.
-import { readFile, writeFile } from 'node:fs/promises';
+import { cp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signStatement } from '../../src/attest/attest.js';
@@ -53,6 +53,9 @@ describe('a remote log', () => {
     const seen = await follow(state);
     expect(seen.exitCode).toBe(0);
     expect(seen.result).toMatchObject({ ok: true, status: 'first', entriesFetched: 2 });
+    // The tlog-tiles layout beside the entries: a partial level-0 tile and entry bundle of width 2.
+    expect(await readdir(join(nginx.root, 'log', 'tile', '0', '000.p'))).toEqual(['2']);
+    expect(await readdir(join(nginx.root, 'log', 'tile', 'entries', '000.p'))).toEqual(['2']);
 
     // The log grows: the follower fetches the two new entries only and proves consistency.
     await appendToLog(log, envelopes.slice(2, 4));
@@ -74,6 +77,7 @@ describe('a remote log', () => {
     await appendToLog(forged, [envelopes[0]!, envelopes[5]!, envelopes[2]!, envelopes[3]!, envelopes[4]!], ORIGIN);
     await issueCheckpoint(forged, operator.key);
     for (const name of ['000000000001', '000000000004']) await writeFile(join(nginx.root, 'log', 'entries', name), await readFile(join(forged, 'entries', name)));
+    await cp(join(forged, 'tile'), join(nginx.root, 'log', 'tile'), { recursive: true, force: true });
     await writeFile(join(nginx.root, 'log', 'checkpoint'), await readFile(join(forged, 'checkpoint')));
     const cli = await run(['log', 'follow', '--remote', nginx.base, '--trust', trust, '--state', state]);
     expect(cli.exitCode).toBe(1);

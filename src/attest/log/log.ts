@@ -3,15 +3,21 @@
 //   entries/NNNNNNNNNNNN   entry N: the exact bytes of one DSSE envelope, never changed once written
 //   checkpoints/SIZE.note  every signed checkpoint ever issued
 //   checkpoint             the latest one
+//   tile/…                 the same tree and entries in the C2SP tlog-tiles layout (tiles.ts)
+//   tree, index/…          what an append needs to know, so it costs O(log n) (tree-state.ts)
 // Entries are leaves of an RFC 6962 Merkle tree; a signed checkpoint commits to its root. Anyone
-// holding an older checkpoint can prove offline that the log only grew since.
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+// holding an older checkpoint can prove offline that the log only grew since. Appending, signing a
+// checkpoint and proving inclusion read tiles, not entries; verifyLog re-reads every entry.
+import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { parseEnvelope } from '../dsse.js';
 import type { PublicKey, SigningKey } from '../keys.js';
 import { checkOrigin, formatCheckpoint, parseCheckpoint, type Checkpoint } from './checkpoint.js';
-import { consistencyProof, hashesEqual, inclusionProof, leafHash, rootOf, verifyConsistency, type Hash } from './merkle.js';
+import { consistencyProof, hashesEqual, leafHash, rootOf, verifyConsistency, type Hash } from './merkle.js';
+import { MAX_ENTRY_BYTES, TileError } from './tiles.js';
+import { TreeReader } from './tree-reader.js';
+import { addLeaf, entryPath, localTileSource, lookupIndex, readTreeState, writePartialTiles, writeTreeState, type TreeState } from './tree-state.js';
 import { cosignNote, NoteError, parseNote, signNote, verifyNote } from './note.js';
 import { KindlingError } from '../../errors.js';
 
@@ -65,8 +71,6 @@ export async function readLog(dir: string): Promise<LogContents> {
 export async function appendToLog(dir: string, files: readonly string[], origin?: string): Promise<AppendedEntry[]> {
   await initLog(dir, origin);
   return withLogLock(dir, async () => {
-    const { leaves } = await readLog(dir);
-    const known = new Map(leaves.map((leaf, index) => [Buffer.from(leaf).toString('hex'), index]));
     // Check every file first, so that one bad file appends nothing.
     const contents: { file: string; bytes: Buffer }[] = [];
     for (const file of files) {
@@ -80,27 +84,56 @@ export async function appendToLog(dir: string, files: readonly string[], origin?
         envelope = undefined;
       }
       if (envelope === undefined) throw new LogError(`${file}: not a DSSE envelope`);
+      if (bytes.length > MAX_ENTRY_BYTES) throw new LogError(`${file}: ${bytes.length} bytes; a log entry holds at most ${MAX_ENTRY_BYTES} (the tlog-tiles bundle limit)`);
       contents.push({ file, bytes });
     }
+    const state = await loadTree(dir);
     const appended: AppendedEntry[] = [];
-    let next = leaves.length;
     for (const { file, bytes } of contents) {
-      const hash = Buffer.from(leafHash(bytes)).toString('hex');
-      const existing = known.get(hash);
-      if (existing !== undefined) {
+      const leaf = leafHash(bytes);
+      const hash = Buffer.from(leaf).toString('hex');
+      const existing = await lookupIndex(dir, leaf);
+      if (existing !== undefined && existing < state.size) {
         appended.push({ file, index: existing, leafHash: hash, duplicate: true });
         continue;
       }
-      const target = join(dir, 'entries', String(next).padStart(12, '0'));
-      const temp = join(dir, 'entries', `.${String(next)}.${process.pid}.tmp`);
+      const index = state.size;
+      const temp = join(dir, 'entries', `.${String(index)}.${process.pid}.tmp`);
       await writeFile(temp, bytes, { mode: 0o444 });
-      await rename(temp, target);
-      known.set(hash, next);
-      appended.push({ file, index: next, leafHash: hash, duplicate: false });
-      next += 1;
+      await rename(temp, entryPath(dir, index));
+      await addLeaf(dir, state, leaf);
+      appended.push({ file, index, leafHash: hash, duplicate: false });
     }
+    await writeTreeState(dir, state);
     return appended;
   });
+}
+
+/** The tree state, brought up to the entries on disk; built from every entry once, for a log that has none. */
+async function loadTree(dir: string): Promise<TreeState> {
+  let state = await readTreeState(dir);
+  if (state === undefined) {
+    const { leaves } = await readLog(dir);
+    state = { size: 0, levels: [] };
+    for (const leaf of leaves) await addLeaf(dir, state, leaf);
+    await writeTreeState(dir, state);
+    return state;
+  }
+  if (state.size > 0 && !(await exists(entryPath(dir, state.size - 1)))) {
+    throw new LogError(`the tree covers ${state.size} entries but entry ${state.size - 1} is missing: the log was truncated or an entry removed`);
+  }
+  // Entries written by an append that stopped before it saved the state.
+  const before = state.size;
+  while (await exists(entryPath(dir, state.size))) await addLeaf(dir, state, leafHash(await readFile(entryPath(dir, state.size))));
+  if (state.size !== before) await writeTreeState(dir, state);
+  return state;
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 export interface IssuedCheckpoint {
@@ -115,25 +148,57 @@ export interface IssuedCheckpoint {
  */
 export async function issueCheckpoint(dir: string, key: SigningKey): Promise<IssuedCheckpoint> {
   return withLogLock(dir, async () => {
-    const { origin, leaves } = await readLog(dir);
-    const checkpoint: Checkpoint = { origin, size: leaves.length, root: rootOf(leaves), extensions: [] };
+    const origin = await readOrigin(dir);
+    let state: TreeState;
+    try {
+      state = await loadTree(dir);
+    } catch (error) {
+      if (error instanceof LogError) throw new LogError(`refusing to sign: ${error.message}`);
+      throw error;
+    }
+    await writePartialTiles(dir, state);
+    const tree = new TreeReader(localTileSource(dir), state.size);
+    // The newest entry must be the leaf the tiles end with: a cheap check that they describe these entries.
+    if (state.size > 0 && !hashesEqual(await tree.leaf(state.size - 1), leafHash(await readFile(entryPath(dir, state.size - 1))))) {
+      throw new LogError(`refusing to sign: entry ${state.size - 1} is not the leaf the tiles hold: it was changed after it was appended`);
+    }
+    const checkpoint: Checkpoint = { origin, size: state.size, root: await tree.root(), extensions: [] };
     const text = formatCheckpoint(checkpoint);
     const previousText = await readFile(join(dir, 'checkpoint'), 'utf8').catch(() => undefined);
     let note = signNote(text, [key]);
     if (previousText !== undefined) {
       const previousNote = parseNote(previousText);
       const previous = parseCheckpoint(previousNote.text);
-      const problem = prefixProblem(previous, leaves, origin);
+      const problem = await extensionProblem(previous, tree, checkpoint, origin);
       if (problem !== undefined) throw new LogError(`refusing to sign: ${problem}`);
       // Same tree: add this key's signature to the existing checkpoint (a co-signature).
       if (previousNote.text === text) note = cosignNote(previousNote, key);
     }
     await mkdir(join(dir, 'checkpoints'), { recursive: true });
-    const path = join(dir, 'checkpoints', `${leaves.length}.note`);
+    const path = join(dir, 'checkpoints', `${state.size}.note`);
     await writeAtomically(path, note);
     await writeAtomically(join(dir, 'checkpoint'), note);
     return { path, checkpoint, note };
   });
+}
+
+/** Why the tree read from tiles does not extend `previous`, proved with a consistency proof, or undefined. */
+async function extensionProblem(previous: Checkpoint, tree: TreeReader, next: Checkpoint, origin: string): Promise<string | undefined> {
+  if (previous.origin !== origin) return `origin ${JSON.stringify(previous.origin)} is not this log's`;
+  if (previous.size > tree.size) return `it covers ${previous.size} entries but the log holds ${tree.size}: the log was truncated or an entry removed`;
+  const proof = await tree.consistencyProof(previous.size);
+  if (!verifyConsistency(previous.size, next.size, proof, previous.root, next.root)) {
+    return `the first ${previous.size} entries do not hash to the latest checkpoint's root: an entry was changed, removed or reordered`;
+  }
+  return undefined;
+}
+
+async function readOrigin(dir: string): Promise<string> {
+  try {
+    return (await readFile(join(dir, 'origin'), 'utf8')).replace(/\n$/, '');
+  } catch {
+    throw new LogError(`${dir}: not a log (no origin file)`);
+  }
 }
 
 export interface LogVerification {
@@ -173,6 +238,11 @@ export async function verifyLog(dir: string, trusted: ReadonlyMap<string, Public
   if (latestText === undefined) problems.push('the log has no checkpoint');
   const latestProblem = latest === undefined ? undefined : prefixProblem(latest.checkpoint, leaves, origin);
   if (latestProblem !== undefined) problems.push(`latest checkpoint: ${latestProblem}`);
+  // The tiles are what followers and witnesses read: they must describe these same entries.
+  if (latest !== undefined && latestProblem === undefined) {
+    const tileProblem = await tilesProblem(dir, latest.checkpoint);
+    if (tileProblem !== undefined) problems.push(`tiles: ${tileProblem}`);
+  }
 
   // Every checkpoint the log ever issued must still describe a prefix of it.
   const stored = (await readdir(join(dir, 'checkpoints')).catch(() => [] as string[])).filter((name) => name.endsWith('.note')).sort();
@@ -225,20 +295,24 @@ export interface InclusionProofResult {
   readonly leafHash: string;
   readonly root: string;
   readonly proof: readonly string[];
+  /** The signed checkpoint the proof is against. */
+  readonly checkpoint: string;
 }
 
-/** Prove an entry (given by its bytes) is in the tree the latest checkpoint commits to. */
+/** Prove an entry (given by its bytes) is in the tree the latest checkpoint commits to, from O(log n) tiles. */
 export async function proveInclusion(dir: string, entry: Uint8Array): Promise<InclusionProofResult> {
-  const { leaves } = await readLog(dir);
   const checkpointText = await readFile(join(dir, 'checkpoint'), 'utf8').catch(() => {
     throw new LogError(`${dir}: the log has no checkpoint yet`);
   });
   const checkpoint = parseCheckpoint(parseNote(checkpointText).text);
   const leaf = leafHash(entry);
-  const index = leaves.slice(0, checkpoint.size).findIndex((candidate) => hashesEqual(candidate, leaf));
-  if (index < 0) throw new LogError('the entry is not in the log up to its latest checkpoint');
+  const index = await lookupIndex(dir, leaf);
+  if (index === undefined || index >= checkpoint.size) throw new LogError('the entry is not in the log up to its latest checkpoint');
+  const tree = new TreeReader(localTileSource(dir), checkpoint.size);
+  if (!hashesEqual(await tree.leaf(index), leaf)) throw new LogError(`${dir}: the tiles do not hold the entry at ${index}, where its index says it is`);
   const b64 = (hash: Hash): string => Buffer.from(hash).toString('base64');
-  return { index, size: checkpoint.size, leafHash: b64(leaf), root: b64(checkpoint.root), proof: inclusionProof(leaves, index, checkpoint.size).map(b64) };
+  const proof = await tree.inclusionProof(index);
+  return { index, size: checkpoint.size, leafHash: b64(leaf), root: b64(checkpoint.root), proof: proof.map(b64), checkpoint: checkpointText };
 }
 
 function readSignedCheckpoint(
@@ -259,6 +333,16 @@ function readSignedCheckpoint(
   } catch (error) {
     problems.push(`${label}: ${error instanceof NoteError ? error.message : String(error)}`);
     return undefined;
+  }
+}
+
+async function tilesProblem(dir: string, checkpoint: Checkpoint): Promise<string | undefined> {
+  try {
+    const root = await new TreeReader(localTileSource(dir), checkpoint.size).root();
+    return hashesEqual(root, checkpoint.root) ? undefined : `the tiles of size ${checkpoint.size} do not hash to the latest checkpoint's root: a tile was changed`;
+  } catch (error) {
+    if (error instanceof TileError) return error.message;
+    throw error;
   }
 }
 
