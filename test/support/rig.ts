@@ -1,12 +1,16 @@
 // A rig builds a small chain in a temporary directory from an object literal, so each test states
-// the whole world it runs in. Stages run a static busybox (copied in as a `file:` input) so a test
-// can make a stage do anything: exit, hang, write, tamper.
+// the whole world it runs in. A stage either runs a shell script under a static busybox (copied in
+// as a `file:` input), for the real backends, or is a TypeScript function run by the fake backend
+// (src/sandbox/fake.ts, `rig.fake()`), for tests of the orchestrator that need no real sandbox.
+// Either way a test can make a stage do anything: exit, hang, write, tamper.
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
+import { createFakeSandbox, programKey, type FakeProgram } from '../../src/sandbox/fake.js';
+import type { Sandbox } from '../../src/sandbox/sandbox.js';
 
 export const BUSYBOX = ['/bin/busybox', '/usr/bin/busybox'].find((p) => existsSync(p)) ?? '/bin/busybox';
 
@@ -15,8 +19,10 @@ export function sha256(text: string | Uint8Array): string {
 }
 
 export interface RigStage {
-  /** Shell script run by busybox sh inside the stage. */
-  readonly script: string;
+  /** Shell script run by busybox sh inside the stage (real backends). */
+  readonly script?: string;
+  /** Or: the stage as a function, run by `rig.fake()` over the stage root (its init is then `/bin/NAME`). */
+  readonly program?: FakeProgram;
   /** Expected outputs: path → exact content (its sha256 goes into the manifest). */
   readonly outputs: Record<string, string>;
   /** Extra files beside the manifest: path in root → content. */
@@ -33,6 +39,8 @@ export interface Rig {
   readonly dir: string;
   readonly chainDir: string;
   readonly storeDir: string;
+  /** The fake backend that runs the rig's `program` stages. */
+  fake(options?: { readonly graceMs?: number }): Sandbox;
   cleanup(): Promise<void>;
 }
 
@@ -41,21 +49,37 @@ export async function makeRig(stages: Record<string, RigStage>): Promise<Rig> {
   const chainDir = join(dir, 'chain');
   await mkdir(join(chainDir, 'seeds'), { recursive: true });
   await mkdir(join(chainDir, 'tools'), { recursive: true });
-  copyFileSync(BUSYBOX, join(chainDir, 'tools', 'busybox'));
-  const busyboxSha = sha256(await import('node:fs').then((fs) => fs.readFileSync(BUSYBOX)));
+  // busybox only when a stage runs a script: a rig of programs needs nothing from the host.
+  let busyboxSha: string | undefined;
+  if (Object.values(stages).some((stage) => stage.program === undefined)) {
+    copyFileSync(BUSYBOX, join(chainDir, 'tools', 'busybox'));
+    busyboxSha = sha256(readFileSync(BUSYBOX));
+  }
   await writeFile(join(chainDir, 'chain.yaml'), yaml.dump({ name: 'rig', arch: 'amd64', seeds: 'seeds' }));
 
   const declared = new Map<string, Record<string, string>>();
+  const programs = new Map<string, FakeProgram>();
   let index = 0;
   for (const [name, stage] of Object.entries(stages)) {
     index += 1;
     const stageDir = join(chainDir, `${String(index).padStart(2, '0')}-${name}`);
     await mkdir(stageDir, { recursive: true });
-    const inputs: Record<string, unknown>[] = [
-      { path: 'bin/busybox', file: '../tools/busybox', sha256: busyboxSha, executable: true },
-    ];
-    await writeFile(join(stageDir, 'build.sh'), stage.script);
-    inputs.push({ path: 'build.sh', file: 'build.sh', sha256: sha256(stage.script) });
+    const inputs: Record<string, unknown>[] = [];
+    let run: { init: string; args: string[] };
+    if (stage.program !== undefined) {
+      // The init's bytes name the function, as a real init's bytes are the program.
+      const init = `fake program for stage ${name}\n`;
+      programs.set(programKey(init), stage.program);
+      await writeFile(join(stageDir, 'program'), init);
+      inputs.push({ path: `bin/${name}`, file: 'program', sha256: sha256(init), executable: true });
+      run = { init: `bin/${name}`, args: [] };
+    } else {
+      const script = stage.script ?? '';
+      inputs.push({ path: 'bin/busybox', file: '../tools/busybox', sha256: busyboxSha, executable: true });
+      await writeFile(join(stageDir, 'build.sh'), script);
+      inputs.push({ path: 'build.sh', file: 'build.sh', sha256: sha256(script) });
+      run = { init: 'bin/busybox', args: ['sh', '/build.sh'] };
+    }
     for (const [path, content] of Object.entries(stage.files ?? {})) {
       const fileName = path.replaceAll('/', '_');
       await writeFile(join(stageDir, fileName), content);
@@ -70,7 +94,7 @@ export async function makeRig(stages: Record<string, RigStage>): Promise<Rig> {
       name,
       description: `rig stage ${name}`,
       inputs,
-      run: { init: 'bin/busybox', args: ['sh', '/build.sh'], timeout: stage.timeout ?? 30 },
+      run: { ...run, timeout: stage.timeout ?? 30 },
       outputs: Object.entries(stage.outputs).map(([path, content]) => ({ path, sha256: sha256(content) })),
       ...(stage.scratch === undefined ? {} : { scratch: stage.scratch }),
     };
@@ -82,6 +106,7 @@ export async function makeRig(stages: Record<string, RigStage>): Promise<Rig> {
     dir,
     chainDir,
     storeDir: join(dir, 'store'),
+    fake: (options = {}) => createFakeSandbox({ programs, ...options }),
     cleanup: () => rm(dir, { recursive: true, force: true }),
   };
 }
