@@ -1,5 +1,5 @@
 // `kindling bootstrap`: run a chain, every stage verified, results kept in the store.
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { summarize, type BootstrapResult } from '../run/bootstrap.js';
 import { withInterrupts } from '../run/interrupt.js';
 import { runChain } from '../run/run-chain.js';
@@ -29,6 +29,8 @@ interface BootstrapFlags extends RemoteFlags {
   sandbox: SandboxName;
   jobs: number;
   until?: string;
+  stages?: string[];
+  fromStore?: string;
   json?: boolean;
   kernel?: string;
   kernelSha256?: string;
@@ -50,6 +52,8 @@ export function register(program: Command): void {
     .addOption(sandboxOption())
     .addOption(jobsOption())
     .option('--until <stage>', 'run only this stage and the stages it depends on')
+    .option('--stages <a,b,...>', 'run only these stages and the stages they depend on', commaList)
+    .option('--from-store <dir>', 'with --stages: take the stages they depend on, verified, from this store instead of running them')
     .option('--kernel <file>', 'guest kernel for the qemu backend')
     .option('--kernel-sha256 <sha256>', 'the sha256 the guest kernel must have (else $KINDLING_KERNEL_SHA256, else its pin)')
     .addOption(accelOption())
@@ -65,9 +69,14 @@ export function register(program: Command): void {
       if (flags.halts !== undefined && flags.trust === undefined) {
         throw new KindlingError('usage', '--halts needs --trust: only halts signed by trusted keys count');
       }
+      if (flags.until !== undefined && flags.stages !== undefined) throw new KindlingError('usage', 'give --until or --stages, not both');
+      if (flags.fromStore !== undefined && flags.stages === undefined) {
+        throw new KindlingError('usage', '--from-store needs --stages: the stages to run here, the ones they depend on coming from the other store');
+      }
       const chain = await loadChain(flags.chain);
       const remote = flags.remote === undefined ? undefined : await remoteSettings(flags, flags.remote);
       const store = await Store.open(flags.store);
+      const fromStore = flags.fromStore === undefined ? undefined : await Store.open(flags.fromStore);
       const sandbox = await sandboxFromFlags(flags, chain.arch);
       const sources = await resolveSourceSettings({ distfiles: flags.distfiles, mirrors: flags.mirror }, readEnvironment());
       const write = (text: string): void => void process.stdout.write(text);
@@ -87,6 +96,8 @@ export function register(program: Command): void {
             sources: { distfiles: sources.distfiles, mirrors: sources.mirrors, proxy: sources.proxy },
             signal,
             ...(flags.until === undefined ? {} : { until: flags.until }),
+            ...(flags.stages === undefined ? {} : { until: flags.stages }),
+            ...(fromStore === undefined ? {} : { fromStore, onTaken: (taken: readonly string[]) => reportTaken(flags, taken, fromStore) }),
             ...(flags.halts === undefined || flags.trust === undefined
               ? {}
               : { halts: { attestationsDir: flags.halts, trust: flags.trust, threshold: flags.threshold ?? 1 } }),
@@ -118,6 +129,18 @@ export function describeVerified(result: BootstrapResult): string {
   if (ran > 0) parts.push(`${stages(ran)} verified (${result.trustedBase?.backend ?? 'unknown backend'})`);
   if (cached > 0) parts.push(`${stages(cached)} already in the store`);
   return parts.join(', ') || 'no stages';
+}
+
+/** --stages a,b: names separated by commas. */
+function commaList(value: string): string[] {
+  const names = value.split(',').map((name) => name.trim());
+  if (names.some((name) => name === '')) throw new InvalidArgumentError('give stage names separated by commas.');
+  return names;
+}
+
+function reportTaken(flags: BootstrapFlags, taken: readonly string[], from: Store): void {
+  if (flags.json) process.stdout.write(JSON.stringify({ type: 'taken-from-store', store: from.root, stages: taken }) + '\n');
+  else if (taken.length > 0) process.stderr.write(`taken verified from ${from.root}: ${taken.join(', ')}\n`);
 }
 
 interface RemoteSettings {

@@ -22,8 +22,8 @@ export interface BootstrapOptions {
   readonly store: Store;
   readonly sandbox: Sandbox;
   readonly jobs?: number;
-  /** Run only this stage and what it depends on. */
-  readonly until?: string;
+  /** Run only this stage (or these stages) and what it depends on. */
+  readonly until?: string | readonly string[];
   readonly signal?: AbortSignal;
   readonly onEvent?: (event: ChainEvent) => void;
   /** The sandbox's trusted base when the caller has it already (it hashes tools and the kernel). */
@@ -57,19 +57,24 @@ export class ArchMismatchError extends KindlingError {
   }
 }
 
-/** The stages to run for `until` (it and everything it depends on), in build order. */
-export function selectStages(chain: Chain, until?: string): Stage[] {
+/**
+ * The stages to run for `until` (it and everything it depends on), in build order; given several
+ * names (`--stages a,b`), each of them and everything they depend on.
+ */
+export function selectStages(chain: Chain, until?: string | readonly string[]): Stage[] {
   if (until === undefined) return [...chain.stages];
   const byName = new Map(chain.stages.map((s) => [s.name, s]));
-  const target = byName.get(until);
-  if (target === undefined) throw new UnknownStageError(until, chain);
   const wanted = new Set<string>();
   const add = (stage: Stage): void => {
     if (wanted.has(stage.name)) return;
     wanted.add(stage.name);
     for (const dependency of stageDependencies(stage)) add(byName.get(dependency)!);
   };
-  add(target);
+  for (const name of typeof until === 'string' ? [until] : until) {
+    const target = byName.get(name);
+    if (target === undefined) throw new UnknownStageError(name, chain);
+    add(target);
+  }
   return chain.stages.filter((s) => wanted.has(s.name));
 }
 

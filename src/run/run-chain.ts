@@ -10,6 +10,7 @@ import type { Sandbox } from '../sandbox/sandbox.js';
 import { ensureSources, type FetchOptions } from '../sources/ensure.js';
 import type { Store } from '../store/store.js';
 import { bootstrap, selectStages, type BootstrapResult, type ChainEvent } from './bootstrap.js';
+import { takeFromStore } from './from-store.js';
 import { cachedResult } from './run-stage.js';
 
 export interface HaltCheck {
@@ -26,8 +27,15 @@ export interface RunChainOptions {
   readonly store: Store;
   readonly sandbox: Sandbox;
   readonly jobs?: number;
-  /** Run only this stage and what it depends on. */
-  readonly until?: string;
+  /** Run only this stage (or these stages) and what it depends on. */
+  readonly until?: string | readonly string[];
+  /**
+   * Take every selected stage not named in `until` from this store (verified, as a cached result)
+   * instead of running it: a backend then runs only the named stages (see from-store.ts).
+   */
+  readonly fromStore?: Store;
+  /** Called with the stages taken from `fromStore`. */
+  readonly onTaken?: (stages: readonly string[]) => void;
   /** Where upstream sources come from (distfiles, mirrors, proxy); the manifests' URLs last. */
   readonly sources?: FetchOptions;
   readonly halts?: HaltCheck;
@@ -52,6 +60,11 @@ export async function runChain(options: RunChainOptions): Promise<BootstrapResul
   // Only checked here: the trusted base itself (a KVM probe under qemu) waits for a stage that runs.
   await (sandbox.check === undefined ? sandbox.trustedBase() : sandbox.check());
   await options.prepare?.(stages);
+  if (options.fromStore !== undefined) {
+    const named = new Set(typeof options.until === 'string' ? [options.until] : (options.until ?? []));
+    const taken = await takeFromStore(stages.filter((s) => !named.has(s.name)), options.fromStore, store);
+    options.onTaken?.(taken);
+  }
   // Upstream sources are needed only by the stages still to build.
   const toBuild: Stage[] = [];
   for (const stage of stages) if ((await cachedResult(stage, store)) === undefined) toBuild.push(stage);
