@@ -55,6 +55,9 @@ export interface RunChainOptions {
 export async function runChain(options: RunChainOptions): Promise<BootstrapResult> {
   const { chain, store, sandbox, signal } = options;
   const stages = selectStages(chain, options.until);
+  // What killed runs left (work directories, temporary files) goes, when provably stale, and is said.
+  const removed = await store.removeLeftovers();
+  if (removed !== undefined) store.onNotice(removed);
   if (options.halts !== undefined) await refuseHalted(options.halts, chain.name, stages);
   // The backend's tools and kernel first: a machine that cannot run a stage should not download.
   // Only checked here: the trusted base itself (a KVM probe under qemu) waits for a stage that runs.

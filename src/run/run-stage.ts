@@ -2,7 +2,7 @@
 // sandbox, inspect the root, store the outputs, write the record. The record is written last, so
 // its presence in the store means every output it names is there and verified.
 import { randomBytes } from 'node:crypto';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Sha256 } from '../digest.js';
 import type { Chain, Stage } from '../manifest/types.js';
@@ -16,6 +16,8 @@ import { inspectRoot, populateRoot } from './stage-root.js';
 import { stageKey } from './stage-key.js';
 import { KINDLING_VERSION } from '../version.js';
 import { messageOf } from '../errors.js';
+import { WORK_OWNER_FILE } from '../store/leftovers.js';
+import { writeOwner } from '../store/owner.js';
 
 export type StageOutcome =
   | { readonly status: 'verified'; readonly record: ProvenanceRecord; readonly cached: boolean }
@@ -68,7 +70,11 @@ export async function runStage(stage: Stage, context: RunStageContext): Promise<
           '; running the stage again',
       );
     }
-    return runUncached(stage, key, context);
+    const outcome = await runUncached(stage, key, context);
+    // A work directory kept on purpose (for inspection) is no longer a running stage's: without its
+    // owner file no later run mistakes it for a killed run's leftovers.
+    if (outcome.status === 'failed' && outcome.workDir !== undefined) await rm(join(outcome.workDir, WORK_OWNER_FILE), { force: true });
+    return outcome;
   });
 }
 
@@ -86,6 +92,10 @@ async function runUncached(stage: Stage, key: Sha256, context: RunStageContext):
   const workDir = join(store.root, 'work', `${stage.name}-${key.slice(0, 12)}-${randomBytes(3).toString('hex')}`);
   const root = join(workDir, 'root');
   const logFile = join(workDir, 'stage.log');
+  // Named first, so that a run killed at any moment after leaves a directory a later run can
+  // prove stale (its owner is gone) and remove.
+  await mkdir(workDir, { recursive: true });
+  await writeOwner(join(workDir, WORK_OWNER_FILE));
   await populateRoot(stage, root, resolved.inputs);
   await writeFile(logFile, '');
   context.onStart?.();

@@ -5,8 +5,7 @@
 // any backend.
 // Slower than bubblewrap, but the stage shares nothing with the host, not even its kernel.
 import { mkdtemp, open, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { archProfile, type Arch } from '../arch.js';
 import { messageOf } from '../errors.js';
@@ -43,7 +42,7 @@ export interface QemuOptions {
   readonly arch?: Arch;
   /** How big the stage's disk is made from the size of its inputs. */
   readonly disk?: ImageSizing;
-  /** Where the disk images are made (default: the system's temporary directory). */
+  /** Where the disk images are made (default: beside the stage root). */
   readonly workDir?: string;
 }
 
@@ -137,7 +136,9 @@ export function createQemuSandbox(options: QemuOptions = {}): Sandbox {
 
     let work: string;
     try {
-      work = await mkdtemp(join(options.workDir ?? tmpdir(), 'kindling-qemu-'));
+      // Beside the stage root by default: a run killed mid-boot leaves its disk inside the stage's
+      // work directory, which a later run removes once it is provably stale.
+      work = await mkdtemp(join(options.workDir ?? dirname(request.root), 'kindling-qemu-'));
     } catch (error) {
       return failed(`no place for the stage's disk: ${messageOf(error)}`);
     }

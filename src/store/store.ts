@@ -10,6 +10,8 @@ import lockfile from 'proper-lockfile';
 import { sha256Bytes, sha256File, type Sha256 } from '../digest.js';
 import { KindlingError, messageOf } from '../errors.js';
 import type { ProvenanceRecord } from '../run/record.js';
+import { describeLeftovers, removeLeftovers } from './leftovers.js';
+import { describeOwner, ownerState, readOwner, writeOwner } from './owner.js';
 import { parseProvenanceRecord } from '../run/record-schema.js';
 
 export type ImportResult =
@@ -31,6 +33,11 @@ export type RecordRead =
 
 export class Store {
   readonly root: string;
+  /**
+   * Where the store says what the user should know that is not a failure: waiting for a lock and
+   * who holds it, a lock lost under load, leftovers of killed runs removed. stderr unless set.
+   */
+  onNotice: (message: string) => void = (message) => void process.stderr.write(`kindling: ${message}\n`);
 
   private constructor(root: string) {
     this.root = root;
@@ -170,22 +177,61 @@ export class Store {
     await rename(temp, this.recordPath(record.stageKey));
   }
 
-  /** Run `fn` holding an exclusive lock named `name`, shared by every process using this store. */
+  /**
+   * Run `fn` holding an exclusive lock named `name`, shared by every process using this store.
+   * Waiting is never silent: the notice names the holder's pid and whether it still runs. A lock
+   * whose holder was killed is taken over once it is LOCK_STALE_MS old; one lost while held (its
+   * refresh came too late on a loaded machine) is said, not thrown from a timer: the work under it
+   * is checked before anything is stored either way.
+   */
   async withLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
     const path = join(this.root, 'locks', `${name.replace(/[^A-Za-z0-9._-]/g, '_')}.lock`);
     await writeFile(path, '', { flag: 'a' });
-    const release = await lockfile.lock(path, {
-      // The holder refreshes the lock every 2 s; one not refreshed for 10 s belongs to a run that
-      // was killed, and is taken over so that a resumed run does not wait for it forever.
-      stale: 10_000,
+    let lost: Error | undefined;
+    const options = {
+      stale: LOCK_STALE_MS,
       update: 2_000,
-      retries: { retries: 100_000, factor: 1, minTimeout: 100, maxTimeout: 500 },
-    });
+      onCompromised: (error: Error) => {
+        lost = error;
+        this.onNotice(`the lock ${name} was lost while held (${error.message}): another run may do the same work; every result is still checked before it is stored`);
+      },
+    };
+    let release: () => Promise<void>;
+    try {
+      release = await lockfile.lock(path, { ...options, retries: 0 });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
+      this.onNotice(await describeHolder(name, `${path}.owner`));
+      release = await lockfile.lock(path, { ...options, retries: { retries: 100_000, factor: 1, minTimeout: 100, maxTimeout: 500 } });
+    }
+    await writeOwner(`${path}.owner`).catch(() => undefined);
     try {
       return await fn();
     } finally {
-      await release();
+      // A lost lock is no longer ours to release.
+      if (lost === undefined) await release().catch(() => undefined);
     }
+  }
+
+  /** Remove what killed runs left behind (see leftovers.ts); returns one line saying what, if anything. */
+  async removeLeftovers(): Promise<string | undefined> {
+    return describeLeftovers(await removeLeftovers(this.root));
+  }
+}
+
+/** A lock not refreshed for this long belongs to a run that was killed. */
+export const LOCK_STALE_MS = 10_000;
+
+async function describeHolder(name: string, ownerFile: string): Promise<string> {
+  const owner = await readOwner(ownerFile);
+  if (owner === undefined) return `waiting for the lock ${name}, held by another run`;
+  switch (ownerState(owner)) {
+    case 'gone':
+      return `the lock ${name} was left by ${describeOwner(owner)}, which is no longer running: taking it over once it is ${LOCK_STALE_MS / 1000} s old`;
+    case 'alive':
+      return `waiting for the lock ${name}, held by ${describeOwner(owner)}, which is still running: it ends when that run does (or stop it)`;
+    case 'unknown':
+      return `waiting for the lock ${name}, held by ${describeOwner(owner)}: taken over if that run stops refreshing it for ${LOCK_STALE_MS / 1000} s`;
   }
 }
 
