@@ -2,6 +2,7 @@
 #   make bootstrap   install what is missing, then bootstrap the default chain (amd64) in a VM per stage
 #   make test        install what is missing, then run every test; ends with "N passed, N failed"
 #   make bench       benchmarks, printing ratios
+#   make check-backends  every stage of the amd64 chain under bubblewrap and under qemu, outputs compared
 #   make fuzz        cc against the host C compiler on thousands of random C programs (FUZZ_PROGRAMS, FUZZ_SEED)
 
 SHELL := /bin/bash
@@ -10,7 +11,7 @@ DEBIAN_PACKAGES := bubblewrap bzip2 qemu-system-x86 qemu-system-arm qemu-user-st
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 KINDLING := node bin/kindling.js
 
-.PHONY: docs bootstrap test bench fuzz lint screenshot deps debian-packages node-modules build kernel kernel-aarch64 binfmt clean
+.PHONY: docs bootstrap test bench check-backends fuzz lint screenshot deps debian-packages node-modules build kernel kernel-aarch64 binfmt clean
 
 bootstrap: deps
 	$(KINDLING) bootstrap
@@ -20,6 +21,12 @@ test: deps
 
 bench: deps
 	node bench/run.mjs
+
+# CI runs every stage under bubblewrap but only the qemu tier under qemu (test/support/backend-tiers.ts);
+# this runs every stage under both and compares their outputs byte for byte. QEMU_STAGES=a,b for some.
+QEMU_STAGES ?= all
+check-backends: deps
+	KINDLING_QEMU_STAGES=$(QEMU_STAGES) npx vitest run test/run/backend-equivalence.test.ts
 
 # The differential test of cc (test/stages/cc.test.ts) on many more random programs than CI runs.
 FUZZ_PROGRAMS ?= 5000
