@@ -1,9 +1,9 @@
 // The guest init: the one program kindling itself puts in every VM, as PID 1 (see
 // guest/amd64/init.hex0 for what it does, byte by byte). It is part of the trusted base of every
 // VM result, so before it enters any VM its binary must be exactly its commented source assembled
-// by kindling's own hex0 assembler, and have the sha256 pinned here. An architecture without one
-// yet (aarch64) runs the stage's init as PID 1 on a disk mounted `sync`, as before (see the
-// sandbox README for what that loses).
+// by kindling's own hex0 assembler, and have the sha256 pinned here. Each architecture has its
+// own (guest/amd64, guest/aarch64); an architecture without one would run the stage's init as
+// PID 1 on a disk mounted `sync` (see the sandbox README for what that loses).
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Arch } from '../arch.js';
@@ -15,6 +15,7 @@ import { KindlingError } from '../errors.js';
 /** sha256 of each architecture's guest/<arch>/init; also in its SHA256SUMS, for `sha256sum -c`. */
 export const GUEST_INIT_SHA256: Readonly<Partial<Record<Arch, Sha256>>> = {
   amd64: '0cc6e8a2d52ec7257e80d484fa8d3090fe1cfa5e18cf71ee40da08f3f548b425' as Sha256,
+  aarch64: 'cda4bd1faa2ce31d383d5bb93f63f53f6e610db90e958a90d5e83a04e163d4c7' as Sha256,
 };
 /** Where it sits on the disk (it removes itself before the stage starts). */
 export const GUEST_INIT_PATH = 'kindling-init';
