@@ -1,7 +1,9 @@
 // `kindling log publish|follow`: a log on a remote store, as static files under log/.
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { loadTrustedKeys } from '../attest/key-files.js';
+import { loadSigningKey, loadTrustedKeys } from '../attest/key-files.js';
+import { cosignatureVerifierKey } from '../attest/log/cosignature.js';
+import { witnessRemoteLog, type WitnessResult } from '../remote/witness.js';
 import { followLog, type FollowResult } from '../remote/log-follow.js';
 import { publishLog } from '../remote/log-publish.js';
 import { KindlingError } from '../errors.js';
@@ -43,6 +45,37 @@ export function registerRemoteLog(log: Command): void {
     }
     process.stdout.write(options.json ? JSON.stringify(result, null, 2) + '\n' : renderFollow(result));
     if (!result.ok) throw new KindlingError('failed', `remote log ${result.origin}: ${result.problems[0] ?? result.status}`);
+  });
+
+  const witness = log
+    .command('witness')
+    .description("Cosign (tlog-cosignature/v1) a remote log's checkpoint after proving from its tiles that it extends the one this witness last cosigned")
+    .requiredOption('--remote <url>', 'remote store holding the log under log/')
+    .requiredOption('--trust <keys>', "trusted public keys of the log (the key's name must be the log's origin)")
+    .requiredOption('--key <file>', "the witness's private key file (mode 0600)")
+    .requiredOption('--state <dir>', 'where the last checkpoint cosigned for each log is kept')
+    .option('--out <file>', 'write the cosigned checkpoint here (for the operator: kindling log cosigned)')
+    .option('--json', 'print the result as JSON');
+  addRemoteLimitFlags(witness).action(async (options: RemoteFlags & { remote: string; trust: string; key: string; state: string; out?: string; json?: boolean }) => {
+    const client = remoteClientFromFlags(options.remote, options);
+    const key = await loadSigningKey(options.key);
+    let result: WitnessResult;
+    try {
+      result = await witnessRemoteLog(client, { logKeys: await loadTrustedKeys(options.trust) }, key, options.state);
+    } finally {
+      await client.close();
+    }
+    if (result.ok && options.out !== undefined) await writeFile(options.out, result.cosigned!);
+    if (options.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+    else if (result.ok) {
+      process.stdout.write(`cosigned ${result.origin} at size ${result.size} (${result.status}); verifier key of this cosignature: ${cosignatureVerifierKey(key.publicKey)}\n`);
+    } else {
+      const lines = [`REFUSED to cosign ${result.origin} at size ${result.size}`];
+      if (result.kept !== undefined) lines.push('checkpoint cosigned before:', ...indent(result.kept));
+      lines.push('checkpoint the remote serves now:', ...indent(result.remote));
+      process.stdout.write(lines.join('\n') + '\n');
+    }
+    if (!result.ok) throw new KindlingError('failed', `witness: ${result.problem ?? 'refused'}`);
   });
 }
 

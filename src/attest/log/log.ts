@@ -388,3 +388,49 @@ async function writeAtomically(path: string, text: string): Promise<void> {
   await writeFile(temp, text);
   await rename(temp, path);
 }
+
+/** A consistency proof from the log's tree of `oldSize` leaves to its latest checkpoint, from O(log n) tiles. */
+export async function proveConsistency(dir: string, oldSize: number): Promise<{ readonly proof: Hash[]; readonly checkpoint: string; readonly size: number }> {
+  const checkpointText = await readFile(join(dir, 'checkpoint'), 'utf8').catch(() => {
+    throw new LogError(`${dir}: the log has no checkpoint yet`);
+  });
+  const checkpoint = parseCheckpoint(parseNote(checkpointText).text);
+  if (oldSize > checkpoint.size) throw new LogError(`${dir}: the latest checkpoint covers ${checkpoint.size} entries, fewer than ${oldSize}`);
+  const proof = await new TreeReader(localTileSource(dir), checkpoint.size).consistencyProof(oldSize);
+  return { proof, checkpoint: checkpointText, size: checkpoint.size };
+}
+
+/**
+ * Take witnesses' cosignatures into the latest checkpoint: from each note given whose text is the
+ * latest checkpoint's, the signature lines it does not hold yet (a witness's newer line replaces its
+ * older one). Returns the names added; notes about another checkpoint are skipped and named.
+ */
+export async function addCosignatures(dir: string, notes: readonly { label: string; text: string }[]): Promise<{ added: string[]; skipped: string[]; note: string }> {
+  return withLogLock(dir, async () => {
+    const latestText = await readFile(join(dir, 'checkpoint'), 'utf8').catch(() => {
+      throw new LogError(`${dir}: the log has no checkpoint yet`);
+    });
+    const latest = parseNote(latestText);
+    const lines = new Map(latest.signatures.map((signature) => [`${signature.name} ${Buffer.from(signature.keyHash).toString('hex')}`, signature.line]));
+    const added: string[] = [];
+    const skipped: string[] = [];
+    for (const { label, text } of notes) {
+      const note = parseNote(text);
+      if (note.text !== latest.text) {
+        skipped.push(label);
+        continue;
+      }
+      for (const signature of note.signatures) {
+        const key = `${signature.name} ${Buffer.from(signature.keyHash).toString('hex')}`;
+        if (lines.get(key) === signature.line) continue;
+        lines.set(key, signature.line);
+        added.push(signature.name);
+      }
+    }
+    const merged = `${latest.text}\n${[...lines.values()].join('')}`;
+    const size = parseCheckpoint(latest.text).size;
+    await writeAtomically(join(dir, 'checkpoints', `${size}.note`), merged);
+    await writeAtomically(join(dir, 'checkpoint'), merged);
+    return { added, skipped, note: merged };
+  });
+}
