@@ -26,6 +26,8 @@ export interface BootstrapOptions {
   readonly until?: string | readonly string[];
   readonly signal?: AbortSignal;
   readonly onEvent?: (event: ChainEvent) => void;
+  /** A running stage quiet this long (no output, no CPU) gets a note; default 60 s (watchdog.ts). */
+  readonly quietMs?: number;
   /** The sandbox's trusted base when the caller has it already (it hashes tools and the kernel). */
   readonly trustedBase?: TrustedBase;
 }
@@ -106,6 +108,7 @@ export async function bootstrap(options: BootstrapOptions): Promise<BootstrapRes
           store,
           sandbox,
           trustedBase: askTrustedBase,
+          ...(options.quietMs === undefined ? {} : { quietMs: options.quietMs }),
           ...(signal === undefined ? {} : { signal }),
           onStart: () => emit({ type: 'stage-started', stage: next.name }),
           onNote: (message) => emit({ type: 'stage-note', stage: next.name, message }),

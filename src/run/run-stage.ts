@@ -14,6 +14,7 @@ import { resolveInputs } from './inputs.js';
 import { RECORD_TYPE, type ProvenanceRecord } from './record.js';
 import { inspectRoot, populateRoot } from './stage-root.js';
 import { stageKey } from './stage-key.js';
+import { QUIET_NOTICE_MS, startWatchdog } from './watchdog.js';
 import { KINDLING_VERSION } from '../version.js';
 import { messageOf } from '../errors.js';
 import { WORK_OWNER_FILE } from '../store/leftovers.js';
@@ -39,7 +40,9 @@ export interface RunStageContext {
   readonly signal?: AbortSignal;
   /** Called when the stage really starts running (not for a cached result). */
   readonly onStart?: () => void;
-  /** Called with something the user should know that is not a failure (a stored result refused). */
+  /** A running stage that prints nothing and uses no CPU this long gets a note (default QUIET_NOTICE_MS). */
+  readonly quietMs?: number;
+  /** Called with something the user should know that is not a failure (a stored result refused, a stage gone quiet). */
   readonly onNote?: (message: string) => void;
 }
 
@@ -101,14 +104,19 @@ async function runUncached(stage: Stage, key: Sha256, context: RunStageContext):
   context.onStart?.();
 
   const startedAt = new Date().toISOString();
-  const result = await sandbox.run({
-    root,
-    init: stage.run.init,
-    args: stage.run.args,
-    timeoutMs: stage.run.timeoutSeconds * 1000,
-    logFile,
-    ...(context.signal === undefined ? {} : { signal: context.signal }),
-  });
+  const timeoutMs = stage.run.timeoutSeconds * 1000;
+  const watchdog = startWatchdog({ logFile, quietMs: context.quietMs ?? QUIET_NOTICE_MS, timeoutMs, onQuiet: (message) => context.onNote?.(message) });
+  const result = await sandbox
+    .run({
+      root,
+      init: stage.run.init,
+      args: stage.run.args,
+      timeoutMs,
+      logFile,
+      onSpawn: watchdog.watch,
+      ...(context.signal === undefined ? {} : { signal: context.signal }),
+    })
+    .finally(watchdog.stop);
   const kept = { workDir, logFile };
   if (!result.ok) {
     const error = result.error;

@@ -47,7 +47,7 @@ export function createBwrapSandbox(options: BwrapOptions = {}): Sandbox {
       }
       const started = performance.now();
       {
-        const result = await execa(
+        const child = execa(
           bwrap,
           [
             '--unshare-all',
@@ -73,6 +73,8 @@ export function createBwrapSandbox(options: BwrapOptions = {}): Sandbox {
             ...(request.signal === undefined ? {} : { cancelSignal: request.signal }),
           },
         );
+        if (child.pid !== undefined) request.onSpawn?.(child.pid);
+        const result = await child;
         const durationMs = Math.round(performance.now() - started);
         if (result.timedOut) {
           return { ok: false, error: { reason: 'timeout', timeoutMs: request.timeoutMs, message: `no result after ${request.timeoutMs} ms; the stage was killed` } };

@@ -153,7 +153,7 @@ export function createQemuSandbox(options: QemuOptions = {}): Sandbox {
       }
 
       const logStart = await fileSize(request.logFile);
-      const result = await execa(qemu, qemuArguments({ kernel, image, accel, memoryMiB, commandLine, profile }), {
+      const child = execa(qemu, qemuArguments({ kernel, image, accel, memoryMiB, commandLine, profile }), {
         stdin: 'ignore',
         // The serial console: kernel messages and everything the stage printed, in order.
         stdout: { file: request.logFile, append: true },
@@ -163,6 +163,8 @@ export function createQemuSandbox(options: QemuOptions = {}): Sandbox {
         killSignal: 'SIGKILL',
         ...(request.signal === undefined ? {} : { cancelSignal: request.signal }),
       });
+      if (child.pid !== undefined) request.onSpawn?.(child.pid);
+      const result = await child;
       // execa resolves only once qemu has exited and been reaped, also after a kill.
       if (result.timedOut) {
         const error: SandboxFailure = {

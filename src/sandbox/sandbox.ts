@@ -28,6 +28,8 @@ export interface SandboxRunRequest {
   /** Host file that receives everything the stage printed (the console log for a VM). */
   readonly logFile: string;
   readonly signal?: AbortSignal;
+  /** Told the pid of the process that runs the stage (bwrap, qemu), so its CPU can be watched. */
+  readonly onSpawn?: (pid: number) => void;
 }
 
 export type SandboxRunResult =
