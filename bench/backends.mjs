@@ -1,5 +1,6 @@
-// The cost of a VM per stage: the amd64 chain from an empty store under bubblewrap and under
-// qemu, per stage and in all, as a ratio.
+// The cost of a VM per stage: a chain (amd64's, or aarch64's through qemu-user and
+// qemu-system-aarch64) from an empty store under bubblewrap and under qemu, per stage and in all,
+// as a ratio.
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,7 +29,7 @@ async function timeChain(chainDir, name) {
     const result = await bootstrap({
       chain,
       store,
-      sandbox: await createSandbox({ name }),
+      sandbox: await createSandbox(chain.arch === 'amd64' ? { name } : { name, arch: chain.arch }),
       onEvent: (event) => {
         if (event.type !== 'stage-verified') return;
         perStage.set(event.stage, event.record.durationMs);

@@ -42,6 +42,14 @@ for (const [stage, bwrapMs] of bwrap.perStage) {
 }
 console.log(`  ${'whole'.padEnd(width)} ${ms(bwrap.totalMs).padStart(9)} ${ms(qemu.totalMs).padStart(9)}  ${ratio(qemu.totalMs, bwrap.totalMs)}`);
 
+const arm = await measureBackends(new URL('../stages/aarch64', import.meta.url).pathname);
+console.log(`\nthe aarch64 chain from an empty store, per stage (bubblewrap through qemu-user; qemu-system-aarch64, ${arm.qemu.accel ?? 'unknown'}):`);
+for (const [stage, bwrapMs] of arm.bwrap.perStage) {
+  const qemuMs = arm.qemu.perStage.get(stage) ?? NaN;
+  console.log(`  ${stage.padEnd(width)} ${ms(bwrapMs).padStart(9)} ${ms(qemuMs).padStart(9)}  ${ratio(qemuMs, bwrapMs)}`);
+}
+console.log(`  ${'whole'.padEnd(width)} ${ms(arm.bwrap.totalMs).padStart(9)} ${ms(arm.qemu.totalMs).padStart(9)}  ${ratio(arm.qemu.totalMs, arm.bwrap.totalMs)}`);
+
 const ccSize = bwrap.sizes.get('cc:bin/cc');
 if (ccSize !== undefined) console.log(`\nthe C compiler (stage cc, bin/cc): ${ccSize} bytes`);
 
