@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assembleHex1Aarch64 } from '../../src/formats/hex1-aarch64.js';
-import { CAN_RUN_AARCH64, aarch64ChainOutput } from '../support/aarch64.js';
+import { AARCH64_CHAIN, CAN_RUN_AARCH64, aarch64ChainOutput } from '../support/aarch64.js';
 
 interface ToolRun {
   readonly exitCode: number | undefined;
@@ -167,6 +167,12 @@ describe.skipIf(!CAN_RUN_AARCH64)('hex1 for aarch64 (chain stage)', () => {
     const result = await execa(hex1, ['in.hex1', 'no/such/dir/out'], { reject: false, cwd: dir });
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toBe('hex1: cannot write no/such/dir/out');
+  });
+
+  it("assembles hex2.hex1, the largest aarch64 hex1 source, as the reference does, into the hex2 stage's program", async () => {
+    const out = await expectSameAsReference(await readFile(join(AARCH64_CHAIN, '03-hex2', 'hex2.hex1')));
+    expect(out.length).toBeGreaterThan(2000);
+    expect(Buffer.from(out).equals(await readFile(await aarch64ChainOutput('hex2', 'bin/hex2')))).toBe(true);
   });
 
   it('assembles programs that run: an exit status and a hello-world through write', async () => {
