@@ -1,0 +1,148 @@
+/* signal.c — signals (rt_sigaction and rt_sigprocmask of Linux), and what a program of one thread
+ * needs of semaphores, and assert's failure. */
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+#include <signal.h>
+#include <semaphore.h>
+#include <unistd.h>
+
+/* signal_return: where a handler returns to: the rt_sigreturn system call, with rsp where the
+ * kernel left it (this function's frame is taken down first). */
+static void signal_return(void) {
+    asm("DEFINE libc_signal_return 4889EC5DB80F0000000F05");
+    /* mov rsp,rbp  pop rbp  mov eax,15  syscall */
+    asm("libc_signal_return");
+}
+
+/* The handlers a program installed, by signal number. The kernel calls a handler the x86-64
+ * System V way (the signal, the siginfo_t and the ucontext_t in rdi, rsi and rdx); cc's functions
+ * take their arguments on the stack, so the kernel is given signal_enter, which pushes the three
+ * and calls the program's handler. */
+void *__libc_signal_handlers[65];
+
+static void signal_enter(void) {
+    asm("DEFINE libc_signal_enter 525657488B04FD");
+    /* push rdx  push rsi  push rdi  mov rax,[rdi*8 + __libc_signal_handlers] */
+    asm("libc_signal_enter &__libc_signal_handlers");
+    asm("DEFINE libc_signal_call FFD04883C418");
+    /* call rax  add rsp,24 */
+    asm("libc_signal_call");
+}
+
+/* sigaction: the kernel's call, with signal_enter as the handler (for a handler that is not
+ * SIG_DFL or SIG_IGN) and signal_return as the restorer the kernel needs on x86-64. The old
+ * action reported is the program's handler. */
+int sigaction(int number, const struct sigaction *action, struct sigaction *old) {
+    struct sigaction copy;
+    void *previous;
+    long r;
+    if (number < 1 || number > 64) {
+        errno = EINVAL;
+        return -1;
+    }
+    previous = __libc_signal_handlers[number];
+    if (action) {
+        copy = *action;
+        copy.sa_flags |= SA_RESTORER;
+        copy.sa_restorer = signal_return;
+        if (copy.sa_handler != SIG_DFL && copy.sa_handler != SIG_IGN) {
+            __libc_signal_handlers[number] = (void *)copy.sa_handler;
+            copy.sa_handler = (sighandler_t)signal_enter;
+        }
+        action = &copy;
+    }
+    r = __syscall(13, number, action, old, 8);
+    if (r < 0) {
+        __libc_signal_handlers[number] = previous;
+        errno = -r;
+        return -1;
+    }
+    if (old && old->sa_handler == (sighandler_t)signal_enter) old->sa_handler = (sighandler_t)previous;
+    return 0;
+}
+
+sighandler_t signal(int number, sighandler_t handler) {
+    struct sigaction action;
+    struct sigaction old;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = handler;
+    action.sa_flags = SA_RESTART;
+    if (sigaction(number, &action, &old) < 0) return SIG_ERR;
+    return old.sa_handler;
+}
+
+int sigprocmask(int how, const sigset_t *set, sigset_t *old) {
+    long r = __syscall(14, how, set, old, 8);
+    if (r < 0) {
+        errno = -r;
+        return -1;
+    }
+    return 0;
+}
+
+int sigemptyset(sigset_t *set) {
+    *set = 0;
+    return 0;
+}
+
+int sigfillset(sigset_t *set) {
+    *set = ~(sigset_t)0;
+    return 0;
+}
+
+int sigaddset(sigset_t *set, int number) {
+    if (number < 1 || number > 64) {
+        errno = EINVAL;
+        return -1;
+    }
+    *set |= (sigset_t)1 << (number - 1);
+    return 0;
+}
+
+int sigdelset(sigset_t *set, int number) {
+    if (number < 1 || number > 64) {
+        errno = EINVAL;
+        return -1;
+    }
+    *set &= ~((sigset_t)1 << (number - 1));
+    return 0;
+}
+
+int sigismember(const sigset_t *set, int number) {
+    if (number < 1 || number > 64) return 0;
+    return (*set >> (number - 1)) & 1;
+}
+
+int raise(int number) { return kill(getpid(), number); }
+
+/* Semaphores without threads: the count goes up and down; waiting at 0 would wait forever, so it
+ * fails with EDEADLK instead. */
+int sem_init(sem_t *s, int shared, unsigned int value) {
+    s->value = value;
+    return 0;
+}
+
+int sem_destroy(sem_t *s) { return 0; }
+
+int sem_wait(sem_t *s) {
+    if (s->value == 0) {
+        errno = EDEADLK;
+        return -1;
+    }
+    s->value--;
+    return 0;
+}
+
+int sem_post(sem_t *s) {
+    s->value++;
+    return 0;
+}
+
+/* __assert_fail: what a false assert() calls. */
+void __assert_fail(const char *condition, const char *file, int line, const char *function) {
+    fprintf(stderr, "%s:%d: %s: Assertion `%s' failed.\n", file, line, function, condition);
+    abort();
+}

@@ -1,0 +1,242 @@
+/* unistd.c — Linux system calls (x86-64 numbers) as C functions: a result from -4095 to -1 is an
+ * error, which becomes -1 with its number in errno. Also the process's end (exit, abort), the
+ * environment (environ, getenv) and execvp's search of PATH.
+ *
+ * The C library is built from these files joined in the order build.kaem gives (one translation
+ * unit: lib/cc/libc.c), so a static name must be unique across all of them. */
+#include <stddef.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <errno.h>
+#include <stdio.h>
+#include <signal.h>
+#include <sys/types.h>
+#include <sys/stat.h>
+#include <sys/mman.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+
+int errno;
+
+static long check(long result) {
+    if (result < 0 && result > -4096) {
+        errno = -result;
+        return -1;
+    }
+    return result;
+}
+
+ssize_t read(int fd, void *buffer, size_t n) { return check(__syscall(0, fd, buffer, n)); }
+ssize_t write(int fd, const void *buffer, size_t n) { return check(__syscall(1, fd, buffer, n)); }
+int close(int fd) { return check(__syscall(3, fd)); }
+int stat(const char *path, struct stat *status) { return check(__syscall(4, path, status)); }
+int fstat(int fd, struct stat *status) { return check(__syscall(5, fd, status)); }
+int lstat(const char *path, struct stat *status) { return check(__syscall(6, path, status)); }
+off_t lseek(int fd, off_t offset, int whence) { return check(__syscall(8, fd, offset, whence)); }
+/* mmap: the kernel's call; MAP_FAILED ((void *)-1) on error, as C asks. */
+void *mmap(void *address, size_t length, int protection, int flags, int fd, off_t offset) {
+    return (void *)check(__syscall(9, address, length, protection, flags, fd, offset));
+}
+int mprotect(void *address, size_t length, int protection) { return check(__syscall(10, address, length, protection)); }
+int munmap(void *address, size_t length) { return check(__syscall(11, address, length)); }
+int access(const char *path, int mode) { return check(__syscall(21, path, mode)); }
+int pipe(int fds[2]) { return check(__syscall(22, fds)); }
+int dup(int fd) { return check(__syscall(32, fd)); }
+int dup2(int from, int to) { return check(__syscall(33, from, to)); }
+pid_t getpid(void) { return __syscall(39); }
+int fork(void) { return check(__syscall(57)); }
+int execve(const char *path, char *const argv[], char *const envp[]) { return check(__syscall(59, path, argv, envp)); }
+int waitpid(int pid, int *status, int options) { return check(__syscall(61, pid, status, options, 0)); }
+int kill(pid_t pid, int signal) { return check(__syscall(62, pid, signal)); }
+int uname(struct utsname *name) { return check(__syscall(63, name)); }
+int ftruncate(int fd, off_t length) { return check(__syscall(77, fd, length)); }
+int chdir(const char *path) { return check(__syscall(80, path)); }
+int rename(const char *from, const char *to) { return check(__syscall(82, from, to)); }
+int mkdir(const char *path, int mode) { return check(__syscall(83, path, mode)); }
+int rmdir(const char *path) { return check(__syscall(84, path)); }
+int unlink(const char *path) { return check(__syscall(87, path)); }
+ssize_t readlink(const char *path, char *buffer, size_t size) { return check(__syscall(89, path, buffer, size)); }
+int chmod(const char *path, int mode) { return check(__syscall(90, path, mode)); }
+int wait(int *status) { return waitpid(-1, status, 0); }
+int creat(const char *path, int mode) { return open(path, O_WRONLY | O_CREAT | O_TRUNC, mode); }
+/* isatty: whether fd is a terminal (the TCGETS ioctl succeeds on it). */
+int isatty(int fd) {
+    char termios[64];
+    return __syscall(16, fd, 0x5401, termios) == 0;
+}
+/* sysconf: only _SC_PAGESIZE (4096); -1 with EINVAL for every other name. */
+long sysconf(int name) {
+    if (name == _SC_PAGESIZE) return 4096;
+    errno = EINVAL;
+    return -1;
+}
+int getpagesize(void) { return 4096; }
+
+char *getcwd(char *buffer, size_t size) {
+    if (check(__syscall(79, buffer, size)) < 0) return NULL;
+    return buffer;
+}
+void _exit(int status) { __syscall(60, status); }
+
+/* open: the mode argument is read only with O_CREAT (a caller need not pass it otherwise). */
+int open(const char *path, int flags, ...) {
+    va_list ap;
+    int mode = 0;
+    if (flags & O_CREAT) {
+        va_start(ap, flags);
+        mode = va_arg(ap, int);
+        va_end(ap);
+    }
+    return check(__syscall(2, path, flags, mode));
+}
+
+/* environ: the environment's strings (NAME=value), set before main by cc's entry code. */
+char **environ;
+
+char *getenv(const char *name) {
+    char **entry;
+    size_t n = strlen(name);
+    if (environ == NULL) return NULL;
+    for (entry = environ; *entry; entry++)
+        if (strncmp(*entry, name, n) == 0 && (*entry)[n] == '=') return *entry + n + 1;
+    return NULL;
+}
+
+/* execv: execve with this process's environment. */
+int execv(const char *path, char *const argv[]) { return execve(path, argv, environ); }
+
+/* execvp: a file name without '/' is looked for in each directory of PATH (else /bin:/usr/bin),
+ * in order; the first that can be executed is. What it leaves out: running a file that is not an
+ * executable as a shell script. */
+int execvp(const char *file, char *const argv[]) {
+    const char *path;
+    const char *end;
+    char full[4096];
+    size_t length;
+    size_t name_length = strlen(file);
+    int error = ENOENT;
+    if (strchr(file, '/')) return execv(file, argv);
+    path = getenv("PATH");
+    if (path == NULL) path = "/bin:/usr/bin";
+    for (;;) {
+        end = strchr(path, ':');
+        length = end ? (size_t)(end - path) : strlen(path);
+        if (length + name_length + 2 <= sizeof full) {
+            memcpy(full, length ? path : ".", length ? length : 1);
+            if (length == 0) length = 1;
+            full[length] = '/';
+            memcpy(full + length + 1, file, name_length + 1);
+            execve(full, argv, environ);
+            if (errno != ENOENT && errno != ENOTDIR) error = errno;
+        }
+        if (end == NULL) break;
+        path = end + 1;
+    }
+    errno = error;
+    return -1;
+}
+
+/* atexit: functions run by exit, the last registered first (at most 32). */
+static void (*exit_functions[32])(void);
+static int exit_function_count;
+
+int atexit(void (*function)(void)) {
+    if (exit_function_count == 32) return -1;
+    exit_functions[exit_function_count++] = function;
+    return 0;
+}
+
+/* exit: runs the atexit functions, flushes every open FILE, ends the process. */
+void exit(int status) {
+    while (exit_function_count > 0) exit_functions[--exit_function_count]();
+    fflush(NULL);
+    _exit(status);
+}
+
+/* abort: flushes output and ends the process with SIGABRT (as the default action would). */
+void abort(void) {
+    fflush(NULL);
+    kill(getpid(), SIGABRT);
+    _exit(134);
+}
+
+/* setenv: NAME=value into a new environment array (the old strings are kept; nothing is freed). */
+int setenv(const char *name, const char *value, int overwrite) {
+    size_t n = strlen(name);
+    size_t count = 0;
+    char **entry;
+    char **grown;
+    char *text;
+    if (n == 0 || strchr(name, '=')) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (getenv(name) && !overwrite) return 0;
+    text = malloc(n + strlen(value) + 2);
+    if (text == NULL) return -1;
+    memcpy(text, name, n);
+    text[n] = '=';
+    strcpy(text + n + 1, value);
+    if (environ)
+        for (entry = environ; *entry; entry++, count++)
+            if (strncmp(*entry, name, n) == 0 && (*entry)[n] == '=') {
+                *entry = text;
+                return 0;
+            }
+    grown = malloc((count + 2) * sizeof(char *));
+    if (grown == NULL) return -1;
+    if (count) memcpy(grown, environ, count * sizeof(char *));
+    grown[count] = text;
+    grown[count + 1] = NULL;
+    environ = grown;
+    return 0;
+}
+
+/* system: /bin/sh -c command in a child process; its wait status (-1 if it could not start). */
+int system(const char *command) {
+    int pid;
+    int status;
+    char *argv[4];
+    if (command == NULL) return access("/bin/sh", X_OK) == 0;
+    fflush(NULL);
+    pid = fork();
+    if (pid < 0) return -1;
+    if (pid == 0) {
+        argv[0] = "sh";
+        argv[1] = "-c";
+        argv[2] = (char *)command;
+        argv[3] = NULL;
+        execve("/bin/sh", argv, environ);
+        _exit(127);
+    }
+    if (waitpid(pid, &status, 0) < 0) return -1;
+    return status;
+}
+
+/* mkstemp: replaces the template's final XXXXXX with letters until a new file can be created
+ * (mode 0600, opened for reading and writing); its descriptor. */
+int mkstemp(char *template) {
+    static const char letters[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    size_t n = strlen(template);
+    unsigned long seed = (unsigned long)getpid() * 2654435761UL;
+    int attempt;
+    int i;
+    int fd;
+    if (n < 6 || strcmp(template + n - 6, "XXXXXX") != 0) {
+        errno = EINVAL;
+        return -1;
+    }
+    for (attempt = 0; attempt < 1000; attempt++) {
+        unsigned long r = seed + attempt * 7919UL + (unsigned long)__syscall(201, 0);  /* time() */
+        for (i = 0; i < 6; i++) {
+            template[n - 6 + i] = letters[r % 62];
+            r /= 62;
+        }
+        fd = open(template, O_RDWR | O_CREAT | O_EXCL, 384);
+        if (fd >= 0 || errno != EEXIST) return fd;
+    }
+    return -1;
+}
