@@ -175,11 +175,16 @@ double fmod(double x, double y) {
 }
 
 /* sqrt: sqrtsd, correctly rounded (NaN for x < 0). */
+#ifdef __KINDLING_CC__
 double sqrt(double x) {
     asm("DEFINE libc_sqrtsd 488B451066480F6EC0F20F51C066480F7EC0");
     /* mov rax,[rbp+16]  movq xmm0,rax  sqrtsd xmm0,xmm0  movq rax,xmm0 */
     asm("libc_sqrtsd");
 }
+#else
+/* sqrtsd %xmm0, %xmm0 as bytes: TinyCC's assembler does not know it. */
+__asm__(".text\n.globl sqrt\nsqrt:\n    .byte 0xf2, 0x0f, 0x51, 0xc0\n    ret\n");
+#endif
 
 /* ---- Double-double arithmetic: a value is hi + lo with |lo| <= ulp(hi)/2. */
 struct dd {

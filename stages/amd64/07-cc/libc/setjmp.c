@@ -7,6 +7,7 @@
  * setjmp keep their new values (cc keeps every local in memory). */
 #include <setjmp.h>
 
+#ifdef __KINDLING_CC__
 int setjmp(jmp_buf env) {
     asm("DEFINE libc_setjmp_save 488B4510488B4D00488908488B4D0848894808488D4D104889481031C0");
     /* mov rax,[rbp+16]  mov rcx,[rbp]  mov [rax],rcx  mov rcx,[rbp+8]  mov [rax+8],rcx
@@ -20,3 +21,36 @@ void longjmp(jmp_buf env, int value) {
        mov rbp,[rcx]  mov rsp,[rcx+16]  jmp [rcx+8] */
     asm("libc_longjmp_restore");
 }
+#else
+/* Other compilers follow System V: a jmp_buf keeps the registers a call preserves (rbx, rbp,
+ * r12 to r15), the stack pointer after setjmp returns and the address it returns to. */
+__asm__(".text\n"
+        ".globl setjmp\n"
+        "setjmp:\n"
+        "    mov %rbx, (%rdi)\n"
+        "    mov %rbp, 8(%rdi)\n"
+        "    mov %r12, 16(%rdi)\n"
+        "    mov %r13, 24(%rdi)\n"
+        "    mov %r14, 32(%rdi)\n"
+        "    mov %r15, 40(%rdi)\n"
+        "    lea 8(%rsp), %rdx\n"
+        "    mov %rdx, 48(%rdi)\n"
+        "    mov (%rsp), %rdx\n"
+        "    mov %rdx, 56(%rdi)\n"
+        "    xor %eax, %eax\n"
+        "    ret\n"
+        ".globl longjmp\n"
+        "longjmp:\n"
+        "    mov %esi, %eax\n"
+        "    test %eax, %eax\n"
+        "    jnz 1f\n"
+        "    inc %eax\n"
+        "1:  mov (%rdi), %rbx\n"
+        "    mov 8(%rdi), %rbp\n"
+        "    mov 16(%rdi), %r12\n"
+        "    mov 24(%rdi), %r13\n"
+        "    mov 32(%rdi), %r14\n"
+        "    mov 40(%rdi), %r15\n"
+        "    mov 48(%rdi), %rsp\n"
+        "    jmp *56(%rdi)\n");
+#endif

@@ -9,6 +9,10 @@
 #include <semaphore.h>
 #include <unistd.h>
 
+/* The handlers a program installed, by signal number. */
+void *__libc_signal_handlers[65];
+
+#ifdef __KINDLING_CC__
 /* signal_return: where a handler returns to: the rt_sigreturn system call, with rsp where the
  * kernel left it (this function's frame is taken down first). */
 static void signal_return(void) {
@@ -17,12 +21,9 @@ static void signal_return(void) {
     asm("libc_signal_return");
 }
 
-/* The handlers a program installed, by signal number. The kernel calls a handler the x86-64
- * System V way (the signal, the siginfo_t and the ucontext_t in rdi, rsi and rdx); cc's functions
- * take their arguments on the stack, so the kernel is given signal_enter, which pushes the three
- * and calls the program's handler. */
-void *__libc_signal_handlers[65];
-
+/* The kernel calls a handler the x86-64 System V way (the signal, the siginfo_t and the
+ * ucontext_t in rdi, rsi and rdx); cc's functions take their arguments on the stack, so the
+ * kernel is given signal_enter, which pushes the three and calls the program's handler. */
 static void signal_enter(void) {
     asm("DEFINE libc_signal_enter 525657488B04FD");
     /* push rdx  push rsi  push rdi  mov rax,[rdi*8 + __libc_signal_handlers] */
@@ -31,6 +32,14 @@ static void signal_enter(void) {
     /* call rax  add rsp,24 */
     asm("libc_signal_call");
 }
+#define SIGNAL_ENTER ((sighandler_t)signal_enter)
+#else
+/* Other compilers call handlers the kernel's way already: only the restorer is needed. */
+void __libc_signal_return(void);
+__asm__(".text\n.globl __libc_signal_return\n__libc_signal_return:\n    mov $15, %eax\n    syscall\n");
+#define signal_return __libc_signal_return
+#define SIGNAL_ENTER copy.sa_handler
+#endif
 
 /* sigaction: the kernel's call, with signal_enter as the handler (for a handler that is not
  * SIG_DFL or SIG_IGN) and signal_return as the restorer the kernel needs on x86-64. The old
@@ -50,7 +59,7 @@ int sigaction(int number, const struct sigaction *action, struct sigaction *old)
         copy.sa_restorer = signal_return;
         if (copy.sa_handler != SIG_DFL && copy.sa_handler != SIG_IGN) {
             __libc_signal_handlers[number] = (void *)copy.sa_handler;
-            copy.sa_handler = (sighandler_t)signal_enter;
+            copy.sa_handler = SIGNAL_ENTER;
         }
         action = &copy;
     }
@@ -60,7 +69,9 @@ int sigaction(int number, const struct sigaction *action, struct sigaction *old)
         errno = -r;
         return -1;
     }
-    if (old && old->sa_handler == (sighandler_t)signal_enter) old->sa_handler = (sighandler_t)previous;
+#ifdef __KINDLING_CC__
+    if (old && old->sa_handler == SIGNAL_ENTER) old->sa_handler = (sighandler_t)previous;
+#endif
     return 0;
 }
 

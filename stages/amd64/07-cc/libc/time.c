@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 #include <sys/time.h>
+#include <unistd.h>
 
 int clock_gettime(int clock, struct timespec *ts) {
     long r = __syscall(228, clock, ts);

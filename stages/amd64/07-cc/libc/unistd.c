@@ -21,6 +21,37 @@
 
 int errno;
 
+#ifndef __KINDLING_CC__
+/* For other compilers (TinyCC building this library for its programs), in GNU assembler:
+ * __syscall, the System V way (the number in rdi, the arguments in rsi, rdx, rcx, r8, r9 and on
+ * the stack, moved to where the kernel wants them), and _start, which calls main(argc, argv,
+ * envp) with environ set and then exit. cc writes its own _start and has __syscall built in. */
+__asm__(".text\n"
+        ".globl __syscall\n"
+        "__syscall:\n"
+        "    mov %rdi, %rax\n"
+        "    mov %rsi, %rdi\n"
+        "    mov %rdx, %rsi\n"
+        "    mov %rcx, %rdx\n"
+        "    mov %r8, %r10\n"
+        "    mov %r9, %r8\n"
+        "    mov 8(%rsp), %r9\n"
+        "    syscall\n"
+        "    ret\n"
+        ".globl _start\n"
+        "_start:\n"
+        "    xor %ebp, %ebp\n"
+        "    mov (%rsp), %rdi\n"
+        "    lea 8(%rsp), %rsi\n"
+        "    lea 8(%rsi,%rdi,8), %rdx\n"
+        "    mov %rdx, environ(%rip)\n"
+        "    and $-16, %rsp\n"
+        "    call main\n"
+        "    mov %eax, %edi\n"
+        "    call exit\n"
+        "    hlt\n");
+#endif
+
 static long check(long result) {
     if (result < 0 && result > -4096) {
         errno = -result;

@@ -94,7 +94,8 @@ int main(int argc, char **argv) {
         snprintf(text, sizeof text, "%a", d);
         printf(" %016lx", bits_of(strtod(text, &end)));
         random_decimal(text);
-        printf(" %s %016lx %08x %d", text, bits_of(strtod(text, &end)), float_bits(strtof(text, NULL)), (int)(end - text));
+        d = strtod(text, &end);
+        printf(" %s %016lx %08x %d", text, bits_of(d), float_bits(strtof(text, NULL)), (int)(end - text));
         printf("\n");
     }
     return 0;

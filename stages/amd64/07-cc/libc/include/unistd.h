@@ -10,6 +10,10 @@ typedef long off_t;
 #define _PID_T_DEFINED
 typedef int pid_t;
 #endif
+#ifndef __KINDLING_CC__
+/* cc has __syscall built in; for other compilers the C library defines it (unistd.c). */
+long __syscall(long number, ...);
+#endif
 #define SEEK_SET 0
 #define SEEK_CUR 1
 #define SEEK_END 2
