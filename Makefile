@@ -1,6 +1,7 @@
 # kindling — the two commands of the README, and what they need.
 #   make bootstrap   install what is missing, then bootstrap the default chain (amd64) in a VM per stage
-#   make test        install what is missing, then run every test; ends with "N passed, N failed"
+#   make test        install what is missing, then run every test (both tiers, as CI does); ends with "N passed, N failed"
+#   make test-fast   the fast tier only (npm test): Node and shell tools, no sandbox, no VM; seconds
 #   make bench       benchmarks, printing ratios
 #   make check-backends  every stage of the amd64 chain under bubblewrap and under qemu, outputs compared
 #   make fuzz        cc against the host C compiler on thousands of random C programs (FUZZ_PROGRAMS, FUZZ_SEED)
@@ -11,13 +12,17 @@ DEBIAN_PACKAGES := bubblewrap bzip2 qemu-system-x86 qemu-system-arm qemu-user-st
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 KINDLING := node bin/kindling.js
 
-.PHONY: docs bootstrap test bench check-backends fuzz lint screenshot deps debian-packages node-modules build kernel kernel-aarch64 binfmt clean
+.PHONY: docs bootstrap test test-fast bench check-backends fuzz lint screenshot deps debian-packages node-modules build kernel kernel-aarch64 binfmt clean
 
 bootstrap: deps
 	$(KINDLING) bootstrap
 
 test: deps
 	bash test/run-all.sh
+
+# The tiers are declared in vitest.config.ts (FAST_TIER); this one needs no Debian package.
+test-fast: node-modules
+	npx vitest run --project fast
 
 bench: deps
 	node bench/run.mjs
