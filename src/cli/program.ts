@@ -20,9 +20,10 @@ import { register as lock } from './lock.js';
 import { register as push } from './push.js';
 import { register as pull } from './pull.js';
 import { register as store } from './store.js';
+import { register as trace } from './trace.js';
 
 /** The commands, in the order `kindling --help` lists them. */
-const COMMANDS = [bootstrap, status, fetch, kernel, seeds, key, attest, verify, log, template, audit, asm, lock, push, pull, store] as const;
+const COMMANDS = [bootstrap, status, fetch, kernel, seeds, key, attest, verify, log, template, audit, asm, lock, push, pull, store, trace] as const;
 
 /** Runs one command line (argv as node gives it) and returns the exit status; never throws. */
 export async function runCli(argv: readonly string[]): Promise<number> {
