@@ -1,12 +1,16 @@
 // The fixed cost of a stage in each backend: a stage that does nothing (the kaem seed given an
 // empty script) run several times; the median wall time of each backend's run, disk image and
 // read-back included for qemu. qemu is forced to TCG, the case of machines without KVM.
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// On a machine shared with other work the wall time of a VM swings 2–10× with the load, so the CPU
+// time of the qemu process (user + system) is measured as well: a wrapper runs qemu and writes
+// bash's `times` for it after each run.
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createBwrapSandbox } from '../dist/sandbox/bwrap.js';
 import { createQemuSandbox } from '../dist/sandbox/qemu.js';
+import { findExecutable } from '../dist/sandbox/tool-identity.js';
 
 const seeds = fileURLToPath(new URL('../seeds/amd64/', import.meta.url));
 
@@ -15,6 +19,23 @@ export const median = (values) => {
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 };
+
+/** A qemu that appends its CPU time in ms (user + system) to `log` after each run. */
+async function timedQemu(dir, log) {
+  const qemu = await findExecutable('qemu-system-x86_64');
+  if (qemu === undefined) throw new Error('qemu-system-x86_64 is not installed');
+  const wrapper = join(dir, 'qemu-system-x86_64');
+  writeFileSync(
+    wrapper,
+    `#!/bin/bash\n"${qemu}" "$@"\nstatus=$?\n` +
+      // `times` prints the shell's own times, then its children's: "1m2.345s 0m0.678s".
+      // (Redirected, not piped: a pipe would run it in a subshell that has no children.)
+      `[ "$1" = --version ] || { times > "${log}.times"; tail -n 1 "${log}.times" | awk '{ split($1, u, /[ms]/); split($2, s, /[ms]/); print int((u[1] * 60 + u[2] + s[1] * 60 + s[2]) * 1000) }' >> "${log}"; }\n` +
+      'exit $status\n',
+  );
+  chmodSync(wrapper, 0o755);
+  return wrapper;
+}
 
 async function timeRuns(sandbox, base, runs) {
   const walls = [];
@@ -34,13 +55,16 @@ async function timeRuns(sandbox, base, runs) {
   return walls;
 }
 
-/** Wall times (ms) of `runs` empty stages under each backend. */
+/** Wall times (ms) of `runs` empty stages under each backend, and the CPU time (ms) of each qemu. */
 export async function measureEmptyStage(runs = 5) {
   const base = mkdtempSync(join(tmpdir(), 'kindling-bench-empty-'));
   try {
+    const cpuLog = join(base, 'qemu-cpu.log');
+    writeFileSync(cpuLog, '');
     const bwrap = await timeRuns(createBwrapSandbox(), base, runs);
-    const qemu = await timeRuns(createQemuSandbox({ accel: 'tcg', workDir: base }), base, runs);
-    return { runs, bwrap, qemu };
+    const qemu = await timeRuns(createQemuSandbox({ accel: 'tcg', workDir: base, qemu: await timedQemu(base, cpuLog) }), base, runs);
+    const qemuCpu = readFileSync(cpuLog, 'utf8').split('\n').filter((line) => line !== '').map(Number);
+    return { runs, bwrap, qemu, qemuCpu };
   } finally {
     rmSync(base, { recursive: true, force: true });
   }

@@ -18,6 +18,10 @@ const BEFORE = {
   whole: { bwrap: 1500, qemu: 128_000 },
 };
 
+// The empty stage's CPU time under qemu before the guest init and the boot settings (the sandbox
+// README's median), the measure that holds on a loaded machine.
+const BEFORE_EMPTY_QEMU_CPU = 3030;
+
 const overhead = await measureOverhead();
 console.log(`orchestrator overhead, ${overhead.stages} trivial stages under bubblewrap:`);
 console.log(`  by hand (bwrap directly):   ${perStage(overhead.handMs, overhead.stages)}`);
@@ -30,6 +34,8 @@ const empty = await measureEmptyStage(Number(process.env.RUNS ?? 5));
 console.log(`\na stage that does nothing (the kaem seed, an empty script), median of ${empty.runs} runs:`);
 console.log(`  bwrap ${ms(median(empty.bwrap))} (${empty.bwrap.map(ms).join(', ')})`);
 console.log(`  qemu  ${ms(median(empty.qemu))} (${empty.qemu.map(ms).join(', ')}), TCG`);
+console.log(`  qemu's own CPU time (user + system), which the load of the machine sways far less: ${ms(median(empty.qemuCpu))} (${empty.qemuCpu.map(ms).join(', ')})`);
+console.log(`  before the guest init and the shorter boot: ${ms(BEFORE_EMPTY_QEMU_CPU)} of CPU; now ${(median(empty.qemuCpu) / BEFORE_EMPTY_QEMU_CPU).toFixed(2)}× that (target: 1 s)`);
 
 const chainDir = new URL('../stages/amd64', import.meta.url).pathname;
 const { bwrap, qemu } = await measureBackends(chainDir);
