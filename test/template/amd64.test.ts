@@ -1,7 +1,7 @@
 // The amd64 chain's default template, built and reproduced for real: under bubblewrap, and
 // reproduced from an empty store inside qemu VMs. Whatever stages the template holds run from the
 // seeds; the archive and the image must come out byte for byte the same under both backends.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -67,6 +67,20 @@ describe('the amd64 toolchain template', () => {
       for (const input of stage.inputs.filter((i) => i.executable)) expect(Object.keys(input.from)).toSatisfy((keys: string[]) => keys.includes('seed') || keys.includes('stage'));
     }
     expect(manifest.trustedBase.stages.map((b) => b.backend)).toEqual(['bwrap']);
+  });
+
+  it('holds a working C compiler: usr/bin/tcc hello.c -o hello, run inside the image, gives a program that runs there', async () => {
+    const root = join(dir, 'root');
+    await mkdir(join(root, 'work'), { recursive: true });
+    await execa('tar', ['-xf', built.files.archive, '-C', root]);
+    await writeFile(join(root, 'work', 'hello.c'), '#include <stdio.h>\nint main(void) { printf("hello from tcc, %.2f\\n", 1.5 * 3); return 0; }\n');
+    // The image is the whole file system: nothing of the host is visible.
+    const inImage = (command: string[]) =>
+      execa('bwrap', ['--bind', root, '/', '--dev', '/dev', '--chdir', '/work', '--clearenv', '--unshare-all', '--die-with-parent', ...command], { reject: false });
+    const compiled = await inImage(['/usr/bin/tcc', 'hello.c', '-o', 'hello']);
+    expect({ exitCode: compiled.exitCode, stderr: compiled.stderr }).toEqual({ exitCode: 0, stderr: '' });
+    const run = await inImage(['/work/hello']);
+    expect({ exitCode: run.exitCode, stdout: run.stdout }).toEqual({ exitCode: 0, stdout: 'hello from tcc, 4.50' });
   });
 
   it('reproduces from an empty store under bubblewrap: identical', async () => {
