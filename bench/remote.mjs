@@ -2,7 +2,7 @@
 // against the same results pushed to a local nginx by two signers and pulled into an empty store
 // with every check (two trusted signatures each, every object re-hashed). Prints the ratio and the
 // bytes moved.
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKeyFiles, loadSigningKey, loadTrustedKeys } from '../dist/attest/key-files.js';
@@ -15,6 +15,7 @@ import { bootstrap } from '../dist/run/bootstrap.js';
 import { createSandbox } from '../dist/sandbox/select.js';
 import { ensureSources } from '../dist/sources/ensure.js';
 import { Store } from '../dist/store/store.js';
+import { appendToLog, issueCheckpoint, proveInclusion, readLog } from '../dist/attest/log/log.js';
 
 const DISTFILES = [process.env.KINDLING_DISTFILES, new URL('../../shared/distfiles', import.meta.url).pathname].filter(
   (dir) => dir !== undefined && existsSync(dir),
@@ -72,7 +73,60 @@ export async function measureRemote(chainDir) {
   }
 }
 
+/**
+ * The log's cost per append, per checkpoint and per inclusion proof at two sizes of log: with tiles
+ * they stay flat as the log grows (O(log n)), where re-reading the log grew with it.
+ */
+export async function measureLogAppend(sizes = [1024, 16_384], probes = 15) {
+  const dir = mkdtempSync(join(tmpdir(), 'kindling-bench-log-'));
+  try {
+    const files = join(dir, 'envelopes');
+    mkdirSync(files);
+    const largest = Math.max(...sizes) + probes;
+    const envelope = (i) => {
+      const path = join(files, `${i}.json`);
+      writeFileSync(path, JSON.stringify({ payloadType: 'text/plain', payload: Buffer.from(`entry ${i} `.padEnd(1500, '.')).toString('base64'), signatures: [{ keyid: '', sig: 'AA==' }] }));
+      return path;
+    };
+    const paths = Array.from({ length: largest }, (_, i) => envelope(i));
+    const keys = await generateKeyFiles(join(dir, 'keys', 'bench.log'), 'bench.log');
+    const key = await loadSigningKey(keys.privatePath);
+    const median = (values) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
+    const figures = [];
+    // The first, small log warms the JIT up; its figures are not kept.
+    for (const size of [64, ...sizes]) {
+      const log = join(dir, `log-${size}`);
+      for (let start = 0; start < size; start += 1024) await appendToLog(log, paths.slice(start, Math.min(size, start + 1024)), 'bench.log');
+      await issueCheckpoint(log, key);
+      const append = [];
+      const checkpoint = [];
+      const prove = [];
+      for (let i = 0; i < probes; i += 1) {
+        let started = performance.now();
+        await appendToLog(log, [paths[size + i]]);
+        append.push(performance.now() - started);
+        started = performance.now();
+        await issueCheckpoint(log, key);
+        checkpoint.push(performance.now() - started);
+        started = performance.now();
+        const proof = await proveInclusion(log, new Uint8Array(readFileSync(paths[(i * 7) % size])));
+        prove.push(performance.now() - started);
+        if (proof.size !== size + i + 1) throw new Error('the proof is not against the latest checkpoint');
+      }
+      // What every append cost before tiles: reading the whole log again.
+      const started = performance.now();
+      await readLog(log);
+      const rereadMs = performance.now() - started;
+      if (size !== 64) figures.push({ size, appendMs: median(append), checkpointMs: median(checkpoint), proveMs: median(prove), rereadMs });
+    }
+    return figures;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
+  console.log(JSON.stringify(await measureLogAppend(), null, 2));
   const figures = await measureRemote(new URL('../stages/amd64', import.meta.url).pathname);
   console.log(JSON.stringify(figures, null, 2));
 }

@@ -7,6 +7,7 @@ import { witnessRemoteLog, type WitnessResult } from '../remote/witness.js';
 import { followLog, type FollowResult } from '../remote/log-follow.js';
 import { publishLog } from '../remote/log-publish.js';
 import { KindlingError } from '../errors.js';
+import { wholeNumber } from './flag-values.js';
 import { addRemoteLimitFlags, remoteClientFromFlags, type RemoteFlags } from './remote-flags.js';
 
 export function registerRemoteLog(log: Command): void {
@@ -31,15 +32,19 @@ export function registerRemoteLog(log: Command): void {
     .requiredOption('--remote <url>', 'remote store holding the log under log/')
     .requiredOption('--trust <keys>', 'trusted public keys of the log (file or directory of *.pub)')
     .requiredOption('--state <dir>', 'where the last verified checkpoint and its leaf hashes are kept')
+    .option('--witnesses <keys>', 'trusted public keys of witnesses')
+    .option('--witness-threshold <k>', 'cosignatures of distinct trusted witnesses the remote checkpoint must carry', wholeNumber(1, 1000))
     .option('--json', 'print the result as JSON')
     .argument('[envelope...]', 'entries (DSSE envelope files) that must be in the log; an inclusion proof is checked for each');
-  addRemoteLimitFlags(follow).action(async (envelopes: string[], options: RemoteFlags & { remote: string; trust: string; state: string; json?: boolean }) => {
+  addRemoteLimitFlags(follow).action(async (envelopes: string[], options: RemoteFlags & { remote: string; trust: string; state: string; witnesses?: string; witnessThreshold?: number; json?: boolean }) => {
+    if ((options.witnesses === undefined) !== (options.witnessThreshold === undefined)) throw new KindlingError('usage', '--witnesses and --witness-threshold go together');
     const client = remoteClientFromFlags(options.remote, options);
     let result: FollowResult;
     try {
       const trusted = await loadTrustedKeys(options.trust);
       const entries = await Promise.all(envelopes.map(async (file) => ({ label: file, bytes: new Uint8Array(await readFile(file)) })));
-      result = await followLog(client, trusted, options.state, entries);
+      const witnesses = options.witnesses === undefined ? undefined : { keys: await loadTrustedKeys(options.witnesses), threshold: options.witnessThreshold ?? 1 };
+      result = await followLog(client, trusted, options.state, entries, witnesses);
     } finally {
       await client.close();
     }
@@ -87,6 +92,7 @@ function renderFollow(result: FollowResult): string {
     extended: `extends the checkpoint kept here (consistency proof of ${result.consistencyProof?.length ?? 0} hashes verified)`,
     rewritten: 'REWRITTEN: it does not extend the checkpoint kept here',
     inconsistent: 'INCONSISTENT: its entries do not match its own checkpoint',
+    unwitnessed: 'NOT WITNESSED: too few trusted witnesses cosigned it; nothing else was checked',
   }[result.status];
   lines.push(`log ${result.origin}: size ${result.remote.size}, signed by ${result.remote.signers.join(', ')}: ${verdict} (${result.entriesFetched} entries fetched)`);
   if (result.firstChangedEntry !== undefined) lines.push(`first changed entry: ${result.firstChangedEntry}`);

@@ -35,7 +35,11 @@ export function register(program: Command): void {
     .requiredOption('--log <dir>', 'log directory')
     .requiredOption('--key <file>', 'private key file (mode 0600)')
     .action(async (options: { log: string; key: string }) => {
-      const issued = await issueCheckpoint(options.log, await loadSigningKey(options.key));
+      const key = await loadSigningKey(options.key);
+      const issued = await issueCheckpoint(options.log, key);
+      if (key.publicKey.name !== issued.checkpoint.origin) {
+        process.stderr.write(`warning: the key is named ${JSON.stringify(key.publicKey.name)}, the log's origin is ${JSON.stringify(issued.checkpoint.origin)}: witnesses and check-proof take only a key named as the origin\n`);
+      }
       process.stdout.write(issued.note);
     });
 

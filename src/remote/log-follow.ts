@@ -13,12 +13,19 @@ import type { PublicKey } from '../attest/keys.js';
 import { parseCheckpoint, type Checkpoint } from '../attest/log/checkpoint.js';
 import { consistencyProof, hashesEqual, inclusionProof, leafHash, rootOf, verifyConsistency, verifyInclusion, type Hash } from '../attest/log/merkle.js';
 import { NoteError, parseNote, verifyNote } from '../attest/log/note.js';
+import { verifyCosignatures } from '../attest/log/cosignature.js';
 import { RemoteError, type RemoteClient } from './http.js';
 import { LOG_PREFIX } from './log-publish.js';
 import { TileError } from '../attest/log/tiles.js';
 import { TreeReader, type TileSource } from '../attest/log/tree-reader.js';
 
-export type FollowStatus = 'first' | 'unchanged' | 'extended' | 'rewritten' | 'inconsistent';
+export type FollowStatus = 'first' | 'unchanged' | 'extended' | 'rewritten' | 'inconsistent' | 'unwitnessed';
+
+export interface WitnessPolicy {
+  readonly keys: ReadonlyMap<string, PublicKey>;
+  /** Cosignatures of distinct trusted witnesses the remote checkpoint must carry. */
+  readonly threshold: number;
+}
 
 export interface CheckpointSummary {
   readonly size: number;
@@ -52,7 +59,13 @@ export interface FollowResult {
 
 const b64 = (hash: Hash): string => Buffer.from(hash).toString('base64');
 
-export async function followLog(client: RemoteClient, trusted: ReadonlyMap<string, PublicKey>, stateDir: string, entries: readonly { label: string; bytes: Uint8Array }[] = []): Promise<FollowResult> {
+export async function followLog(
+  client: RemoteClient,
+  trusted: ReadonlyMap<string, PublicKey>,
+  stateDir: string,
+  entries: readonly { label: string; bytes: Uint8Array }[] = [],
+  witnesses?: WitnessPolicy,
+): Promise<FollowResult> {
   const remoteBytes = await client.getDocument(`${LOG_PREFIX}checkpoint`);
   if (remoteBytes === undefined) throw new RemoteError(`${client.urlOf(`${LOG_PREFIX}checkpoint`)}: no log published there`);
   const remoteNote = Buffer.from(remoteBytes).toString('utf8');
@@ -70,6 +83,13 @@ export async function followLog(client: RemoteClient, trusted: ReadonlyMap<strin
   const problems: string[] = [];
   const base = { origin: remote.origin, remote: remoteSummary, ...(keptSummary ? { kept: keptSummary } : {}) };
 
+  if (witnesses !== undefined) {
+    // A checkpoint the witnesses have not vouched for may be one shown to this follower alone.
+    const cosigned = verifyCosignatures(parseNote(remoteNote), witnesses.keys);
+    for (const name of cosigned.invalid) problems.push(`the cosignature of ${name} does not verify`);
+    if (cosigned.verified.length < witnesses.threshold) problems.push(`cosigned by ${cosigned.verified.length} trusted witness(es), ${witnesses.threshold} needed`);
+    if (problems.length > 0) return { ...base, ok: false, status: 'unwitnessed', entriesFetched: 0, inclusions: [], problems };
+  }
   if (kept !== undefined && kept.origin !== remote.origin) {
     problems.push(`the remote log is ${JSON.stringify(remote.origin)}, the one followed here ${JSON.stringify(kept.origin)}`);
     return { ...base, ok: false, status: 'inconsistent', entriesFetched: 0, inclusions: [], problems };

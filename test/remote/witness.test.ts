@@ -102,6 +102,14 @@ describe('witnesses and proofs over a tiled log on nginx', () => {
     const tooFew = await run([...checkArgs, '--witness-threshold', '3', '--entry', files[1]!]);
     expect(tooFew.exitCode).toBe(1);
     expect(tooFew.stderr).toContain('cosigned by 2 trusted witness(es) (witness-one, witness-two), 3 needed');
+    // A follower can ask for the same witnesses before it takes the remote checkpoint.
+    const followArgs = ['log', 'follow', '--remote', nginx.base, '--trust', logTrust, '--state', join(dir, 'follower'), '--witnesses', witnessTrust];
+    const followed = await run([...followArgs, '--witness-threshold', '2']);
+    expect(followed.exitCode, followed.all).toBe(0);
+    const unwitnessed = await run([...followArgs, '--witness-threshold', '3']);
+    expect(unwitnessed.exitCode).toBe(1);
+    expect(unwitnessed.stdout).toContain('NOT WITNESSED');
+    expect(unwitnessed.stderr).toContain('cosigned by 2 trusted witness(es), 3 needed');
     const otherEntry = await run([...checkArgs, '--entry', files[2]!]);
     expect(otherEntry.exitCode).toBe(1);
     expect(otherEntry.stderr).toContain('the entry is not at index 1 of the tree of size 3 that the checkpoint signs');
