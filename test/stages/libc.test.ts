@@ -119,7 +119,7 @@ describe('floating point against the host C library', () => {
     }
   });
 
-  it.skipIf(HOST_CC === undefined)('math.h: the exact functions give the same bits, exp/log/log10/log2/pow are within one ulp', async () => {
+  it.skipIf(HOST_CC === undefined)('math.h: the exact functions give the same bits, exp, log, pow, the trigonometric and hyperbolic ones are within one ulp', async () => {
     const source = join(PROGRAMS, 'math-diff.c');
     const mine = await build([source], 'math-diff');
     const host = await hostBuild(source, 'math-diff');
@@ -146,8 +146,9 @@ describe('floating point against the host C library', () => {
         expect(mineBits - hostBits === 1n || hostBits - mineBits === 1n, `${line}\nhost: ${wanted}`).toBe(true);
       });
     }
-    // glibc's exp, log and pow are within 1 ulp too; nearly all results are the same bits.
-    expect(same / total).toBeGreaterThan(0.99);
+    // glibc's are within 1 ulp too; nearly all results are the same bits (where they differ,
+    // checked with 300-bit arithmetic when this was written, this library's was the nearer).
+    expect(same / total).toBeGreaterThan(0.98);
   });
 });
 

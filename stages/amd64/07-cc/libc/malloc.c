@@ -11,6 +11,7 @@ static char *heap_next;
 static char *heap_end;
 static long *free_list;
 
+/* more_memory: n bytes from the top of the heap, moving the break 1 MiB beyond what is needed. */
 static void *more_memory(size_t n) {
     char *p;
     long want;
@@ -59,6 +60,7 @@ void *malloc(size_t size) {
     return block + 1;
 }
 
+/* free: the block goes on the free list (NULL is ignored). */
 void free(void *p) {
     long *block;
     if (p == NULL) return;
@@ -67,6 +69,7 @@ void free(void *p) {
     free_list = block;
 }
 
+/* calloc: zeroed memory; NULL when count·size overflows. */
 void *calloc(size_t count, size_t size) {
     void *p;
     if (size && count > ((size_t)1 << 46) / size) {

@@ -4,9 +4,11 @@
  * of two doubles, about 106 bits) and round once at the end, so their results are the correctly
  * rounded ones except, perhaps, for an argument whose exact result lies within about 2^-100 of
  * a halfway point (none is known). Special values follow C99's Annex F (NaN in, NaN out; pow(x, 0)
- * is 1; pow(-8, 1/3.) is NaN). What is left out: errno is not set (math_errhandling is
- * MATH_ERREXCEPT in spirit, but no exception flags are raised on purpose), trigonometric and
- * hyperbolic functions. */
+ * is 1; pow(-8, 1/3.) is NaN). The trigonometric and hyperbolic functions use the same
+ * double-double arithmetic (Taylor series after reducing the argument). What is left out: errno
+ * is not set (no exception flags are raised on purpose either); sin, cos and tan reduce their
+ * argument with a 160-bit pi/2, so beyond 2^40 or so in magnitude they lose accuracy (there is no
+ * Payne-Hanek reduction); the complex and special functions (erf, gamma, ...). */
 #include <math.h>
 
 union math_bits {
@@ -14,6 +16,7 @@ union math_bits {
     unsigned long u;
 };
 
+/* bits_of, from_bits: a double as its 64 bits and back. */
 static unsigned long bits_of(double x) {
     union math_bits b;
     b.d = x;
@@ -29,6 +32,8 @@ static double from_bits(unsigned long u) {
 #define MANTISSA_MASK 0xfffffffffffffUL
 #define EXPONENT_OF(u) ((int)(((u) >> 52) & 2047))
 
+/* __fpclassify (fpclassify, isnan, isinf, isfinite, isnormal): the class from the exponent and
+ * mantissa bits. */
 int __fpclassify(double x) {
     unsigned long u = bits_of(x);
     int e = EXPONENT_OF(u);
@@ -37,6 +42,7 @@ int __fpclassify(double x) {
     return FP_NORMAL;
 }
 
+/* __signbit (signbit), fabs, copysign: the sign bit read, cleared or copied (NaNs too). */
 int __signbit(double x) { return (int)(bits_of(x) >> 63); }
 double fabs(double x) { return from_bits(bits_of(x) & ~(1UL << 63)); }
 double copysign(double x, double y) { return from_bits((bits_of(x) & ~(1UL << 63)) | (bits_of(y) & (1UL << 63))); }
@@ -73,6 +79,7 @@ double ldexp(double x, int n) {
     return from_bits(sign | m);
 }
 
+/* scalbn: ldexp (FLT_RADIX is 2). */
 double scalbn(double x, int n) { return ldexp(x, n); }
 
 /* frexp: x = m·2^e with 0.5 <= |m| < 1 (0, infinities and NaN as they are, *e 0). */
@@ -99,6 +106,8 @@ double trunc(double x) {
     return from_bits(u & ~(MANTISSA_MASK >> e));
 }
 
+/* floor, ceil: trunc, one step down (floor of a negative) or up (ceil of a positive) when x had a
+ * fraction. */
 double floor(double x) {
     double t = trunc(x);
     if (t != x && x < 0) return t - 1;
@@ -120,6 +129,7 @@ double round(double x) {
     return t;
 }
 
+/* modf: the fraction of x (with x's sign) and, in *integral, trunc(x). */
 double modf(double x, double *integral) {
     unsigned long u = bits_of(x);
     *integral = trunc(x);
@@ -127,7 +137,8 @@ double modf(double x, double *integral) {
     return copysign(x - *integral, x);
 }
 
-/* fmod: x - n·y for the integer n that x/y truncates to, exactly (long division of the mantissas). */
+/* fmod: x - n·y for the integer n that x/y truncates to, exactly (long division of the mantissas).
+ * fmod: x - n·y for the integer n that x/y truncates to, exactly (long division of the mantissas). */
 double fmod(double x, double y) {
     unsigned long ux = bits_of(x);
     unsigned long uy = bits_of(y);
@@ -192,6 +203,7 @@ struct dd {
     double lo;
 };
 
+/* dd_make: hi + lo normalized (hi the rounded sum, lo its error). */
 static struct dd dd_make(double hi, double lo) {
     struct dd r;
     double s = hi + lo;
@@ -227,6 +239,7 @@ static struct dd two_product(double a, double b) {
     return r;
 }
 
+/* dd_add, dd_multiply, dd_divide: double-double operations, about 104 bits correct. */
 static struct dd dd_add(struct dd a, struct dd b) {
     struct dd s = two_sum(a.hi, b.hi);
     struct dd t = two_sum(a.lo, b.lo);
@@ -250,6 +263,7 @@ static struct dd dd_divide(struct dd a, struct dd b) {
     return dd_add(two_sum(q1, q2), dd_make(r.hi / b.hi, 0));
 }
 
+/* dd_of: a double as a double-double. */
 static struct dd dd_of(double x) { return dd_make(x, 0); }
 
 /* ln 2 as a double-double. */
@@ -305,6 +319,7 @@ static double dd_scale(struct dd v, int k) {
     }
 }
 
+/* exp: e^x; 0 below -746, infinity above 710. */
 double exp(double x) {
     int k;
     struct dd m;
@@ -348,6 +363,7 @@ static struct dd dd_log(double x) {
     return dd_add(dd_multiply(dd_make(ln2_hi, ln2_lo), dd_of((double)e)), dd_add(dd_of(y), correction));
 }
 
+/* log: the natural logarithm; -infinity for 0, NaN below 0. */
 double log(double x) {
     struct dd r;
     if (x != x) return x + x;
@@ -362,6 +378,8 @@ double log(double x) {
 static const double ln10_hi = 2.302585092994045901;
 static const double ln10_lo = -2.1707562233822494e-16;
 
+/* log10, log2: log divided by log 10 or log 2 in double-double (log2 of a power of two is exact).
+ * log10, log2: log divided by log 10 or log 2 in double-double (log2 of a power of two is exact). */
 double log10(double x) {
     struct dd r;
     if (x != x || x <= 0 || x == HUGE_VAL) return log(x);
@@ -387,6 +405,8 @@ static int is_integer(double y, int *odd) {
     return 1;
 }
 
+/* pow: x^y; the special cases of C99 F.9.4.4 first, then e^(y log|x|) with the sign of an odd
+ * integer power. */
 double pow(double x, double y) {
     int odd;
     int integer;
@@ -427,6 +447,271 @@ double pow(double x, double y) {
     return odd && x < 0 ? -ax : ax;
 }
 
+/* ---- Trigonometric and hyperbolic functions, in double-double. */
+
+/* pi/2 in three parts (53 + 53 + 53 bits). */
+static const double pio2_1 = 1.5707963267948966;
+static const double pio2_2 = 6.123233995736766e-17;
+static const double pio2_3 = -1.4973849048591698e-33;
+
+static struct dd dd_negate(struct dd a) {
+    a.hi = -a.hi;
+    a.lo = -a.lo;
+    return a;
+}
+
+/* dd_sqrt: the square root of a (a > 0), one Newton step from the double's. */
+static struct dd dd_sqrt(struct dd a) {
+    double s = sqrt(a.hi);
+    struct dd r = dd_add(a, dd_negate(two_product(s, s)));
+    return dd_add(dd_of(s), dd_of(r.hi / (2 * s)));
+}
+
+/* sin_cos_kernel: sin r and cos r for |r| <= pi/4, by their Taylor series. */
+static void sin_cos_kernel(struct dd r, struct dd *sine, struct dd *cosine) {
+    struct dd term = r;
+    struct dd s = r;
+    struct dd c = dd_of(1.0);
+    int n;
+    for (n = 2; n <= 28; n += 2) {
+        /* term is r^(n-1)/(n-1)!: the cosine's term is term·r/n, the sine's that ·r/(n+1). */
+        term = dd_divide(dd_multiply(term, r), dd_of((double)n));
+        c = dd_add(c, (n / 2) % 2 ? dd_negate(term) : term);
+        term = dd_divide(dd_multiply(term, r), dd_of((double)(n + 1)));
+        s = dd_add(s, (n / 2) % 2 ? dd_negate(term) : term);
+    }
+    *sine = s;
+    *cosine = c;
+}
+
+/* reduce: x = k·pi/2 + r with |r| <= pi/4 (about); returns k mod 4. */
+static int reduce(double x, struct dd *r) {
+    double k = floor(x / pio2_1 + 0.5);
+    struct dd t = dd_add(dd_of(x), dd_negate(two_product(k, pio2_1)));
+    t = dd_add(t, dd_negate(two_product(k, pio2_2)));
+    t = dd_add(t, dd_of(-k * pio2_3));
+    *r = t;
+    return (int)(fmod(k, 4.0) + 4) % 4;
+}
+
+double sin(double x) {
+    struct dd r;
+    struct dd s;
+    struct dd c;
+    int k;
+    if (x != x || fabs(x) == HUGE_VAL) return (x - x) / (x - x);
+    if (fabs(x) < 1e-9) return x;  /* sin x = x - x^3/6: the rest is below half an ulp */
+    k = reduce(x, &r);
+    sin_cos_kernel(r, &s, &c);
+    if (k == 0) return s.hi + s.lo;
+    if (k == 1) return c.hi + c.lo;
+    if (k == 2) return -(s.hi + s.lo);
+    return -(c.hi + c.lo);
+}
+
+double cos(double x) {
+    struct dd r;
+    struct dd s;
+    struct dd c;
+    int k;
+    if (x != x || fabs(x) == HUGE_VAL) return (x - x) / (x - x);
+    k = reduce(x, &r);
+    sin_cos_kernel(r, &s, &c);
+    if (k == 0) return c.hi + c.lo;
+    if (k == 1) return -(s.hi + s.lo);
+    if (k == 2) return -(c.hi + c.lo);
+    return s.hi + s.lo;
+}
+
+double tan(double x) {
+    struct dd r;
+    struct dd s;
+    struct dd c;
+    struct dd t;
+    int k;
+    if (x != x || fabs(x) == HUGE_VAL) return (x - x) / (x - x);
+    if (fabs(x) < 1e-9) return x;
+    k = reduce(x, &r);
+    sin_cos_kernel(r, &s, &c);
+    t = k % 2 ? dd_negate(dd_divide(c, s)) : dd_divide(s, c);
+    return t.hi + t.lo;
+}
+
+/* dd_atan: the arc tangent of t >= 0: of 1/t beyond 1, then two halvings
+ * (atan t = 2 atan(t / (1 + sqrt(1 + t^2)))) and the Taylor series below tan(pi/16). */
+static struct dd dd_atan(struct dd t) {
+    int invert = t.hi > 1;
+    struct dd sum;
+    struct dd power;
+    struct dd t2;
+    int i;
+    int n;
+    if (invert) t = dd_divide(dd_of(1.0), t);
+    for (i = 0; i < 2; i++)
+        t = dd_divide(t, dd_add(dd_of(1.0), dd_sqrt(dd_add(dd_of(1.0), dd_multiply(t, t)))));
+    t2 = dd_multiply(t, t);
+    sum = t;
+    power = t;
+    for (n = 3; n <= 49; n += 2) {
+        power = dd_multiply(power, t2);
+        sum = dd_add(sum, dd_divide(n % 4 == 3 ? dd_negate(power) : power, dd_of((double)n)));
+    }
+    sum = dd_multiply(sum, dd_of(4.0));
+    if (invert) sum = dd_add(dd_make(pio2_1, pio2_2), dd_negate(sum));
+    return sum;
+}
+
+double atan(double x) {
+    struct dd a;
+    if (x != x) return x + x;
+    if (fabs(x) < 1e-9) return x;
+    if (fabs(x) > 1e18) return copysign(pio2_1, x);  /* pi/2 - 1/x rounds to pi/2 */
+    a = dd_atan(dd_of(fabs(x)));
+    return copysign(a.hi + a.lo, x);
+}
+
+/* atan_of_ratio: the angle of the point (x, y), both finite, not both zero, as a double-double.
+ * Both are scaled first so that the larger is near 1 (no overflow or subnormal on the way), and
+ * the series always sees a ratio of at most 1 (pi/2 - atan(x/y) when |y| > |x|). */
+static struct dd atan_of_ratio(struct dd y, struct dd x) {
+    struct dd a;
+    int negative_y = y.hi < 0 || (y.hi == 0 && __signbit(y.hi));
+    int negative_x = x.hi < 0 || (x.hi == 0 && __signbit(x.hi));
+    struct dd ay = negative_y ? dd_negate(y) : y;
+    struct dd ax = negative_x ? dd_negate(x) : x;
+    int e;
+    frexp(ay.hi > ax.hi ? ay.hi : ax.hi, &e);
+    ay = dd_make(ldexp(ay.hi, -e), ldexp(ay.lo, -e));
+    ax = dd_make(ldexp(ax.hi, -e), ldexp(ax.lo, -e));
+    if (ay.hi > ax.hi) a = dd_add(dd_make(pio2_1, pio2_2), dd_negate(dd_atan(dd_divide(ax, ay))));
+    else if (ay.hi == 0) a = dd_of(0.0);
+    else a = dd_atan(dd_divide(ay, ax));
+    if (negative_x) a = dd_add(dd_make(2 * pio2_1, 2 * pio2_2), dd_negate(a));
+    return negative_y ? dd_negate(a) : a;
+}
+
+double atan2(double y, double x) {
+    struct dd a;
+    double pi = 2 * pio2_1;
+    if (x != x || y != y) return x + y;
+    if (fabs(y) == HUGE_VAL) {
+        if (x == HUGE_VAL) return copysign(pio2_1 / 2, y);
+        if (x == -HUGE_VAL) return copysign(3 * pio2_1 / 2, y);
+        return copysign(pio2_1, y);
+    }
+    if (x == HUGE_VAL) return copysign(0.0, y);
+    if (x == -HUGE_VAL) return copysign(pi, y);
+    if (y == 0) {
+        if (x > 0 || (x == 0 && !__signbit(x))) return y;
+        return copysign(pi, y);
+    }
+    if (fabs(y) / fabs(x) < 1e-300 && x > 0) return y / x;
+    a = atan_of_ratio(dd_of(y), dd_of(x));
+    return a.hi + a.lo;
+}
+
+/* asin, acos: the angle whose sine or cosine is x (|x| <= 1, else NaN), from sqrt(1 - x^2)
+ * computed as sqrt((1 - x)(1 + x)) in double-double. */
+double asin(double x) {
+    struct dd c;
+    struct dd a;
+    if (x != x) return x + x;
+    if (fabs(x) > 1) return (x - x) / (x - x);
+    if (fabs(x) < 1e-9) return x;
+    if (fabs(x) == 1) return copysign(pio2_1, x);
+    c = dd_sqrt(dd_multiply(two_sum(1, -x), two_sum(1, x)));
+    a = atan_of_ratio(dd_of(x), c);
+    return a.hi + a.lo;
+}
+
+double acos(double x) {
+    struct dd s;
+    struct dd a;
+    if (x != x) return x + x;
+    if (fabs(x) > 1) return (x - x) / (x - x);
+    if (x == 1) return 0;
+    if (x == -1) return 2 * pio2_1;
+    s = dd_sqrt(dd_multiply(two_sum(1, -x), two_sum(1, x)));
+    a = atan_of_ratio(s, dd_of(x));
+    return a.hi + a.lo;
+}
+
+/* hyperbolic: e^|x| as a double-double (|x| <= 20, so it is a normal number). */
+static struct dd exp_dd(double x) {
+    int k;
+    struct dd m = dd_exp_reduced(dd_of(x), &k);
+    return dd_make(ldexp(m.hi, k), ldexp(m.lo, k));
+}
+
+/* sinh, cosh, tanh: from e^|x| and its inverse; beyond |x| = 20 the inverse no longer shows, so
+ * they are e^|x|/2 (overflowing to infinity only past 710.4) and ±1. */
+double sinh(double x) {
+    struct dd e;
+    struct dd r;
+    int k;
+    if (x != x || fabs(x) == HUGE_VAL) return x;
+    if (fabs(x) < 1e-9) return x;
+    if (fabs(x) > 20) {
+        if (fabs(x) > 711) return copysign(HUGE_VAL, x);
+        e = dd_exp_reduced(dd_of(fabs(x)), &k);
+        return copysign(dd_scale(e, k - 1), x);
+    }
+    e = exp_dd(fabs(x));
+    r = dd_add(e, dd_negate(dd_divide(dd_of(1.0), e)));
+    return copysign((r.hi + r.lo) / 2, x);
+}
+
+double cosh(double x) {
+    struct dd e;
+    struct dd r;
+    int k;
+    if (x != x) return x + x;
+    if (fabs(x) == HUGE_VAL) return HUGE_VAL;
+    if (fabs(x) > 20) {
+        if (fabs(x) > 711) return HUGE_VAL;
+        e = dd_exp_reduced(dd_of(fabs(x)), &k);
+        return dd_scale(e, k - 1);
+    }
+    e = exp_dd(fabs(x));
+    r = dd_add(e, dd_divide(dd_of(1.0), e));
+    return (r.hi + r.lo) / 2;
+}
+
+double tanh(double x) {
+    struct dd e;
+    struct dd inverse;
+    struct dd r;
+    if (x != x) return x + x;
+    if (fabs(x) < 1e-9) return x;
+    if (fabs(x) > 20) return copysign(1.0, x);
+    e = exp_dd(fabs(x));
+    inverse = dd_divide(dd_of(1.0), e);
+    r = dd_divide(dd_add(e, dd_negate(inverse)), dd_add(e, inverse));
+    return copysign(r.hi + r.lo, x);
+}
+
+/* hypot: sqrt(x^2 + y^2) without overflow or underflow on the way (scaled by a power of two). */
+double hypot(double x, double y) {
+    int e;
+    struct dd s;
+    double ax = fabs(x);
+    double ay = fabs(y);
+    if (ax == HUGE_VAL || ay == HUGE_VAL) return HUGE_VAL;
+    if (x != x || y != y) return x + y;
+    if (ax < ay) {
+        double t = ax;
+        ax = ay;
+        ay = t;
+    }
+    if (ax == 0) return 0;
+    frexp(ax, &e);
+    ax = ldexp(ax, -e);
+    ay = ldexp(ay, -e);
+    s = dd_sqrt(dd_add(two_product(ax, ax), two_product(ay, ay)));
+    return ldexp(s.hi + s.lo, e);
+}
+
+/* The float and long double forms: the double functions (long double is double in cc). */
 float fabsf(float x) { return (float)fabs(x); }
 float ldexpf(float x, int n) { return (float)ldexp(x, n); }
 float sqrtf(float x) { return (float)sqrt(x); }

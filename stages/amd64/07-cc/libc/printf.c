@@ -69,7 +69,8 @@ static void put_number(struct sink *out, unsigned long value, int base, int uppe
 #define PRINTF_DIGITS 800
 #define PRINTF_LIMBS 100
 
-/* A double's decimal digits: value = 0.d[0]d[1]...d[count-1] · 10^point, d[0] not 0 (count 0 for zero). */
+/* A double's decimal digits: value = 0.d[0]d[1]...d[count-1] · 10^point, d[0] not 0 (count 0 for
+ * zero). */
 struct decimal {
     int count;
     int point;
@@ -379,6 +380,7 @@ static void format(struct sink *out, const char *f, va_list ap) {
     const char *s;
     const char *sign;
     int n;
+    int long_double;
     for (; *f; f++) {
         if (*f != '%') {
             put(out, *f);
@@ -418,10 +420,12 @@ static void format(struct sink *out, const char *f, va_list ap) {
         if (left) zero = 0;
         /* The size of the argument: 1, 2, 4 or 8 bytes. */
         size = 4;
+        long_double = 0;
         for (;; f++) {
             if (*f == 'h') size = size == 2 ? 1 : 2;
             else if (*f == 'l' || *f == 'L' || *f == 'q' || *f == 'j' || *f == 'z' || *f == 't') size = 8;
             else break;
+            if (*f == 'L') long_double = 1;
         }
         if (*f == 'd' || *f == 'i') {
             value = va_arg(ap, long);
@@ -460,7 +464,8 @@ static void format(struct sink *out, const char *f, va_list ap) {
                 put_number(out, number, 16, 0, left, zero && precision < 0, width, precision,
                            plus ? "+0x" : space ? " 0x" : "0x");
         } else if (*f == 'f' || *f == 'F' || *f == 'e' || *f == 'E' || *f == 'g' || *f == 'G' || *f == 'a' || *f == 'A') {
-            double d = va_arg(ap, double);
+            /* A long double argument is a double in cc, but not in TinyCC or GCC building this library. */
+            double d = long_double ? (double)va_arg(ap, long double) : va_arg(ap, double);
             put_float(out, d, *f, left, zero, plus, space, alternate, width, precision);
         } else if (*f == 'c') {
             n = va_arg(ap, int);

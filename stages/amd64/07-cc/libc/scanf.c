@@ -99,6 +99,7 @@ static int scan(struct scan_input *in, const char *f, va_list ap) {
     int width;
     int size;
     int suppress;
+    int long_double;
     char buffer[512];
     char *end;
     char *p;
@@ -128,10 +129,12 @@ static int scan(struct scan_input *in, const char *f, va_list ap) {
         width = 0;
         while (isdigit((unsigned char)*f)) width = width * 10 + *f++ - '0';
         size = 4;
+        long_double = 0;
         for (;; f++) {
             if (*f == 'h') size = size == 2 ? 1 : 2;
             else if (*f == 'l' || *f == 'L' || *f == 'q' || *f == 'j' || *f == 'z' || *f == 't') size = 8;
             else break;
+            if (*f == 'L') long_double = 1;
         }
         if (*f == 'n') {
             if (!suppress) store_integer(va_arg(ap, void *), size, in->count);
@@ -169,7 +172,8 @@ static int scan(struct scan_input *in, const char *f, va_list ap) {
             value = strtod(buffer, &end);
             if (end == buffer) return stored;
             if (!suppress) {
-                if (size == 8) *va_arg(ap, double *) = value;
+                if (long_double) *va_arg(ap, long double *) = value;
+                else if (size == 8) *va_arg(ap, double *) = value;
                 else *va_arg(ap, float *) = (float)value;
                 stored++;
             }

@@ -75,6 +75,7 @@ int sigaction(int number, const struct sigaction *action, struct sigaction *old)
     return 0;
 }
 
+/* signal: sigaction with SA_RESTART; the previous handler or SIG_ERR. */
 sighandler_t signal(int number, sighandler_t handler) {
     struct sigaction action;
     struct sigaction old;
@@ -85,6 +86,7 @@ sighandler_t signal(int number, sighandler_t handler) {
     return old.sa_handler;
 }
 
+/* sigprocmask: the kernel's rt_sigprocmask (a sigset_t is the kernel's 64 bits). */
 int sigprocmask(int how, const sigset_t *set, sigset_t *old) {
     long r = __syscall(14, how, set, old, 8);
     if (r < 0) {
@@ -94,6 +96,7 @@ int sigprocmask(int how, const sigset_t *set, sigset_t *old) {
     return 0;
 }
 
+/* sigemptyset, sigfillset, sigaddset, sigdelset, sigismember: bit n - 1 of the set is signal n. */
 int sigemptyset(sigset_t *set) {
     *set = 0;
     return 0;
@@ -127,6 +130,7 @@ int sigismember(const sigset_t *set, int number) {
     return (*set >> (number - 1)) & 1;
 }
 
+/* raise: the signal to this process (kill(getpid(), n)). */
 int raise(int number) { return kill(getpid(), number); }
 
 /* Semaphores without threads: the count goes up and down; waiting at 0 would wait forever, so it

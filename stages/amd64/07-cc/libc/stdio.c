@@ -60,7 +60,8 @@ FILE *fopen(const char *path, const char *mode) {
     return f;
 }
 
-/* freopen: f now reads or writes path (its descriptor is reused when it is one of the standard three). */
+/* freopen: f now reads or writes path (its descriptor is reused when it is one of the standard
+ * three). */
 FILE *freopen(const char *path, const char *mode, FILE *f) {
     int fd;
     int flags = open_flags(mode);
@@ -80,6 +81,8 @@ FILE *freopen(const char *path, const char *mode, FILE *f) {
     return f;
 }
 
+/* fflush: writes what f buffers (every open FILE, stdout and stderr for NULL); a FILE that reads
+ * keeps what it read ahead. */
 int fflush(FILE *f) {
     int done = 0;
     int n;
@@ -102,6 +105,8 @@ int fflush(FILE *f) {
     return 0;
 }
 
+/* fclose: flushes, closes the descriptor and frees the FILE (never stdin, stdout or stderr
+ * themselves). */
 int fclose(FILE *f) {
     FILE **link;
     int result = fflush(f);
@@ -118,6 +123,7 @@ int fclose(FILE *f) {
     return result;
 }
 
+/* fputc: one byte into the buffer (written when full), or straight out when f is unbuffered. */
 int fputc(int c, FILE *f) {
     unsigned char byte = c;
     if (f->unbuffered) {
@@ -132,9 +138,11 @@ int fputc(int c, FILE *f) {
     return byte;
 }
 
+/* putc, putchar: fputc (functions, not macros). */
 int putc(int c, FILE *f) { return fputc(c, f); }
 int putchar(int c) { return fputc(c, stdout); }
 
+/* fwrite: count items of size bytes; a short count on a write error. */
 size_t fwrite(const void *p, size_t size, size_t count, FILE *f) {
     const char *bytes = p;
     size_t total = size * count;
@@ -158,6 +166,7 @@ size_t fwrite(const void *p, size_t size, size_t count, FILE *f) {
     return count;
 }
 
+/* fputs: s without its NUL; puts adds a newline and writes to stdout. */
 int fputs(const char *s, FILE *f) {
     size_t n = strlen(s);
     if (n && fwrite(s, 1, n, f) != n) return EOF;
@@ -169,6 +178,7 @@ int puts(const char *s) {
     return fputc('\n', stdout);
 }
 
+/* fgetc: the next byte (as unsigned char) or EOF; reading stdin first flushes stdout. */
 int fgetc(FILE *f) {
     int n;
     if (f->position == f->count) {
@@ -186,6 +196,7 @@ int fgetc(FILE *f) {
     return (unsigned char)f->buffer[f->position++];
 }
 
+/* getc, getchar: fgetc. */
 int getc(FILE *f) { return fgetc(f); }
 int getchar(void) { return fgetc(stdin); }
 
@@ -197,6 +208,7 @@ int ungetc(int c, FILE *f) {
     return (unsigned char)c;
 }
 
+/* fgets: a line (with its newline) or n - 1 bytes, NUL-terminated; NULL at the end of the file. */
 char *fgets(char *s, int n, FILE *f) {
     int i = 0;
     int c;
@@ -211,6 +223,7 @@ char *fgets(char *s, int n, FILE *f) {
     return s;
 }
 
+/* fread: count items of size bytes; fewer at the end of the file or on an error. */
 size_t fread(void *p, size_t size, size_t count, FILE *f) {
     char *bytes = p;
     size_t total = size * count;
@@ -243,6 +256,7 @@ size_t fread(void *p, size_t size, size_t count, FILE *f) {
     return size ? i / size : 0;
 }
 
+/* feof, ferror, clearerr, fileno: the FILE's marks and descriptor. */
 int feof(FILE *f) { return f->eof; }
 int ferror(FILE *f) { return f->error; }
 void clearerr(FILE *f) { f->eof = f->error = 0; }
@@ -268,11 +282,13 @@ long ftell(FILE *f) {
     return position - (f->count - f->position);
 }
 
+/* rewind: fseek to 0 and clear the error mark. */
 void rewind(FILE *f) {
     fseek(f, 0, SEEK_SET);
     f->error = 0;
 }
 
+/* fgetpos, fsetpos: the position as ftell and fseek see it (an fpos_t is an offset). */
 int fgetpos(FILE *f, fpos_t *position) {
     *position = ftell(f);
     return *position < 0 ? -1 : 0;
@@ -297,6 +313,7 @@ int remove(const char *path) {
     return -1;
 }
 
+/* perror: "s: " and strerror(errno) on stderr. */
 void perror(const char *s) {
     if (s && *s) fprintf(stderr, "%s: ", s);
     fprintf(stderr, "%s\n", strerror(errno));

@@ -57,6 +57,8 @@ unsigned long long strtoull(const char *s, char **end, int base) {
     return negative ? -value : value;
 }
 
+/* strtoul, strtol, strtoimax, strtoumax, atoll, atol, atoi, atof: the 64-bit functions above (int
+ * and long are read as long long, atoi truncates). */
 unsigned long strtoul(const char *s, char **end, int base) { return strtoull(s, end, base); }
 
 /* strtoll: out of range gives LLONG_MAX or LLONG_MIN with errno ERANGE. */
@@ -83,6 +85,8 @@ long long atoll(const char *s) { return strtoll(s, NULL, 10); }
 long atol(const char *s) { return strtol(s, NULL, 10); }
 int atoi(const char *s) { return (int)strtol(s, NULL, 10); }
 double atof(const char *s) { return strtod(s, NULL); }
+/* abs, labs, llabs: |n| (the most negative number stays itself); div, ldiv, lldiv: quotient toward
+ * zero and remainder. */
 int abs(int n) { return n < 0 ? -n : n; }
 long labs(long n) { return n < 0 ? -n : n; }
 long long llabs(long long n) { return n < 0 ? -n : n; }
@@ -108,6 +112,7 @@ lldiv_t lldiv(long long a, long long b) {
     return r;
 }
 
+/* swap_bytes: exchanges two elements of size bytes. */
 static void swap_bytes(char *a, char *b, size_t size) {
     char t;
     while (size--) {

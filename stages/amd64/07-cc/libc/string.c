@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <ctype.h>
 
+/* memcpy: n bytes forward (the areas must not overlap); memmove allows overlap. */
 void *memcpy(void *to, const void *from, size_t n) {
     char *t = to;
     const char *f = from;
@@ -24,6 +25,7 @@ void *memmove(void *to, const void *from, size_t n) {
     return to;
 }
 
+/* memset, memcmp (bytes compared unsigned), memchr. */
 void *memset(void *p, int value, size_t n) {
     char *t = p;
     while (n--) *t++ = value;
@@ -47,6 +49,7 @@ void *memchr(const void *p, int c, size_t n) {
     return NULL;
 }
 
+/* strlen, strnlen (at most limit). */
 size_t strlen(const char *s) {
     size_t n = 0;
     while (s[n]) n++;
@@ -59,6 +62,7 @@ size_t strnlen(const char *s, size_t limit) {
     return n;
 }
 
+/* strcmp, strncmp: the first differing bytes compared as unsigned char. */
 int strcmp(const char *a, const char *b) {
     while (*a && *a == *b) {
         a++;
@@ -78,6 +82,7 @@ int strncmp(const char *a, const char *b, size_t n) {
 /* strcoll: strcmp (the only locale is "C"). */
 int strcoll(const char *a, const char *b) { return strcmp(a, b); }
 
+/* strcasecmp, strncasecmp: as strcmp with ASCII letters folded to lower case. */
 int strcasecmp(const char *a, const char *b) {
     while (*a && tolower((unsigned char)*a) == tolower((unsigned char)*b)) {
         a++;
@@ -96,6 +101,8 @@ int strncasecmp(const char *a, const char *b, size_t n) {
     return 0;
 }
 
+/* strcpy, strncpy (pads with NULs, leaves no NUL when from is n bytes or longer), strcat, strncat
+ * (always adds the NUL). */
 char *strcpy(char *to, const char *from) {
     char *t = to;
     while ((*t++ = *from++) != 0) ;
@@ -121,6 +128,7 @@ char *strncat(char *to, const char *from, size_t n) {
     return to;
 }
 
+/* strchr, strrchr: the first or last c (the NUL itself can be found). */
 char *strchr(const char *s, int c) {
     for (;; s++) {
         if (*s == (char)c) return (char *)s;
@@ -136,6 +144,7 @@ char *strrchr(const char *s, int c) {
     }
 }
 
+/* strstr: the first occurrence of part (byte by byte comparison, no faster search). */
 char *strstr(const char *s, const char *part) {
     size_t n = strlen(part);
     for (; *s; s++)
@@ -144,6 +153,7 @@ char *strstr(const char *s, const char *part) {
     return NULL;
 }
 
+/* strspn, strcspn, strpbrk: runs of bytes in (or not in) a set. */
 size_t strspn(const char *s, const char *accept) {
     size_t n = 0;
     while (s[n] && strchr(accept, s[n])) n++;
@@ -181,6 +191,7 @@ char *strtok(char *s, const char *separators) {
     return token;
 }
 
+/* strdup, strndup: a copy in memory from malloc. */
 char *strdup(const char *s) {
     char *copy = malloc(strlen(s) + 1);
     if (copy) strcpy(copy, s);
@@ -213,6 +224,8 @@ static const char *error_messages[] = {
 };
 static char strerror_unknown[32];
 
+/* strerror: the message of an errno value; an unknown number is written into one buffer that the
+ * next call reuses. */
 char *strerror(int number) {
     if (number >= 0 && number < (int)(sizeof error_messages / sizeof error_messages[0]))
         return (char *)error_messages[number];

@@ -21,6 +21,7 @@ struct strtod_big {
     unsigned int limb[BIG_LIMBS];
 };
 
+/* big_multiply_add: b = b·factor + addend. */
 static void big_multiply_add(struct strtod_big *b, unsigned int factor, unsigned int addend) {
     unsigned long carry = addend;
     unsigned long t;
@@ -33,6 +34,7 @@ static void big_multiply_add(struct strtod_big *b, unsigned int factor, unsigned
     if (carry) b->limb[b->length++] = (unsigned int)carry;
 }
 
+/* big_bits: the number of significant bits (and the length trimmed of zero limbs). */
 static int big_bits(struct strtod_big *b) {
     int n;
     unsigned int top;
@@ -47,11 +49,13 @@ static int big_bits(struct strtod_big *b) {
     return n;
 }
 
+/* big_bit: bit i (0 beyond the number). */
 static int big_bit(struct strtod_big *b, int i) {
     if (i < 0 || i / 32 >= b->length) return 0;
     return (b->limb[i / 32] >> (i % 32)) & 1;
 }
 
+/* big_shift_left, big_shift_right_one: b·2^shift, b/2. */
 static void big_shift_left(struct strtod_big *b, int shift) {
     int words = shift / 32;
     int bits = shift % 32;
@@ -73,6 +77,7 @@ static void big_shift_right_one(struct strtod_big *b) {
     big_bits(b);
 }
 
+/* big_compare: -1, 0 or 1 as a <, =, > b; big_subtract: a -= b (a >= b). */
 static int big_compare(struct strtod_big *a, struct strtod_big *b) {
     int i;
     big_bits(a);
@@ -156,6 +161,7 @@ static long top_bits(struct strtod_big *b, unsigned long *top, int *sticky) {
     return n - 1;
 }
 
+/* match_word: the length of word if s starts with it in any case, else 0. */
 static int match_word(const char *s, const char *word) {
     int n = 0;
     while (word[n]) {
@@ -165,6 +171,7 @@ static int match_word(const char *s, const char *word) {
     return n;
 }
 
+/* hex_value: a hexadecimal digit's value, or -1. */
 static int hex_value(int c) {
     if (isdigit(c)) return c - '0';
     if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -335,6 +342,7 @@ static unsigned long parse_float(const char *s, char **end, int precision, int m
     return sign | bits;
 }
 
+/* strtod, strtof: parse_float for 53 or 24 significant bits; strtold is strtod. */
 double strtod(const char *s, char **end) {
     union { unsigned long bits; double value; } u;
     u.bits = parse_float(s, end, 53, -1022, 1023);

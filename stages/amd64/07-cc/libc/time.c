@@ -8,11 +8,15 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+/* clock_gettime: the kernel's clock (CLOCK_REALTIME, CLOCK_MONOTONIC, ...); -1 on error (errno not
+ * set). */
 int clock_gettime(int clock, struct timespec *ts) {
     long r = __syscall(228, clock, ts);
     return r < 0 ? -1 : 0;
 }
 
+/* gettimeofday: the real-time clock in microseconds; the time zone, if asked for, is UTC (zeros).
+ * gettimeofday: the real-time clock in microseconds; the time zone, if asked for, is UTC (zeros). */
 int gettimeofday(struct timeval *tv, void *tz) {
     struct timespec ts;
     if (clock_gettime(CLOCK_REALTIME, &ts) < 0) return -1;
@@ -24,6 +28,7 @@ int gettimeofday(struct timeval *tv, void *tz) {
     return 0;
 }
 
+/* time: seconds since 1970-01-01 00:00:00 UTC. */
 time_t time(time_t *t) {
     struct timespec ts;
     if (clock_gettime(CLOCK_REALTIME, &ts) < 0) return -1;
@@ -38,6 +43,7 @@ clock_t clock(void) {
     return ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+/* difftime: end - start in seconds; nanosleep: the kernel's sleep. */
 double difftime(time_t end, time_t start) { return (double)(end - start); }
 
 int nanosleep(const struct timespec *wanted, struct timespec *left) {
@@ -59,6 +65,7 @@ static long days_from_civil(long year, int month, int day) {
     return era * 146097 + day_of_era - 719468;
 }
 
+/* gmtime_r: the broken-down UTC time of t (any year, negative times too). */
 struct tm *gmtime_r(const time_t *t, struct tm *out) {
     long seconds = *t;
     long days = seconds / 86400;
@@ -102,6 +109,8 @@ struct tm *gmtime_r(const time_t *t, struct tm *out) {
 
 static struct tm time_broken_down;
 
+/* gmtime, localtime (UTC: no time zones), localtime_r: gmtime_r, the first two into one struct
+ * that the next call reuses. */
 struct tm *gmtime(const time_t *t) { return gmtime_r(t, &time_broken_down); }
 struct tm *localtime(const time_t *t) { return gmtime_r(t, &time_broken_down); }
 struct tm *localtime_r(const time_t *t, struct tm *out) { return gmtime_r(t, out); }
@@ -128,6 +137,7 @@ static const char *day_names[] = {"Sunday", "Monday", "Tuesday", "Wednesday", "T
 static const char *month_names[] = {"January", "February", "March", "April", "May", "June", "July",
                                     "August", "September", "October", "November", "December"};
 
+/* strftime: format with the conversions listed above; 0 when the result does not fit in n bytes. */
 size_t strftime(char *s, size_t n, const char *format, const struct tm *tm) {
     size_t length = 0;
     char piece[64];
@@ -191,4 +201,5 @@ char *asctime(const struct tm *tm) {
     return text;
 }
 
+/* ctime: asctime(localtime(t)). */
 char *ctime(const time_t *t) { return asctime(localtime(t)); }

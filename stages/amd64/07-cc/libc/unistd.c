@@ -52,6 +52,7 @@ __asm__(".text\n"
         "    hlt\n");
 #endif
 
+/* check: a system call's result, or -1 with errno set when it is -4095 to -1. */
 static long check(long result) {
     if (result < 0 && result > -4096) {
         errno = -result;
@@ -77,6 +78,7 @@ int access(const char *path, int mode) { return check(__syscall(21, path, mode))
 int pipe(int fds[2]) { return check(__syscall(22, fds)); }
 int dup(int fd) { return check(__syscall(32, fd)); }
 int dup2(int from, int to) { return check(__syscall(33, from, to)); }
+/* getpid: never fails. */
 pid_t getpid(void) { return __syscall(39); }
 int fork(void) { return check(__syscall(57)); }
 int execve(const char *path, char *const argv[], char *const envp[]) { return check(__syscall(59, path, argv, envp)); }
@@ -91,6 +93,7 @@ int rmdir(const char *path) { return check(__syscall(84, path)); }
 int unlink(const char *path) { return check(__syscall(87, path)); }
 ssize_t readlink(const char *path, char *buffer, size_t size) { return check(__syscall(89, path, buffer, size)); }
 int chmod(const char *path, int mode) { return check(__syscall(90, path, mode)); }
+/* wait: waitpid for any child; creat: open for writing, created or truncated. */
 int wait(int *status) { return waitpid(-1, status, 0); }
 int creat(const char *path, int mode) { return open(path, O_WRONLY | O_CREAT | O_TRUNC, mode); }
 /* isatty: whether fd is a terminal (the TCGETS ioctl succeeds on it). */
@@ -104,8 +107,11 @@ long sysconf(int name) {
     errno = EINVAL;
     return -1;
 }
+/* getpagesize: 4096, the page size of x86-64 Linux. */
 int getpagesize(void) { return 4096; }
 
+/* getcwd: the working directory into buffer (NULL and errno when it does not fit); no buffer of
+ * its own when buffer is NULL. */
 char *getcwd(char *buffer, size_t size) {
     if (check(__syscall(79, buffer, size)) < 0) return NULL;
     return buffer;
@@ -127,6 +133,7 @@ int open(const char *path, int flags, ...) {
 /* environ: the environment's strings (NAME=value), set before main by cc's entry code. */
 char **environ;
 
+/* getenv: the value of NAME in environ, or NULL. */
 char *getenv(const char *name) {
     char **entry;
     size_t n = strlen(name);
@@ -174,6 +181,7 @@ int execvp(const char *file, char *const argv[]) {
 static void (*exit_functions[32])(void);
 static int exit_function_count;
 
+/* atexit: registers a function for exit to run; -1 when 32 are registered. */
 int atexit(void (*function)(void)) {
     if (exit_function_count == 32) return -1;
     exit_functions[exit_function_count++] = function;

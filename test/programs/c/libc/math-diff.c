@@ -1,4 +1,4 @@
-/* math-diff.c — the results of math.h's functions, as bits, for a differential test against the
+/* math-diff.c — the results of math.h's functions (trigonometric and hyperbolic ones too), as bits, for a differential test against the
  * host's C library: special values (zeros, infinities, NaN, subnormals, halfway cases) and a fixed
  * pseudo-random sequence of arguments (integer arithmetic only, so every build sees the same).
  * Each line: the function, its arguments' bits and the result's bits (frexp: and the exponent).
@@ -75,6 +75,20 @@ int main(int argc, char **argv) {
         printf("pow %016lx %016lx %016lx\n", bits_of(x), bits_of(y), bits_of(pow(x, y)));
         printf("pow %016lx %016lx %016lx\n", bits_of(fabs(x)), bits_of(y / 256), bits_of(pow(fabs(x), y / 256)));
         printf("pow %016lx %016lx %016lx\n", bits_of(x), bits_of(floor(y) / 64), bits_of(pow(x, floor(y) / 64)));
+        /* sin, cos, tan: arguments within 2^30 (beyond, this library's reduction loses accuracy) */
+        if (fabs(x) < 1073741824.0) {
+            printf("sin %016lx %016lx\n", bits_of(x), bits_of(sin(x)));
+            printf("cos %016lx %016lx\n", bits_of(x), bits_of(cos(x)));
+            printf("tan %016lx %016lx\n", bits_of(x), bits_of(tan(x)));
+        }
+        printf("atan %016lx %016lx\n", bits_of(x), bits_of(atan(x)));
+        printf("atan2 %016lx %016lx %016lx\n", bits_of(y), bits_of(x), bits_of(atan2(y, x)));
+        printf("asin %016lx %016lx\n", bits_of(x / 65536), bits_of(asin(x / 65536)));
+        printf("acos %016lx %016lx\n", bits_of(x / 65536), bits_of(acos(x / 65536)));
+        printf("sinh %016lx %016lx\n", bits_of(x / 64), bits_of(sinh(x / 64)));
+        printf("cosh %016lx %016lx\n", bits_of(x / 64), bits_of(cosh(x / 64)));
+        printf("tanh %016lx %016lx\n", bits_of(x / 64), bits_of(tanh(x / 64)));
+        printf("hypot %016lx %016lx %016lx\n", bits_of(x), bits_of(y), bits_of(hypot(x, y)));
     }
     return 0;
 }
