@@ -15,6 +15,7 @@ const BEFORE = {
   empty: { bwrap: 30, qemu: 2300 },
   cc: { bwrap: 400, qemu: 30_000 },
   toCc: { bwrap: 400, qemu: 49_000 },
+  toTcc: {}, // stages 12-bzip2 and 13-tcc came later
   whole: { bwrap: 1500, qemu: 128_000 },
 };
 
@@ -63,12 +64,14 @@ const now = {
   empty: { bwrap: median(empty.bwrap), qemu: median(empty.qemu) },
   cc: { bwrap: bwrap.perStage.get('cc'), qemu: qemu.perStage.get('cc') },
   toCc: { bwrap: bwrap.reachedAt.get('cc'), qemu: qemu.reachedAt.get('cc') },
+  toTcc: { bwrap: bwrap.reachedAt.get('tcc'), qemu: qemu.reachedAt.get('tcc') },
   whole: { bwrap: bwrap.totalMs, qemu: qemu.totalMs },
 };
 const rows = [
   ['a stage that does nothing', 'empty'],
   ['the cc stage', 'cc'],
   ['seeds → cc, empty store', 'toCc'],
+  ['seeds → tcc, empty store', 'toTcc'],
   ['the whole chain, empty store', 'whole'],
 ];
 console.log('\nqemu (TCG) against bubblewrap, before (the README\'s figures) and now:');
