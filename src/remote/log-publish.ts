@@ -12,13 +12,19 @@ import { parseCheckpoint } from '../attest/log/checkpoint.js';
 import { readLog } from '../attest/log/log.js';
 import { hashesEqual, rootOf } from '../attest/log/merkle.js';
 import { parseNote } from '../attest/log/note.js';
-import { nodesAtLevel, TILE_WIDTH, tilePath } from '../attest/log/tiles.js';
+import { nodesAtLevel, TILE_WIDTH, tilePath, tileWidth } from '../attest/log/tiles.js';
 import { RemoteError, type RemoteClient } from './http.js';
 
 export const LOG_PREFIX = 'log/';
 
 export function entryName(index: number): string {
   return String(index).padStart(12, '0');
+}
+
+/** The level-0 tile that ends a tree of `size` leaves (size > 0). */
+function lastLeafTile(size: number): string {
+  const index = Math.floor((size - 1) / TILE_WIDTH);
+  return tilePath(0, index, tileWidth(size, 0, index));
 }
 
 /** The tiles and bundles a remote holding a tree of `from` leaves lacks for one of `to`. */
@@ -48,6 +54,7 @@ export async function publishLog(dir: string, client: RemoteClient): Promise<Pub
   const latest = parseCheckpoint(parseNote(latestText).text);
 
   let from = 0;
+  let tilesFrom: number | undefined;
   const remoteText = await client.getDocument(`${LOG_PREFIX}checkpoint`);
   if (remoteText !== undefined) {
     const remote = parseCheckpoint(parseNote(Buffer.from(remoteText).toString('utf8')).text);
@@ -56,13 +63,15 @@ export async function publishLog(dir: string, client: RemoteClient): Promise<Pub
       throw new RemoteError(`the remote log (size ${remote.size}) is not a prefix of ${dir}: refusing to publish over it`);
     }
     from = remote.size;
+    // A remote published before logs had tiles holds none: send them all.
+    if (from > 0 && !(await client.has(`${LOG_PREFIX}${lastLeafTile(from)}`))) tilesFrom = 0;
   } else {
     await client.put(`${LOG_PREFIX}origin`, new Uint8Array(Buffer.from(`${origin}\n`)));
   }
   for (let index = from; index < latest.size; index += 1) {
     await client.put(`${LOG_PREFIX}entries/${entryName(index)}`, new Uint8Array(await readFile(join(dir, 'entries', entryName(index)))));
   }
-  for (const path of tilesBetween(from, latest.size)) {
+  for (const path of tilesBetween(tilesFrom ?? from, latest.size)) {
     const bytes = await readFile(join(dir, path)).catch(() => {
       throw new RemoteError(`${join(dir, path)}: missing; issue a checkpoint (kindling log checkpoint) to write the tiles of size ${latest.size}`);
     });

@@ -1,13 +1,16 @@
 // A log published on a real nginx and followed from a kept checkpoint: growth is proved with a
 // consistency proof after fetching only the new entries, entries are proved included, and a log
 // whose history was rewritten on the server is reported with both checkpoints.
-import { cp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { cp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signStatement } from '../../src/attest/attest.js';
 import { appendToLog, issueCheckpoint } from '../../src/attest/log/log.js';
 import { stageResultStatement } from '../../src/attest/statement.js';
-import type { FollowResult } from '../../src/remote/log-follow.js';
+import { followLog, type FollowResult } from '../../src/remote/log-follow.js';
+import { publishLog } from '../../src/remote/log-publish.js';
+import { RemoteClient } from '../../src/remote/http.js';
+import { loadTrustedKeys } from '../../src/attest/key-files.js';
 import { makeRebuilders, record, removeTempDirs, tempDir, trustDir, type Rebuilder } from '../attest/rig.js';
 import { startNginx, type Nginx } from '../../src/remote/local-nginx.js';
 import { run } from './remote-rig.js';
@@ -94,5 +97,23 @@ describe('a remote log', () => {
     const refused = await run(['log', 'publish', '--log', log, '--remote', nginx.base]);
     expect(refused.exitCode).toBe(1);
     expect(refused.stderr).toContain('is not a prefix of');
+  });
+
+  it('a remote published before logs had tiles is given all of them on the next publish', async () => {
+    const log = join(root, 'old-remote-log');
+    await appendToLog(log, envelopes.slice(0, 2), ORIGIN);
+    await issueCheckpoint(log, operator.key);
+    const client = new RemoteClient(`${nginx.base}/old/`);
+    try {
+      await publishLog(log, client);
+      await rm(join(nginx.root, 'old', 'log', 'tile'), { recursive: true });
+      await appendToLog(log, envelopes.slice(2, 3));
+      await issueCheckpoint(log, operator.key);
+      expect(await publishLog(log, client)).toEqual({ size: 3, entriesSent: 1 });
+      const followed = await followLog(client, await loadTrustedKeys(trust), join(root, 'old-follower'));
+      expect(followed).toMatchObject({ ok: true, status: 'first', entriesFetched: 3 });
+    } finally {
+      await client.close();
+    }
   });
 });

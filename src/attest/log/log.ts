@@ -337,6 +337,8 @@ function readSignedCheckpoint(
 }
 
 async function tilesProblem(dir: string, checkpoint: Checkpoint): Promise<string | undefined> {
+  // A log made before tiles has none until its next append or checkpoint: nothing to check yet.
+  if (!(await exists(join(dir, 'tree')))) return undefined;
   try {
     const root = await new TreeReader(localTileSource(dir), checkpoint.size).root();
     return hashesEqual(root, checkpoint.root) ? undefined : `the tiles of size ${checkpoint.size} do not hash to the latest checkpoint's root: a tile was changed`;
