@@ -13,7 +13,7 @@ export const FAST_TIER = [
   'test/manifest/{load,lost-stages,schema}.test.ts',
   'test/run/orchestrator.test.ts',
   'test/sandbox/{fake,guest-init,qemu-console}.test.ts',
-  'test/seeds/verify.test.ts',
+  'test/seeds/{source-check,verify}.test.ts',
   'test/sources/{cli-fetch,ensure,fetch,offline,settings}.test.ts',
   'test/template/declaration.test.ts',
   'test/tree-digest.test.ts',

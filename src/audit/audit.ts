@@ -18,7 +18,7 @@ import { severityOf, type Finding } from './findings.js';
 import { originGraph } from './graph.js';
 import { growthRows, withSizes } from './growth.js';
 import { countHandwritten } from './handwritten.js';
-import { referenceHex0, type Hex0Assembler } from './hex0-assembler.js';
+import { referenceHex0, type Hex0Assembler } from '../seeds/source-check.js';
 import { checkPrograms } from './programs.js';
 import { checkRecords } from './records.js';
 import { rebuild } from './rebuild.js';

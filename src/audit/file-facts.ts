@@ -2,7 +2,7 @@
 // text. Seeds and shared sources are used by many stages; each file is read once.
 import { readFile } from 'node:fs/promises';
 import { contentKind, countLines, type ContentKind } from './content-kind.js';
-import { dualHashFile, type DualHash } from './dual-hash.js';
+import { dualHashFile, type DualHash } from '../seeds/dual-hash.js';
 
 export interface FileFacts {
   readonly hash: DualHash;

@@ -3,6 +3,7 @@
 import type { Sha256 } from '../digest.js';
 import type { Difference } from './first-difference.js';
 import { describeDifference } from './first-difference.js';
+import { describeSourceDifference } from '../seeds/source-check.js';
 import { assertNever } from '../errors.js';
 
 /** error: the chain is not proven; warning: not checked, or worth a look; note: for the reader. */
@@ -91,7 +92,7 @@ export function describeFinding(finding: Finding): string {
     case 'script-not-checked':
       return `stage ${finding.stage}: the commands of ${finding.script} were not checked: ${finding.why}`;
     case 'seed-source-mismatch':
-      return `seed ${finding.seed}: ${finding.source} does not assemble to the seed's bytes, ${describeDifference(finding.difference, 'the source', 'the seed')}`;
+      return `seed ${finding.seed}: ${finding.source} does not assemble to the seed's bytes, ${describeSourceDifference(finding.difference)}`;
     case 'seed-source-invalid':
       return `seed ${finding.seed}: its source does not assemble: ${finding.message}`;
     case 'same-bytes-from-several': {

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Arch } from '../arch.js';
 import { sha256Bytes, type Sha256 } from '../digest.js';
-import { assembleHex0 } from '../formats/hex0.js';
+import { checkSeedSource, describeSourceDifference } from '../seeds/source-check.js';
 import type { TrustedComponent } from './sandbox.js';
 import { KindlingError } from '../errors.js';
 
@@ -53,9 +53,11 @@ async function loadAndCheck(dir: string, pinned: Sha256): Promise<GuestInit> {
   } catch (error) {
     throw new GuestInitError(`the guest init could not be read: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const assembled = assembleHex0(source, `${path}.hex0`);
-  if (Buffer.compare(Buffer.from(assembled), binary) !== 0) {
-    throw new GuestInitError(`the guest init ${path} is not what its source ${path}.hex0 assembles to`);
+  // Checked as the seeds are, by the one seed checker.
+  const check = checkSeedSource(binary, source, `${path}.hex0`);
+  if (check.result === 'invalid') throw new GuestInitError(`the guest init's source ${path}.hex0 does not assemble: ${check.message}`);
+  if (check.result === 'differs') {
+    throw new GuestInitError(`the guest init ${path} is not what its source ${path}.hex0 assembles to, ${describeSourceDifference(check.difference)}`);
   }
   const sha256 = sha256Bytes(binary);
   if (sha256 !== pinned) {

@@ -1,6 +1,7 @@
 // Turns a seeds report into lines a person can act on. The switch is exhaustive: a new kind of
 // problem does not compile until it has a message here.
 import { describeDifference } from '../audit/first-difference.js';
+import { describeSourceDifference } from './source-check.js';
 import type { SeedProblem, SeedsReport, SeedVerification } from './verify.js';
 import { assertNever } from '../errors.js';
 
@@ -13,7 +14,7 @@ export function describeSeedProblem(problem: SeedProblem): string {
     case 'source-invalid':
       return `seed ${problem.seed}: its source does not assemble: ${problem.message}`;
     case 'source-mismatch':
-      return `seed ${problem.seed}: the binary is not what its source assembles to, ${describeDifference(problem.difference, 'the binary', 'the assembled source')}`;
+      return `seed ${problem.seed}: the binary is not what its source assembles to, ${describeSourceDifference(problem.difference)}`;
     case 'sums-missing':
       return `${problem.path} is missing`;
     case 'sums-malformed':

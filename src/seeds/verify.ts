@@ -7,20 +7,17 @@
 //   hex0's own source: the seed reproduces itself). A seed of another architecture than the host's
 //   runs through qemu-user's binfmt_misc entry, as under the bubblewrap backend.
 // Every disagreement is a value in the report; nothing here throws for a bad seed.
-import { createHash } from 'node:crypto';
 import { chmod, copyFile, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex } from '@noble/hashes/utils.js';
 import { execa } from 'execa';
 import { ARCHES, archProfile, type Arch } from '../arch.js';
 import type { Sha256 } from '../digest.js';
-import { AssemblyError } from '../formats/assembly-error.js';
-import { assembleHex0 } from '../formats/hex0.js';
 import { bytesDifference, type Difference } from '../audit/first-difference.js';
 import { findForeignRunner } from '../sandbox/binfmt.js';
+import { dualHash, type DualHash } from './dual-hash.js';
 import { parseSha256Sums } from './sha256sums.js';
+import { checkSeedSource } from './source-check.js';
 
 /** The seed that can assemble every seed's source, itself included. */
 export const HEX0_SEED = 'hex0';
@@ -73,18 +70,6 @@ export interface VerifySeedsOptions {
   readonly runNative?: boolean;
 }
 
-interface HashPair {
-  readonly noble: Sha256;
-  readonly openssl: Sha256;
-}
-
-function hashTwice(bytes: Uint8Array): HashPair {
-  return {
-    noble: bytesToHex(nobleSha256(bytes)) as Sha256,
-    openssl: createHash('sha256').update(bytes).digest('hex') as Sha256,
-  };
-}
-
 async function readOptional(path: string): Promise<Buffer | undefined> {
   try {
     return await readFile(path);
@@ -129,16 +114,16 @@ export async function verifySeeds(seedsDir: string, options: VerifySeedsOptions 
   }
 
   // Every file SHA256SUMS lists is checked, seeds or not, with both implementations.
-  const hashes = new Map<string, HashPair>();
+  const hashes = new Map<string, DualHash>();
   for (const [file, sha256] of listed) {
     const bytes = await readOptional(join(dir, file));
     if (bytes === undefined) {
       problems.push({ reason: 'sums-file-missing', file });
       continue;
     }
-    const pair = hashTwice(bytes);
+    const pair = dualHash(bytes);
     hashes.set(file, pair);
-    if (pair.noble !== pair.openssl) problems.push({ reason: 'hash-implementations-disagree', file, ...pair });
+    if (!pair.agree) problems.push({ reason: 'hash-implementations-disagree', file, openssl: pair.openssl, noble: pair.noble });
     if (pair.noble !== sha256 || pair.openssl !== sha256) problems.push({ reason: 'sums-mismatch', file, listed: sha256, actual: pair.noble });
   }
 
@@ -155,20 +140,14 @@ export async function verifySeeds(seedsDir: string, options: VerifySeedsOptions 
     const sourcePath = join(dir, `${name}.hex0`);
     const binary = await readOptional(binaryPath);
     if (binary === undefined) problems.push({ reason: 'binary-missing', seed: name, path: binaryPath });
-    const pair = binary === undefined ? undefined : (hashes.get(name) ?? hashTwice(binary));
+    const pair = binary === undefined ? undefined : (hashes.get(name) ?? dualHash(binary));
     if (binary !== undefined && !listed.has(name) && sumsText !== undefined) problems.push({ reason: 'sums-unlisted', seed: name });
 
-    let sourceMatches = false;
-    const source = await readFile(sourcePath);
-    try {
-      const assembled = assembleHex0(source, `${name}.hex0`);
-      const difference = binary === undefined ? undefined : bytesDifference(binary, assembled);
-      sourceMatches = binary !== undefined && difference === undefined;
-      if (difference !== undefined) problems.push({ reason: 'source-mismatch', seed: name, difference });
-    } catch (error) {
-      if (!(error instanceof AssemblyError)) throw error;
-      problems.push({ reason: 'source-invalid', seed: name, message: error.message });
-    }
+    // A missing binary is checked as empty: its source is still assembled, so a bad one is named too.
+    const check = checkSeedSource(binary ?? new Uint8Array(), await readFile(sourcePath), `${name}.hex0`);
+    const sourceMatches = binary !== undefined && check.result === 'matches';
+    if (check.result === 'invalid') problems.push({ reason: 'source-invalid', seed: name, message: check.message });
+    if (check.result === 'differs' && binary !== undefined) problems.push({ reason: 'source-mismatch', seed: name, difference: check.difference });
 
     let rebuild: RebuildOutcome = 'skipped';
     if (runNative && hex0Seed !== undefined && binary !== undefined) {

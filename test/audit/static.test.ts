@@ -170,7 +170,7 @@ describe('static audit', () => {
     const report = await audit({ chainDir: rig.chainDir });
     expect(report.seeds.find((s) => s.name === 'cp')?.sourceCheck).toBe('differs');
     const mismatch = errors(report.findings);
-    expect(mismatch).toMatchObject([{ reason: 'seed-source-mismatch', seed: 'cp', difference: { offset: 17, left: (original + 1) & 0xff, right: original } }]);
+    expect(mismatch).toMatchObject([{ reason: 'seed-source-mismatch', seed: 'cp', difference: { offset: 17, left: original, right: (original + 1) & 0xff } }]);
     expect(describeFinding(mismatch[0]!)).toContain('at byte 17 (0x11)');
   });
 
