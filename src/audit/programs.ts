@@ -69,8 +69,10 @@ export async function checkPrograms(chain: Chain, stage: Stage): Promise<Checked
   const init = stage.run.init;
   classify(init, {});
 
+  // A script is an input of its own or a file of a tree input (upstream's scripts live in its tree).
+  const isScript = (path: string): boolean => inputs.has(path) || treeHolding(path) !== undefined;
   // The script is the first argument that names one of the stage's inputs.
-  const scriptPath = stage.run.args.map(rootRelative).find((arg) => inputs.has(arg));
+  const scriptPath = stage.run.args.map(rootRelative).find(isScript);
   if (scriptPath === undefined) return { programs, findings };
   const reader = readerFor(scriptPath, init);
   if (reader === undefined) {
@@ -83,8 +85,7 @@ export async function checkPrograms(chain: Chain, stage: Stage): Promise<Checked
   const readScript = async (path: string, depth: number, state?: ScriptState): Promise<void> => {
     if (visited.has(path) || depth > MAX_SCRIPT_DEPTH) return;
     visited.add(path);
-    const input = inputs.get(path)!;
-    const text = await scriptText(chain, stage, input);
+    const text = await scriptText(chain, stage, path, inputs.get(path) ?? treeHolding(path)!);
     if (text === undefined) {
       findings.push({ reason: 'script-not-checked', stage: stage.name, script: path, why: 'its text is not in the repository (it comes from a stage or a download)' });
       return;
@@ -107,7 +108,7 @@ export async function checkPrograms(chain: Chain, stage: Stage): Promise<Checked
       const directory = command.state?.directory ?? '';
       const nested = scriptArg === undefined ? undefined : rootRelative(scriptArg.startsWith('/') ? scriptArg : posix.join(directory || '.', scriptArg));
       const isRunner = program === init || program.split('/').pop() === 'kaem';
-      if (isRunner && nested !== undefined && inputs.has(nested)) await readScript(nested, depth + 1, command.state);
+      if (isRunner && nested !== undefined && isScript(nested)) await readScript(nested, depth + 1, command.state);
       for (const arg of command.args) {
         const path = rootRelative(arg.startsWith('/') ? arg : posix.join(directory || '.', arg));
         if (!mentioned.has(path)) mentioned.set(path, `${command.script}:${command.line}`);
@@ -118,11 +119,12 @@ export async function checkPrograms(chain: Chain, stage: Stage): Promise<Checked
   return { programs, script: { path: scriptPath, language: reader.language }, findings };
 }
 
-async function scriptText(chain: Chain, stage: Stage, input: StageInput): Promise<string | undefined> {
+/** The script's text: the input's file, or for a file inside a tree input, that file of the tree. */
+async function scriptText(chain: Chain, stage: Stage, path: string, input: StageInput): Promise<string | undefined> {
   const hostPath = hostPathOf(chain, stage, input);
   if (hostPath === undefined) return undefined;
   try {
-    return await readFile(hostPath, 'utf8');
+    return await readFile(input.path === path ? hostPath : posix.join(hostPath, posix.relative(input.path, path)), 'utf8');
   } catch {
     return undefined;
   }
