@@ -86,6 +86,41 @@ describe("the chain's dash runs scripts as the host's dash does", () => {
   });
 });
 
+describe('untar-v7', () => {
+  /** untar-v7 built by the host's gcc, and the release's archive, decompressed by the host. */
+  async function prepare(): Promise<{ untar: string; archive: Buffer }> {
+    const untar = join(work, 'untar-v7');
+    await execa('gcc', ['-std=c99', '-Wall', '-Werror', '-o', untar, join(STAGE_DIR, 'untar-v7.c')]);
+    const archive = (await execa('gzip', ['-dc', distfile('dash-0.5.12.tar.gz')], { encoding: 'buffer' })).stdout;
+    return { untar, archive: Buffer.from(archive) };
+  }
+
+  it("extracts dash's old-format archive as the host's tar does", async () => {
+    const { untar, archive } = await prepare();
+    await writeFile(join(work, 'good.tar'), archive);
+    await mkdir(join(work, 'by-host'));
+    await execa('tar', ['-xf', join(work, 'good.tar'), '-C', join(work, 'by-host')]);
+    await execa(untar, [join(work, 'good.tar'), join(work, 'by-untar-v7')]);
+    const diff = await execa('diff', ['-r', join(work, 'by-host'), join(work, 'by-untar-v7')], { reject: false });
+    expect(diff.stdout).toBe('');
+    expect(diff.exitCode).toBe(0);
+  }, 60_000);
+
+  it('stops at a damaged header or a cut-short archive, naming the archive and the byte', async () => {
+    const { untar, archive } = await prepare();
+    const corrupt = Buffer.from(archive);
+    corrupt[512 + 10] ^= 0x20; // a letter of the second entry's name: its checksum no longer holds
+    await writeFile(join(work, 'corrupt.tar'), corrupt);
+    const bad = await execa(untar, [join(work, 'corrupt.tar'), join(work, 'out-corrupt')], { reject: false });
+    expect(bad.exitCode).toBe(1);
+    expect(bad.stderr).toBe(`untar-v7: ${join(work, 'corrupt.tar')}: bad header checksum at byte 512`);
+    await writeFile(join(work, 'short.tar'), archive.subarray(0, 512 + 512 + 100));
+    const short = await execa(untar, [join(work, 'short.tar'), join(work, 'out-short')], { reject: false });
+    expect(short.exitCode).toBe(1);
+    expect(short.stderr).toBe(`untar-v7: ${join(work, 'short.tar')}: cut short inside a file at byte 1024`);
+  }, 60_000);
+});
+
 describe('mktables', () => {
   it("writes, byte for byte, what dash's mktokens and mkbuiltins write when the host's sh runs them", async () => {
     const source = join(work, 'source');
