@@ -204,7 +204,7 @@ describe("TinyCC's tcc.c compiled by cc with this library", () => {
   );
 
   it.skipIf(TINYCC === undefined || HOST_CC === undefined)(
-    'the library compiled by TinyCC (its System V branches: __syscall, _start, setjmp, stdarg) runs the programs with the same results',
+    'the library compiled by TinyCC (its System V branches: __syscall, _start with constructors, setjmp, stdarg, %Lf) runs the programs with the same results',
     async () => {
       const { tree, reference } = await unpackTinycc();
       const include = ['-nostdinc', '-I', libc.include, '-I', join(tree, 'include')];
@@ -224,6 +224,18 @@ describe("TinyCC's tcc.c compiled by cc with this library", () => {
         expect(run.stdout, program).toBe(header.stdout);
         expect(run.exitCode, program).toBe(header.exitCode);
       }
+      // Its _start runs the constructors, exit the destructors (after the atexit functions).
+      const constructors = join(work, 'constructors.c');
+      await writeFile(
+        constructors,
+        '#include <stdio.h>\n#include <stdlib.h>\n' +
+          '__attribute__((constructor)) static void before(void) { puts("constructor"); }\n' +
+          '__attribute__((destructor)) static void after(void) { puts("destructor"); }\n' +
+          'static void registered(void) { puts("atexit"); }\n' +
+          'int main(void) { atexit(registered); puts("main"); printf("%Lf\\n", 1.5L); return 0; }\n',
+      );
+      await execa(reference, ['-nostdlib', ...include, libc.source, constructors, ...runtime, '-o', join(work, 'constructors')]);
+      expect((await execa(join(work, 'constructors'), [], { env: {}, extendEnv: false })).stdout).toBe('constructor\nmain\n1.500000\natexit\ndestructor');
     },
     600_000,
   );

@@ -24,8 +24,8 @@ int errno;
 #ifndef __KINDLING_CC__
 /* For other compilers (TinyCC building this library for its programs), in GNU assembler:
  * __syscall, the System V way (the number in rdi, the arguments in rsi, rdx, rcx, r8, r9 and on
- * the stack, moved to where the kernel wants them), and _start, which calls main(argc, argv,
- * envp) with environ set and then exit. cc writes its own _start and has __syscall built in. */
+ * the stack, moved to where the kernel wants them), and _start, which calls __libc_start (below)
+ * with argc, argv and envp. cc writes its own _start and has __syscall built in. */
 __asm__(".text\n"
         ".globl __syscall\n"
         "__syscall:\n"
@@ -44,12 +44,28 @@ __asm__(".text\n"
         "    mov (%rsp), %rdi\n"
         "    lea 8(%rsp), %rsi\n"
         "    lea 8(%rsi,%rdi,8), %rdx\n"
-        "    mov %rdx, environ(%rip)\n"
         "    and $-16, %rsp\n"
-        "    call main\n"
-        "    mov %eax, %edi\n"
-        "    call exit\n"
+        "    call __libc_start\n"
         "    hlt\n");
+
+/* The linker's bounds of the tables of constructors and destructors (functions with
+ * __attribute__((constructor)) or ((destructor))); both TinyCC and GNU ld define them. */
+extern void (*__preinit_array_start[])(void);
+extern void (*__preinit_array_end[])(void);
+extern void (*__init_array_start[])(void);
+extern void (*__init_array_end[])(void);
+extern void (*__fini_array_start[])(void);
+extern void (*__fini_array_end[])(void);
+int main(int argc, char **argv, char **envp);
+
+/* __libc_start: what _start calls: environ set, the constructors run, then exit(main(...)). */
+void __libc_start(int argc, char **argv, char **envp) {
+    void (**f)(void);
+    environ = envp;
+    for (f = __preinit_array_start; f < __preinit_array_end; f++) (*f)();
+    for (f = __init_array_start; f < __init_array_end; f++) (*f)();
+    exit(main(argc, argv, envp));
+}
 #endif
 
 /* check: a system call's result, or -1 with errno set when it is -4095 to -1. */
@@ -188,9 +204,16 @@ int atexit(void (*function)(void)) {
     return 0;
 }
 
-/* exit: runs the atexit functions, flushes every open FILE, ends the process. */
+/* exit: runs the atexit functions (then, built by another compiler than cc, the destructors,
+ * the last first), flushes every open FILE, ends the process. */
 void exit(int status) {
     while (exit_function_count > 0) exit_functions[--exit_function_count]();
+#ifndef __KINDLING_CC__
+    {
+        void (**f)(void);
+        for (f = __fini_array_end; f > __fini_array_start;) (*--f)();
+    }
+#endif
     fflush(NULL);
     _exit(status);
 }
