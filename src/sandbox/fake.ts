@@ -106,10 +106,14 @@ async function runProgram(program: FakeProgram, request: SandboxRunRequest, grac
   }
   // A program stopped by the timeout or the interrupt failed for that reason, whatever it did after.
   if (ended === 'timeout') {
-    return { ok: false, error: { reason: 'timeout', timeoutMs: request.timeoutMs, message: `no result after ${request.timeoutMs} ms; the stage was killed` } };
+    return {
+      ok: false,
+      error: { reason: 'timeout', timeoutMs: request.timeoutMs, message: `no result after ${request.timeoutMs} ms; the stage was killed` },
+    };
   }
   if (ended === 'aborted') return { ok: false, error: { reason: 'aborted', message: 'the run was interrupted' } };
-  if (crash !== undefined) return { ok: false, error: { reason: 'sandbox-failed', message: `fake program crashed: ${messageOf(crash.error)}` } };
+  if (crash !== undefined)
+    return { ok: false, error: { reason: 'sandbox-failed', message: `fake program crashed: ${messageOf(crash.error)}` } };
   return { ok: true, exitCode: typeof status === 'number' ? status : 0, durationMs: Math.round(performance.now() - started) };
 }
 

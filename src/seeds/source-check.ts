@@ -19,7 +19,12 @@ export type SourceCheck =
   | { readonly result: 'invalid'; readonly message: string };
 
 /** Whether `binary` is exactly what `source` (named `sourceName` in messages) assembles to. */
-export function checkSeedSource(binary: Uint8Array, source: string | Uint8Array, sourceName: string, assembler: Hex0Assembler = referenceHex0): SourceCheck {
+export function checkSeedSource(
+  binary: Uint8Array,
+  source: string | Uint8Array,
+  sourceName: string,
+  assembler: Hex0Assembler = referenceHex0,
+): SourceCheck {
   let assembled: Uint8Array;
   try {
     assembled = assembler(source, sourceName);

@@ -107,7 +107,10 @@ describe('planning', () => {
 
   it('runs only a stage and its dependencies with until', async () => {
     const calls: string[] = [];
-    const { result } = await run({ ...twoStages(calls), other: { program: writes('out/o', 'o'), outputs: { 'out/o': 'o' } } }, { until: 'second' });
+    const { result } = await run(
+      { ...twoStages(calls), other: { program: writes('out/o', 'o'), outputs: { 'out/o': 'o' } } },
+      { until: 'second' },
+    );
     expect(result.ok).toBe(true);
     expect(result.stages.map((s) => s.name)).toEqual(['first', 'second']);
     expect(calls).toEqual(['first', 'second']);
@@ -124,7 +127,9 @@ describe('planning', () => {
     const chain = await loadChain(rig.chainDir);
     const store = await Store.open(rig.storeDir);
     const sandbox = createFakeSandbox({ programs: new Map(), arch: 'aarch64' });
-    await expect(bootstrap({ chain, store, sandbox })).rejects.toThrow("chain 'rig' is for amd64, but the fake backend was made to run aarch64 programs");
+    await expect(bootstrap({ chain, store, sandbox })).rejects.toThrow(
+      "chain 'rig' is for amd64, but the fake backend was made to run aarch64 programs",
+    );
   });
 
   it('runs independent stages side by side up to jobs, and one at a time without', async () => {
@@ -194,7 +199,12 @@ describe('failure reports', () => {
     expect(result.ok).toBe(false);
     expect(calls).toEqual([]);
     expect(events.some((e) => e.type === 'stage-started')).toBe(false);
-    expect(failureOf(events).failures[0]).toMatchObject({ reason: 'input-mismatch', path: 'src/data', expected: sha256('good'), actual: sha256('evil') });
+    expect(failureOf(events).failures[0]).toMatchObject({
+      reason: 'input-mismatch',
+      path: 'src/data',
+      expected: sha256('good'),
+      actual: sha256('evil'),
+    });
   });
 
   it('stops the chain on a wrong output hash, keeps the work directory and log, and runs nothing after it', async () => {
@@ -212,7 +222,12 @@ describe('failure reports', () => {
     expect(result.notRun).toEqual(['second']);
     expect(trace(events).at(-1)).toBe('stage-not-run:second');
     const outcome = failureOf(events);
-    const failure: StageFailure = { reason: 'output-mismatch', path: 'out/x', expected: sha256('expected') as Sha256, actual: sha256('actual') as Sha256 };
+    const failure: StageFailure = {
+      reason: 'output-mismatch',
+      path: 'out/x',
+      expected: sha256('expected') as Sha256,
+      actual: sha256('actual') as Sha256,
+    };
     expect(outcome.failures).toEqual([failure]);
     expect(describeFailure(failure)).toBe(`output out/x has sha256 ${sha256('actual')}, the manifest expects ${sha256('expected')}`);
     expect(await readFile(join(outcome.workDir!, 'root', 'out', 'x'), 'utf8')).toBe('actual');
@@ -245,12 +260,19 @@ describe('failure reports', () => {
     ],
     [
       'an output that is a symbolic link',
-      { outputs: { 'out/x': 'whatever' }, program: async (r) => void (await mkdir(r.file('out'), { recursive: true }), await symlink('/etc/passwd', r.file('out/x'))) },
+      {
+        outputs: { 'out/x': 'whatever' },
+        program: async (r) => void (await mkdir(r.file('out'), { recursive: true }), await symlink('/etc/passwd', r.file('out/x'))),
+      },
       [{ reason: 'output-not-regular', path: 'out/x', kind: 'symbolic link' }],
     ],
     [
       'a changed input',
-      { outputs: { 'out/x': 'x' }, files: { 'src/data': 'orig' }, program: async (r) => void (await writes('src/data', 'changed')(r), await writes('out/x', 'x')(r)) },
+      {
+        outputs: { 'out/x': 'x' },
+        files: { 'src/data': 'orig' },
+        program: async (r) => void (await writes('src/data', 'changed')(r), await writes('out/x', 'x')(r)),
+      },
       [{ reason: 'input-modified', path: 'src/data', expected: sha256('orig'), actual: sha256('changed') }],
     ],
     [
@@ -294,7 +316,9 @@ describe('failure reports', () => {
   });
 
   it('gives up on a stage that ignores its timeout after the grace a killed process gets', async () => {
-    const { events } = await run({ stubborn: { outputs: { 'out/x': '' }, timeout: 1, program: () => new Promise<number>(() => undefined) } });
+    const { events } = await run({
+      stubborn: { outputs: { 'out/x': '' }, timeout: 1, program: () => new Promise<number>(() => undefined) },
+    });
     expect(failureOf(events).failures).toEqual([{ reason: 'timeout', timeoutMs: 1000 }]);
   });
 });
@@ -353,10 +377,24 @@ describe('halts', () => {
     expect((await run({}, { halts, until: 'first' })).result.ok).toBe(true);
     // A halt by a key that is not trusted counts for nothing.
     const mallory = await generateKeyFiles(join(rig.dir, 'keys', 'mallory.key'), 'mallory');
-    await attestHalt('halt', { chain: 'rig' }, 'spite', await loadSigningKey(mallory.privatePath), statements, new Date('2026-01-01T00:00:01Z'));
+    await attestHalt(
+      'halt',
+      { chain: 'rig' },
+      'spite',
+      await loadSigningKey(mallory.privatePath),
+      statements,
+      new Date('2026-01-01T00:00:01Z'),
+    );
     await expect(run({}, { halts })).rejects.toThrow(/alice/);
 
-    await attestHalt('release', { chain: 'rig', stage: 'second' }, 'checked: false alarm', key, statements, new Date('2026-01-01T00:00:02Z'));
+    await attestHalt(
+      'release',
+      { chain: 'rig', stage: 'second' },
+      'checked: false alarm',
+      key,
+      statements,
+      new Date('2026-01-01T00:00:02Z'),
+    );
     expect((await run({}, { halts })).result.ok).toBe(true);
     expect(calls).toEqual(['first', 'second']);
   });

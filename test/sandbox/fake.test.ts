@@ -35,18 +35,15 @@ async function cli(args: string[]): Promise<{ status: number; stderr: string }> 
 }
 
 describe('the fake backend cannot be chosen for a real chain', () => {
-  it.each([
-    [['bootstrap']],
-    [['lock']],
-    [['template', 'build', 'any']],
-    [['store', 'verify', '--repair']],
-    [['audit', '--rebuild']],
-  ])('%j --sandbox fake is a usage error naming --sandbox', async (command) => {
-    const { status, stderr } = await cli([...command, '--sandbox', 'fake', '--store', join(dir, 'store')]);
-    expect(status).toBe(2);
-    expect(stderr).toContain('--sandbox');
-    expect(stderr).toContain("'fake'");
-  });
+  it.each([[['bootstrap']], [['lock']], [['template', 'build', 'any']], [['store', 'verify', '--repair']], [['audit', '--rebuild']]])(
+    '%j --sandbox fake is a usage error naming --sandbox',
+    async (command) => {
+      const { status, stderr } = await cli([...command, '--sandbox', 'fake', '--store', join(dir, 'store')]);
+      expect(status).toBe(2);
+      expect(stderr).toContain('--sandbox');
+      expect(stderr).toContain("'fake'");
+    },
+  );
 
   it('KINDLING_SANDBOX=fake is ignored: the default stays qemu', () => {
     vi.stubEnv('KINDLING_SANDBOX', 'fake');
@@ -65,7 +62,8 @@ describe('the fake backend cannot be chosen for a real chain', () => {
     const importers: string[] = [];
     for (const file of await readdir(join(REPO, 'src'), { recursive: true, encoding: 'utf8' })) {
       if (!file.endsWith('.ts') || file === join('sandbox', 'fake.ts')) continue;
-      if (/from '[./]*(sandbox\/)?fake\.js'|import\('[./]*(sandbox\/)?fake\.js'\)/.test(await readFile(join(REPO, 'src', file), 'utf8'))) importers.push(file);
+      if (/from '[./]*(sandbox\/)?fake\.js'|import\('[./]*(sandbox\/)?fake\.js'\)/.test(await readFile(join(REPO, 'src', file), 'utf8')))
+        importers.push(file);
     }
     expect(importers).toEqual([]);
   });
@@ -114,6 +112,9 @@ describe('the fake backend', () => {
     const { root, logFile } = await stageRoot('escape', 'program A');
     const sandbox = createFakeSandbox({ programs: new Map([[programKey('program A'), (run) => void run.file('../../etc/passwd')]]) });
     const result = await sandbox.run({ root, init: 'bin/init', args: [], timeoutMs: 5_000, logFile });
-    expect(result).toEqual({ ok: false, error: { reason: 'sandbox-failed', message: 'fake program crashed: ../../etc/passwd is outside the stage root' } });
+    expect(result).toEqual({
+      ok: false,
+      error: { reason: 'sandbox-failed', message: 'fake program crashed: ../../etc/passwd is outside the stage root' },
+    });
   });
 });

@@ -25,11 +25,17 @@ describe('checkSeedSource', () => {
     expect(differs).toEqual({ result: 'differs', difference: { offset: 3, left: 0x47, right: 0x46, leftSize: 4, rightSize: 4 } });
     if (differs.result !== 'differs') throw new Error('unreachable');
     expect(describeSourceDifference(differs.difference)).toBe('at byte 3 (0x3): 0x47 in the binary, 0x46 in the assembled source');
-    expect(checkSeedSource(Uint8Array.of(0x7f, 0x45, 0x4c), source, 'x.hex0')).toMatchObject({ result: 'differs', difference: { offset: 3, leftSize: 3, rightSize: 4 } });
+    expect(checkSeedSource(Uint8Array.of(0x7f, 0x45, 0x4c), source, 'x.hex0')).toMatchObject({
+      result: 'differs',
+      difference: { offset: 3, leftSize: 3, rightSize: 4 },
+    });
   });
 
   it('reports a source that does not assemble, with its file and line', () => {
-    expect(checkSeedSource(new Uint8Array(), '7f 4g\n', 'bad.hex0')).toMatchObject({ result: 'invalid', message: expect.stringContaining('bad.hex0:1') });
+    expect(checkSeedSource(new Uint8Array(), '7f 4g\n', 'bad.hex0')).toMatchObject({
+      result: 'invalid',
+      message: expect.stringContaining('bad.hex0:1'),
+    });
   });
 });
 
@@ -56,5 +62,7 @@ it('one tampered byte is caught alike by kindling seeds and by the guest init ch
   const binary = await readFile(join(init, 'init'));
   binary[100] = binary[100]! ^ 0xff;
   await writeFile(join(init, 'init'), binary);
-  await expect(loadGuestInit('amd64', `${init}/`)).rejects.toThrow(/is not what its source .*init\.hex0 assembles to, at byte 100 \(0x64\): 0x[0-9a-f]{2} in the binary/);
+  await expect(loadGuestInit('amd64', `${init}/`)).rejects.toThrow(
+    /is not what its source .*init\.hex0 assembles to, at byte 100 \(0x64\): 0x[0-9a-f]{2} in the binary/,
+  );
 });

@@ -30,7 +30,11 @@ export function distIsCurrent(): boolean {
 export default function setup(): void {
   if (distIsCurrent()) return;
   try {
-    execFileSync(join(repo, 'node_modules', '.bin', 'tsc'), ['-p', join(repo, 'tsconfig.json'), '--incremental', '--tsBuildInfoFile', join(repo, 'dist', '.tsbuildinfo')], { stdio: 'pipe' });
+    execFileSync(
+      join(repo, 'node_modules', '.bin', 'tsc'),
+      ['-p', join(repo, 'tsconfig.json'), '--incremental', '--tsBuildInfoFile', join(repo, 'dist', '.tsbuildinfo')],
+      { stdio: 'pipe' },
+    );
   } catch (error) {
     // Type errors are reported by `npx tsc`; the JavaScript is still emitted and the tests decide.
     const output = (error as { stdout?: Buffer }).stdout?.toString() ?? '';
