@@ -1,7 +1,7 @@
 // Where each input's bytes come from on the host, and the check that they are the declared bytes.
 import { access } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { sha256File } from '../digest.js';
+import { NotAFileError, sha256File } from '../digest.js';
 import { hashTree, TreeError } from '../tree-digest.js';
 import type { Chain, StageInput, Stage } from '../manifest/types.js';
 import type { Store } from '../store/store.js';
@@ -61,7 +61,14 @@ export async function resolveInputs(
       continue;
     }
     // Stage outputs are re-hashed too: the store is on disk and could have been changed since.
-    const actual = await sha256File(hostPath);
+    let actual;
+    try {
+      actual = await sha256File(hostPath);
+    } catch (error) {
+      // A FIFO or a directory where a file should be: said, never waited on.
+      if (!(error instanceof NotAFileError)) throw error;
+      return { ok: false, failure: { reason: 'input-missing', path: input.path, source: label, message: error.message } };
+    }
     if (actual !== input.sha256) {
       return { ok: false, failure: { reason: 'input-mismatch', path: input.path, source: label, expected: input.sha256, actual } };
     }
