@@ -15,6 +15,7 @@ import { GUEST_INIT_PATH, guestInitComponent, hasGuestInit, loadGuestInit, type 
 import { isSha256 } from '../digest.js';
 import { kernelHashVariable, readEnvironment } from '../environment.js';
 import { checkedKernel, ensureKernel, KernelError, kernelComponent, locateKernel, type ExpectedKernel, type KernelInfo } from './kernel.js';
+import { bootableKernel } from './kernel-elf.js';
 import { FIRMWARE_CONSOLE_SETTING, kernelCommandLine, qemuArguments } from './qemu-command.js';
 import { readConsoleVerdict } from './qemu-console.js';
 import { describeTool, requireTool } from './tool-identity.js';
@@ -123,7 +124,9 @@ export function createQemuSandbox(options: QemuOptions = {}): Sandbox {
     try {
       guestInit = withGuestInit ? await loadGuestInit(profile.arch) : undefined;
       qemu = await locateQemu();
-      kernel = (await pinnedKernel()).path;
+      const pinned = await pinnedKernel();
+      // An x86-64 kernel boots as its unpacked ELF where it has one (kernel-elf.ts): no unpacking in the VM.
+      kernel = profile.arch === 'amd64' ? await bootableKernel(pinned.path, pinned.sha256) : pinned.path;
       if (!Number.isInteger(memoryMiB) || memoryMiB < MIN_MEMORY_MIB) {
         throw new Error(`the VM needs at least ${MIN_MEMORY_MIB} MiB of memory to boot its kernel, not ${memoryMiB}`);
       }
