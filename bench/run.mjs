@@ -2,7 +2,7 @@
 import { measureBackends } from './backends.mjs';
 import { measureEmptyStage, median } from './empty-stage.mjs';
 import { measureOverhead } from './overhead.mjs';
-import { measureRemote } from './remote.mjs';
+import { measureLogAppend, measureRemote } from './remote.mjs';
 import { measureTinycc } from './tinycc.mjs';
 
 const ms = (value) => (value < 1000 ? `${value.toFixed(0)} ms` : `${(value / 1000).toFixed(2)} s`);
@@ -109,3 +109,9 @@ console.log(`  pull and verify (2 trusted signers each): ${ms(remote.pullMs)}`);
 console.log(`  ratio build / pull:                       ${(remote.buildMs / remote.pullMs).toFixed(1)}`);
 console.log(`  bootstrap after the pull (nothing runs):  ${ms(remote.cachedMs)}`);
 console.log(`  bytes down: ${remote.bytesDown} in ${remote.requests} requests (the outputs: ${remote.outputBytes}); bytes up (two pushes): ${remote.bytesUp}`);
+
+const logFigures = await measureLogAppend();
+console.log(`\nthe transparency log (tiles): one append, checkpoint and inclusion proof against re-reading the whole log:`);
+for (const f of logFigures) {
+  console.log(`  ${String(f.size).padStart(6)} entries: append ${ms(f.appendMs)}, checkpoint ${ms(f.checkpointMs)}, proof ${ms(f.proveMs)}; re-read ${ms(f.rereadMs)} (ratio ${(f.rereadMs / f.appendMs).toFixed(0)}×)`);
+}

@@ -138,7 +138,7 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
   withSizes(stages, sizes);
 
   const seedsDir = chain.seeds.size > 0 ? dirname([...chain.seeds.values()][0]!.path) : undefined;
-  const handwritten = await countHandwritten(seedsDir === undefined ? [chain.dir] : [seedsDir, chain.dir], chain.dir);
+  const handwritten = await countHandwritten(seedsDir === undefined ? [chain.dir] : [seedsDir, chain.dir], chain.dir, chain.arch);
   return finish({
     chain: { name: chain.name, arch: chain.arch, dir: chain.dir },
     auditedAt,

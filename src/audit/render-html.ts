@@ -162,7 +162,7 @@ export function renderHtml(report: AuditReport): string {
   const handwritten =
     hand === undefined
       ? ''
-      : `<h2>Hand-written hex and assembly</h2><div class="card"><p><b>${hand.total.toLocaleString('en')}</b> lines in ${hand.files.length} files (${hand.code.toLocaleString('en')} code, ${hand.comment.toLocaleString('en')} comment only) — ${(hand.ratio * 100).toFixed(0)}% of stage0-posix's about ${hand.stage0Posix.toLocaleString('en')} lines from hex0 to cc_amd64.</p></div>`;
+      : `<h2>Hand-written hex and assembly</h2><div class="card"><p><b>${hand.total.toLocaleString('en')}</b> lines in ${hand.files.length} files (${hand.code.toLocaleString('en')} code, ${hand.comment.toLocaleString('en')} comment only)${hand.stage0Posix === undefined ? '' : ` — ${(hand.stage0Posix.ratio * 100).toFixed(0)}% of stage0-posix's about ${hand.stage0Posix.lines.toLocaleString('en')} lines from hex0 to cc_amd64`}.</p></div>`;
   const extra = [
     report.records === undefined ? '' : `<p>Records: ${report.records.read} read from <code>${e(report.records.dir)}</code>; ${report.records.current} agree with the manifests.</p>`,
     report.rebuild === undefined

@@ -92,6 +92,9 @@ export function handwrittenLines(count: HandwrittenCount): string[] {
   for (const [extension, entry] of Object.entries(count.byExtension)) {
     lines.push(`  ${extension.padEnd(5)} ${String(entry.files).padStart(3)} file${entry.files === 1 ? ' ' : 's'} ${String(entry.code).padStart(6)} code ${String(entry.comment).padStart(6)} comment`);
   }
-  lines.push(`  stage0-posix, hex0 to cc_amd64: about ${count.stage0Posix} lines; ratio ${count.ratio.toFixed(2)} (${(count.ratio * 100).toFixed(0)}%)`);
+  const anchor = count.stage0Posix;
+  if (anchor !== undefined) {
+    lines.push(`  stage0-posix, hex0 to cc_amd64: about ${anchor.lines} lines; ratio ${anchor.ratio.toFixed(2)} (${(anchor.ratio * 100).toFixed(0)}%)`);
+  }
   return lines;
 }

@@ -106,14 +106,16 @@ function evidenceLines(storeRoot: string, kept: readonly { file: string; report:
 async function printHandwritten(flags: AuditFlags): Promise<void> {
   const chainDir = resolve(flags.chain);
   const dirs = [chainDir];
+  let arch = 'amd64';
   try {
     const chain = await loadChain(chainDir);
+    arch = chain.arch;
     const seed = [...chain.seeds.values()][0];
     if (seed !== undefined) dirs.unshift(dirname(seed.path));
   } catch {
     // A chain that does not load still has files to count.
   }
-  const count = await countHandwritten(dirs, chainDir);
+  const count = await countHandwritten(dirs, chainDir, arch);
   if (flags.json === true) process.stdout.write(JSON.stringify(count, null, 2) + '\n');
   else process.stdout.write(handwrittenLines(count).join('\n') + '\n');
 }
