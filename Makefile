@@ -7,7 +7,7 @@
 #   make fuzz        cc against the host C compiler on thousands of random C programs (FUZZ_PROGRAMS, FUZZ_SEED)
 
 SHELL := /bin/bash
-DEBIAN_PACKAGES := bubblewrap strace bzip2 qemu-system-x86 qemu-system-arm qemu-user-static e2fsprogs busybox-static ca-certificates chromium git tar util-linux python3-minimal nginx
+DEBIAN_PACKAGES := bubblewrap strace bzip2 qemu-system-x86 qemu-system-arm qemu-user-static e2fsprogs busybox-static ca-certificates chromium git tar util-linux python3-minimal nginx gcc libc6-dev
 # apt-get needs root; a user who is not root gets it through sudo.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 KINDLING := node bin/kindling.js
