@@ -3,6 +3,7 @@
 import { writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { sha256Value } from './flag-values.js';
 import type { FetchOptions } from '../sources/ensure.js';
 import { resolveSourceSettings } from '../sources/settings.js';
 import { audit } from '../audit/audit.js';
@@ -42,7 +43,7 @@ export function register(program: Command): void {
     .option('--rebuild', 'rebuild the chain from an empty temporary store and compare every output')
     .addOption(sandboxOption('backend for --rebuild: qemu or bwrap'))
     .option('--kernel <file>', 'guest kernel for --rebuild with qemu')
-    .option('--kernel-sha256 <sha256>', 'the sha256 the guest kernel must have (else $KINDLING_KERNEL_SHA256, else its pin)')
+    .option('--kernel-sha256 <sha256>', 'the sha256 the guest kernel must have (else $KINDLING_KERNEL_SHA256, else its pin)', sha256Value)
     .option('--distfiles <dir>', 'for --rebuild: directory of upstream sources to use before any download (repeatable)', collectRepeated, [])
     .option('--json', 'print the report as JSON')
     .option('--html <file>', 'write the report as one self-contained HTML page')

@@ -10,6 +10,7 @@ import { KindlingError } from '../errors.js';
 import { loadChain } from '../manifest/chain.js';
 import type { AccelChoice } from '../sandbox/accel.js';
 import { sandboxFromFlags } from './sandbox-choice.js';
+import { sha256Value } from './flag-values.js';
 import { accelOption, collectRepeated, defaultChainDir, defaultStoreDir, jobsOption, sandboxOption, type SandboxName } from './options.js';
 import { parseThreshold } from './verify.js';
 import { jsonRenderer } from './render/json.js';
@@ -55,7 +56,7 @@ export function register(program: Command): void {
     .option('--stages <a,b,...>', 'run only these stages and the stages they depend on', commaList)
     .option('--from-store <dir>', 'with --stages: take the stages they depend on, verified, from this store instead of running them')
     .option('--kernel <file>', 'guest kernel for the qemu backend')
-    .option('--kernel-sha256 <sha256>', 'the sha256 the guest kernel must have (else $KINDLING_KERNEL_SHA256, else its pin)')
+    .option('--kernel-sha256 <sha256>', 'the sha256 the guest kernel must have (else $KINDLING_KERNEL_SHA256, else its pin)', sha256Value)
     .addOption(accelOption())
     .option('--distfiles <dir>', 'directory of upstream sources to use before any download (repeatable)', collectRepeated, [])
     .option('--mirror <url>', 'mirror for upstream sources, tried before the manifests\' URLs (repeatable)', collectRepeated, [])

@@ -26,3 +26,10 @@ export function seconds(max: number): (value: string) => number {
     return number;
   };
 }
+
+/** A sha256 given on the command line: 64 hex digits (upper case is accepted and lowered). */
+export function sha256Value(value: string): string {
+  const lower = value.toLowerCase();
+  if (!/^[0-9a-f]{64}$/.test(lower)) throw new InvalidArgumentError('give a sha256: 64 hex digits.');
+  return lower;
+}

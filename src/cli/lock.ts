@@ -2,6 +2,7 @@
 // manifests, and check each by a second run (src/lock/lock.ts says how).
 import { relative } from 'node:path';
 import type { Command } from 'commander';
+import { sha256Value } from './flag-values.js';
 import { lockChain, type HashChange } from '../lock/lock.js';
 import { readEnvironment } from '../environment.js';
 import { KindlingError } from '../errors.js';
@@ -37,7 +38,7 @@ export function register(program: Command): void {
     .addOption(jobsOption())
     .option('--until <stage>', 'lock only this stage and the stages it depends on')
     .option('--kernel <file>', 'guest kernel for the qemu backend')
-    .option('--kernel-sha256 <sha256>', 'the sha256 the guest kernel must have (else $KINDLING_KERNEL_SHA256, else its pin)')
+    .option('--kernel-sha256 <sha256>', 'the sha256 the guest kernel must have (else $KINDLING_KERNEL_SHA256, else its pin)', sha256Value)
     .addOption(accelOption())
     .option('--distfiles <dir>', 'directory of upstream sources to use before any download (repeatable)', collectRepeated, [])
     .option('--mirror <url>', "mirror for upstream sources, tried before the manifests' URLs (repeatable)", collectRepeated, [])

@@ -2,6 +2,7 @@
 // With --repair, whatever is bad is moved aside into corrupt/ and made again: sources fetched, the
 // chain's stages run (their verified results skipped), and the store checked once more.
 import type { Command } from 'commander';
+import { sha256Value } from './flag-values.js';
 import { readEnvironment } from '../environment.js';
 import { KindlingError } from '../errors.js';
 import { loadChain } from '../manifest/chain.js';
@@ -55,7 +56,7 @@ export function register(program: Command): void {
     .option('--chain <dir>', 'chain directory, for --repair', defaultChainDir())
     .addOption(sandboxOption())
     .option('--kernel <file>', 'guest kernel for the qemu backend')
-    .option('--kernel-sha256 <sha256>', 'the sha256 the guest kernel must have (else $KINDLING_KERNEL_SHA256, else its pin)')
+    .option('--kernel-sha256 <sha256>', 'the sha256 the guest kernel must have (else $KINDLING_KERNEL_SHA256, else its pin)', sha256Value)
     .addOption(accelOption())
     .addOption(jobsOption('stages to run side by side during --repair'))
     .option('--distfiles <dir>', 'directory of upstream sources for --repair (repeatable)', collectRepeated, [])

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { sha256Value } from './flag-values.js';
 import { ManifestError } from '../manifest/errors.js';
 import type { Chain } from '../manifest/types.js';
 import { describeFailure } from '../run/failure.js';
@@ -45,7 +46,7 @@ export function register(program: Command): void {
       .addOption(sandboxOption())
       .addOption(jobsOption())
       .option('--kernel <file>', 'guest kernel for the qemu backend')
-      .option('--kernel-sha256 <sha256>', 'the sha256 the guest kernel must have (else $KINDLING_KERNEL_SHA256, else its pin)')
+      .option('--kernel-sha256 <sha256>', 'the sha256 the guest kernel must have (else $KINDLING_KERNEL_SHA256, else its pin)', sha256Value)
       .addOption(accelOption())
       .option('--json', 'print JSON');
 

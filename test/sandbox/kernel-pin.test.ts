@@ -118,6 +118,11 @@ describe('a changed kernel never boots', () => {
     expect(wrongStated.exitCode).toBe(1);
     expect(wrongStated.stderr).toContain('but $KINDLING_KERNEL_SHA256 pins');
 
+    // A malformed hash on the command line is bad usage.
+    const malformed = await run(['bootstrap', '--sandbox', 'qemu', '--kernel', path, '--kernel-sha256', 'zz', '--store', store]);
+    expect(malformed.exitCode).toBe(2);
+    expect(malformed.stderr).toContain("option '--kernel-sha256 <sha256>' argument 'zz' is invalid. give a sha256: 64 hex digits.");
+
     const pinned = await run(['kernel', 'pin', '--kernel', path]);
     expect(pinned.exitCode).toBe(0);
     expect(pinned.stdout).toContain(`sha256   ${await sha256File(path)}`);
