@@ -82,7 +82,7 @@ clean:
 
 # Files Prettier already formats (.prettierrc.json): lint checks them, and `make format` rewrites them. The rest
 # of the tree is formatted in one commit at a quiet moment, then this becomes `.`.
-FORMATTED := src/sandbox/fake.ts src/seeds/source-check.ts src/seeds/dual-hash.ts test/support/rig.ts test/support/global-setup.ts test/support/cli.ts test/run/orchestrator.test.ts test/sandbox/fake.test.ts test/seeds/source-check.test.ts vitest.config.ts
+FORMATTED := src/sandbox/fake.ts src/seeds/source-check.ts src/seeds/dual-hash.ts test/support/distfiles.ts test/support/rig.ts test/support/global-setup.ts test/support/cli.ts test/run/orchestrator.test.ts test/sandbox/fake.test.ts test/seeds/source-check.test.ts vitest.config.ts
 
 lint: node-modules
 	npx eslint .

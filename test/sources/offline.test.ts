@@ -1,10 +1,8 @@
 // Sources without the network: distfiles directories (by name, then by hash), export to a
 // distfiles directory and an offline fetch back from it, and the real upstream tarballs in
 // shared/distfiles served over HTTP.
-import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isSha256, sha256Bytes, sha256File, type Sha256 } from '../../src/digest.js';
 import { fetchSources } from '../../src/sources/ensure.js';
@@ -13,6 +11,7 @@ import type { WantedSource } from '../../src/sources/wanted.js';
 import { Store } from '../../src/store/store.js';
 import { serveBytes, startServer, type TestServer } from './http-rig.js';
 import { fastOptions, makeRig, randomPayload, wanted, type Rig } from './rig.js';
+import { distfilesDir } from '../support/distfiles.js';
 
 let rig: Rig;
 let http: TestServer;
@@ -105,14 +104,8 @@ describe('distfiles directories', () => {
   });
 });
 
-/** shared/distfiles beside the repository (as CI lays it out), or at its place on the work machine. */
-function sharedDistfiles(): string {
-  const besideRepo = fileURLToPath(new URL('../../../shared/distfiles', import.meta.url));
-  for (const candidate of [besideRepo, '/work/shared/distfiles']) {
-    if (existsSync(join(candidate, 'SHA256SUMS'))) return candidate;
-  }
-  throw new Error(`the upstream tarballs are missing: neither ${besideRepo} nor /work/shared/distfiles holds SHA256SUMS`);
-}
+/** The upstream tarballs ($KINDLING_DISTFILES, or shared/distfiles beside the checkout as CI lays it out). */
+const sharedDistfiles = distfilesDir;
 
 async function readSums(dir: string): Promise<{ name: string; sha256: Sha256 }[]> {
   const lines = (await readFile(join(dir, 'SHA256SUMS'), 'utf8')).split('\n').filter((line) => line.trim() !== '');

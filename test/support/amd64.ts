@@ -1,6 +1,5 @@
 // The real amd64 chain's binaries for tests: built by kindling itself under bubblewrap into one
 // store shared by every test file (runs on one store are safe to race), then read from the store.
-import { existsSync } from 'node:fs';
 import { mkdtemp, copyFile, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,10 +11,11 @@ import { createBwrapSandbox } from '../../src/sandbox/bwrap.js';
 import { ensureSources } from '../../src/sources/ensure.js';
 import { Store } from '../../src/store/store.js';
 import { REPO } from './cli.js';
+import { distfilesDirs } from './distfiles.js';
 
 export const AMD64_CHAIN = join(REPO, 'stages', 'amd64');
-/** The upstream tarballs kept for offline use (shared/distfiles beside the checkout). */
-export const DISTFILES = [join(REPO, '..', 'shared', 'distfiles'), '/work/shared/distfiles'].filter((dir) => existsSync(dir));
+/** The upstream tarballs kept for offline use ($KINDLING_DISTFILES, shared/distfiles beside the checkout). */
+export const DISTFILES = distfilesDirs();
 const SHARED_STORE = join(tmpdir(), `kindling-test-store-${process.getuid?.() ?? 0}`);
 
 let chain: Promise<Chain> | undefined;

@@ -6,17 +6,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { chainOutput } from '../../support/amd64.js';
-import { REPO } from '../../support/cli.js';
 
-/** The upstream tarballs: ../shared/distfiles beside the repository, else /work/shared/distfiles. */
-export function distfilesDir(): string {
-  const candidates = [join(REPO, '..', 'shared', 'distfiles'), '/work/shared/distfiles'];
-  const found = candidates.find((dir) => existsSync(join(dir, 'SHA256SUMS')));
-  if (found === undefined) {
-    throw new Error(`the distfiles directory (upstream tarballs) is missing: looked in ${candidates.join(' and ')}`);
-  }
-  return found;
-}
+export { distfilesDir } from '../../support/distfiles.js';
+import { distfilesDir } from '../../support/distfiles.js';
 
 /** A distfile's path, failing with its name when it is not there. */
 export function distfile(name: string): string {
