@@ -7,10 +7,11 @@
 // Only Debian's cloud kernels are known to work this way (LZ4, with a PVH note); any other kernel
 // is booted as it is.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sha256Bytes, type Sha256 } from '../digest.js';
+import { currentOwner, ownerState, readOwner } from '../store/owner.js';
 
 const LZ4_LEGACY_MAGIC = 0x184c2102;
 /** Xen's ELF note type for the 32-bit PVH entry point, which qemu looks for. */
@@ -120,6 +121,20 @@ export function unpackKernel(image: Uint8Array): Uint8Array | undefined {
   return elf !== undefined && hasPvhEntry(elf) ? elf : undefined;
 }
 
+const DIR_PREFIX = 'kindling-kernel-';
+
+/**
+ * A process killed before its exit handler ran (a test worker, SIGKILL) leaves its 53 MB behind:
+ * the directories of processes provably gone (owner.ts) are removed when another one is made.
+ */
+async function removeLeftovers(): Promise<void> {
+  const names = await readdir(tmpdir()).catch(() => [] as string[]);
+  for (const name of names.filter((n) => n.startsWith(DIR_PREFIX))) {
+    const owner = await readOwner(join(tmpdir(), name, 'owner'));
+    if (owner !== undefined && ownerState(owner) === 'gone') await rm(join(tmpdir(), name), { recursive: true, force: true });
+  }
+}
+
 const unpacked = new Map<Sha256, Promise<string | undefined>>();
 let privateDir: string | undefined;
 
@@ -137,7 +152,9 @@ export async function bootableKernel(path: string, sha256: Sha256): Promise<stri
       const elf = unpackKernel(image);
       if (elf === undefined) return undefined;
       if (privateDir === undefined) {
-        privateDir = mkdtempSync(join(tmpdir(), 'kindling-kernel-'));
+        await removeLeftovers();
+        privateDir = mkdtempSync(join(tmpdir(), DIR_PREFIX));
+        writeFileSync(join(privateDir, 'owner'), JSON.stringify(currentOwner()) + '\n');
         const dir = privateDir;
         process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
       }

@@ -1,8 +1,10 @@
 // The x86-64 guest kernel booted as its unpacked ELF: the LZ4 legacy decoder on hand-made blocks,
 // the real cloud kernel unpacked to an ELF with a PVH entry, and a fallback to the kernel as it is
 // for anything else.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Bytes } from '../../src/digest.js';
@@ -47,6 +49,14 @@ describe('the cloud kernel', () => {
   it('unpacks to an ELF with a PVH entry, which is booted in its place; anything else is booted as it is', async () => {
     const kernel = await ensureKernel();
     const image = await readFile(kernel);
+    // What a killed process left (its owner provably gone) is removed; a live one's is kept.
+    const owner = (pid: number) => JSON.stringify({ pid, host: hostname(), command: 'test' });
+    const gone = join(tmpdir(), `kindling-kernel-test-gone-${process.pid}`);
+    const alive = join(tmpdir(), `kindling-kernel-test-alive-${process.pid}`);
+    for (const [path, pid] of [[gone, spawnSync('true').pid], [alive, process.pid]] as const) {
+      await mkdir(path, { recursive: true });
+      await writeFile(join(path, 'owner'), owner(pid));
+    }
     const elf = unpackKernel(image);
     expect(elf).toBeDefined();
     expect(Buffer.from(elf!.subarray(0, 4)).toString('latin1')).toBe('\x7fELF');
@@ -55,6 +65,9 @@ describe('the cloud kernel', () => {
 
     const booted = await bootableKernel(kernel, sha256Bytes(image));
     expect(booted).not.toBe(kernel);
+    expect(existsSync(gone)).toBe(false);
+    expect(existsSync(alive)).toBe(true);
+    await rm(alive, { recursive: true });
     expect(Buffer.compare(await readFile(booted), Buffer.from(elf!))).toBe(0);
     // Bytes that are not the ones checked are not unpacked: the kernel path is booted, and its own check fails it.
     expect(await bootableKernel(kernel, sha256Bytes('other bytes'))).toBe(kernel);
