@@ -68,7 +68,7 @@ describe('a chain with named seeds and an upstream tree beside it', () => {
     expect(await readFile(stageFile, 'utf8')).not.toContain(PLACEHOLDER);
 
     const fresh = await kindling(['bootstrap', '--sandbox', 'bwrap', '--chain', rig!.chainDir, '--store', join(rig!.dir, 'fresh')]);
-    expect(fresh.all).toContain("chain 'foreign': 1 stages verified");
+    expect(fresh.all).toContain("chain 'foreign': 1 stage verified (bwrap)");
     expect(fresh.exitCode).toBe(0);
 
     await writeFile(join(upstream, 'src', 'hello.txt'), 'hello from somewhere else\n');
