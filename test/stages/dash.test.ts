@@ -113,7 +113,7 @@ describe('untar-v7', () => {
   it('stops at a damaged header or a cut-short archive, naming the archive and the byte', async () => {
     const { untar, archive } = await prepare();
     const corrupt = Buffer.from(archive);
-    corrupt[512 + 10] ^= 0x20; // a letter of the second entry's name: its checksum no longer holds
+    corrupt.writeUInt8(corrupt.readUInt8(512 + 10) ^ 0x20, 512 + 10); // a letter of the second entry's name: its checksum no longer holds
     await writeFile(join(work, 'corrupt.tar'), corrupt);
     const bad = await execa(untar, [join(work, 'corrupt.tar'), join(work, 'out-corrupt')], { reject: false });
     expect(bad.exitCode).toBe(1);
