@@ -21,6 +21,7 @@ import { register as push } from './push.js';
 import { register as pull } from './pull.js';
 import { register as store } from './store.js';
 import { register as trace } from './trace.js';
+import { takeCommandStatus } from './command-status.js';
 
 /** The commands, in the order `kindling --help` lists them. */
 const COMMANDS = [bootstrap, status, fetch, kernel, seeds, key, attest, verify, log, template, audit, asm, lock, push, pull, store, trace] as const;
@@ -36,7 +37,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   for (const register of COMMANDS) register(program);
   try {
     await program.parseAsync([...argv]);
-    return 0;
+    return takeCommandStatus();
   } catch (error) {
     // Read from argv, not from commander: a usage error can come before the options are parsed.
     const report = reportFailure(error, argv.includes('--debug') || readEnvironment().debug);

@@ -21,6 +21,7 @@ import type { AccelChoice } from '../sandbox/accel.js';
 import { accelOption, defaultChainDir, defaultStoreDir, jobsOption, sandboxOption, type SandboxName } from './options.js';
 import { sandboxFromFlags } from './sandbox-choice.js';
 import { plainRenderer } from './render/plain.js';
+import { registerRun } from './template-run.js';
 
 interface CommonFlags {
   chain: string;
@@ -120,6 +121,8 @@ export function register(program: Command): void {
       }
       if (!result.comparison.identical) throw new KindlingError('differs', `template '${name}' did not reproduce`);
     });
+
+  registerRun(template, defaultTemplatesDir);
 
   template
     .command('list')
