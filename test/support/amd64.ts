@@ -16,7 +16,7 @@ import { distfilesDirs } from './distfiles.js';
 export const AMD64_CHAIN = join(REPO, 'stages', 'amd64');
 /** The upstream tarballs kept for offline use ($KINDLING_DISTFILES, shared/distfiles beside the checkout). */
 export const DISTFILES = distfilesDirs();
-const SHARED_STORE = join(tmpdir(), `kindling-test-store-${process.getuid?.() ?? 0}`);
+export const SHARED_STORE = join(tmpdir(), `kindling-test-store-${process.getuid?.() ?? 0}`);
 
 let chain: Promise<Chain> | undefined;
 
