@@ -9,7 +9,7 @@ import { loadTemplate } from '../template/declaration.js';
 import { runInTemplate } from '../template/run.js';
 import { withInterrupts } from '../run/interrupt.js';
 import { setCommandStatus } from './command-status.js';
-import { choiceOption, seconds } from './flag-values.js';
+import { choiceOption, seconds, sha256Value } from './flag-values.js';
 import { accelOption, defaultChainDir, defaultSandbox, type SandboxName } from './options.js';
 import { sandboxFromFlags } from './sandbox-choice.js';
 
@@ -37,7 +37,7 @@ export function registerRun(template: Command, defaultTemplatesDir: () => string
     .option('--work <dir>', 'directory copied to / before the command, and given what / holds beyond the image after it')
     .option('--timeout <seconds>', 'stop the command after this long', seconds(86_400), DEFAULT_RUN_TIMEOUT_SECONDS)
     .option('--kernel <file>', 'guest kernel for the qemu backend')
-    .option('--kernel-sha256 <sha256>', 'the sha256 the guest kernel must have (else $KINDLING_KERNEL_SHA256, else its pin)')
+    .option('--kernel-sha256 <sha256>', 'the sha256 the guest kernel must have (else $KINDLING_KERNEL_SHA256, else its pin)', sha256Value)
     .addOption(accelOption())
     .action(async (name: string, command: string[], flags: RunFlags) => {
       const chain = await loadChain(flags.chain);
