@@ -1,5 +1,6 @@
 // The audit report as plain text: trusted base first (what is not built), then what is built,
 // then the findings and one line with the verdict.
+import { ddcLines } from './render-ddc.js';
 import { describeFinding, severityOf } from './findings.js';
 import type { HandwrittenCount } from './handwritten.js';
 import type { AuditReport, StageRoots } from './report.js';
@@ -62,6 +63,10 @@ export function renderText(report: AuditReport): string {
     if (r.firstDifference !== undefined) {
       line(`  first difference: stage ${r.firstDifference.stage}, file ${r.firstDifference.path}${r.firstDifference.offset === undefined ? '' : `, byte ${r.firstDifference.offset}`}`);
     }
+  }
+  if (report.ddc !== undefined) {
+    line();
+    for (const text of ddcLines(report.ddc)) line(text);
   }
   line();
   if (report.findings.length === 0) line('Findings: none');

@@ -2,6 +2,7 @@
 // report is this object as it is.
 import type { Sha256 } from '../digest.js';
 import type { ContentKind } from './content-kind.js';
+import type { DdcResult } from './ddc.js';
 import type { Finding } from './findings.js';
 import type { HandwrittenCount } from './handwritten.js';
 
@@ -133,6 +134,8 @@ export interface AuditReport {
   readonly handwritten?: HandwrittenCount;
   readonly records?: { readonly dir: string; readonly read: number; readonly current: number };
   readonly rebuild?: RebuildSummary;
+  /** Diverse double-compiling of the chain's TinyCC (--ddc); its verdict is its own, not in `ok`. */
+  readonly ddc?: DdcResult;
   readonly findings: readonly Finding[];
   readonly counts: { readonly errors: number; readonly warnings: number; readonly notes: number };
   /** True when there is no error: every check that ran passed. */

@@ -7,6 +7,7 @@ import { sha256Value } from './flag-values.js';
 import type { FetchOptions } from '../sources/ensure.js';
 import { resolveSourceSettings } from '../sources/settings.js';
 import { audit } from '../audit/audit.js';
+import { diverseDoubleCompile, type DdcResult } from '../audit/ddc.js';
 import { countHandwritten } from '../audit/handwritten.js';
 import { renderHtml } from '../audit/render-html.js';
 import { handwrittenLines, renderText, verdictLine } from '../audit/render-text.js';
@@ -15,7 +16,8 @@ import { readEnvironment } from '../environment.js';
 import { KindlingError } from '../errors.js';
 import { listEvidence, type EvidenceReport } from '../remote/kept-evidence.js';
 import { withInterrupts } from '../run/interrupt.js';
-import { collectRepeated, defaultChainDir, sandboxOption, type SandboxName } from './options.js';
+import { Store } from '../store/store.js';
+import { collectRepeated, defaultChainDir, defaultStoreDir, sandboxOption, type SandboxName } from './options.js';
 import { sandboxFromFlags } from './sandbox-choice.js';
 
 interface AuditFlags {
@@ -29,6 +31,8 @@ interface AuditFlags {
   json?: boolean;
   html?: string;
   handwritten?: boolean;
+  ddc?: boolean;
+  ddcCompiler: string;
   distfiles: string[];
 }
 
@@ -44,7 +48,9 @@ export function register(program: Command): void {
     .addOption(sandboxOption('backend for --rebuild: qemu or bwrap'))
     .option('--kernel <file>', 'guest kernel for --rebuild with qemu')
     .option('--kernel-sha256 <sha256>', 'the sha256 the guest kernel must have (else $KINDLING_KERNEL_SHA256, else its pin)', sha256Value)
-    .option('--distfiles <dir>', 'for --rebuild: directory of upstream sources to use before any download (repeatable)', collectRepeated, [])
+    .option('--ddc', "diverse double-compiling: build TinyCC from the chain's pinned sources with another compiler and compare with the store's tcc")
+    .option('--ddc-compiler <cc>', 'for --ddc: the independent C compiler (gcc command line)', 'gcc')
+    .option('--distfiles <dir>', 'for --rebuild and --ddc: directory of upstream sources to use before any download (repeatable)', collectRepeated, [])
     .option('--json', 'print the report as JSON')
     .option('--html <file>', 'write the report as one self-contained HTML page')
     .option('--handwritten', 'only count the hand-written hex and assembly, against stage0-posix')
@@ -59,7 +65,7 @@ export function register(program: Command): void {
         : undefined;
       const sources = sandbox === undefined ? undefined : await sourceOptions(flags);
       // A rebuild runs stages: Ctrl-C stops them, as in bootstrap. The temporary store is kept.
-      const report = await withInterrupts((signal) => audit({
+      let report = await withInterrupts((signal) => audit({
         chainDir: flags.chain,
         ...(flags.records === undefined ? {} : { records: resolve(flags.records) }),
         ...(flags.store === undefined ? {} : { store: resolve(flags.store) }),
@@ -76,6 +82,8 @@ export function register(program: Command): void {
               },
             }),
       }), 'the rebuild was stopped; its temporary store is kept');
+      const ddc = flags.ddc === true ? await runDdc(flags) : undefined;
+      if (ddc !== undefined) report = { ...report, ddc };
       // Results that disagreed, kept by `pull` under the store's evidence/ directory.
       const evidence = flags.store === undefined ? [] : await listEvidence(resolve(flags.store));
       if (flags.json === true) {
@@ -87,6 +95,7 @@ export function register(program: Command): void {
         process.stdout.write(renderText(report));
       }
       if (flags.json !== true) process.stdout.write(evidenceLines(resolve(flags.store ?? '.'), evidence));
+      if (ddc?.ok === false) throw new KindlingError('differs', `diverse double-compiling: the independent build of ${ddc.stage} differs from the chain's; both kept in ${ddc.kept ?? '(not kept)'}`);
       if (!report.ok) throw new KindlingError('failed', `audit found ${report.counts.errors} error${report.counts.errors === 1 ? '' : 's'}`);
     });
 }
@@ -102,6 +111,13 @@ function evidenceLines(storeRoot: string, kept: readonly { file: string; report:
     }
   }
   return lines.length === 0 ? '' : lines.join('\n') + '\n';
+}
+
+/** --ddc: the chain's tcc (from --store, else the default store) against an independent build. */
+async function runDdc(flags: AuditFlags): Promise<DdcResult> {
+  const store = await Store.open(resolve(flags.store ?? defaultStoreDir()));
+  if (flags.json !== true) process.stderr.write(`diverse double-compiling: building TinyCC with ${flags.ddcCompiler}\n`);
+  return diverseDoubleCompile({ chain: await loadChain(flags.chain), store, compiler: flags.ddcCompiler, sources: await sourceOptions(flags) });
 }
 
 async function printHandwritten(flags: AuditFlags): Promise<void> {
