@@ -6,15 +6,18 @@
 // gcc and the host's tar (to unpack the tarball here) are only yardsticks; nothing here enters
 // the chain.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { chmod, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { diverseDoubleCompile } from '../../src/audit/ddc.js';
 import { sha256File } from '../../src/digest.js';
+import { loadChain } from '../../src/manifest/chain.js';
 import { loadStage } from '../../src/manifest/stage.js';
 import type { Stage } from '../../src/manifest/types.js';
-import { AMD64_CHAIN } from '../support/amd64.js';
+import { Store } from '../../src/store/store.js';
+import { AMD64_CHAIN, DISTFILES, SHARED_STORE } from '../support/amd64.js';
 import { chainOutputWithSources, distfile } from '../programs/unpack/tools.js';
 import { chainOutput } from '../support/amd64.js';
 
@@ -220,49 +223,22 @@ describe("TinyCC's own test programs (tests/tests2)", () => {
   }, 600_000);
 });
 
-/** Applies a replace-line patch (pairs of "-OLD" and "+NEW" lines; '#' lines are comments). */
-function applyPatch(patch: string, text: string): string {
-  const lines = text.split('\n');
-  const pairs = patch.split('\n').filter((l) => l.startsWith('-') || l.startsWith('+'));
-  for (let i = 0; i < pairs.length; i += 2) {
-    const index = lines.indexOf(pairs[i]!.slice(1));
-    if (index < 0 || lines.indexOf(pairs[i]!.slice(1), index + 1) >= 0) throw new Error(`patch line not found once: ${pairs[i]}`);
-    lines[index] = pairs[i + 1]!.slice(1);
-  }
-  return lines.join('\n');
-}
-
 describe('diverse double-compiling', () => {
   it("gcc -> tcc -> tcc, outside the chain, gives the chain's tcc byte for byte", async () => {
-    // An independent route from the same sources: tcc-0 compiled by the host's gcc (linked with
-    // glibc) instead of by cc; then the stage's last generation, its own lines of build.kaem, in
-    // a directory laid out as the stage's root (the paths are the same, so is __FILE__).
-    const root = join(work, 'ddc');
-    await mkdir(join(root, 'tmp', 'tcc'), { recursive: true });
-    await mkdir(join(root, 'obj'));
-    await mkdir(join(root, 'bin'));
-    await mkdir(join(root, 'lib', 'tcc'), { recursive: true });
-    await execa('tar', ['-xjf', distfile(TARBALL), '-C', join(root, 'tmp', 'tcc')]);
-    await mkdir(join(root, 'lib', 'cc'), { recursive: true });
-    await execa('cp', ['-r', include, join(root, 'lib', 'cc', 'include')]);
-    await execa('cp', ['-r', STAGE_DIR, join(root, 'src')]);
-    const libtcc = join(root, 'tmp', 'tcc', 'libtcc.c');
-    await writeFile(libtcc, applyPatch(readFileSync(join(STAGE_DIR, 'tinycc.patch'), 'utf8'), readFileSync(libtcc, 'latin1')), 'latin1');
-    await copyFile(await chainOutput('cc', 'lib/cc/libc.c'), join(root, 'lib', 'cc', 'libc.c'));
-    const independent = join(root, 'tmp', 'tcc-gcc');
-    await execa('gcc', ['-O0', '-w', '-I', 'src', '-o', independent, 'tmp/tcc/tcc.c', '-lm', '-lpthread'], { cwd: root });
-    const script = readFileSync(join(STAGE_DIR, 'build.kaem'), 'utf8').split('\n').filter((l) => l.startsWith('bin/tcc-3 '));
-    expect(script.length).toBeGreaterThan(10);
-    for (const line of script) {
-      const [, ...args] = line.split(' ');
-      await execa(independent, args, { cwd: root, env: {}, extendEnv: false });
-    }
-    const mine = await readFile(join(root, 'bin', 'tcc'));
-    const chain = await readFile(tcc);
-    const first = mine.findIndex((byte, i) => byte !== chain[i]);
-    expect({ size: mine.length, firstDifference: first }).toEqual({ size: chain.length, firstDifference: -1 });
-    for (const path of ['lib/crt1.o', 'lib/crti.o', 'lib/libc.a', 'lib/tcc/libtcc1.a']) {
-      expect({ path, same: (await readFile(join(root, path))).equals(await readFile(join(prefix, path))) }).toEqual({ path, same: true });
-    }
+    // An independent route from the same sources (src/audit/ddc.ts, as `kindling audit --ddc`
+    // takes it): tcc-0 compiled by the host's gcc (linked with glibc) instead of by cc; then the
+    // stage's last generation, its own lines of build.kaem, in a directory laid out as the
+    // stage's root (the paths are the same, so is __FILE__).
+    const result = await diverseDoubleCompile({
+      chain: await loadChain(AMD64_CHAIN),
+      store: await Store.open(SHARED_STORE),
+      compiler: 'gcc',
+      sources: { distfiles: DISTFILES, retries: 0 },
+    });
+    expect(result.files.map((f) => ({ path: f.path, difference: f.difference }))).toEqual(
+      ['bin/tcc', 'lib/crt1.o', 'lib/crti.o', 'lib/crtn.o', 'lib/libc.a', 'lib/tcc/libtcc1.a'].map((path) => ({ path, difference: undefined })),
+    );
+    expect(result.ok).toBe(true);
+    expect(result.files[0]!.chainSha256).toBe(await sha256File(tcc));
   }, 300_000);
 });
