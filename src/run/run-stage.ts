@@ -57,8 +57,11 @@ export async function runStage(stage: Stage, context: RunStageContext): Promise<
     if (cache.kind === 'hit') {
       // A stored result is reused only while its inputs are still the declared bytes: a seed or a
       // file beside the manifest may have changed since (the stage key covers the manifest, not
-      // the files' current bytes). They are small; hash them all.
-      const resolved = await resolveInputs(context.chain, stage, store);
+      // the files' current bytes). They are small; hash them all. Upstream sources are left out:
+      // they are fetched only for stages that run (a result taken from another store or a remote
+      // never needs them here), and one is checked against its pinned sha256 whenever it is fetched.
+      const local = stage.inputs.filter((input) => input.origin.kind !== 'url');
+      const resolved = await resolveInputs(context.chain, { ...stage, inputs: local }, store);
       if (!resolved.ok) return { status: 'failed', stage: stage.name, failures: [resolved.failure] };
       return { status: 'verified', record: cache.record, cached: true };
     }

@@ -1,7 +1,7 @@
 // One backend runs only some stages, on results another backend built before them
 // (`bootstrap --from-store DIR --stages a,b`): the stages they depend on are taken verified from the
 // other store, never run, and a damaged or missing result there stops the run before any stage.
-import { chmod, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadChain } from '../../src/manifest/chain.js';
@@ -92,5 +92,34 @@ describe('bootstrap --from-store', () => {
     const both = await kindling(['bootstrap', '--sandbox', 'bwrap', '--until', 'a', '--stages', 'a']);
     expect(both.exitCode).toBe(2);
     expect(both.stderr).toContain('--until or --stages');
+  });
+
+  it('needs no upstream source of a stage it takes: sources are fetched for the stages that run', async () => {
+    // first takes an upstream source, found in a distfiles directory only by the run that builds it.
+    const upstream = 'upstream bytes\n';
+    rig = await makeRig({
+      ...THREE,
+      first: {
+        script: `/bin/busybox head -c 3 /src/upstream.txt > /out/one\n`,
+        outputs: { 'out/one': 'ups' },
+        tweak: (manifest) => {
+          (manifest.inputs as unknown[]).push({ path: 'src/upstream.txt', url: 'http://127.0.0.1:9/upstream.txt', sha256: sha256(upstream) });
+        },
+      },
+      second: { ...THREE.second!, outputs: { 'out/two': 'upsups' } },
+      third: { ...THREE.third!, outputs: { 'out/four': 'ups'.repeat(4) } },
+    });
+    const distfiles = join(rig.dir, 'distfiles');
+    await mkdir(distfiles);
+    await writeFile(join(distfiles, 'upstream.txt'), upstream);
+    const other = join(rig.dir, 'bwrap-store');
+    const chain = await loadChain(rig.chainDir);
+    expect((await runChain({ chain, store: await Store.open(other), sandbox: createBwrapSandbox(), jobs: 1, sources: { distfiles: [distfiles] } })).ok).toBe(true);
+    // No distfiles now, and the URL leads nowhere: only third runs, on what first and second made.
+    const { sandbox, ran } = watched();
+    const result = await runChain({ chain, store: await Store.open(rig.storeDir), sandbox, until: ['third'], fromStore: await Store.open(other), sources: { retries: 0 } });
+    expect([...result.outcomes.values()].map((o) => o.status)).toEqual(['verified', 'verified', 'verified']);
+    expect(result.ok).toBe(true);
+    expect(ran).toEqual([THREE.third!.script]);
   });
 });
