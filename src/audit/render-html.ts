@@ -171,13 +171,15 @@ export function renderHtml(report: AuditReport): string {
       : `<p>Rebuild in ${e(report.rebuild.sandbox)}: ${report.rebuild.stagesVerified} stages rebuilt from an empty store and verified${report.rebuild.firstDifference === undefined ? '' : `; first difference at stage <b>${e(report.rebuild.firstDifference.stage)}</b>, file <code>${e(report.rebuild.firstDifference.path)}</code>${report.rebuild.firstDifference.offset === undefined ? '' : `, byte ${report.rebuild.firstDifference.offset}`}`}.</p>`,
     report.ddc === undefined ? '' : ddcHtml(report.ddc),
   ].join('');
+  // A DDC difference is not one of the audit's findings but fails the page's verdict all the same.
+  const passed = report.ok && report.ddc?.ok !== false;
 
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${e(title)}</title><style>${STYLE}</style></head>
 <body><main>
 <h1>${e(title)}</h1>
-<p class="lead"><span class="verdict ${report.ok ? 'pass' : 'fail'}">${report.ok ? 'PASS' : 'FAIL'}</span>${plural(errors, 'error')} · ${plural(warnings, 'warning')} · ${plural(notes, 'note')}${report.chain === undefined ? '' : ` · ${report.chain.arch} · ${report.stages.length} stages · ${report.seeds.length} seeds`}</p>
+<p class="lead"><span class="verdict ${passed ? 'pass' : 'fail'}">${passed ? 'PASS' : 'FAIL'}</span>${plural(errors, 'error')} · ${plural(warnings, 'warning')} · ${plural(notes, 'note')}${report.chain === undefined ? '' : ` · ${report.chain.arch} · ${report.stages.length} stages · ${report.seeds.length} seeds`}</p>
 <p class="muted">Audited ${e(report.auditedAt)} by kindling ${e(report.auditor.kindling)} on node ${e(report.auditor.node)}. Checked without running the chain: every input traced to its origin, every program run by a stage traced to a seed or an earlier stage, seeds compared with their commented sources, hashes computed twice.</p>
 ${extra}
 <h2>The chain, from seeds to the last stage</h2>

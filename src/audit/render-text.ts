@@ -79,10 +79,11 @@ export function renderText(report: AuditReport): string {
   return out.join('\n') + '\n';
 }
 
-/** "PASS: 0 errors, 1 warning, 2 notes" */
+/** "PASS: 0 errors, 1 warning, 2 notes"; a DDC difference fails the verdict too. */
 export function verdictLine(report: AuditReport): string {
   const { errors, warnings, notes } = report.counts;
-  return `${report.ok ? 'PASS' : 'FAIL'}: ${count(errors, 'error')}, ${count(warnings, 'warning')}, ${count(notes, 'note')}`;
+  const ddcDiffers = report.ddc?.ok === false;
+  return `${report.ok && !ddcDiffers ? 'PASS' : 'FAIL'}: ${count(errors, 'error')}, ${count(warnings, 'warning')}, ${count(notes, 'note')}${ddcDiffers ? '; diverse double-compiling differs' : ''}`;
 }
 
 /** "seeds hex0, kaem; 7 repository files; no upstream source" */

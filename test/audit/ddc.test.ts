@@ -34,11 +34,22 @@ describe('kindling audit --ddc', () => {
   it("matches on the real chain: gcc -> tcc -> tcc gives the chain's bin/tcc and libraries byte for byte", async () => {
     const result = await ddc(['--json']);
     expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('"ok": true');
     const report = JSON.parse(result.stdout) as { ddc: DdcResult };
     expect(report.ddc.ok).toBe(true);
     expect(report.ddc.kept).toBeUndefined();
     expect(report.ddc.files.map((f) => f.path)).toEqual(['bin/tcc', 'lib/crt1.o', 'lib/crti.o', 'lib/crtn.o', 'lib/libc.a', 'lib/tcc/libtcc1.a']);
     for (const file of report.ddc.files) expect(file.independentSha256).toBe(file.chainSha256);
+  }, 600_000);
+
+  it('writes the result into the HTML report', async () => {
+    const page = join(work, 'audit.html');
+    const result = await ddc(['--html', page]);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(/^PASS: 0 errors/);
+    const html = await readFile(page, 'utf8');
+    expect(html).toContain('<h2>Diverse double-compiling</h2>');
+    expect(html).toContain('<span class="verdict pass">MATCH</span> 6 files built by the independent route');
   }, 600_000);
 
   it('names the first differing byte and keeps both binaries when the independent compiler is not honest', async () => {
@@ -54,6 +65,7 @@ LC_ALL=C sed -i 's/\\.shstrtab/.shstrtaX/g' "$out"
     await chmod(wrapper, 0o755);
     const result = await ddc(['--ddc-compiler', wrapper]);
     expect(result.exitCode).toBe(3);
+    expect(result.stdout).toMatch(/^FAIL: 0 errors, .*; diverse double-compiling differs$/m);
     const line = result.stdout.split('\n').find((l) => l.includes('DIFFERS   bin/tcc'));
     expect(line).toMatch(/at byte \d+ \(0x[0-9a-f]+\): 0x62 in the chain's, 0x58 in the independent build's/);
     const dir = /both kept in (\S+)/.exec(result.stderr)?.[1];
