@@ -80,6 +80,16 @@ LC_ALL=C sed -i 's/\\.shstrtab/.shstrtaX/g' "$out"
   }, 600_000);
 });
 
+describe('kindling audit --ddc without the chain built', () => {
+  it('says in one line what the store lacks and how to get it', async () => {
+    const store = join(work, 'empty-store');
+    const result = await kindling(['audit', '--ddc', '--store', store, '--distfiles', distfilesDir()]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/^kindling: ddc: the store \S+empty-store does not hold cc lib\/cc\/\S+ \(sha256 [0-9a-f]{64}\); run kindling bootstrap into it first$/m);
+    expect(result.stderr).not.toContain('    at ');
+  }, 120_000);
+});
+
 describe('the DDC report', () => {
   const result: DdcResult = {
     stage: 'tcc', compiler: 'gcc', ok: false, kept: '/tmp/kept',
