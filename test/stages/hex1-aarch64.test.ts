@@ -9,30 +9,12 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assembleHex1Aarch64 } from '../../src/formats/hex1-aarch64.js';
 import { AARCH64_CHAIN, CAN_RUN_AARCH64, aarch64ChainOutput } from '../support/aarch64.js';
-
-interface ToolRun {
-  readonly exitCode: number | undefined;
-  readonly stderr: string;
-  /** OUT's bytes, or undefined when the tool left no OUT. */
-  readonly output: Uint8Array | undefined;
-  readonly outputPath: string;
-}
+import { assemblerRunner } from '../support/tool-run.js';
 
 let hex1: string;
 let work: string;
-let runCount = 0;
 
-async function runHex1(source: string | Uint8Array, options: { outputBefore?: string } = {}): Promise<ToolRun> {
-  runCount += 1;
-  const dir = join(work, `run-${runCount}`);
-  await mkdir(dir);
-  await writeFile(join(dir, 'in.hex1'), source);
-  const outputPath = join(dir, 'out');
-  if (options.outputBefore !== undefined) await writeFile(outputPath, options.outputBefore);
-  const result = await execa(hex1, ['in.hex1', 'out'], { reject: false, cwd: dir, env: {}, extendEnv: false });
-  const output = await readFile(outputPath).catch(() => undefined);
-  return { exitCode: result.exitCode, stderr: result.stderr, output: output && new Uint8Array(output), outputPath };
-}
+const runHex1 = assemblerRunner(() => hex1, () => work, 'in.hex1');
 
 async function expectSameAsReference(source: string | Uint8Array): Promise<Uint8Array> {
   const run = await runHex1(source);

@@ -8,30 +8,12 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assembleHex1 } from '../../src/formats/hex1.js';
 import { AMD64_CHAIN, chainOutput } from '../support/amd64.js';
-
-interface ToolRun {
-  readonly exitCode: number | undefined;
-  readonly stderr: string;
-  /** OUT's bytes, or undefined when the tool left no OUT. */
-  readonly output: Uint8Array | undefined;
-  readonly outputPath: string;
-}
+import { assemblerRunner, type ToolRun } from '../support/tool-run.js';
 
 let hex1: string;
 let work: string;
-let runCount = 0;
 
-async function runHex1(source: string | Uint8Array, options: { outputBefore?: string } = {}): Promise<ToolRun> {
-  runCount += 1;
-  const dir = join(work, `run-${runCount}`);
-  await mkdir(dir);
-  await writeFile(join(dir, 'in.hex1'), source);
-  const outputPath = join(dir, 'out');
-  if (options.outputBefore !== undefined) await writeFile(outputPath, options.outputBefore);
-  const result = await execa(hex1, ['in.hex1', 'out'], { reject: false, cwd: dir, env: {}, extendEnv: false });
-  const output = await readFile(outputPath).catch(() => undefined);
-  return { exitCode: result.exitCode, stderr: result.stderr, output: output && new Uint8Array(output), outputPath };
-}
+const runHex1 = assemblerRunner(() => hex1, () => work, 'in.hex1');
 
 async function expectSameAsReference(source: string | Uint8Array): Promise<Uint8Array> {
   const run = await runHex1(source);

@@ -8,30 +8,12 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AARCH64_CHAIN, CAN_RUN_AARCH64, aarch64ChainOutput } from '../support/aarch64.js';
-
-interface ToolRun {
-  readonly exitCode: number | undefined;
-  readonly stderr: string;
-  /** OUT's bytes, or undefined when the tool left no OUT. */
-  readonly output: Uint8Array | undefined;
-  readonly outputPath: string;
-}
+import { assemblerRunner } from '../support/tool-run.js';
 
 let hex2: string;
 let work: string;
-let runCount = 0;
 
-async function runHex2(source: string | Uint8Array, options: { outputBefore?: string } = {}): Promise<ToolRun> {
-  runCount += 1;
-  const dir = join(work, `run-${runCount}`);
-  await mkdir(dir);
-  await writeFile(join(dir, 'in.hex2'), source);
-  const outputPath = join(dir, 'out');
-  if (options.outputBefore !== undefined) await writeFile(outputPath, options.outputBefore);
-  const result = await execa(hex2, ['in.hex2', 'out'], { reject: false, cwd: dir, env: {}, extendEnv: false });
-  const output = await readFile(outputPath).catch(() => undefined);
-  return { exitCode: result.exitCode, stderr: result.stderr, output: output && new Uint8Array(output), outputPath };
-}
+const runHex2 = assemblerRunner(() => hex2, () => work, 'in.hex2');
 
 async function assembled(source: string): Promise<Uint8Array> {
   const run = await runHex2(source);

@@ -9,32 +9,14 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HEX2_BASE_ADDRESS, assembleHex2 } from '../../src/formats/hex2.js';
 import { AMD64_CHAIN, chainOutput } from '../support/amd64.js';
-
-interface ToolRun {
-  readonly exitCode: number | undefined;
-  readonly stderr: string;
-  /** OUT's bytes, or undefined when the tool left no OUT. */
-  readonly output: Uint8Array | undefined;
-  readonly outputPath: string;
-}
+import { assemblerRunner } from '../support/tool-run.js';
 
 let hex2: string;
 let work: string;
-let runCount = 0;
 let elfHeader: string;
 let elfEnd: string;
 
-async function runHex2(source: string | Uint8Array, options: { outputBefore?: string } = {}): Promise<ToolRun> {
-  runCount += 1;
-  const dir = join(work, `run-${runCount}`);
-  await mkdir(dir);
-  await writeFile(join(dir, 'in.hex2'), source);
-  const outputPath = join(dir, 'out');
-  if (options.outputBefore !== undefined) await writeFile(outputPath, options.outputBefore);
-  const result = await execa(hex2, ['in.hex2', 'out'], { reject: false, cwd: dir, env: {}, extendEnv: false });
-  const output = await readFile(outputPath).catch(() => undefined);
-  return { exitCode: result.exitCode, stderr: result.stderr, output: output && new Uint8Array(output), outputPath };
-}
+const runHex2 = assemblerRunner(() => hex2, () => work, 'in.hex2');
 
 async function expectSameAsReference(source: string | Uint8Array): Promise<Uint8Array> {
   const run = await runHex2(source);
