@@ -1,31 +1,18 @@
 // The chain's catm (stage 04-catm, written in hex2), built by kindling from its source: it must
 // join files byte for byte (large and empty ones too), fail cleanly without leaving a partial OUT,
 // and serve as the later stages use it: ELF header + program + end marker, then hex2, then run.
-import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assembleHex2 } from '../../src/formats/hex2.js';
 import { AMD64_CHAIN, chainOutput } from '../support/amd64.js';
+import { catmCommonCases, catmHarness } from '../support/catm-cases.js';
 
 let catm: string;
 let work: string;
-let caseCount = 0;
-
-/** A fresh directory holding the given files. */
-async function caseDir(files: Readonly<Record<string, Uint8Array | string>>): Promise<string> {
-  caseCount += 1;
-  const dir = join(work, `case-${caseCount}`);
-  await mkdir(dir);
-  for (const [name, content] of Object.entries(files)) await writeFile(join(dir, name), content);
-  return dir;
-}
-
-function runCatm(dir: string, args: readonly string[]) {
-  return execa(catm, args, { reject: false, cwd: dir, env: {}, extendEnv: false });
-}
+const harness = catmHarness(() => catm, () => work);
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'kindling-catm-'));
@@ -37,49 +24,7 @@ afterAll(async () => {
 });
 
 describe('catm (chain stage)', () => {
-  it('joins files in order, byte for byte, across its 64 KiB buffer and through empty files', async () => {
-    const large = randomBytes(200_000); // more than three buffers' worth
-    const small = Buffer.from('tail\n');
-    const dir = await caseDir({ a: 'first\n', empty: '', large, small });
-    const result = await runCatm(dir, ['out', 'a', 'empty', 'large', 'small', 'a']);
-    expect(result.stderr).toBe('');
-    expect(result.exitCode).toBe(0);
-    const out = await readFile(join(dir, 'out'));
-    expect(out.equals(Buffer.concat([Buffer.from('first\n'), large, small, Buffer.from('first\n')]))).toBe(true);
-    expect((await stat(join(dir, 'out'))).mode & 0o777).toBe(0o644);
-  });
-
-  it('makes an empty OUT from no inputs, and replaces an existing OUT', async () => {
-    const dir = await caseDir({ out: 'old contents that must go', a: 'new' });
-    expect((await runCatm(dir, ['out'])).exitCode).toBe(0);
-    expect(await readFile(join(dir, 'out'), 'utf8')).toBe('');
-    expect((await runCatm(dir, ['out', 'a'])).exitCode).toBe(0);
-    expect(await readFile(join(dir, 'out'), 'utf8')).toBe('new');
-  });
-
-  it('fails on an input it cannot read, naming it, and removes the partial OUT', async () => {
-    const dir = await caseDir({ a: 'some bytes', sub: '' });
-    await rm(join(dir, 'sub'));
-    await mkdir(join(dir, 'sub'));
-    const missing = await runCatm(dir, ['out', 'a', 'missing', 'a']);
-    expect(missing.exitCode).toBe(1);
-    expect(missing.stderr).toBe('catm: cannot read missing');
-    await expect(stat(join(dir, 'out'))).rejects.toThrow();
-    const directory = await runCatm(dir, ['out', 'a', 'sub']);
-    expect(directory.exitCode).toBe(1);
-    expect(directory.stderr).toBe('catm: cannot read sub');
-    await expect(stat(join(dir, 'out'))).rejects.toThrow();
-  });
-
-  it('fails when OUT cannot be created, and without arguments', async () => {
-    const dir = await caseDir({ a: 'x' });
-    const unwritable = await runCatm(dir, ['no/such/dir/out', 'a']);
-    expect(unwritable.exitCode).toBe(1);
-    expect(unwritable.stderr).toBe('catm: cannot write no/such/dir/out');
-    const usage = await runCatm(dir, []);
-    expect(usage.exitCode).toBe(1);
-    expect(usage.stderr).toBe('catm: usage: catm OUT IN...');
-  });
+  catmCommonCases(harness);
 
   it('puts the ELF header and end marker around a hex2 program, which hex2 turns into a running program', async () => {
     const hex2 = await chainOutput('hex2', 'bin/hex2');
@@ -97,8 +42,8 @@ describe('catm (chain stage)', () => {
     const common = join(AMD64_CHAIN, 'common');
     const header = await readFile(join(common, 'elf64.hex2'));
     const end = await readFile(join(common, 'elf64-end.hex2'));
-    const dir = await caseDir({ 'elf64.hex2': header, 'program.hex2': program, 'elf64-end.hex2': end });
-    expect((await runCatm(dir, ['full.hex2', 'elf64.hex2', 'program.hex2', 'elf64-end.hex2'])).exitCode).toBe(0);
+    const dir = await harness.caseDir({ 'elf64.hex2': header, 'program.hex2': program, 'elf64-end.hex2': end });
+    expect((await harness.run(dir, ['full.hex2', 'elf64.hex2', 'program.hex2', 'elf64-end.hex2'])).exitCode).toBe(0);
     const full = await readFile(join(dir, 'full.hex2'));
     expect(full.equals(Buffer.concat([header, Buffer.from(program), end]))).toBe(true);
     const assembled = await execa(hex2, ['full.hex2', 'prog'], { reject: false, cwd: dir });
