@@ -202,10 +202,11 @@ export async function buildImage(root: string, image: string, sizeBytes: number,
  */
 export async function recoverImage(image: string): Promise<void> {
   const e2fsck = await tool('e2fsck');
-  const result = await execa(e2fsck, ['-f', '-p', image], { reject: false, all: true, env: E2FS_ENV, timeout: 600_000 });
+  const result = await execa(e2fsck, ['-f', '-p', image], { reject: false, env: E2FS_ENV, timeout: 600_000 });
   // 0: nothing to correct; 1: corrected. 4 and above: damage it would not repair, or it could not run.
   if (result.exitCode === 0 || result.exitCode === 1) return;
-  const said = (result.all ?? '').split('\n').filter((line) => line.trim() !== '' && !/^e2fsck \d/.test(line));
+  // Its errors first, then its report: the two streams interleave differently from run to run.
+  const said = `${result.stderr}\n${result.stdout}`.split('\n').filter((line) => line.trim() !== '' && !/^e2fsck \d/.test(line));
   throw new DiskImageError(`the disk image ${image} is damaged (e2fsck exit status ${result.exitCode}): ${said.slice(0, 8).join('; ')}`);
 }
 
