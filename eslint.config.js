@@ -3,7 +3,18 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'bench/', 'test/summary.mjs', 'schema/reference.mjs', 'eslint.config.js', 'vitest.config.ts', 'bin/'] },
+  {
+    ignores: [
+      'dist/',
+      'node_modules/',
+      'bench/',
+      'test/summary.mjs',
+      'schema/reference.mjs',
+      'eslint.config.js',
+      'vitest.config.ts',
+      'bin/',
+    ],
+  },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },

@@ -34,11 +34,18 @@ async function timeChain(chainDir, name) {
         if (event.type !== 'stage-verified') return;
         perStage.set(event.stage, event.record.durationMs);
         reachedAt.set(event.stage, performance.now() - started);
-        for (const output of event.record.outputs) sizes.set(`${event.stage}:${output.path}`, statSync(store.objectPath(output.sha256)).size);
+        for (const output of event.record.outputs)
+          sizes.set(`${event.stage}:${output.path}`, statSync(store.objectPath(output.sha256)).size);
       },
     });
     if (!result.ok) throw new Error(`the chain failed under ${name}`);
-    return { totalMs: performance.now() - started, perStage, reachedAt, sizes, accel: result.trustedBase.components.find((c) => c.name === 'qemu-accel')?.version };
+    return {
+      totalMs: performance.now() - started,
+      perStage,
+      reachedAt,
+      sizes,
+      accel: result.trustedBase.components.find((c) => c.name === 'qemu-accel')?.version,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

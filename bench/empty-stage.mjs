@@ -63,7 +63,10 @@ export async function measureEmptyStage(runs = 5) {
     writeFileSync(cpuLog, '');
     const bwrap = await timeRuns(createBwrapSandbox(), base, runs);
     const qemu = await timeRuns(createQemuSandbox({ accel: 'tcg', workDir: base, qemu: await timedQemu(base, cpuLog) }), base, runs);
-    const qemuCpu = readFileSync(cpuLog, 'utf8').split('\n').filter((line) => line !== '').map(Number);
+    const qemuCpu = readFileSync(cpuLog, 'utf8')
+      .split('\n')
+      .filter((line) => line !== '')
+      .map(Number);
     return { runs, bwrap, qemu, qemuCpu };
   } finally {
     rmSync(base, { recursive: true, force: true });

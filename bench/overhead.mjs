@@ -35,11 +35,17 @@ function makeChain(dir) {
       { path: 'bin/busybox', file: '../tools/busybox', sha256: busyboxSha, executable: true },
       { path: 'build.sh', file: 'build.sh', sha256: sha256(script) },
     ];
-    if (i > 0) inputs.push({ path: 'in/v', stage: `s${i - 1}`, output: 'out/v', sha256: sha256(Array.from({ length: i }, (_, k) => k).join('')) });
-    writeFileSync(join(stageDir, 'stage.yaml'), yaml.dump({
-      name: `s${i}`, inputs, run: { init: 'bin/busybox', args: ['sh', '/build.sh'], timeout: 60 },
-      outputs: [{ path: 'out/v', sha256: sha256(value) }],
-    }));
+    if (i > 0)
+      inputs.push({ path: 'in/v', stage: `s${i - 1}`, output: 'out/v', sha256: sha256(Array.from({ length: i }, (_, k) => k).join('')) });
+    writeFileSync(
+      join(stageDir, 'stage.yaml'),
+      yaml.dump({
+        name: `s${i}`,
+        inputs,
+        run: { init: 'bin/busybox', args: ['sh', '/build.sh'], timeout: 60 },
+        outputs: [{ path: 'out/v', sha256: sha256(value) }],
+      }),
+    );
   }
   return { chainDir, scripts };
 }
@@ -55,7 +61,21 @@ function byHand(dir, scripts) {
     copyFileSync(BUSYBOX, join(root, 'bin', 'busybox'));
     writeFileSync(join(root, 'build.sh'), scripts[i]);
     if (previous !== undefined) copyFileSync(previous, join(root, 'in', 'v'));
-    execFileSync('bwrap', ['--unshare-all', '--die-with-parent', '--new-session', '--clearenv', '--bind', root, '/', '--chdir', '/', '--', '/bin/busybox', 'sh', '/build.sh']);
+    execFileSync('bwrap', [
+      '--unshare-all',
+      '--die-with-parent',
+      '--new-session',
+      '--clearenv',
+      '--bind',
+      root,
+      '/',
+      '--chdir',
+      '/',
+      '--',
+      '/bin/busybox',
+      'sh',
+      '/build.sh',
+    ]);
     previous = join(root, 'out', 'v');
   }
 }

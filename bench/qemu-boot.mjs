@@ -52,7 +52,9 @@ try {
   }
   const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length;
   console.log(`qemu backend, TCG, an empty stage, ${RUNS} runs:`);
-  console.log(`  wall per stage:   ${walls.map((ms) => `${(ms / 1000).toFixed(2)} s`).join('  ')}  (mean ${(mean(walls) / 1000).toFixed(2)} s)`);
+  console.log(
+    `  wall per stage:   ${walls.map((ms) => `${(ms / 1000).toFixed(2)} s`).join('  ')}  (mean ${(mean(walls) / 1000).toFixed(2)} s)`,
+  );
   console.log(`  qemu peak memory: ${peaks.map((kib) => `${Math.round(kib / 1024)} MiB`).join('  ')}`);
 } finally {
   rmSync(base, { recursive: true, force: true });

@@ -53,7 +53,14 @@ export async function measureRemote(chainDir) {
     const fresh = await Store.open(join(dir, 'fresh'));
     const client = new RemoteClient(nginx.base);
     started = performance.now();
-    const pulled = await pullResults({ chain, stages: chain.stages, store: fresh, client, trusted: await loadTrustedKeys(join(dir, 'trust')), threshold: 2 });
+    const pulled = await pullResults({
+      chain,
+      stages: chain.stages,
+      store: fresh,
+      client,
+      trusted: await loadTrustedKeys(join(dir, 'trust')),
+      threshold: 2,
+    });
     const pullMs = performance.now() - started;
     await client.close();
     const notPulled = pulled.stages.filter((stage) => stage.status !== 'pulled');
@@ -61,12 +68,26 @@ export async function measureRemote(chainDir) {
     // The pulled store is complete: a bootstrap over it runs nothing.
     let ran = 0;
     started = performance.now();
-    const after = await bootstrap({ chain, store: fresh, sandbox, onEvent: (event) => void (event.type === 'stage-started' && (ran += 1)) });
+    const after = await bootstrap({
+      chain,
+      store: fresh,
+      sandbox,
+      onEvent: (event) => void (event.type === 'stage-started' && (ran += 1)),
+    });
     const cachedMs = performance.now() - started;
     if (!after.ok || ran > 0) throw new Error(`after the pull, ${ran} stage(s) still ran`);
     const outputs = new Set([...result.outcomes.values()].flatMap((outcome) => outcome.record.outputs.map((output) => output.sha256)));
     const outputBytes = [...outputs].reduce((sum, sha256) => sum + statSync(fresh.objectPath(sha256)).size, 0);
-    return { stages: chain.stages.length, buildMs, pullMs, cachedMs, bytesDown: pulled.bytesDown, requests: pulled.requests, bytesUp, outputBytes };
+    return {
+      stages: chain.stages.length,
+      buildMs,
+      pullMs,
+      cachedMs,
+      bytesDown: pulled.bytesDown,
+      requests: pulled.requests,
+      bytesUp,
+      outputBytes,
+    };
   } finally {
     await nginx.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -85,7 +106,14 @@ export async function measureLogAppend(sizes = [1024, 16_384], probes = 15) {
     const largest = Math.max(...sizes) + probes;
     const envelope = (i) => {
       const path = join(files, `${i}.json`);
-      writeFileSync(path, JSON.stringify({ payloadType: 'text/plain', payload: Buffer.from(`entry ${i} `.padEnd(1500, '.')).toString('base64'), signatures: [{ keyid: '', sig: 'AA==' }] }));
+      writeFileSync(
+        path,
+        JSON.stringify({
+          payloadType: 'text/plain',
+          payload: Buffer.from(`entry ${i} `.padEnd(1500, '.')).toString('base64'),
+          signatures: [{ keyid: '', sig: 'AA==' }],
+        }),
+      );
       return path;
     };
     const paths = Array.from({ length: largest }, (_, i) => envelope(i));
@@ -96,7 +124,8 @@ export async function measureLogAppend(sizes = [1024, 16_384], probes = 15) {
     // The first, small log warms the JIT up; its figures are not kept.
     for (const size of [64, ...sizes]) {
       const log = join(dir, `log-${size}`);
-      for (let start = 0; start < size; start += 1024) await appendToLog(log, paths.slice(start, Math.min(size, start + 1024)), 'bench.log');
+      for (let start = 0; start < size; start += 1024)
+        await appendToLog(log, paths.slice(start, Math.min(size, start + 1024)), 'bench.log');
       await issueCheckpoint(log, key);
       const append = [];
       const checkpoint = [];

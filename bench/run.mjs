@@ -35,8 +35,12 @@ const empty = await measureEmptyStage(Number(process.env.RUNS ?? 5));
 console.log(`\na stage that does nothing (the kaem seed, an empty script), median of ${empty.runs} runs:`);
 console.log(`  bwrap ${ms(median(empty.bwrap))} (${empty.bwrap.map(ms).join(', ')})`);
 console.log(`  qemu  ${ms(median(empty.qemu))} (${empty.qemu.map(ms).join(', ')}), TCG`);
-console.log(`  qemu's own CPU time (user + system), which the load of the machine sways far less: ${ms(median(empty.qemuCpu))} (${empty.qemuCpu.map(ms).join(', ')})`);
-console.log(`  before the guest init and the shorter boot: ${ms(BEFORE_EMPTY_QEMU_CPU)} of CPU; now ${(median(empty.qemuCpu) / BEFORE_EMPTY_QEMU_CPU).toFixed(2)}× that (target: 1 s)`);
+console.log(
+  `  qemu's own CPU time (user + system), which the load of the machine sways far less: ${ms(median(empty.qemuCpu))} (${empty.qemuCpu.map(ms).join(', ')})`,
+);
+console.log(
+  `  before the guest init and the shorter boot: ${ms(BEFORE_EMPTY_QEMU_CPU)} of CPU; now ${(median(empty.qemuCpu) / BEFORE_EMPTY_QEMU_CPU).toFixed(2)}× that (target: 1 s)`,
+);
 
 const chainDir = new URL('../stages/amd64', import.meta.url).pathname;
 const { bwrap, qemu } = await measureBackends(chainDir);
@@ -47,15 +51,21 @@ for (const [stage, bwrapMs] of bwrap.perStage) {
   const qemuMs = qemu.perStage.get(stage) ?? NaN;
   console.log(`  ${stage.padEnd(width)} ${ms(bwrapMs).padStart(9)} ${ms(qemuMs).padStart(9)}  ${ratio(qemuMs, bwrapMs)}`);
 }
-console.log(`  ${'whole'.padEnd(width)} ${ms(bwrap.totalMs).padStart(9)} ${ms(qemu.totalMs).padStart(9)}  ${ratio(qemu.totalMs, bwrap.totalMs)}`);
+console.log(
+  `  ${'whole'.padEnd(width)} ${ms(bwrap.totalMs).padStart(9)} ${ms(qemu.totalMs).padStart(9)}  ${ratio(qemu.totalMs, bwrap.totalMs)}`,
+);
 
 const arm = await measureBackends(new URL('../stages/aarch64', import.meta.url).pathname);
-console.log(`\nthe aarch64 chain from an empty store, per stage (bubblewrap through qemu-user; qemu-system-aarch64, ${arm.qemu.accel ?? 'unknown'}):`);
+console.log(
+  `\nthe aarch64 chain from an empty store, per stage (bubblewrap through qemu-user; qemu-system-aarch64, ${arm.qemu.accel ?? 'unknown'}):`,
+);
 for (const [stage, bwrapMs] of arm.bwrap.perStage) {
   const qemuMs = arm.qemu.perStage.get(stage) ?? NaN;
   console.log(`  ${stage.padEnd(width)} ${ms(bwrapMs).padStart(9)} ${ms(qemuMs).padStart(9)}  ${ratio(qemuMs, bwrapMs)}`);
 }
-console.log(`  ${'whole'.padEnd(width)} ${ms(arm.bwrap.totalMs).padStart(9)} ${ms(arm.qemu.totalMs).padStart(9)}  ${ratio(arm.qemu.totalMs, arm.bwrap.totalMs)}`);
+console.log(
+  `  ${'whole'.padEnd(width)} ${ms(arm.bwrap.totalMs).padStart(9)} ${ms(arm.qemu.totalMs).padStart(9)}  ${ratio(arm.qemu.totalMs, arm.bwrap.totalMs)}`,
+);
 
 const ccSize = bwrap.sizes.get('cc:bin/cc');
 if (ccSize !== undefined) console.log(`\nthe C compiler (stage cc, bin/cc): ${ccSize} bytes`);
@@ -74,7 +84,7 @@ const rows = [
   ['seeds → tcc, empty store', 'toTcc'],
   ['the whole chain, empty store', 'whole'],
 ];
-console.log('\nqemu (TCG) against bubblewrap, before (the README\'s figures) and now:');
+console.log("\nqemu (TCG) against bubblewrap, before (the README's figures) and now:");
 console.log(`  ${''.padEnd(30)} ${'before'.padStart(24)}   ${'now'.padStart(24)}`);
 for (const [label, key] of rows) {
   const cell = ({ bwrap: b, qemu: q }) =>
@@ -108,10 +118,14 @@ console.log(`  build under bubblewrap, empty store:      ${ms(remote.buildMs)}`)
 console.log(`  pull and verify (2 trusted signers each): ${ms(remote.pullMs)}`);
 console.log(`  ratio build / pull:                       ${(remote.buildMs / remote.pullMs).toFixed(1)}`);
 console.log(`  bootstrap after the pull (nothing runs):  ${ms(remote.cachedMs)}`);
-console.log(`  bytes down: ${remote.bytesDown} in ${remote.requests} requests (the outputs: ${remote.outputBytes}); bytes up (two pushes): ${remote.bytesUp}`);
+console.log(
+  `  bytes down: ${remote.bytesDown} in ${remote.requests} requests (the outputs: ${remote.outputBytes}); bytes up (two pushes): ${remote.bytesUp}`,
+);
 
 const logFigures = await measureLogAppend();
 console.log(`\nthe transparency log (tiles): one append, checkpoint and inclusion proof against re-reading the whole log:`);
 for (const f of logFigures) {
-  console.log(`  ${String(f.size).padStart(6)} entries: append ${ms(f.appendMs)}, checkpoint ${ms(f.checkpointMs)}, proof ${ms(f.proveMs)}; re-read ${ms(f.rereadMs)} (ratio ${(f.rereadMs / f.appendMs).toFixed(0)}×)`);
+  console.log(
+    `  ${String(f.size).padStart(6)} entries: append ${ms(f.appendMs)}, checkpoint ${ms(f.checkpointMs)}, proof ${ms(f.proveMs)}; re-read ${ms(f.rereadMs)} (ratio ${(f.rereadMs / f.appendMs).toFixed(0)}×)`,
+  );
 }

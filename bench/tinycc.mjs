@@ -88,7 +88,12 @@ function buildWithCc(tools, sources, executable, options = []) {
 }
 
 /** As TinyCC's Makefile compares (diff -b): runs of blanks are one, blanks at a line's end none. */
-const normalized = (text) => text.split('\n').map((line) => line.replace(/[ \t]+/g, ' ').replace(/ $/, '')).join('\n').replace(/\n+$/, '');
+const normalized = (text) =>
+  text
+    .split('\n')
+    .map((line) => line.replace(/[ \t]+/g, ' ').replace(/ $/, ''))
+    .join('\n')
+    .replace(/\n+$/, '');
 
 function runTest(executable, name, testsDir) {
   const run = spawnSync(executable, ARGS.get(name) ?? [], { cwd: testsDir, encoding: 'latin1', timeout: 10_000, env: {} });
@@ -106,7 +111,10 @@ export async function measureTinycc() {
     mkdirSync(tree);
     execFileSync('tar', ['-xjf', tarball, '-C', tree]);
     const testsDir = join(tree, 'tests', 'tests2');
-    const names = readdirSync(testsDir).filter((f) => f.endsWith('.expect')).map((f) => f.slice(0, -'.expect'.length)).sort();
+    const names = readdirSync(testsDir)
+      .filter((f) => f.endsWith('.expect'))
+      .map((f) => f.slice(0, -'.expect'.length))
+      .sort();
     const results = [];
     for (const name of names) {
       if (NOT_PORTABLE.has(name) || !existsSync(join(testsDir, `${name}.c`))) continue;

@@ -34,7 +34,16 @@ export function reference() {
     ['stage.schema.json', '`stage.yaml`'],
   ]) {
     const schema = load(file);
-    parts.push(`### ${title} ([${file}](${file}))`, '', schema.description, '', '| key | required | meaning |', '| --- | --- | --- |', ...rows(schema, schema, ''), '');
+    parts.push(
+      `### ${title} ([${file}](${file}))`,
+      '',
+      schema.description,
+      '',
+      '| key | required | meaning |',
+      '| --- | --- | --- |',
+      ...rows(schema, schema, ''),
+      '',
+    );
   }
   return parts.join('\n');
 }

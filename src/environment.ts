@@ -60,7 +60,10 @@ export function readEnvironment(env: RawEnvironment = process.env): KindlingEnvi
     store: given(env, ENVIRONMENT_VARIABLES.store),
     sandbox: given(env, ENVIRONMENT_VARIABLES.sandbox),
     kernels: Object.fromEntries(ARCHES.map((arch) => [arch, given(env, archProfile(arch).kernelEnv)])) as Record<Arch, string | undefined>,
-    kernelHashes: Object.fromEntries(ARCHES.map((arch) => [arch, given(env, kernelHashVariable(arch))])) as Record<Arch, string | undefined>,
+    kernelHashes: Object.fromEntries(ARCHES.map((arch) => [arch, given(env, kernelHashVariable(arch))])) as Record<
+      Arch,
+      string | undefined
+    >,
     distfiles: (env[ENVIRONMENT_VARIABLES.distfiles] ?? '').split(delimiter).filter((dir) => dir !== ''),
     mirrorsFile: given(env, ENVIRONMENT_VARIABLES.mirrorsFile) ?? join(configHome, 'kindling', 'mirrors'),
     proxy: {

@@ -53,7 +53,10 @@ export async function hashTree(dir: string): Promise<Tree> {
     } else if (info.isFile()) {
       files.push({ path: relative, sha256: await sha256File(here), executable: (info.mode & 0o111) !== 0 });
     } else {
-      throw new TreeError(relative, `is a ${info.isSymbolicLink() ? 'symbolic link' : 'device, socket or pipe'}; a tree holds only files and directories`);
+      throw new TreeError(
+        relative,
+        `is a ${info.isSymbolicLink() ? 'symbolic link' : 'device, socket or pipe'}; a tree holds only files and directories`,
+      );
     }
   };
   const top = await lstat(dir).catch(() => undefined);

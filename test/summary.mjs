@@ -15,7 +15,8 @@ const skipped = report.numPendingTests + report.numTodoTests;
 // A skipped test is named, never silent: each on its own line, before the count.
 for (const file of report.testResults ?? []) {
   for (const test of file.assertionResults ?? []) {
-    if (test.status === 'pending' || test.status === 'skipped' || test.status === 'todo') console.log(`skipped: ${test.fullName} (${file.name})`);
+    if (test.status === 'pending' || test.status === 'skipped' || test.status === 'todo')
+      console.log(`skipped: ${test.fullName} (${file.name})`);
   }
 }
 console.log(`${report.numPassedTests} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`);

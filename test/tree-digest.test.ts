@@ -25,13 +25,23 @@ async function tree(files: Record<string, string>, executable: readonly string[]
 describe('tree digest', () => {
   it('is the sha256 of the sorted listing the README documents, and shell tools give the same', async () => {
     const top = await tree({ 'b/z.c': 'z', 'a.txt': 'a', 'b/run.sh': 'echo', 'B.txt': 'B' }, ['b/run.sh']);
-    const listing = [`644 ${sha256('B')} B.txt\n`, `644 ${sha256('a')} a.txt\n`, `755 ${sha256('echo')} b/run.sh\n`, `644 ${sha256('z')} b/z.c\n`].join('');
+    const listing = [
+      `644 ${sha256('B')} B.txt\n`,
+      `644 ${sha256('a')} a.txt\n`,
+      `755 ${sha256('echo')} b/run.sh\n`,
+      `644 ${sha256('z')} b/z.c\n`,
+    ].join('');
     const digest = await hashTree(top);
     expect(digest.sha256).toBe(sha256(listing));
     // The documented recipe, by hand with coreutils: the same digest without kindling.
     const byHand = execFileSync(
       'bash',
-      ['-c', `cd "$1" && LC_ALL=C find . -type f | LC_ALL=C sort | while read -r f; do m=644; [ -x "$f" ] && m=755; echo "$m $(sha256sum < "$f" | cut -d' ' -f1) \${f#./}"; done | sha256sum | cut -d' ' -f1`, '_', top],
+      [
+        '-c',
+        `cd "$1" && LC_ALL=C find . -type f | LC_ALL=C sort | while read -r f; do m=644; [ -x "$f" ] && m=755; echo "$m $(sha256sum < "$f" | cut -d' ' -f1) \${f#./}"; done | sha256sum | cut -d' ' -f1`,
+        '_',
+        top,
+      ],
       { encoding: 'utf8' },
     ).trim();
     expect(byHand).toBe(digest.sha256);

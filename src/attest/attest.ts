@@ -97,7 +97,9 @@ async function checkOutputsHeld(file: string, record: ProvenanceRecord, objectsD
       throw new RecordError(`${file}: output ${output.path} (sha256 ${output.sha256}) is not in the store ${objectsDir}; not signing`);
     }
     if (held !== output.sha256) {
-      throw new RecordError(`${file}: output ${output.path}: the store holds sha256 ${held} under ${output.sha256}; not signing (kindling store verify --repair)`);
+      throw new RecordError(
+        `${file}: output ${output.path}: the store holds sha256 ${held} under ${output.sha256}; not signing (kindling store verify --repair)`,
+      );
     }
   }
 }

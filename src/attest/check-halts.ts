@@ -38,6 +38,7 @@ export function haltsWithinChain(signed: readonly SignedHalt[], threshold: numbe
     for (const halt of verdict.halts) halts.set(haltSubjectName(halt.scope), halt);
     for (const halt of verdict.belowThreshold) belowThreshold.set(haltSubjectName(halt.scope), halt);
   }
-  const sorted = (map: Map<string, ActiveHalt>): ActiveHalt[] => [...map.entries()].sort(([a], [b]) => compareText(a, b)).map(([, halt]) => halt);
+  const sorted = (map: Map<string, ActiveHalt>): ActiveHalt[] =>
+    [...map.entries()].sort(([a], [b]) => compareText(a, b)).map(([, halt]) => halt);
   return { halted: halts.size > 0, halts: sorted(halts), belowThreshold: sorted(belowThreshold) };
 }

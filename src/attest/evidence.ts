@@ -6,7 +6,14 @@ import { checkEnvelopeSignatures, decodeBase64, IN_TOTO_PAYLOAD_TYPE, parseEnvel
 import { stageKeyOf } from './expected-chain.js';
 import { HALT_PREDICATE_TYPE, parseHaltPredicate, type SignedHalt } from './halt.js';
 import type { PublicKey } from './keys.js';
-import { compareText, parseStageResultPredicate, parseStatementFrame, STAGE_RESULT_PREDICATE_TYPE, type StageResultPredicate, type Subject } from './statement.js';
+import {
+  compareText,
+  parseStageResultPredicate,
+  parseStatementFrame,
+  STAGE_RESULT_PREDICATE_TYPE,
+  type StageResultPredicate,
+  type Subject,
+} from './statement.js';
 
 /** A stage result whose signature verified against a trusted key. */
 export interface SignedResult {

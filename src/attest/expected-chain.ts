@@ -18,7 +18,10 @@ export interface ExpectedChain {
 }
 
 export function expectedChainOf(chain: Chain): ExpectedChain {
-  return { name: chain.name, stages: chain.stages.map((stage) => ({ name: stage.name, manifestSha256: stage.manifestSha256, stageKey: stageKey(stage) })) };
+  return {
+    name: chain.name,
+    stages: chain.stages.map((stage) => ({ name: stage.name, manifestSha256: stage.manifestSha256, stageKey: stageKey(stage) })),
+  };
 }
 
 /**

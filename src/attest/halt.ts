@@ -104,7 +104,13 @@ export function evaluateHalts(signed: readonly SignedHalt[], threshold: number, 
     const scopeId = haltSubjectName(halt.predicate);
     let entry = latest.get(scopeId);
     if (entry === undefined) {
-      entry = { scope: halt.predicate.stage === undefined ? { chain: halt.predicate.chain } : { chain: halt.predicate.chain, stage: halt.predicate.stage }, bySigner: new Map() };
+      entry = {
+        scope:
+          halt.predicate.stage === undefined
+            ? { chain: halt.predicate.chain }
+            : { chain: halt.predicate.chain, stage: halt.predicate.stage },
+        bySigner: new Map(),
+      };
       latest.set(scopeId, entry);
     }
     const previous = entry.bySigner.get(halt.signer.keyId);
@@ -117,7 +123,12 @@ export function evaluateHalts(signed: readonly SignedHalt[], threshold: number, 
     if (entry === undefined) continue;
     const halters = [...entry.bySigner.values()]
       .filter((halt) => halt.predicate.action === 'halt')
-      .map((halt) => ({ keyId: halt.signer.keyId, name: halt.signer.name, reason: halt.predicate.reason, issuedAt: halt.predicate.issuedAt }))
+      .map((halt) => ({
+        keyId: halt.signer.keyId,
+        name: halt.signer.name,
+        reason: halt.predicate.reason,
+        issuedAt: halt.predicate.issuedAt,
+      }))
       .sort((a, b) => compareText(a.name, b.name) || compareText(a.keyId, b.keyId));
     if (halters.length === 0) continue;
     (halters.length >= threshold ? halts : belowThreshold).push({ scope: entry.scope, halters });
@@ -134,6 +145,8 @@ function isLater(candidate: HaltPredicate, current: HaltPredicate): boolean {
 
 export function describeHalt(halt: ActiveHalt): string {
   const what = halt.scope.stage === undefined ? `chain ${halt.scope.chain}` : `stage ${halt.scope.chain}/${halt.scope.stage}`;
-  const who = halt.halters.map((halter) => `${halter.name} (${halter.keyId.slice(0, 16)}) at ${halter.issuedAt}: ${halter.reason}`).join('; ');
+  const who = halt.halters
+    .map((halter) => `${halter.name} (${halter.keyId.slice(0, 16)}) at ${halter.issuedAt}: ${halter.reason}`)
+    .join('; ');
   return `${what} halted by ${halt.halters.length} trusted signer(s): ${who}`;
 }

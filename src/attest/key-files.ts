@@ -2,7 +2,15 @@
 // may read it; its public key sits beside it as FILE.pub. Errors name the file, never its content.
 import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { formatPublicKey, generateSigningKey, KeyFormatError, parsePrivateKey, parsePublicKey, type PublicKey, type SigningKey } from './keys.js';
+import {
+  formatPublicKey,
+  generateSigningKey,
+  KeyFormatError,
+  parsePrivateKey,
+  parsePublicKey,
+  type PublicKey,
+  type SigningKey,
+} from './keys.js';
 import { KindlingError } from '../errors.js';
 
 export class KeyFileError extends KindlingError {
@@ -23,7 +31,9 @@ export interface GeneratedKeyFiles {
 
 /** Default key name: the file's base name without extension, reduced to signed-note characters. */
 export function defaultKeyName(path: string): string {
-  const base = basename(path).replace(/\.[^.]*$/, '').replace(/[^\x21-\x2a\x2c-\x7e]/g, '_');
+  const base = basename(path)
+    .replace(/\.[^.]*$/, '')
+    .replace(/[^\x21-\x2a\x2c-\x7e]/g, '_');
   return base === '' ? 'kindling' : base;
 }
 
@@ -56,7 +66,10 @@ export async function loadSigningKey(path: string): Promise<SigningKey> {
     throw new KeyFileError(path, 'cannot read the private key file');
   }
   if ((mode & 0o077) !== 0) {
-    throw new KeyFileError(path, `private key file is readable or writable by group or others (mode ${(mode & 0o777).toString(8).padStart(4, '0')}); run chmod 600 on it`);
+    throw new KeyFileError(
+      path,
+      `private key file is readable or writable by group or others (mode ${(mode & 0o777).toString(8).padStart(4, '0')}); run chmod 600 on it`,
+    );
   }
   const text = await readFile(path, 'utf8').catch(() => {
     throw new KeyFileError(path, 'cannot read the private key file');
@@ -78,7 +91,10 @@ export async function loadTrustedKeys(path: string): Promise<ReadonlyMap<string,
   try {
     const info = await stat(path);
     files = info.isDirectory()
-      ? (await readdir(path)).filter((name) => name.endsWith('.pub')).sort().map((name) => join(path, name))
+      ? (await readdir(path))
+          .filter((name) => name.endsWith('.pub'))
+          .sort()
+          .map((name) => join(path, name))
       : [path];
   } catch {
     throw new KeyFileError(path, 'cannot read the trusted keys');

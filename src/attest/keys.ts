@@ -83,7 +83,8 @@ export function verifySignature(key: PublicKey, message: Uint8Array, signature: 
 }
 
 export function generateSigningKey(name: string): { readonly signingKey: SigningKey; readonly privateText: string } {
-  if (!isValidKeyName(name)) throw new KeyFormatError(`invalid key name ${JSON.stringify(name)}: use printable characters, no spaces or '+'`);
+  if (!isValidKeyName(name))
+    throw new KeyFormatError(`invalid key name ${JSON.stringify(name)}: use printable characters, no spaces or '+'`);
   const { privateKey } = generateKeyPairSync('ed25519');
   const signingKey = signingKeyFromObject(name, privateKey);
   const jwk = privateKey.export({ format: 'jwk' });
@@ -107,7 +108,8 @@ export function parsePublicKey(text: string): PublicKey {
   const bytes = decodeKeyBytes(keyB64);
   if (bytes === undefined) throw new KeyFormatError(`public key ${JSON.stringify(name)}: the key is not base64 of 0x01 and 32 bytes`);
   const key = publicKeyFromRaw(name, bytes);
-  if (hashHex !== hex4(key.noteKeyHash)) throw new KeyFormatError(`public key ${JSON.stringify(name)}: key hash ${hashHex} does not match the key`);
+  if (hashHex !== hex4(key.noteKeyHash))
+    throw new KeyFormatError(`public key ${JSON.stringify(name)}: key hash ${hashHex} does not match the key`);
   return key;
 }
 

@@ -18,10 +18,12 @@ export function renderVerifyReport(report: VerifyReport): string {
     const dissent = stage.status === 'agreed' && (stage.claims.length > 1 || stage.equivocators.length > 0) ? ', with dissent' : '';
     lines.push(`${stage.chain}/${stage.stage} ${key}: ${STATUS_TEXT[stage.status]}${dissent}`);
     for (const [index, claim] of stage.claims.entries()) lines.push(`  ${claimLine(index, claim)}`);
-    for (const signer of stage.equivocators) lines.push(`  ${signer.name} (${signer.keyId.slice(0, 16)}) signed conflicting results: not counted`);
+    for (const signer of stage.equivocators)
+      lines.push(`  ${signer.name} (${signer.keyId.slice(0, 16)}) signed conflicting results: not counted`);
     for (const halt of stage.halts) lines.push(`  ${describeHalt(halt)}`);
     if (stage.claims.length > 1) {
-      for (const claim of stage.claims) lines.push(...claim.outputs.map((output) => `    ${signerNames(claim)}: ${output.name} ${output.digest.sha256}`));
+      for (const claim of stage.claims)
+        lines.push(...claim.outputs.map((output) => `    ${signerNames(claim)}: ${output.name} ${output.digest.sha256}`));
     }
   }
   if (report.firstDivergence !== undefined) {
@@ -36,7 +38,8 @@ export function renderVerifyReport(report: VerifyReport): string {
   if (report.ignoredSignatures.length > 0) {
     lines.push('signatures ignored:');
     for (const entry of report.ignoredSignatures) {
-      const who = entry.name === undefined ? `key id ${entry.keyid.slice(0, 16) || '(none)'}` : `${entry.name} (${entry.keyid.slice(0, 16)})`;
+      const who =
+        entry.name === undefined ? `key id ${entry.keyid.slice(0, 16) || '(none)'}` : `${entry.name} (${entry.keyid.slice(0, 16)})`;
       lines.push(`  ${entry.file}: ${who}: ${entry.reason}, ${entry.detail}`);
     }
   }

@@ -40,7 +40,9 @@ export function stageResultStatement(record: ProvenanceRecord): StageResultState
   return {
     _type: STATEMENT_TYPE,
     // Subjects are a set; sorted by name so that equal results give equal payloads.
-    subject: [...record.outputs].sort((a, b) => compareText(a.path, b.path)).map((file) => ({ name: file.path, digest: { sha256: file.sha256 } })),
+    subject: [...record.outputs]
+      .sort((a, b) => compareText(a.path, b.path))
+      .map((file) => ({ name: file.path, digest: { sha256: file.sha256 } })),
     predicateType: STAGE_RESULT_PREDICATE_TYPE,
     predicate: {
       chain: record.chain,
@@ -90,10 +92,12 @@ export function parseStageResultPredicate(value: unknown): StageResultPredicate 
   const files = parseFiles(inputs);
   if (files === undefined) return 'predicate.inputs must be a list of {path, sha256}';
   if (typeof backend !== 'string') return 'predicate.backend is missing';
-  if (!isObject(trustedBase) || typeof trustedBase.backend !== 'string' || !Array.isArray(trustedBase.components)) return 'predicate.trustedBase is malformed';
+  if (!isObject(trustedBase) || typeof trustedBase.backend !== 'string' || !Array.isArray(trustedBase.components))
+    return 'predicate.trustedBase is malformed';
   if (trustedBase.backend !== backend) return 'predicate.backend differs from predicate.trustedBase.backend';
   if (typeof exitCode !== 'number') return 'predicate.exitCode is missing';
-  if (!isObject(timings) || typeof timings.startedAt !== 'string' || typeof timings.durationMs !== 'number') return 'predicate.timings is malformed';
+  if (!isObject(timings) || typeof timings.startedAt !== 'string' || typeof timings.durationMs !== 'number')
+    return 'predicate.timings is malformed';
   return {
     chain,
     stage,

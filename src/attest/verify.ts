@@ -66,7 +66,12 @@ export interface VerifyReport {
   readonly accepted: boolean;
   readonly stages: readonly StageVerdict[];
   /** The first stage, in order, where trusted rebuilders part ways. */
-  readonly firstDivergence?: { readonly chain: string; readonly stage: string; readonly stageKey?: Sha256; readonly difference?: FirstDifference };
+  readonly firstDivergence?: {
+    readonly chain: string;
+    readonly stage: string;
+    readonly stageKey?: Sha256;
+    readonly difference?: FirstDifference;
+  };
   readonly misplaced: readonly MisplacedResult[];
   readonly ignoredSignatures: readonly IgnoredSignature[];
   readonly unreadable: readonly UnreadableFile[];
@@ -99,7 +104,9 @@ export function verifyEvidence(evidence: Evidence, threshold: number, expected?:
 
   const ordered = orderGroups([...groups.values()], expected);
   const stages: StageVerdict[] = ordered.map((entry) =>
-    entry.results === undefined ? emptyVerdict(entry.chain, entry.stage, evidence, threshold) : judgeStage(entry.results, evidence, threshold),
+    entry.results === undefined
+      ? emptyVerdict(entry.chain, entry.stage, evidence, threshold)
+      : judgeStage(entry.results, evidence, threshold),
   );
 
   const divergent = stages.find((verdict) => verdict.claims.length > 1 || verdict.equivocators.length > 0);
@@ -149,7 +156,9 @@ function orderGroups(groups: SignedResult[][], expected?: ExpectedChain): Ordere
     compareText(a[0]?.predicate.stage ?? '', b[0]?.predicate.stage ?? '') ||
     compareText(a[0]?.predicate.stageKey ?? '', b[0]?.predicate.stageKey ?? '');
   if (expected === undefined) {
-    return groups.sort(byStart).map((results) => ({ chain: results[0]?.predicate.chain ?? '', stage: results[0]?.predicate.stage ?? '', results }));
+    return groups
+      .sort(byStart)
+      .map((results) => ({ chain: results[0]?.predicate.chain ?? '', stage: results[0]?.predicate.stage ?? '', results }));
   }
   const entries: OrderedEntry[] = [];
   for (const stage of expected.stages) {
@@ -204,7 +213,13 @@ function judgeStage(results: readonly SignedResult[], evidence: Evidence, thresh
 
   const haltVerdict = evaluateHalts(evidence.halts, threshold, { chain, stage });
   const agreed = (sortedClaims[0]?.signers.length ?? 0) >= threshold;
-  const status: StageStatus = haltVerdict.halted ? 'halted' : agreed ? 'agreed' : sortedClaims.length > 1 || equivocators.length > 0 ? 'disagreed' : 'insufficient';
+  const status: StageStatus = haltVerdict.halted
+    ? 'halted'
+    : agreed
+      ? 'agreed'
+      : sortedClaims.length > 1 || equivocators.length > 0
+        ? 'disagreed'
+        : 'insufficient';
   const difference = sortedClaims.length > 1 ? firstDifference(sortedClaims) : undefined;
   return {
     chain,
@@ -221,14 +236,23 @@ function judgeStage(results: readonly SignedResult[], evidence: Evidence, thresh
 
 function emptyVerdict(chain: string, stage: string, evidence: Evidence, threshold: number): StageVerdict {
   const haltVerdict = evaluateHalts(evidence.halts, threshold, { chain, stage });
-  return { chain, stage, status: haltVerdict.halted ? 'halted' : 'insufficient', accepted: false, claims: [], equivocators: [], halts: haltVerdict.halts };
+  return {
+    chain,
+    stage,
+    status: haltVerdict.halted ? 'halted' : 'insufficient',
+    accepted: false,
+    claims: [],
+    equivocators: [],
+    halts: haltVerdict.halts,
+  };
 }
 
 function firstDifference(claims: readonly Claim[]): FirstDifference {
   const [a, b] = claims;
   if (a === undefined || b === undefined) return {};
   const paths = [...new Set([...a.outputs, ...b.outputs].map((subject) => subject.name))].sort(compareText);
-  const digestIn = (claim: Claim, path: string): string | null => claim.outputs.find((subject) => subject.name === path)?.digest.sha256 ?? null;
+  const digestIn = (claim: Claim, path: string): string | null =>
+    claim.outputs.find((subject) => subject.name === path)?.digest.sha256 ?? null;
   for (const path of paths) {
     if (digestIn(a, path) !== digestIn(b, path)) return { path, digests: claims.map((claim) => digestIn(claim, path)) };
   }
@@ -236,7 +260,12 @@ function firstDifference(claims: readonly Claim[]): FirstDifference {
 }
 
 /** Halts are reported even for chains or stages that no result mentions. */
-function collectHalts(evidence: Evidence, threshold: number, stages: readonly StageVerdict[], expected?: ExpectedChain): { halts: ActiveHalt[]; belowThreshold: ActiveHalt[] } {
+function collectHalts(
+  evidence: Evidence,
+  threshold: number,
+  stages: readonly StageVerdict[],
+  expected?: ExpectedChain,
+): { halts: ActiveHalt[]; belowThreshold: ActiveHalt[] } {
   const chains = new Set([...evidence.halts.map((halt) => halt.predicate.chain), ...stages.map((verdict) => verdict.chain)]);
   const halts: ActiveHalt[] = [];
   const belowThreshold: ActiveHalt[] = [];
@@ -252,7 +281,8 @@ function collectHalts(evidence: Evidence, threshold: number, stages: readonly St
 function claimId(result: SignedResult): string {
   const hash = createHash('sha256');
   hash.update(`manifest ${result.predicate.manifestSha256}\n`);
-  for (const input of [...result.predicate.inputs].sort((a, b) => compareText(a.path, b.path))) hash.update(`input ${JSON.stringify(input.path)} ${input.sha256}\n`);
+  for (const input of [...result.predicate.inputs].sort((a, b) => compareText(a.path, b.path)))
+    hash.update(`input ${JSON.stringify(input.path)} ${input.sha256}\n`);
   for (const subject of sortedSubjects(result.subject)) hash.update(`output ${JSON.stringify(subject.name)} ${subject.digest.sha256}\n`);
   return hash.digest('hex');
 }

@@ -58,7 +58,16 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
   } catch (error) {
     if (!(error instanceof ManifestError)) throw error;
     const findings: Finding[] = [{ reason: 'manifest-invalid', message: error.message }];
-    return finish({ auditedAt, auditor, trustedBase: await trustedBase([]), seeds: [], stages: [], findings, graph: { nodes: [], edges: [] }, growth: [] });
+    return finish({
+      auditedAt,
+      auditor,
+      trustedBase: await trustedBase([]),
+      seeds: [],
+      stages: [],
+      findings,
+      graph: { nodes: [], edges: [] },
+      growth: [],
+    });
   }
 
   const facts = new FileFactsCache();
@@ -75,7 +84,14 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
     // The manifest is a repository file too: its hash is the stage's identity in every record.
     const manifest = await facts.facts(stage.manifestPath);
     if (manifest.hash.openssl !== stage.manifestSha256) {
-      findings.push({ reason: 'file-hash-mismatch', stage: stage.name, path: 'stage.yaml', file: relative(chain.dir, stage.manifestPath), expected: stage.manifestSha256, actual: manifest.hash.openssl });
+      findings.push({
+        reason: 'file-hash-mismatch',
+        stage: stage.name,
+        path: 'stage.yaml',
+        file: relative(chain.dir, stage.manifestPath),
+        expected: stage.manifestSha256,
+        actual: manifest.hash.openssl,
+      });
     }
     const sourceLines = traced.inputs
       .filter((i) => (i.origin === 'repository' || i.origin === 'seed-source') && i.content === 'text')
@@ -98,7 +114,8 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
   const stages: StageReport[] = partial.map((s) => ({ ...s, roots: roots.get(s.name)! }));
   findings.push(...sameBytes(stages, seedCheck.seeds));
   for (const [path, known] of await facts.entries()) {
-    if (!known.hash.agree) findings.push({ reason: 'hash-implementations-disagree', file: path, openssl: known.hash.openssl, noble: known.hash.noble });
+    if (!known.hash.agree)
+      findings.push({ reason: 'hash-implementations-disagree', file: path, openssl: known.hash.openssl, noble: known.hash.noble });
   }
 
   let records: ProvenanceRecord[] = [];
@@ -175,7 +192,13 @@ async function checkUpstreamObjects(chain: Chain, objectDirs: readonly string[])
         const head = await readHead(join(dir, input.sha256.slice(0, 2), input.sha256), 4);
         if (head === undefined) continue;
         if (contentKind(head) === 'elf') {
-          findings.push({ reason: 'binary-from-outside', stage: stage.name, path: input.path, source: input.origin.urls[0] ?? '', kind: 'elf' });
+          findings.push({
+            reason: 'binary-from-outside',
+            stage: stage.name,
+            path: input.path,
+            source: input.origin.urls[0] ?? '',
+            kind: 'elf',
+          });
         }
         break;
       }

@@ -60,20 +60,27 @@ function stageNamed(chain: Chain, name: string): Stage {
 /** A store object's path, after checking that its bytes still have the hash they are stored by. */
 async function verifiedObject(store: Store, sha256: Sha256, what: string): Promise<string> {
   if (!(await store.has(sha256))) {
-    throw new KindlingError('input', `ddc: the store ${store.root} does not hold ${what} (sha256 ${sha256}); run kindling bootstrap into it first`);
+    throw new KindlingError(
+      'input',
+      `ddc: the store ${store.root} does not hold ${what} (sha256 ${sha256}); run kindling bootstrap into it first`,
+    );
   }
   const path = store.objectPath(sha256);
   const actual = await sha256File(path);
-  if (actual !== sha256) throw new KindlingError('input', `ddc: the store's ${what} has sha256 ${actual}, not ${sha256}: the store is damaged`);
+  if (actual !== sha256)
+    throw new KindlingError('input', `ddc: the store's ${what} has sha256 ${actual}, not ${sha256}: the store is damaged`);
   return path;
 }
 
 /** TinyCC's upstream tarball: the compressed file the chain's bzip2 stage decompresses. */
 async function tarball(options: DdcOptions, stage: Stage): Promise<{ path: string; name: string }> {
   const archive = stage.inputs.find((i) => i.origin.kind === 'stage' && i.path.startsWith('src/tcc-') && i.path.endsWith('.tar'));
-  if (archive === undefined || archive.origin.kind !== 'stage') throw new KindlingError('manifest', `ddc: ${stage.manifestPath}: no input src/tcc-*.tar from an earlier stage`);
+  if (archive === undefined || archive.origin.kind !== 'stage')
+    throw new KindlingError('manifest', `ddc: ${stage.manifestPath}: no input src/tcc-*.tar from an earlier stage`);
   const producer = stageNamed(options.chain, archive.origin.stage);
-  const compressed = producer.inputs.find((i) => i.origin.kind === 'url' && i.path === `${archive.origin.kind === 'stage' ? archive.origin.output : ''}.bz2`);
+  const compressed = producer.inputs.find(
+    (i) => i.origin.kind === 'url' && i.path === `${archive.origin.kind === 'stage' ? archive.origin.output : ''}.bz2`,
+  );
   if (compressed === undefined) throw new KindlingError('manifest', `ddc: ${producer.manifestPath}: no upstream input ${archive.path}.bz2`);
   if (!(await options.store.has(compressed.sha256))) {
     await ensureSources({ ...options.chain, stages: [{ ...producer, inputs: [compressed] }] }, options.store, options.sources ?? {});
@@ -111,7 +118,8 @@ export async function buildIndependently(options: DdcOptions, root: string): Pro
   for (const input of stage.inputs) {
     if (input.origin.kind === 'file') {
       const file = join(stage.dir, input.origin.file);
-      if ((await sha256File(file)) !== input.sha256) throw new KindlingError('input', `ddc: ${file} does not have the sha256 ${stage.manifestPath} pins`);
+      if ((await sha256File(file)) !== input.sha256)
+        throw new KindlingError('input', `ddc: ${file} does not have the sha256 ${stage.manifestPath} pins`);
       await place(file, root, input.path);
     } else if (input.origin.kind === 'stage' && input.path.startsWith('lib/cc/') && input.path !== 'lib/cc/cc.M0') {
       await place(await verifiedObject(options.store, input.sha256, `${input.origin.stage} ${input.origin.output}`), root, input.path);
@@ -121,12 +129,22 @@ export async function buildIndependently(options: DdcOptions, root: string): Pro
   const patch = join(root, 'src', 'tinycc.patch');
   await writeFile(libtcc, applyLinePatch(await readFile(patch, 'latin1'), await readFile(libtcc, 'latin1'), patch), 'latin1');
   const independent = join('tmp', 'tcc-independent');
-  await run(options.compiler, ['-O0', '-w', '-I', 'src', '-o', independent, 'tmp/tcc/tcc.c', '-lm', '-lpthread'], root, `${options.compiler} compiling TinyCC`, true);
+  await run(
+    options.compiler,
+    ['-O0', '-w', '-I', 'src', '-o', independent, 'tmp/tcc/tcc.c', '-lm', '-lpthread'],
+    root,
+    `${options.compiler} compiling TinyCC`,
+    true,
+  );
   const script = (await readFile(join(root, 'build.kaem'), 'utf8')).split('\n').filter((l) => l.startsWith(GENERATION));
-  if (script.length === 0) throw new KindlingError('manifest', `ddc: ${join(stage.dir, 'build.kaem')}: no lines of generation 3 ("${GENERATION.trim()} ...")`);
+  if (script.length === 0)
+    throw new KindlingError('manifest', `ddc: ${join(stage.dir, 'build.kaem')}: no lines of generation 3 ("${GENERATION.trim()} ...")`);
   const written: string[] = [];
   for (const line of script) {
-    const args = line.slice(GENERATION.length).split(' ').filter((a) => a !== '');
+    const args = line
+      .slice(GENERATION.length)
+      .split(' ')
+      .filter((a) => a !== '');
     await run(join(root, independent), args, root, `the independent tcc running "${line}"`);
     const output = args.indexOf('-ar') >= 0 ? args[args.indexOf('-ar') + 1] : args[args.indexOf('-o') + 1];
     if (output !== undefined && !output.startsWith('obj/')) written.push(output);
@@ -150,9 +168,15 @@ export async function diverseDoubleCompile(options: DdcOptions): Promise<DdcResu
       await place(chainFile, join(dir, 'chain'), path);
       const independentFile = join(root, path);
       const difference = await firstDifference(chainFile, independentFile);
-      files.push({ path, chainSha256: declared.sha256, independentSha256: await sha256File(independentFile), ...(difference === undefined ? {} : { difference }) });
+      files.push({
+        path,
+        chainSha256: declared.sha256,
+        independentSha256: await sha256File(independentFile),
+        ...(difference === undefined ? {} : { difference }),
+      });
     }
-    if (!files.some((f) => f.path === 'bin/tcc')) throw new KindlingError('manifest', `ddc: the replayed generation writes no bin/tcc that ${stage.manifestPath} declares`);
+    if (!files.some((f) => f.path === 'bin/tcc'))
+      throw new KindlingError('manifest', `ddc: the replayed generation writes no bin/tcc that ${stage.manifestPath} declares`);
     const ok = files.every((f) => f.difference === undefined);
     result = { stage: stage.name, compiler: options.compiler, ok, files, ...(ok ? {} : { kept: dir }) };
     return result;

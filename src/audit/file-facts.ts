@@ -36,4 +36,3 @@ async function readFacts(path: string): Promise<FileFacts> {
   const content = contentKind(bytes);
   return content === 'text' ? { hash, content, lines: countLines(bytes) } : { hash, content };
 }
-

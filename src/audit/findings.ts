@@ -18,11 +18,30 @@ export interface ProgramSite {
 export type Finding =
   | { readonly reason: 'manifest-invalid'; readonly message: string }
   | { readonly reason: 'origin-unresolved'; readonly stage: string; readonly path: string; readonly detail: string }
-  | { readonly reason: 'file-hash-mismatch'; readonly stage: string; readonly path: string; readonly file: string; readonly expected: Sha256; readonly actual: Sha256 }
+  | {
+      readonly reason: 'file-hash-mismatch';
+      readonly stage: string;
+      readonly path: string;
+      readonly file: string;
+      readonly expected: Sha256;
+      readonly actual: Sha256;
+    }
   | { readonly reason: 'hash-implementations-disagree'; readonly file: string; readonly openssl: Sha256; readonly noble: Sha256 }
   | ({ readonly reason: 'program-not-input'; readonly stage: string; readonly program: string } & ProgramSite)
-  | ({ readonly reason: 'program-from-outside'; readonly stage: string; readonly program: string; readonly origin: 'file' | 'url' | 'seed-source'; readonly source: string } & ProgramSite)
-  | { readonly reason: 'binary-from-outside'; readonly stage: string; readonly path: string; readonly source: string; readonly kind: 'elf' | 'binary' }
+  | ({
+      readonly reason: 'program-from-outside';
+      readonly stage: string;
+      readonly program: string;
+      readonly origin: 'file' | 'url' | 'seed-source';
+      readonly source: string;
+    } & ProgramSite)
+  | {
+      readonly reason: 'binary-from-outside';
+      readonly stage: string;
+      readonly path: string;
+      readonly source: string;
+      readonly kind: 'elf' | 'binary';
+    }
   | { readonly reason: 'script-not-checked'; readonly stage: string; readonly script: string; readonly why: string }
   | { readonly reason: 'seed-source-mismatch'; readonly seed: string; readonly source: string; readonly difference: Difference }
   | { readonly reason: 'seed-source-invalid'; readonly seed: string; readonly message: string }
@@ -31,7 +50,14 @@ export type Finding =
   | { readonly reason: 'record-unknown-stage'; readonly file: string; readonly stage: string }
   | { readonly reason: 'record-other-chain'; readonly file: string; readonly chain: string }
   | { readonly reason: 'record-stale'; readonly file: string; readonly stage: string }
-  | { readonly reason: 'record-mismatch'; readonly file: string; readonly stage: string; readonly what: string; readonly manifest: string; readonly record: string }
+  | {
+      readonly reason: 'record-mismatch';
+      readonly file: string;
+      readonly stage: string;
+      readonly what: string;
+      readonly manifest: string;
+      readonly record: string;
+    }
   | { readonly reason: 'record-missing'; readonly stage: string }
   | { readonly reason: 'rebuild-failed'; readonly stage: string; readonly message: string }
   | {
@@ -84,7 +110,12 @@ export function describeFinding(finding: Finding): string {
     case 'program-not-input':
       return `stage ${finding.stage}, ${site(finding)}: runs ${finding.program}, which is not an input of the stage (an undeclared binary)`;
     case 'program-from-outside': {
-      const what = finding.origin === 'url' ? 'an upstream download' : finding.origin === 'file' ? 'a file from the repository' : "a seed's source text";
+      const what =
+        finding.origin === 'url'
+          ? 'an upstream download'
+          : finding.origin === 'file'
+            ? 'a file from the repository'
+            : "a seed's source text";
       return `stage ${finding.stage}, ${site(finding)}: runs ${finding.program}, which is ${what} (${finding.source}), not a seed or an earlier stage's output: a binary from outside the chain`;
     }
     case 'binary-from-outside':
@@ -96,7 +127,8 @@ export function describeFinding(finding: Finding): string {
     case 'seed-source-invalid':
       return `seed ${finding.seed}: its source does not assemble: ${finding.message}`;
     case 'same-bytes-from-several': {
-      const fixedPoint = finding.producers[0]?.startsWith('seed ') === true ? ': a fixed point, the chain rebuilds the seed byte for byte' : '';
+      const fixedPoint =
+        finding.producers[0]?.startsWith('seed ') === true ? ': a fixed point, the chain rebuilds the seed byte for byte' : '';
       return `the same bytes (sha256 ${finding.sha256.slice(0, 16)}…) come from ${finding.producers.join(' and ')}${fixedPoint}`;
     }
     case 'record-unreadable':

@@ -37,10 +37,7 @@ export async function firstDifference(a: string, b: string): Promise<Difference 
       const rightBuffer = Buffer.alloc(CHUNK);
       let position = 0;
       for (;;) {
-        const [leftRead, rightRead] = await Promise.all([
-          readFull(left, leftBuffer, position),
-          readFull(right, rightBuffer, position),
-        ]);
+        const [leftRead, rightRead] = await Promise.all([readFull(left, leftBuffer, position), readFull(right, rightBuffer, position)]);
         const common = Math.min(leftRead, rightRead);
         for (let i = 0; i < common; i += 1) {
           if (leftBuffer[i] !== rightBuffer[i]) {
@@ -72,7 +69,9 @@ export async function firstDifference(a: string, b: string): Promise<Difference 
 export function describeDifference(difference: Difference, leftName: string, rightName: string): string {
   const where = `at byte ${difference.offset} (0x${difference.offset.toString(16)})`;
   const show = (byte: number | undefined, name: string): string =>
-    byte === undefined ? `${name} ends there (${name === leftName ? difference.leftSize : difference.rightSize} bytes)` : `0x${byte.toString(16).padStart(2, '0')} in ${name}`;
+    byte === undefined
+      ? `${name} ends there (${name === leftName ? difference.leftSize : difference.rightSize} bytes)`
+      : `0x${byte.toString(16).padStart(2, '0')} in ${name}`;
   return `${where}: ${show(difference.left, leftName)}, ${show(difference.right, rightName)}`;
 }
 

@@ -56,7 +56,13 @@ export async function checkPrograms(chain: Chain, stage: Stage): Promise<Checked
       case 'url':
       case 'seed-source': {
         const source =
-          origin.kind === 'file' ? origin.file : origin.kind === 'tree' ? origin.tree : origin.kind === 'url' ? (origin.urls[0] ?? '') : `source of seed ${origin.seed}`;
+          origin.kind === 'file'
+            ? origin.file
+            : origin.kind === 'tree'
+              ? origin.tree
+              : origin.kind === 'url'
+                ? (origin.urls[0] ?? '')
+                : `source of seed ${origin.seed}`;
         // A program from a source tree is, like a `file:` one, a file from the repository.
         const kind = origin.kind === 'tree' ? 'file' : origin.kind;
         programs.push({ program, site, origin: kind, from: source });
@@ -77,7 +83,12 @@ export async function checkPrograms(chain: Chain, stage: Stage): Promise<Checked
   const reader = readerFor(scriptPath, init);
   if (reader === undefined) {
     const known = SCRIPT_READERS.map((r) => r.language).join(', ');
-    findings.push({ reason: 'script-not-checked', stage: stage.name, script: scriptPath, why: `no reader for its language (the audit reads: ${known})` });
+    findings.push({
+      reason: 'script-not-checked',
+      stage: stage.name,
+      script: scriptPath,
+      why: `no reader for its language (the audit reads: ${known})`,
+    });
     return { programs, script: { path: scriptPath }, findings };
   }
 
@@ -87,7 +98,12 @@ export async function checkPrograms(chain: Chain, stage: Stage): Promise<Checked
     visited.add(path);
     const text = await scriptText(chain, stage, path, inputs.get(path) ?? treeHolding(path)!);
     if (text === undefined) {
-      findings.push({ reason: 'script-not-checked', stage: stage.name, script: path, why: 'its text is not in the repository (it comes from a stage or a download)' });
+      findings.push({
+        reason: 'script-not-checked',
+        stage: stage.name,
+        script: path,
+        why: 'its text is not in the repository (it comes from a stage or a download)',
+      });
       return;
     }
     let commands: ScriptCommand[];
@@ -95,7 +111,12 @@ export async function checkPrograms(chain: Chain, stage: Stage): Promise<Checked
       commands = reader.read(path, text, state);
     } catch (error) {
       if (!(error instanceof ScriptSyntaxError)) throw error;
-      findings.push({ reason: 'script-not-checked', stage: stage.name, script: path, why: `the ${reader.language} reader cannot read it: ${error.message}` });
+      findings.push({
+        reason: 'script-not-checked',
+        stage: stage.name,
+        script: path,
+        why: `the ${reader.language} reader cannot read it: ${error.message}`,
+      });
       return;
     }
     for (const command of commands) {
@@ -106,7 +127,8 @@ export async function checkPrograms(chain: Chain, stage: Stage): Promise<Checked
       // after `--file` or `-f`; kindling's seed kaem as its only argument.
       const scriptArg = command.args[0] === '--file' || command.args[0] === '-f' ? command.args[1] : command.args[0];
       const directory = command.state?.directory ?? '';
-      const nested = scriptArg === undefined ? undefined : rootRelative(scriptArg.startsWith('/') ? scriptArg : posix.join(directory || '.', scriptArg));
+      const nested =
+        scriptArg === undefined ? undefined : rootRelative(scriptArg.startsWith('/') ? scriptArg : posix.join(directory || '.', scriptArg));
       const isRunner = program === init || program.split('/').pop() === 'kaem';
       if (isRunner && nested !== undefined && isScript(nested)) await readScript(nested, depth + 1, command.state);
       for (const arg of command.args) {

@@ -140,7 +140,13 @@ export async function rebuild(options: RebuildOptions): Promise<RebuildResult> {
   const kept = findings.length > 0;
   if (!kept) await rm(storeDir, { recursive: true, force: true });
   return {
-    summary: { sandbox: sandbox.name, store: storeDir, kept, stagesVerified: verified, ...(first === undefined ? {} : { firstDifference: first }) },
+    summary: {
+      sandbox: sandbox.name,
+      store: storeDir,
+      kept,
+      stagesVerified: verified,
+      ...(first === undefined ? {} : { firstDifference: first }),
+    },
     findings,
     sizes,
     trustedBase: result.trustedBase ?? (await sandbox.trustedBase()),

@@ -61,8 +61,14 @@ function compareFiles(
 function isRecordShape(value: unknown): value is ProvenanceRecord {
   const r = value as Partial<ProvenanceRecord> | null;
   return (
-    typeof r === 'object' && r !== null && r._type === RECORD_TYPE && typeof r.stage === 'string' &&
-    typeof r.manifestSha256 === 'string' && typeof r.stageKey === 'string' && Array.isArray(r.inputs) && Array.isArray(r.outputs)
+    typeof r === 'object' &&
+    r !== null &&
+    r._type === RECORD_TYPE &&
+    typeof r.stage === 'string' &&
+    typeof r.manifestSha256 === 'string' &&
+    typeof r.stageKey === 'string' &&
+    Array.isArray(r.inputs) &&
+    Array.isArray(r.outputs)
   );
 }
 
@@ -106,7 +112,8 @@ export async function checkRecords(chain: Chain, dir: string): Promise<RecordsCh
     };
     // A record must be consistent in itself, whatever manifest it belongs to.
     const recomputed = keyOfRecord(record);
-    if (recomputed !== record.stageKey) mismatch("stage key (recomputed from the record's own manifest hash and inputs)", recomputed, record.stageKey);
+    if (recomputed !== record.stageKey)
+      mismatch("stage key (recomputed from the record's own manifest hash and inputs)", recomputed, record.stageKey);
     if (basename(name, '.json') !== record.stageKey) mismatch('file name', `${record.stageKey}.json`, name);
     if (record.manifestSha256 !== stage.manifestSha256) {
       findings.push({ reason: 'record-stale', file: name, stage: stage.name });

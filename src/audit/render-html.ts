@@ -105,7 +105,11 @@ function short(sha: string): string {
 }
 
 function inputRow(input: InputReport): string {
-  const facts = [input.size === undefined ? '' : formatBytes(input.size), input.lines === undefined ? '' : `${input.lines} lines`, input.content === 'elf' ? 'ELF' : input.content === 'binary' ? 'binary' : '']
+  const facts = [
+    input.size === undefined ? '' : formatBytes(input.size),
+    input.lines === undefined ? '' : `${input.lines} lines`,
+    input.content === 'elf' ? 'ELF' : input.content === 'binary' ? 'binary' : '',
+  ]
     .filter(Boolean)
     .join(', ');
   return `<tr><td><code>${e(input.path)}</code>${input.executable ? ' <span class="tag">exec</span>' : ''}</td><td><span class="tag ${input.origin}">${e(input.origin)}</span> <code>${e(input.from)}</code></td><td>${e(facts)}</td><td>${short(input.sha256)}</td></tr>`;
@@ -119,7 +123,10 @@ function stageSection(stage: StageReport, flagged: boolean): string {
     })
     .join('');
   const outputs = stage.outputs
-    .map((o) => `<tr><td><code>${e(o.path)}</code>${o.executable ? ' <span class="tag">exec</span>' : ''}</td><td>${o.size === undefined ? '<span class="muted">size not known</span>' : e(formatBytes(o.size))}</td><td>${short(o.sha256)}</td></tr>`)
+    .map(
+      (o) =>
+        `<tr><td><code>${e(o.path)}</code>${o.executable ? ' <span class="tag">exec</span>' : ''}</td><td>${o.size === undefined ? '<span class="muted">size not known</span>' : e(formatBytes(o.size))}</td><td>${short(o.sha256)}</td></tr>`,
+    )
     .join('');
   return `<details class="stage${flagged ? ' flagged' : ''}" id="stage-${e(stage.name)}">
 <summary>${stage.index}. ${e(stage.name)} <span class="muted">— ${e(stage.description || 'no description')}</span></summary>
@@ -146,11 +153,19 @@ export function renderHtml(report: AuditReport): string {
     const files = stage?.inputs.filter((i) => i.origin === 'repository').length ?? 0;
     return `stage ${stage?.index ?? ''} · ${files} repository file${files === 1 ? '' : 's'}`;
   };
-  const flaggedStages = new Set(report.findings.filter((f) => severityOf(f) === 'error').map(stageOf).filter((s) => s !== undefined));
+  const flaggedStages = new Set(
+    report.findings
+      .filter((f) => severityOf(f) === 'error')
+      .map(stageOf)
+      .filter((s) => s !== undefined),
+  );
   const { errors, warnings, notes } = report.counts;
 
   const seedRows = report.seeds
-    .map((s) => `<tr><td><span class="tag seed">seed</span> <b>${e(s.name)}</b></td><td>${s.size} bytes</td><td>${short(s.sha256)}${s.sha256 === s.sha256Noble ? ' <span class="muted">(two implementations agree)</span>' : ' <span class="tag bad">hash implementations disagree</span>'}</td><td>${e(s.sourceCheck === 'matches' ? `matches ${s.source}` : `${s.sourceCheck}: ${s.source}`)} <span class="muted">(${s.sourceLines} lines)</span></td></tr>`)
+    .map(
+      (s) =>
+        `<tr><td><span class="tag seed">seed</span> <b>${e(s.name)}</b></td><td>${s.size} bytes</td><td>${short(s.sha256)}${s.sha256 === s.sha256Noble ? ' <span class="muted">(two implementations agree)</span>' : ' <span class="tag bad">hash implementations disagree</span>'}</td><td>${e(s.sourceCheck === 'matches' ? `matches ${s.source}` : `${s.sourceCheck}: ${s.source}`)} <span class="muted">(${s.sourceLines} lines)</span></td></tr>`,
+    )
     .join('');
   const componentRows = report.trustedBase
     .map((c) => `<tr><td><b>${e(c.name)}</b></td><td colspan="2">${e(c.detail)}</td><td class="muted">${e(c.from)}</td></tr>`)
@@ -165,7 +180,9 @@ export function renderHtml(report: AuditReport): string {
       ? ''
       : `<h2>Hand-written hex and assembly</h2><div class="card"><p><b>${hand.total.toLocaleString('en')}</b> lines in ${hand.files.length} files (${hand.code.toLocaleString('en')} code, ${hand.comment.toLocaleString('en')} comment only)${hand.stage0Posix === undefined ? '' : ` — ${(hand.stage0Posix.ratio * 100).toFixed(0)}% of stage0-posix's about ${hand.stage0Posix.lines.toLocaleString('en')} lines from hex0 to cc_amd64`}.</p></div>`;
   const extra = [
-    report.records === undefined ? '' : `<p>Records: ${report.records.read} read from <code>${e(report.records.dir)}</code>; ${report.records.current} agree with the manifests.</p>`,
+    report.records === undefined
+      ? ''
+      : `<p>Records: ${report.records.read} read from <code>${e(report.records.dir)}</code>; ${report.records.current} agree with the manifests.</p>`,
     report.rebuild === undefined
       ? ''
       : `<p>Rebuild in ${e(report.rebuild.sandbox)}: ${report.rebuild.stagesVerified} stages rebuilt from an empty store and verified${report.rebuild.firstDifference === undefined ? '' : `; first difference at stage <b>${e(report.rebuild.firstDifference.stage)}</b>, file <code>${e(report.rebuild.firstDifference.path)}</code>${report.rebuild.firstDifference.offset === undefined ? '' : `, byte ${report.rebuild.firstDifference.offset}`}`}.</p>`,

@@ -33,7 +33,9 @@ export function renderText(report: AuditReport): string {
   line('Trusted base (not built by the chain)');
   for (const seed of report.seeds) {
     const twice = seed.sha256 === seed.sha256Noble ? 'same by node:crypto and @noble/hashes' : `@noble/hashes says ${seed.sha256Noble}`;
-    line(`  seed ${seed.name}: ${seed.size} bytes, sha256 ${seed.sha256} (${twice}); ${SOURCE_CHECK[seed.sourceCheck]} (${seed.source}, ${seed.sourceLines} lines)`);
+    line(
+      `  seed ${seed.name}: ${seed.size} bytes, sha256 ${seed.sha256} (${twice}); ${SOURCE_CHECK[seed.sourceCheck]} (${seed.source}, ${seed.sourceLines} lines)`,
+    );
   }
   for (const component of report.trustedBase) line(`  ${component.name}: ${component.detail} [${component.from}]`);
   if (report.stages.length > 0) {
@@ -42,7 +44,9 @@ export function renderText(report: AuditReport): string {
     for (const stage of report.stages) {
       const programs = stage.outputs.filter((o) => o.executable);
       const sizes = programs.map((o) => (o.size === undefined ? o.path : `${o.path} ${formatBytes(o.size)}`)).join(', ');
-      line(`  ${String(stage.index).padStart(2)} ${stage.name}: ${count(stage.inputs.length, 'input')}, ${count(stage.outputs.length, 'output')}${sizes === '' ? '' : ` (programs: ${sizes})`}, ${count(stage.sourceLines, 'line')} of source`);
+      line(
+        `  ${String(stage.index).padStart(2)} ${stage.name}: ${count(stage.inputs.length, 'input')}, ${count(stage.outputs.length, 'output')}${sizes === '' ? '' : ` (programs: ${sizes})`}, ${count(stage.sourceLines, 'line')} of source`,
+      );
       const origins = stage.programs.map((p) => `${p.program} ← ${p.origin}${p.from === undefined ? '' : ` ${p.from}`}`);
       if (origins.length > 0) line(`     runs: ${[...new Set(origins)].join('; ')}`);
       line(`     rests on: ${describeRoots(stage.roots)}`);
@@ -61,7 +65,9 @@ export function renderText(report: AuditReport): string {
     line();
     line(`Rebuild (${r.sandbox}): ${r.stagesVerified} stages rebuilt and verified${r.kept ? `; rebuilt files kept in ${r.store}` : ''}`);
     if (r.firstDifference !== undefined) {
-      line(`  first difference: stage ${r.firstDifference.stage}, file ${r.firstDifference.path}${r.firstDifference.offset === undefined ? '' : `, byte ${r.firstDifference.offset}`}`);
+      line(
+        `  first difference: stage ${r.firstDifference.stage}, file ${r.firstDifference.path}${r.firstDifference.offset === undefined ? '' : `, byte ${r.firstDifference.offset}`}`,
+      );
     }
   }
   if (report.ddc !== undefined) {
@@ -94,13 +100,19 @@ export function describeRoots(roots: StageRoots): string {
 }
 
 export function handwrittenLines(count: HandwrittenCount): string[] {
-  const lines = [`Hand-written hex and assembly: ${count.files.length} files, ${count.total} lines (${count.code} code, ${count.comment} comment only; ${count.blank} blank not counted)`];
+  const lines = [
+    `Hand-written hex and assembly: ${count.files.length} files, ${count.total} lines (${count.code} code, ${count.comment} comment only; ${count.blank} blank not counted)`,
+  ];
   for (const [extension, entry] of Object.entries(count.byExtension)) {
-    lines.push(`  ${extension.padEnd(5)} ${String(entry.files).padStart(3)} file${entry.files === 1 ? ' ' : 's'} ${String(entry.code).padStart(6)} code ${String(entry.comment).padStart(6)} comment`);
+    lines.push(
+      `  ${extension.padEnd(5)} ${String(entry.files).padStart(3)} file${entry.files === 1 ? ' ' : 's'} ${String(entry.code).padStart(6)} code ${String(entry.comment).padStart(6)} comment`,
+    );
   }
   const anchor = count.stage0Posix;
   if (anchor !== undefined) {
-    lines.push(`  stage0-posix, hex0 to cc_amd64: about ${anchor.lines} lines; ratio ${anchor.ratio.toFixed(2)} (${(anchor.ratio * 100).toFixed(0)}%)`);
+    lines.push(
+      `  stage0-posix, hex0 to cc_amd64: about ${anchor.lines} lines; ratio ${anchor.ratio.toFixed(2)} (${(anchor.ratio * 100).toFixed(0)}%)`,
+    );
   }
   return lines;
 }

@@ -22,7 +22,8 @@ export async function checkSeeds(
     const source = await facts.facts(seed.sourcePath);
     const sourceName = relative(chain.dir, seed.sourcePath);
     const check = checkSeedSource(await readFile(seed.path), await readFile(seed.sourcePath), sourceName, assembler);
-    if (check.result === 'differs') findings.push({ reason: 'seed-source-mismatch', seed: seed.name, source: sourceName, difference: check.difference });
+    if (check.result === 'differs')
+      findings.push({ reason: 'seed-source-mismatch', seed: seed.name, source: sourceName, difference: check.difference });
     if (check.result === 'invalid') findings.push({ reason: 'seed-source-invalid', seed: seed.name, message: check.message });
     seeds.push({
       name: seed.name,

@@ -54,7 +54,8 @@ export async function traceInputs(chain: Chain, stage: Stage, facts: FileFactsCa
       if (producer === undefined) unresolved(input, `no stage '${origin.stage}'`);
       else if ((position.get(producer.name) ?? Infinity) >= here) unresolved(input, `stage '${origin.stage}' does not come before it`);
       else if (declared === undefined) unresolved(input, `stage '${origin.stage}' declares no output ${origin.output}`);
-      else if (declared.sha256 !== input.sha256) unresolved(input, `stage '${origin.stage}' declares ${origin.output} as ${declared.sha256}, not ${input.sha256}`);
+      else if (declared.sha256 !== input.sha256)
+        unresolved(input, `stage '${origin.stage}' declares ${origin.output} as ${declared.sha256}, not ${input.sha256}`);
       inputs.push({ ...base, origin: 'stage', from: `${origin.stage}:${origin.output}` });
       continue;
     }
@@ -99,10 +100,23 @@ export async function traceInputs(chain: Chain, stage: Stage, facts: FileFactsCa
       continue;
     }
     if (known.hash.openssl !== input.sha256) {
-      findings.push({ reason: 'file-hash-mismatch', stage: stage.name, path: input.path, file: relative(chain.dir, hostPath) || hostPath, expected: input.sha256, actual: known.hash.openssl });
+      findings.push({
+        reason: 'file-hash-mismatch',
+        stage: stage.name,
+        path: input.path,
+        file: relative(chain.dir, hostPath) || hostPath,
+        expected: input.sha256,
+        actual: known.hash.openssl,
+      });
     }
     if (origin.kind !== 'seed' && known.content !== 'text') {
-      findings.push({ reason: 'binary-from-outside', stage: stage.name, path: input.path, source: origin.kind === 'file' ? from : `the source of seed ${origin.seed}`, kind: known.content });
+      findings.push({
+        reason: 'binary-from-outside',
+        stage: stage.name,
+        path: input.path,
+        source: origin.kind === 'file' ? from : `the source of seed ${origin.seed}`,
+        kind: known.content,
+      });
     }
     inputs.push({
       ...base,
@@ -142,12 +156,25 @@ async function traceTree(
   }
   const findings: Finding[] = [];
   if (tree.sha256 !== input.sha256) {
-    findings.push({ reason: 'file-hash-mismatch', stage: stage.name, path: input.path, file: relative(chain.dir, dir) || dir, expected: input.sha256, actual: tree.sha256 });
+    findings.push({
+      reason: 'file-hash-mismatch',
+      stage: stage.name,
+      path: input.path,
+      file: relative(chain.dir, dir) || dir,
+      expected: input.sha256,
+      actual: tree.sha256,
+    });
   }
   for (const file of tree.files) {
     const known = await facts.facts(join(real, file.path));
     if (known.content !== 'text') {
-      findings.push({ reason: 'binary-from-outside', stage: stage.name, path: `${input.path}/${file.path}`, source: `${given}/${file.path}`, kind: known.content });
+      findings.push({
+        reason: 'binary-from-outside',
+        stage: stage.name,
+        path: `${input.path}/${file.path}`,
+        source: `${given}/${file.path}`,
+        kind: known.content,
+      });
     }
   }
   return findings;

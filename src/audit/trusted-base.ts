@@ -30,7 +30,11 @@ async function pinnedKernelHere(): Promise<TrustedComponentReport> {
   }
   try {
     const kernel = await checkedKernel(path);
-    return { name: 'VM kernel', detail: `${identity(kernelComponent(kernel).version, kernel.sha256)}, pinned (${path})`, from: 'this host' };
+    return {
+      name: 'VM kernel',
+      detail: `${identity(kernelComponent(kernel).version, kernel.sha256)}, pinned (${path})`,
+      from: 'this host',
+    };
   } catch (error) {
     return { name: 'VM kernel', detail: `refused: ${messageOf(error)}`, from: 'this host' };
   }
@@ -61,7 +65,11 @@ export async function trustedBase(records: readonly ProvenanceRecord[], rebuild?
   if (rebuild !== undefined) add(rebuild, 'rebuild');
   const backends = [...new Set([...records.map((r) => r.trustedBase.backend), ...(rebuild === undefined ? [] : [rebuild.backend])])];
   if (backends.length > 0 && !found.some((c) => c.name === 'VM kernel')) {
-    found.unshift({ name: 'VM kernel', detail: `none: the runs used ${backends.join(', ')}, without a VM (see host-kernel)`, from: records.length > 0 ? 'records' : 'rebuild' });
+    found.unshift({
+      name: 'VM kernel',
+      detail: `none: the runs used ${backends.join(', ')}, without a VM (see host-kernel)`,
+      from: records.length > 0 ? 'records' : 'rebuild',
+    });
   }
   if (records.length === 0 && rebuild === undefined) {
     found.push(await pinnedKernelHere());

@@ -24,12 +24,15 @@ type Format = keyof typeof ASSEMBLERS;
 export function register(program: Command): void {
   program
     .command('asm')
-    .description('assemble hex0, hex1 (amd64 or aarch64), hex2 or M0 (to hex2 text) with kindling\'s own assemblers, to compare with the chain\'s')
+    .description(
+      "assemble hex0, hex1 (amd64 or aarch64), hex2 or M0 (to hex2 text) with kindling's own assemblers, to compare with the chain's",
+    )
     .argument('<format>', 'hex0, hex1, hex1-aarch64, hex2 or m0')
     .argument('<input>', 'source file')
     .argument('<output>', 'file to write (programs get mode 0755)')
     .action(async (format: string, input: string, output: string) => {
-      if (!(format in ASSEMBLERS)) throw new KindlingError('usage', `unknown format '${format}': give hex0, hex1, hex1-aarch64, hex2 or m0`);
+      if (!(format in ASSEMBLERS))
+        throw new KindlingError('usage', `unknown format '${format}': give hex0, hex1, hex1-aarch64, hex2 or m0`);
       const text = await readFile(input, 'utf8');
       const result = ASSEMBLERS[format as Format](text, input);
       await writeFile(output, result.bytes, { mode: result.executable ? 0o755 : 0o644 });

@@ -25,7 +25,11 @@ export function register(program: Command): void {
   for (const action of ['halt', 'release'] as const satisfies readonly HaltAction[]) {
     attest
       .command(action)
-      .description(action === 'halt' ? 'Sign a statement halting a chain or one stage of it' : 'Sign a statement lifting your halt of a chain or stage')
+      .description(
+        action === 'halt'
+          ? 'Sign a statement halting a chain or one stage of it'
+          : 'Sign a statement lifting your halt of a chain or stage',
+      )
       .requiredOption('--chain <name>', 'chain name')
       .option('--stage <name>', 'stage name (default: the whole chain)')
       .requiredOption('--reason <text>', 'why, in words an auditor will read')
@@ -35,7 +39,8 @@ export function register(program: Command): void {
         // `attest` itself has --key and --out, and the program-level parser hands them to it even
         // when written after `halt`: read them from the merged options of both commands.
         const options = command.optsWithGlobals<{ chain: string; stage?: string; reason: string; key?: string; out?: string }>();
-        if (options.key === undefined || options.out === undefined) throw new KindlingError('usage', `attest ${action} needs --key FILE and --out DIR`);
+        if (options.key === undefined || options.out === undefined)
+          throw new KindlingError('usage', `attest ${action} needs --key FILE and --out DIR`);
         const { key: keyFile, out } = options;
         const key = await loadSigningKey(keyFile);
         const scope = options.stage === undefined ? { chain: options.chain } : { chain: options.chain, stage: options.stage };
@@ -44,4 +49,3 @@ export function register(program: Command): void {
       });
   }
 }
-

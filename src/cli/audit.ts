@@ -36,7 +36,6 @@ interface AuditFlags {
   distfiles: string[];
 }
 
-
 export function register(program: Command): void {
   program
     .command('audit')
@@ -48,9 +47,17 @@ export function register(program: Command): void {
     .addOption(sandboxOption('backend for --rebuild: qemu or bwrap'))
     .option('--kernel <file>', 'guest kernel for --rebuild with qemu')
     .option('--kernel-sha256 <sha256>', 'the sha256 the guest kernel must have (else $KINDLING_KERNEL_SHA256, else its pin)', sha256Value)
-    .option('--ddc', "diverse double-compiling: build TinyCC from the chain's pinned sources with another compiler and compare with the store's tcc")
+    .option(
+      '--ddc',
+      "diverse double-compiling: build TinyCC from the chain's pinned sources with another compiler and compare with the store's tcc",
+    )
     .option('--ddc-compiler <cc>', 'for --ddc: the independent C compiler (gcc command line)', 'gcc')
-    .option('--distfiles <dir>', 'for --rebuild and --ddc: directory of upstream sources to use before any download (repeatable)', collectRepeated, [])
+    .option(
+      '--distfiles <dir>',
+      'for --rebuild and --ddc: directory of upstream sources to use before any download (repeatable)',
+      collectRepeated,
+      [],
+    )
     .option('--json', 'print the report as JSON')
     .option('--html <file>', 'write the report as one self-contained HTML page')
     .option('--handwritten', 'only count the hand-written hex and assembly, against stage0-posix')
@@ -60,28 +67,30 @@ export function register(program: Command): void {
         await printHandwritten(flags);
         return;
       }
-      const sandbox = flags.rebuild === true
-        ? await sandboxFromFlags(flags, (await loadChain(flags.chain)).arch)
-        : undefined;
+      const sandbox = flags.rebuild === true ? await sandboxFromFlags(flags, (await loadChain(flags.chain)).arch) : undefined;
       const sources = sandbox === undefined ? undefined : await sourceOptions(flags);
       // A rebuild runs stages: Ctrl-C stops them, as in bootstrap. The temporary store is kept.
-      let report = await withInterrupts((signal) => audit({
-        chainDir: flags.chain,
-        ...(flags.records === undefined ? {} : { records: resolve(flags.records) }),
-        ...(flags.store === undefined ? {} : { store: resolve(flags.store) }),
-        ...(sandbox === undefined
-          ? {}
-          : {
-              rebuild: {
-                sandbox,
-                ...(sources === undefined ? {} : { sources }),
-                signal,
-                onEvent: (event) => {
-                  if (event.type === 'stage-started' && flags.json !== true) process.stderr.write(`rebuilding ${event.stage}\n`);
-                },
-              },
-            }),
-      }), 'the rebuild was stopped; its temporary store is kept');
+      let report = await withInterrupts(
+        (signal) =>
+          audit({
+            chainDir: flags.chain,
+            ...(flags.records === undefined ? {} : { records: resolve(flags.records) }),
+            ...(flags.store === undefined ? {} : { store: resolve(flags.store) }),
+            ...(sandbox === undefined
+              ? {}
+              : {
+                  rebuild: {
+                    sandbox,
+                    ...(sources === undefined ? {} : { sources }),
+                    signal,
+                    onEvent: (event) => {
+                      if (event.type === 'stage-started' && flags.json !== true) process.stderr.write(`rebuilding ${event.stage}\n`);
+                    },
+                  },
+                }),
+          }),
+        'the rebuild was stopped; its temporary store is kept',
+      );
       const ddc = flags.ddc === true ? await runDdc(flags) : undefined;
       if (ddc !== undefined) report = { ...report, ddc };
       // Results that disagreed, kept by `pull` under the store's evidence/ directory.
@@ -95,8 +104,13 @@ export function register(program: Command): void {
         process.stdout.write(renderText(report));
       }
       if (flags.json !== true) process.stdout.write(evidenceLines(resolve(flags.store ?? '.'), evidence));
-      if (ddc?.ok === false) throw new KindlingError('differs', `diverse double-compiling: the independent build of ${ddc.stage} differs from the chain's; both kept in ${ddc.kept ?? '(not kept)'}`);
-      if (!report.ok) throw new KindlingError('failed', `audit found ${report.counts.errors} error${report.counts.errors === 1 ? '' : 's'}`);
+      if (ddc?.ok === false)
+        throw new KindlingError(
+          'differs',
+          `diverse double-compiling: the independent build of ${ddc.stage} differs from the chain's; both kept in ${ddc.kept ?? '(not kept)'}`,
+        );
+      if (!report.ok)
+        throw new KindlingError('failed', `audit found ${report.counts.errors} error${report.counts.errors === 1 ? '' : 's'}`);
     });
 }
 
@@ -117,7 +131,12 @@ function evidenceLines(storeRoot: string, kept: readonly { file: string; report:
 async function runDdc(flags: AuditFlags): Promise<DdcResult> {
   const store = await Store.open(resolve(flags.store ?? defaultStoreDir()));
   if (flags.json !== true) process.stderr.write(`diverse double-compiling: building TinyCC with ${flags.ddcCompiler}\n`);
-  return diverseDoubleCompile({ chain: await loadChain(flags.chain), store, compiler: flags.ddcCompiler, sources: await sourceOptions(flags) });
+  return diverseDoubleCompile({
+    chain: await loadChain(flags.chain),
+    store,
+    compiler: flags.ddcCompiler,
+    sources: await sourceOptions(flags),
+  });
 }
 
 async function printHandwritten(flags: AuditFlags): Promise<void> {

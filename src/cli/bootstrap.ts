@@ -43,7 +43,6 @@ interface BootstrapFlags extends RemoteFlags {
   threshold?: number;
 }
 
-
 export function register(program: Command): void {
   const command = program
     .command('bootstrap')
@@ -59,64 +58,68 @@ export function register(program: Command): void {
     .option('--kernel-sha256 <sha256>', 'the sha256 the guest kernel must have (else $KINDLING_KERNEL_SHA256, else its pin)', sha256Value)
     .addOption(accelOption())
     .option('--distfiles <dir>', 'directory of upstream sources to use before any download (repeatable)', collectRepeated, [])
-    .option('--mirror <url>', 'mirror for upstream sources, tried before the manifests\' URLs (repeatable)', collectRepeated, [])
+    .option('--mirror <url>', "mirror for upstream sources, tried before the manifests' URLs (repeatable)", collectRepeated, [])
     .option('--halts <dir>', 'signed statements to obey: a halt of the chain or of a stage by trusted signers stops the run')
     .option('--trust <keys>', 'trusted public keys (file or directory) for --halts')
-    .option('--threshold <k>', 'trusted signers needed for a halt to count (default 1), and with --remote to agree on a result (default: 2, or a majority of --trust if more)', parseThreshold)
+    .option(
+      '--threshold <k>',
+      'trusted signers needed for a halt to count (default 1), and with --remote to agree on a result (default: 2, or a majority of --trust if more)',
+      parseThreshold,
+    )
     .option('--remote <url>', 'take results that --threshold --trust signers agree on from this remote store instead of building them')
     .option('--json', 'print JSON lines instead of a task list');
-  addRemoteLimitFlags(command)
-    .action(async (flags: BootstrapFlags) => {
-      if (flags.halts !== undefined && flags.trust === undefined) {
-        throw new KindlingError('usage', '--halts needs --trust: only halts signed by trusted keys count');
-      }
-      if (flags.until !== undefined && flags.stages !== undefined) throw new KindlingError('usage', 'give --until or --stages, not both');
-      if (flags.fromStore !== undefined && flags.stages === undefined) {
-        throw new KindlingError('usage', '--from-store needs --stages: the stages to run here, the ones they depend on coming from the other store');
-      }
-      const chain = await loadChain(flags.chain);
-      const remote = flags.remote === undefined ? undefined : await remoteSettings(flags, flags.remote);
-      const store = await Store.open(flags.store);
-      const fromStore = flags.fromStore === undefined ? undefined : await Store.open(flags.fromStore);
-      const sandbox = await sandboxFromFlags(flags, chain.arch);
-      const sources = await resolveSourceSettings({ distfiles: flags.distfiles, mirrors: flags.mirror }, readEnvironment());
-      const write = (text: string): void => void process.stdout.write(text);
-      const renderer: ChainRenderer = flags.json
-        ? jsonRenderer(write)
-        : process.stdout.isTTY
-          ? taskListRenderer()
-          : plainRenderer(write);
-      let started = false;
-      const result = await withInterrupts(
-        (signal) =>
-          runChain({
-            chain,
-            store,
-            sandbox,
-            jobs: flags.jobs,
-            sources: { distfiles: sources.distfiles, mirrors: sources.mirrors, proxy: sources.proxy },
-            signal,
-            ...(flags.until === undefined ? {} : { until: flags.until }),
-            ...(flags.stages === undefined ? {} : { until: flags.stages }),
-            ...(fromStore === undefined ? {} : { fromStore, onTaken: (taken: readonly string[]) => reportTaken(flags, taken, fromStore) }),
-            ...(flags.halts === undefined || flags.trust === undefined
-              ? {}
-              : { halts: { attestationsDir: flags.halts, trust: flags.trust, threshold: flags.threshold ?? 1 } }),
-            ...(remote === undefined ? {} : { prepare: (stages: readonly Stage[]) => pullFirst(flags, remote, chain, stages, store) }),
-            onReady: (stages) => {
-              started = true;
-              renderer.start(stages);
-            },
-            onEvent: (event) => renderer.event(event),
-          }).finally(() => (started ? renderer.finish() : undefined)),
+  addRemoteLimitFlags(command).action(async (flags: BootstrapFlags) => {
+    if (flags.halts !== undefined && flags.trust === undefined) {
+      throw new KindlingError('usage', '--halts needs --trust: only halts signed by trusted keys count');
+    }
+    if (flags.until !== undefined && flags.stages !== undefined) throw new KindlingError('usage', 'give --until or --stages, not both');
+    if (flags.fromStore !== undefined && flags.stages === undefined) {
+      throw new KindlingError(
+        'usage',
+        '--from-store needs --stages: the stages to run here, the ones they depend on coming from the other store',
       );
-      if (flags.json) write(JSON.stringify(summarize(result)) + '\n');
-      if (!result.ok) {
-        const failed = [...result.outcomes.values()].filter((o) => o.status === 'failed');
-        throw new KindlingError('failed', `chain '${chain.name}' stopped at stage ${failed.map((f) => f.stage).join(', ')}; verified stages are kept in ${store.root}`);
-      }
-      if (!flags.json) write(`chain '${chain.name}': ${describeVerified(result)}; store: ${store.root}\n`);
-    });
+    }
+    const chain = await loadChain(flags.chain);
+    const remote = flags.remote === undefined ? undefined : await remoteSettings(flags, flags.remote);
+    const store = await Store.open(flags.store);
+    const fromStore = flags.fromStore === undefined ? undefined : await Store.open(flags.fromStore);
+    const sandbox = await sandboxFromFlags(flags, chain.arch);
+    const sources = await resolveSourceSettings({ distfiles: flags.distfiles, mirrors: flags.mirror }, readEnvironment());
+    const write = (text: string): void => void process.stdout.write(text);
+    const renderer: ChainRenderer = flags.json ? jsonRenderer(write) : process.stdout.isTTY ? taskListRenderer() : plainRenderer(write);
+    let started = false;
+    const result = await withInterrupts((signal) =>
+      runChain({
+        chain,
+        store,
+        sandbox,
+        jobs: flags.jobs,
+        sources: { distfiles: sources.distfiles, mirrors: sources.mirrors, proxy: sources.proxy },
+        signal,
+        ...(flags.until === undefined ? {} : { until: flags.until }),
+        ...(flags.stages === undefined ? {} : { until: flags.stages }),
+        ...(fromStore === undefined ? {} : { fromStore, onTaken: (taken: readonly string[]) => reportTaken(flags, taken, fromStore) }),
+        ...(flags.halts === undefined || flags.trust === undefined
+          ? {}
+          : { halts: { attestationsDir: flags.halts, trust: flags.trust, threshold: flags.threshold ?? 1 } }),
+        ...(remote === undefined ? {} : { prepare: (stages: readonly Stage[]) => pullFirst(flags, remote, chain, stages, store) }),
+        onReady: (stages) => {
+          started = true;
+          renderer.start(stages);
+        },
+        onEvent: (event) => renderer.event(event),
+      }).finally(() => (started ? renderer.finish() : undefined)),
+    );
+    if (flags.json) write(JSON.stringify(summarize(result)) + '\n');
+    if (!result.ok) {
+      const failed = [...result.outcomes.values()].filter((o) => o.status === 'failed');
+      throw new KindlingError(
+        'failed',
+        `chain '${chain.name}' stopped at stage ${failed.map((f) => f.stage).join(', ')}; verified stages are kept in ${store.root}`,
+      );
+    }
+    if (!flags.json) write(`chain '${chain.name}': ${describeVerified(result)}; store: ${store.root}\n`);
+  });
 }
 /**
  * How many stages ran and under which backend, and how many were already in the store: a run in
@@ -160,7 +163,13 @@ async function remoteSettings(flags: BootstrapFlags, url: string): Promise<Remot
 }
 
 /** With --remote: take what the trusted signers agree on before building anything. */
-async function pullFirst(flags: BootstrapFlags, remote: RemoteSettings, chain: Chain, stages: readonly Stage[], store: Store): Promise<void> {
+async function pullFirst(
+  flags: BootstrapFlags,
+  remote: RemoteSettings,
+  chain: Chain,
+  stages: readonly Stage[],
+  store: Store,
+): Promise<void> {
   const client = remoteClientFromFlags(remote.url, flags);
   try {
     const report = await pullResults({

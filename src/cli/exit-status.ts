@@ -42,7 +42,8 @@ export function reportFailure(error: unknown, debug: boolean): Report {
   // commander has already printed its own usage errors; --help and --version end with status 0.
   if (error instanceof CommanderError) return { status: error.exitCode === 0 ? 0 : BY_KIND.usage.status, text: '' };
   // A file or directory named on the command line that is missing or unreadable.
-  if (isSystemError(error)) return { status: BY_KIND.input.status, text: `kindling: ${describeSystemError(error)}\n${debug ? stackOf(error) : ''}` };
+  if (isSystemError(error))
+    return { status: BY_KIND.input.status, text: `kindling: ${describeSystemError(error)}\n${debug ? stackOf(error) : ''}` };
   const how = debug ? stackOf(error) : 'run again with --debug (or KINDLING_DEBUG=1) for the stack trace\n';
   return { status: EXIT_INTERNAL_ERROR, text: `kindling: internal error: ${messageOf(error)}\n${how}` };
 }
@@ -53,7 +54,11 @@ export function exitStatusOf(error: KindlingError): number {
 }
 
 function isSystemError(error: unknown): error is NodeJS.ErrnoException {
-  return error instanceof Error && typeof (error as NodeJS.ErrnoException).syscall === 'string' && /^E[A-Z]+$/.test(String((error as NodeJS.ErrnoException).code));
+  return (
+    error instanceof Error &&
+    typeof (error as NodeJS.ErrnoException).syscall === 'string' &&
+    /^E[A-Z]+$/.test(String((error as NodeJS.ErrnoException).code))
+  );
 }
 
 const SYSTEM_ERRORS: Readonly<Record<string, string>> = {

@@ -30,15 +30,24 @@ interface FetchFlags {
   readonly connectTimeout: number;
 }
 
-
 export function register(program: Command): void {
   program
     .command('fetch')
     .description('fetch the upstream sources a chain needs into the store, checked by sha256')
     .option('--chain <dir>', 'chain directory (holding chain.yaml; default $KINDLING_CHAIN or stages/amd64)')
     .option('--store <dir>', 'store directory (default $KINDLING_STORE or .kindling/store)')
-    .option('--distfiles <dir>', 'directory of source files to use before any download (repeatable; also KINDLING_DISTFILES)', collectRepeated, [])
-    .option('--mirror <url>', 'mirror base URL or template with {name}/{sha256}, tried before the manifest URLs (repeatable)', collectRepeated, [])
+    .option(
+      '--distfiles <dir>',
+      'directory of source files to use before any download (repeatable; also KINDLING_DISTFILES)',
+      collectRepeated,
+      [],
+    )
+    .option(
+      '--mirror <url>',
+      'mirror base URL or template with {name}/{sha256}, tried before the manifest URLs (repeatable)',
+      collectRepeated,
+      [],
+    )
     .option('--export <dir>', 'afterwards, write every source into this directory under its file name')
     .option('--json', 'print a machine-readable summary on stdout')
     .option('--retries <n>', 'retries per URL on network errors, stalls and 5xx', wholeNumber(0, 100), 3)

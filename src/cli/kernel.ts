@@ -2,7 +2,16 @@
 // part of every VM result's trusted base.
 import type { Command } from 'commander';
 import { ARCHES, type Arch } from '../arch.js';
-import { checkedKernel, defaultKernelDir, describeKernel, locateKernel, obtainKernel, pinKernel, pinPath, type KernelInfo } from '../sandbox/kernel.js';
+import {
+  checkedKernel,
+  defaultKernelDir,
+  describeKernel,
+  locateKernel,
+  obtainKernel,
+  pinKernel,
+  pinPath,
+  type KernelInfo,
+} from '../sandbox/kernel.js';
 import { messageOf } from '../errors.js';
 import { choiceOption } from './flag-values.js';
 
@@ -18,12 +27,14 @@ interface ShowFlags {
 }
 
 function render(info: KernelInfo, pin?: string): string {
-  return [
-    `path     ${info.path}`,
-    `sha256   ${info.sha256}`,
-    `package  ${info.package === undefined ? 'unknown (not fetched by kindling, or changed since)' : `${info.package} ${info.version ?? ''}`.trim()}`,
-    ...(pin === undefined ? [] : [`pin      ${pin}`]),
-  ].join('\n') + '\n';
+  return (
+    [
+      `path     ${info.path}`,
+      `sha256   ${info.sha256}`,
+      `package  ${info.package === undefined ? 'unknown (not fetched by kindling, or changed since)' : `${info.package} ${info.version ?? ''}`.trim()}`,
+      ...(pin === undefined ? [] : [`pin      ${pin}`]),
+    ].join('\n') + '\n'
+  );
 }
 
 /** Whether the kernel's bytes are the pinned ones, in words (the same check as before every boot). */
@@ -43,7 +54,14 @@ export function register(program: Command): void {
     .command('fetch')
     .description(`download Debian's current cloud kernel (apt-get download, no root needed) and keep its vmlinuz`)
     .option('--dest <dir>', `directory to keep it in (default ${defaultKernelDir()})`)
-    .addOption(choiceOption('--arch <arch>', `the machine it is for: ${ARCHES.join(' or ')} (Debian's arm64 packages need dpkg --add-architecture arm64)`, ARCHES, 'amd64'))
+    .addOption(
+      choiceOption(
+        '--arch <arch>',
+        `the machine it is for: ${ARCHES.join(' or ')} (Debian's arm64 packages need dpkg --add-architecture arm64)`,
+        ARCHES,
+        'amd64',
+      ),
+    )
     .action(async (flags: FetchFlags) => {
       const info = await obtainKernel(flags.dest ?? defaultKernelDir(), flags.arch);
       process.stdout.write(render(info, `pinned (${pinPath(info.path)}): checked before every boot`));
@@ -51,7 +69,9 @@ export function register(program: Command): void {
 
   kernel
     .command('pin')
-    .description('trust the kernel as it is now: write its sha256 beside it, to be checked before every boot (after a deliberate change, or for a kernel kindling did not fetch)')
+    .description(
+      'trust the kernel as it is now: write its sha256 beside it, to be checked before every boot (after a deliberate change, or for a kernel kindling did not fetch)',
+    )
     .option('--kernel <file>', 'a kernel file instead of $KINDLING_KERNEL or the fetched one')
     .addOption(choiceOption('--arch <arch>', `the machine it is for: ${ARCHES.join(' or ')}`, ARCHES, 'amd64'))
     .action(async (flags: ShowFlags) => {
@@ -70,6 +90,8 @@ export function register(program: Command): void {
       const arch = flags.arch;
       const info = await describeKernel(await locateKernel(flags.kernel === undefined ? { arch } : { explicit: flags.kernel, arch }));
       const pin = await pinState(info.path);
-      process.stdout.write(flags.json === true ? JSON.stringify({ ...info, pinned: pin.ok, pin: pin.text }, null, 2) + '\n' : render(info, pin.text));
+      process.stdout.write(
+        flags.json === true ? JSON.stringify({ ...info, pinned: pin.ok, pin: pin.text }, null, 2) + '\n' : render(info, pin.text),
+      );
     });
 }

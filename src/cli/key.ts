@@ -20,4 +20,3 @@ export function register(program: Command): void {
       );
     });
 }
-

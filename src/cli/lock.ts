@@ -73,7 +73,9 @@ export function register(program: Command): void {
       );
       if (!result.ok) throw new KindlingError('failed', `${result.message}; ${countHashes(result.changes.length)} written so far`);
       const stages = result.run.stages.length;
-      write(`chain locked: ${countHashes(result.changes.length)} written; ${stages} stage${stages === 1 ? '' : 's'} verified (${result.run.trustedBase?.backend ?? 'already in the store'})\n`);
+      write(
+        `chain locked: ${countHashes(result.changes.length)} written; ${stages} stage${stages === 1 ? '' : 's'} verified (${result.run.trustedBase?.backend ?? 'already in the store'})\n`,
+      );
     });
 }
 

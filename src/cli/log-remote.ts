@@ -20,7 +20,9 @@ export function registerRemoteLog(log: Command): void {
     const client = remoteClientFromFlags(options.remote, options);
     try {
       const published = await publishLog(options.log, client);
-      process.stdout.write(`published ${published.entriesSent} new entr${published.entriesSent === 1 ? 'y' : 'ies'}; the remote log now holds ${published.size}\n`);
+      process.stdout.write(
+        `published ${published.entriesSent} new entr${published.entriesSent === 1 ? 'y' : 'ies'}; the remote log now holds ${published.size}\n`,
+      );
     } finally {
       await client.close();
     }
@@ -36,52 +38,74 @@ export function registerRemoteLog(log: Command): void {
     .option('--witness-threshold <k>', 'cosignatures of distinct trusted witnesses the remote checkpoint must carry', wholeNumber(1, 1000))
     .option('--json', 'print the result as JSON')
     .argument('[envelope...]', 'entries (DSSE envelope files) that must be in the log; an inclusion proof is checked for each');
-  addRemoteLimitFlags(follow).action(async (envelopes: string[], options: RemoteFlags & { remote: string; trust: string; state: string; witnesses?: string; witnessThreshold?: number; json?: boolean }) => {
-    if ((options.witnesses === undefined) !== (options.witnessThreshold === undefined)) throw new KindlingError('usage', '--witnesses and --witness-threshold go together');
-    const client = remoteClientFromFlags(options.remote, options);
-    let result: FollowResult;
-    try {
-      const trusted = await loadTrustedKeys(options.trust);
-      const entries = await Promise.all(envelopes.map(async (file) => ({ label: file, bytes: new Uint8Array(await readFile(file)) })));
-      const witnesses = options.witnesses === undefined ? undefined : { keys: await loadTrustedKeys(options.witnesses), threshold: options.witnessThreshold ?? 1 };
-      result = await followLog(client, trusted, options.state, entries, witnesses);
-    } finally {
-      await client.close();
-    }
-    process.stdout.write(options.json ? JSON.stringify(result, null, 2) + '\n' : renderFollow(result));
-    if (!result.ok) throw new KindlingError('failed', `remote log ${result.origin}: ${result.problems[0] ?? result.status}`);
-  });
+  addRemoteLimitFlags(follow).action(
+    async (
+      envelopes: string[],
+      options: RemoteFlags & {
+        remote: string;
+        trust: string;
+        state: string;
+        witnesses?: string;
+        witnessThreshold?: number;
+        json?: boolean;
+      },
+    ) => {
+      if ((options.witnesses === undefined) !== (options.witnessThreshold === undefined))
+        throw new KindlingError('usage', '--witnesses and --witness-threshold go together');
+      const client = remoteClientFromFlags(options.remote, options);
+      let result: FollowResult;
+      try {
+        const trusted = await loadTrustedKeys(options.trust);
+        const entries = await Promise.all(envelopes.map(async (file) => ({ label: file, bytes: new Uint8Array(await readFile(file)) })));
+        const witnesses =
+          options.witnesses === undefined
+            ? undefined
+            : { keys: await loadTrustedKeys(options.witnesses), threshold: options.witnessThreshold ?? 1 };
+        result = await followLog(client, trusted, options.state, entries, witnesses);
+      } finally {
+        await client.close();
+      }
+      process.stdout.write(options.json ? JSON.stringify(result, null, 2) + '\n' : renderFollow(result));
+      if (!result.ok) throw new KindlingError('failed', `remote log ${result.origin}: ${result.problems[0] ?? result.status}`);
+    },
+  );
 
   const witness = log
     .command('witness')
-    .description("Cosign (tlog-cosignature/v1) a remote log's checkpoint after proving from its tiles that it extends the one this witness last cosigned")
+    .description(
+      "Cosign (tlog-cosignature/v1) a remote log's checkpoint after proving from its tiles that it extends the one this witness last cosigned",
+    )
     .requiredOption('--remote <url>', 'remote store holding the log under log/')
     .requiredOption('--trust <keys>', "trusted public keys of the log (the key's name must be the log's origin)")
     .requiredOption('--key <file>', "the witness's private key file (mode 0600)")
     .requiredOption('--state <dir>', 'where the last checkpoint cosigned for each log is kept')
     .option('--out <file>', 'write the cosigned checkpoint here (for the operator: kindling log cosigned)')
     .option('--json', 'print the result as JSON');
-  addRemoteLimitFlags(witness).action(async (options: RemoteFlags & { remote: string; trust: string; key: string; state: string; out?: string; json?: boolean }) => {
-    const client = remoteClientFromFlags(options.remote, options);
-    const key = await loadSigningKey(options.key);
-    let result: WitnessResult;
-    try {
-      result = await witnessRemoteLog(client, { logKeys: await loadTrustedKeys(options.trust) }, key, options.state);
-    } finally {
-      await client.close();
-    }
-    if (result.ok && options.out !== undefined) await writeFile(options.out, result.cosigned!);
-    if (options.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
-    else if (result.ok) {
-      process.stdout.write(`cosigned ${result.origin} at size ${result.size} (${result.status}); verifier key of this cosignature: ${cosignatureVerifierKey(key.publicKey)}\n`);
-    } else {
-      const lines = [`REFUSED to cosign ${result.origin} at size ${result.size}`];
-      if (result.kept !== undefined) lines.push('checkpoint cosigned before:', ...indent(result.kept));
-      lines.push('checkpoint the remote serves now:', ...indent(result.remote));
-      process.stdout.write(lines.join('\n') + '\n');
-    }
-    if (!result.ok) throw new KindlingError('failed', `witness: ${result.problem ?? 'refused'}`);
-  });
+  addRemoteLimitFlags(witness).action(
+    async (options: RemoteFlags & { remote: string; trust: string; key: string; state: string; out?: string; json?: boolean }) => {
+      const client = remoteClientFromFlags(options.remote, options);
+      const key = await loadSigningKey(options.key);
+      let result: WitnessResult;
+      try {
+        result = await witnessRemoteLog(client, { logKeys: await loadTrustedKeys(options.trust) }, key, options.state);
+      } finally {
+        await client.close();
+      }
+      if (result.ok && options.out !== undefined) await writeFile(options.out, result.cosigned!);
+      if (options.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+      else if (result.ok) {
+        process.stdout.write(
+          `cosigned ${result.origin} at size ${result.size} (${result.status}); verifier key of this cosignature: ${cosignatureVerifierKey(key.publicKey)}\n`,
+        );
+      } else {
+        const lines = [`REFUSED to cosign ${result.origin} at size ${result.size}`];
+        if (result.kept !== undefined) lines.push('checkpoint cosigned before:', ...indent(result.kept));
+        lines.push('checkpoint the remote serves now:', ...indent(result.remote));
+        process.stdout.write(lines.join('\n') + '\n');
+      }
+      if (!result.ok) throw new KindlingError('failed', `witness: ${result.problem ?? 'refused'}`);
+    },
+  );
 }
 
 function renderFollow(result: FollowResult): string {
@@ -94,10 +118,16 @@ function renderFollow(result: FollowResult): string {
     inconsistent: 'INCONSISTENT: its entries do not match its own checkpoint',
     unwitnessed: 'NOT WITNESSED: too few trusted witnesses cosigned it; nothing else was checked',
   }[result.status];
-  lines.push(`log ${result.origin}: size ${result.remote.size}, signed by ${result.remote.signers.join(', ')}: ${verdict} (${result.entriesFetched} entries fetched)`);
+  lines.push(
+    `log ${result.origin}: size ${result.remote.size}, signed by ${result.remote.signers.join(', ')}: ${verdict} (${result.entriesFetched} entries fetched)`,
+  );
   if (result.firstChangedEntry !== undefined) lines.push(`first changed entry: ${result.firstChangedEntry}`);
   for (const inclusion of result.inclusions) {
-    lines.push(inclusion.index === undefined ? `${inclusion.label}: NOT in the log` : `${inclusion.label}: entry ${inclusion.index}, inclusion proof of ${inclusion.proof?.length ?? 0} hashes ${inclusion.verified ? 'verified' : 'FAILED'}`);
+    lines.push(
+      inclusion.index === undefined
+        ? `${inclusion.label}: NOT in the log`
+        : `${inclusion.label}: entry ${inclusion.index}, inclusion proof of ${inclusion.proof?.length ?? 0} hashes ${inclusion.verified ? 'verified' : 'FAILED'}`,
+    );
   }
   if (!result.ok && result.kept !== undefined) {
     lines.push('checkpoint kept here:', ...indent(result.kept.note), 'checkpoint the remote serves now:', ...indent(result.remote.note));
@@ -107,5 +137,8 @@ function renderFollow(result: FollowResult): string {
 }
 
 function indent(note: string): string[] {
-  return note.replace(/\n$/, '').split('\n').map((line) => `  ${line}`);
+  return note
+    .replace(/\n$/, '')
+    .split('\n')
+    .map((line) => `  ${line}`);
 }

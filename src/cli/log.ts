@@ -31,14 +31,16 @@ export function register(program: Command): void {
 
   log
     .command('checkpoint')
-    .description("Sign a checkpoint of the whole log (C2SP tlog-checkpoint); co-signs when the tree is unchanged")
+    .description('Sign a checkpoint of the whole log (C2SP tlog-checkpoint); co-signs when the tree is unchanged')
     .requiredOption('--log <dir>', 'log directory')
     .requiredOption('--key <file>', 'private key file (mode 0600)')
     .action(async (options: { log: string; key: string }) => {
       const key = await loadSigningKey(options.key);
       const issued = await issueCheckpoint(options.log, key);
       if (key.publicKey.name !== issued.checkpoint.origin) {
-        process.stderr.write(`warning: the key is named ${JSON.stringify(key.publicKey.name)}, the log's origin is ${JSON.stringify(issued.checkpoint.origin)}: witnesses and check-proof take only a key named as the origin\n`);
+        process.stderr.write(
+          `warning: the key is named ${JSON.stringify(key.publicKey.name)}, the log's origin is ${JSON.stringify(issued.checkpoint.origin)}: witnesses and check-proof take only a key named as the origin\n`,
+        );
       }
       process.stdout.write(issued.note);
     });
@@ -57,10 +59,18 @@ export function register(program: Command): void {
       if (options.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
       else {
         if (result.origin !== '') process.stdout.write(`log ${result.origin}: ${result.size} entries\n`);
-        if (result.checkpoint) process.stdout.write(`latest checkpoint: size ${result.checkpoint.size}, signed by ${result.checkpoint.signers.join(', ') || 'no trusted key'}\n`);
-        if (result.unsealed > 0) process.stdout.write(`${result.unsealed} entries after the latest checkpoint are not yet covered by a signature\n`);
+        if (result.checkpoint)
+          process.stdout.write(
+            `latest checkpoint: size ${result.checkpoint.size}, signed by ${result.checkpoint.signers.join(', ') || 'no trusted key'}\n`,
+          );
+        if (result.unsealed > 0)
+          process.stdout.write(`${result.unsealed} entries after the latest checkpoint are not yet covered by a signature\n`);
         if (result.olderCheckpoint) {
-          const verdict = { extended: 'extended by the latest (consistency proof verified)', 'not-extended': 'NOT extended by the latest', unchecked: 'not checked' }[result.olderCheckpoint.status];
+          const verdict = {
+            extended: 'extended by the latest (consistency proof verified)',
+            'not-extended': 'NOT extended by the latest',
+            unchecked: 'not checked',
+          }[result.olderCheckpoint.status];
           process.stdout.write(`older checkpoint: size ${result.olderCheckpoint.size}, ${verdict}\n`);
         }
         for (const problem of result.problems) process.stdout.write(`problem: ${problem}\n`);
@@ -72,7 +82,9 @@ export function register(program: Command): void {
 
   log
     .command('prove')
-    .description('Print an inclusion proof of an envelope (JSON, or C2SP tlog-proof), or a consistency proof from an older checkpoint, against the latest checkpoint')
+    .description(
+      'Print an inclusion proof of an envelope (JSON, or C2SP tlog-proof), or a consistency proof from an older checkpoint, against the latest checkpoint',
+    )
     .requiredOption('--log <dir>', 'log directory')
     .option('--tlog-proof', 'print the inclusion proof in the C2SP tlog-proof form, checkpoint included')
     .option('--since <checkpoint>', 'print a consistency proof from this older checkpoint instead')
@@ -113,22 +125,30 @@ export function register(program: Command): void {
     .option('--entry <file>', 'the entry an inclusion proof is about')
     .option('--checkpoint <file>', 'the older checkpoint a consistency proof starts from')
     .argument('<proof>', 'proof file')
-    .action(async (proofFile: string, options: { trust: string; witnesses?: string; witnessThreshold: number; entry?: string; checkpoint?: string }) => {
-      if (options.witnessThreshold > 0 && options.witnesses === undefined) throw new KindlingError('usage', '--witness-threshold needs --witnesses');
-      const policy = {
-        logKeys: await loadTrustedKeys(options.trust),
-        ...(options.witnesses === undefined ? {} : { witnesses: await loadTrustedKeys(options.witnesses) }),
-        witnessThreshold: options.witnessThreshold,
-      };
-      const check = checkProof(await readFile(proofFile, 'utf8'), proofFile, policy, {
-        ...(options.entry === undefined ? {} : { entry: new Uint8Array(await readFile(options.entry)) }),
-        ...(options.checkpoint === undefined ? {} : { olderCheckpoint: { text: await readFile(options.checkpoint, 'utf8'), label: options.checkpoint } }),
-      });
-      const cosigned = check.witnesses.length > 0 ? `, cosigned by ${check.witnesses.join(', ')}` : '';
-      process.stdout.write(
-        check.kind === 'inclusion'
-          ? `ok: ${options.entry} is entry ${check.at} of ${check.origin} at size ${check.size}, signed by ${check.signer}${cosigned}\n`
-          : `ok: ${check.origin} at size ${check.size} extends the checkpoint of size ${check.at}, signed by ${check.signer}${cosigned}\n`,
-      );
-    });
+    .action(
+      async (
+        proofFile: string,
+        options: { trust: string; witnesses?: string; witnessThreshold: number; entry?: string; checkpoint?: string },
+      ) => {
+        if (options.witnessThreshold > 0 && options.witnesses === undefined)
+          throw new KindlingError('usage', '--witness-threshold needs --witnesses');
+        const policy = {
+          logKeys: await loadTrustedKeys(options.trust),
+          ...(options.witnesses === undefined ? {} : { witnesses: await loadTrustedKeys(options.witnesses) }),
+          witnessThreshold: options.witnessThreshold,
+        };
+        const check = checkProof(await readFile(proofFile, 'utf8'), proofFile, policy, {
+          ...(options.entry === undefined ? {} : { entry: new Uint8Array(await readFile(options.entry)) }),
+          ...(options.checkpoint === undefined
+            ? {}
+            : { olderCheckpoint: { text: await readFile(options.checkpoint, 'utf8'), label: options.checkpoint } }),
+        });
+        const cosigned = check.witnesses.length > 0 ? `, cosigned by ${check.witnesses.join(', ')}` : '';
+        process.stdout.write(
+          check.kind === 'inclusion'
+            ? `ok: ${options.entry} is entry ${check.at} of ${check.origin} at size ${check.size}, signed by ${check.signer}${cosigned}\n`
+            : `ok: ${check.origin} at size ${check.size} extends the checkpoint of size ${check.at}, signed by ${check.signer}${cosigned}\n`,
+        );
+      },
+    );
 }

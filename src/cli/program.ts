@@ -24,7 +24,25 @@ import { register as trace } from './trace.js';
 import { takeCommandStatus } from './command-status.js';
 
 /** The commands, in the order `kindling --help` lists them. */
-const COMMANDS = [bootstrap, status, fetch, kernel, seeds, key, attest, verify, log, template, audit, asm, lock, push, pull, store, trace] as const;
+const COMMANDS = [
+  bootstrap,
+  status,
+  fetch,
+  kernel,
+  seeds,
+  key,
+  attest,
+  verify,
+  log,
+  template,
+  audit,
+  asm,
+  lock,
+  push,
+  pull,
+  store,
+  trace,
+] as const;
 
 /** Runs one command line (argv as node gives it) and returns the exit status; never throws. */
 export async function runCli(argv: readonly string[]): Promise<number> {

@@ -24,10 +24,16 @@ interface PullFlags extends RemoteFlags {
 export function register(program: Command): void {
   const command = program
     .command('pull')
-    .description('Take results from a remote store that enough trusted rebuilders agree on; every object is re-hashed, anything else is left to build')
+    .description(
+      'Take results from a remote store that enough trusted rebuilders agree on; every object is re-hashed, anything else is left to build',
+    )
     .requiredOption('--remote <url>', 'remote store (Bazel HTTP cache layout)')
     .requiredOption('--trust <keys>', 'trusted public keys: a file (one key a line) or a directory of *.pub files')
-    .option('--threshold <k>', 'number of distinct trusted signers that must agree on a result (default: 2, or a majority of --trust if more)', parseThreshold)
+    .option(
+      '--threshold <k>',
+      'number of distinct trusted signers that must agree on a result (default: 2, or a majority of --trust if more)',
+      parseThreshold,
+    )
     .option('--chain <dir>', 'chain directory (holds chain.yaml)', defaultChainDir())
     .option('--store <dir>', 'store to put the results in', defaultStoreDir())
     .option('--until <stage>', 'only this stage and the stages it depends on')
@@ -42,7 +48,15 @@ export function register(program: Command): void {
       const choice = remoteThreshold(flags.threshold, trusted.size);
       process.stderr.write(`remote: ${choice.explanation}\n`);
       const store = await Store.open(flags.store);
-      report = await pullResults({ chain, stages, store, client, trusted, threshold: choice.threshold, onWarning: (message) => void process.stderr.write(`warning: ${message}\n`) });
+      report = await pullResults({
+        chain,
+        stages,
+        store,
+        client,
+        trusted,
+        threshold: choice.threshold,
+        onWarning: (message) => void process.stderr.write(`warning: ${message}\n`),
+      });
     } finally {
       await client.close();
     }
@@ -60,10 +74,13 @@ export function renderPull(report: PullReport): string {
         : `${entry.stage}: to be built here (${entry.reason})`,
   );
   for (const disagreement of report.disagreements) {
-    lines.push(`disagreement: ${disagreement.stage} ${disagreement.path}: manifest ${disagreement.expected}, ${disagreement.signers.join(', ')} ${disagreement.claimed ?? '(missing)'}; evidence in ${disagreement.evidenceFile}`);
+    lines.push(
+      `disagreement: ${disagreement.stage} ${disagreement.path}: manifest ${disagreement.expected}, ${disagreement.signers.join(', ')} ${disagreement.claimed ?? '(missing)'}; evidence in ${disagreement.evidenceFile}`,
+    );
   }
   const pulled = report.stages.filter((entry) => entry.status === 'pulled').length;
-  lines.push(`${pulled} of ${report.stages.length} stage(s) taken from ${report.remote} (${report.bytesDown} bytes in ${report.requests} requests)`);
+  lines.push(
+    `${pulled} of ${report.stages.length} stage(s) taken from ${report.remote} (${report.bytesDown} bytes in ${report.requests} requests)`,
+  );
   return lines.join('\n') + '\n';
 }
-

@@ -13,8 +13,16 @@ export interface RemoteFlags {
 
 export function addRemoteLimitFlags(command: Command): Command {
   return command
-    .option('--remote-timeout <seconds>', `deadline of each request to the remote (default ${DEFAULT_LIMITS.deadlineMs / 1000})`, seconds(86_400))
-    .option('--remote-max-mb <n>', `largest object taken from the remote, in MiB (default ${DEFAULT_LIMITS.maxObjectBytes / 1024 / 1024})`, wholeNumber(1, 1_048_576));
+    .option(
+      '--remote-timeout <seconds>',
+      `deadline of each request to the remote (default ${DEFAULT_LIMITS.deadlineMs / 1000})`,
+      seconds(86_400),
+    )
+    .option(
+      '--remote-max-mb <n>',
+      `largest object taken from the remote, in MiB (default ${DEFAULT_LIMITS.maxObjectBytes / 1024 / 1024})`,
+      wholeNumber(1, 1_048_576),
+    );
 }
 
 export function remoteClientFromFlags(url: string, flags: RemoteFlags): RemoteClient {
@@ -33,4 +41,3 @@ export function remoteClientFromFlags(url: string, flags: RemoteFlags): RemoteCl
     throw error;
   }
 }
-

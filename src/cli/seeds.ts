@@ -13,7 +13,10 @@ const SEEDS_ROOT = 'seeds';
 
 async function defaultSeedsDirs(): Promise<string[]> {
   const entries = await readdir(SEEDS_ROOT, { withFileTypes: true }).catch(() => []);
-  const dirs = entries.filter((entry) => entry.isDirectory()).map((entry) => join(SEEDS_ROOT, entry.name)).sort();
+  const dirs = entries
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => join(SEEDS_ROOT, entry.name))
+    .sort();
   if (dirs.length === 0) throw new KindlingError('usage', `no seeds directories in ${resolve(SEEDS_ROOT)}; give --seeds DIR`);
   return dirs;
 }
@@ -23,7 +26,12 @@ export function register(program: Command): void {
   seeds
     .command('verify')
     .description('assemble each seed source two ways (TypeScript, and the hex0 seed itself) and compare with the binary and SHA256SUMS')
-    .option('--seeds <dir>', 'a seeds directory (<name> and <name>.hex0 pairs, SHA256SUMS); repeatable; default: every directory in seeds/', collectRepeated, [])
+    .option(
+      '--seeds <dir>',
+      'a seeds directory (<name> and <name>.hex0 pairs, SHA256SUMS); repeatable; default: every directory in seeds/',
+      collectRepeated,
+      [],
+    )
     .option('--json', 'print the report as JSON')
     .action(async (flags: { seeds: string[]; json?: boolean }) => {
       const dirs = flags.seeds.length > 0 ? flags.seeds : await defaultSeedsDirs();
@@ -35,6 +43,10 @@ export function register(program: Command): void {
           : reports.map(renderSeedsReport).join('\n'),
       );
       const failed = reports.filter((report) => !report.ok);
-      if (failed.length > 0) throw new KindlingError('failed', `seeds in ${failed.map((report) => report.dir).join(', ')} do not agree with their sources and hashes`);
+      if (failed.length > 0)
+        throw new KindlingError(
+          'failed',
+          `seeds in ${failed.map((report) => report.dir).join(', ')} do not agree with their sources and hashes`,
+        );
     });
 }

@@ -28,14 +28,17 @@ export function register(program: Command): void {
           status.problems !== undefined
             ? `NOT VERIFIED: ${status.problems.join('; ')}`
             : status.record === undefined
-            ? 'not verified'
-            : `verified  ${status.record.trustedBase.backend}  ${status.record.startedAt}  ${seconds(status.record.durationMs)}`;
+              ? 'not verified'
+              : `verified  ${status.record.trustedBase.backend}  ${status.record.startedAt}  ${seconds(status.record.durationMs)}`;
         process.stdout.write(`  ${status.stage.padEnd(width)}  ${detail}\n`);
       }
       const bases = new Map<string, string>();
       for (const status of statuses) {
         for (const component of status.record?.trustedBase.components ?? []) {
-          bases.set(`${status.record!.trustedBase.backend}/${component.name}`, [component.version, component.sha256 && `sha256 ${component.sha256}`].filter(Boolean).join(', '));
+          bases.set(
+            `${status.record!.trustedBase.backend}/${component.name}`,
+            [component.version, component.sha256 && `sha256 ${component.sha256}`].filter(Boolean).join(', '),
+          );
         }
       }
       if (bases.size > 0) {

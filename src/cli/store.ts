@@ -68,7 +68,11 @@ export function register(program: Command): void {
       const first = await verifyStore(opened);
       if (!flags.repair || isClean(first)) {
         write(flags.json ? JSON.stringify({ ok: isClean(first), ...first }) + '\n' : describeReport(first));
-        if (!isClean(first)) throw new KindlingError('failed', `the store ${opened.root} holds damaged objects or records; run kindling store verify --repair`);
+        if (!isClean(first))
+          throw new KindlingError(
+            'failed',
+            `the store ${opened.root} holds damaged objects or records; run kindling store verify --repair`,
+          );
         return;
       }
       if (!flags.json) write(describeReport(first));
@@ -100,6 +104,9 @@ export function register(program: Command): void {
       }
       if (!result.ok) throw new KindlingError('failed', `repair: the chain '${chain.name}' did not run to the end; the store is not whole`);
       if (!isClean(after)) throw new KindlingError('failed', 'repair: the store still holds damaged objects or records');
-      if (!flags.json) write(`repaired: ${moved.length} bad entries moved aside, the chain's ${result.stages.length} stages verified, ${restored.length} objects in place again\n`);
+      if (!flags.json)
+        write(
+          `repaired: ${moved.length} bad entries moved aside, the chain's ${result.stages.length} stages verified, ${restored.length} objects in place again\n`,
+        );
     });
 }

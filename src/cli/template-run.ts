@@ -30,10 +30,19 @@ export function registerRun(template: Command, defaultTemplatesDir: () => string
   template
     .command('run <name> <command...>')
     .usage('<name> [options] -- <command...>')
-    .description('run a command inside a built template: in a VM booted on it (qemu) or with it as / (bwrap); exits with the command\'s status')
+    .description(
+      "run a command inside a built template: in a VM booted on it (qemu) or with it as / (bwrap); exits with the command's status",
+    )
     .option('--chain <dir>', 'chain directory (holds chain.yaml and templates/)', defaultChainDir())
     .option('--templates <dir>', 'directory the template was built into (NAME.tar, NAME.manifest.json)', defaultTemplatesDir())
-    .addOption(choiceOption('--backend <name>', 'qemu (a VM booted on the template) or bwrap (faster, shares the host kernel)', SANDBOX_NAMES, defaultSandbox()))
+    .addOption(
+      choiceOption(
+        '--backend <name>',
+        'qemu (a VM booted on the template) or bwrap (faster, shares the host kernel)',
+        SANDBOX_NAMES,
+        defaultSandbox(),
+      ),
+    )
     .option('--work <dir>', 'directory copied to / before the command, and given what / holds beyond the image after it')
     .option('--timeout <seconds>', 'stop the command after this long', seconds(86_400), DEFAULT_RUN_TIMEOUT_SECONDS)
     .option('--kernel <file>', 'guest kernel for the qemu backend')

@@ -51,7 +51,11 @@ export function register(program: Command): void {
       .addOption(accelOption())
       .option('--json', 'print JSON');
 
-  common(template.command('build <name>').description('run the stages a template needs (reusing verified results) and write its archive, image and manifest'))
+  common(
+    template
+      .command('build <name>')
+      .description('run the stages a template needs (reusing verified results) and write its archive, image and manifest'),
+  )
     .option('--store <dir>', 'content-addressed store for verified results', defaultStoreDir())
     .option('--out <dir>', 'directory for NAME.tar, NAME.ext2 and NAME.manifest.json', defaultTemplatesDir())
     .action(async (name: string, flags: CommonFlags & { out: string }) => {
@@ -82,7 +86,11 @@ export function register(program: Command): void {
       write(`archive   ${result.files.archive}\nimage     ${result.files.image}\nmanifest  ${result.files.manifest}\n`);
     });
 
-  common(template.command('reproduce <name>').description('rebuild a template from the seeds and sources alone, in an empty store, and compare it with an earlier build'))
+  common(
+    template
+      .command('reproduce <name>')
+      .description('rebuild a template from the seeds and sources alone, in an empty store, and compare it with an earlier build'),
+  )
     .option('--against <dir>', 'directory holding the earlier build', defaultTemplatesDir())
     .option('--store <dir>', 'store to take upstream sources from (never stage outputs)', defaultStoreDir())
     .action(async (name: string, flags: CommonFlags & { against: string }) => {
@@ -91,7 +99,10 @@ export function register(program: Command): void {
       const earlier = outputFiles(resolve(flags.against), name);
       if (!existsSync(earlier.manifest) && !existsSync(earlier.archive)) {
         // Nothing to compare with: say so now rather than after a whole rebuild.
-        throw new KindlingError('usage', `no earlier build of '${name}' in ${resolve(flags.against)}: run kindling template build ${name} first, or give --against`);
+        throw new KindlingError(
+          'usage',
+          `no earlier build of '${name}' in ${resolve(flags.against)}: run kindling template build ${name} first, or give --against`,
+        );
       }
       const sandbox = await sandboxFromFlags(flags, chain.arch);
       const sourcesFrom = await existingStore(resolve(flags.store));
@@ -114,7 +125,21 @@ export function register(program: Command): void {
         throw new KindlingError(failure.kind, `${failure.message}; the rebuild is kept in ${result.workDir}`);
       }
       if (flags.json) {
-        write(JSON.stringify({ type: 'template-reproduced', template: name, backend: sandbox.name, against: resolve(flags.against), ...result.comparison, ...(result.outDir === undefined ? {} : { kept: result.outDir }), manifest: result.build.manifest }, null, 2) + '\n');
+        write(
+          JSON.stringify(
+            {
+              type: 'template-reproduced',
+              template: name,
+              backend: sandbox.name,
+              against: resolve(flags.against),
+              ...result.comparison,
+              ...(result.outDir === undefined ? {} : { kept: result.outDir }),
+              manifest: result.build.manifest,
+            },
+            null,
+            2,
+          ) + '\n',
+        );
       } else {
         write(describeComparison(name, sandbox.name, result.comparison, result.build.manifest, resolve(flags.against)));
         if (result.outDir !== undefined) write(`the rebuild is kept in ${result.outDir}\n`);
@@ -155,17 +180,27 @@ async function existingStore(dir: string): Promise<Store | undefined> {
 
 function buildFailure(result: Extract<BuildTemplateResult, { ok: false }>, chain: Chain): KindlingError {
   if (result.reason === 'store-object-changed') {
-    return new KindlingError('failed', `the store object for ${result.path} has sha256 ${result.actual}, expected ${result.expected}: the store was changed`);
+    return new KindlingError(
+      'failed',
+      `the store object for ${result.path} has sha256 ${result.actual}, expected ${result.expected}: the store was changed`,
+    );
   }
-  const lines = [...result.stages.outcomes.values()].flatMap((o) => (o.status === 'failed' ? o.failures.map((f) => `${o.stage}: ${describeFailure(f)}`) : []));
+  const lines = [...result.stages.outcomes.values()].flatMap((o) =>
+    o.status === 'failed' ? o.failures.map((f) => `${o.stage}: ${describeFailure(f)}`) : [],
+  );
   return new KindlingError('failed', `chain '${chain.name}' stopped before the template was complete:\n  ${lines.join('\n  ')}`);
 }
 
 function describeManifest(manifest: TemplateManifest): string {
   const files = manifest.files.filter((f) => f.type === 'file');
-  const lines = [`template '${manifest.template}' (chain ${manifest.chain}, ${manifest.arch}): ${files.length} files from ${manifest.provenance.stages.length} stages`];
+  const lines = [
+    `template '${manifest.template}' (chain ${manifest.chain}, ${manifest.arch}): ${files.length} files from ${manifest.provenance.stages.length} stages`,
+  ];
   const width = Math.max(...files.map((f) => f.path.length));
-  for (const file of files) lines.push(`  ${file.mode}  ${file.path.padEnd(width)}  ${file.sha256}  built by ${file.stage} (stage key ${file.stageKey?.slice(0, 12)})`);
+  for (const file of files)
+    lines.push(
+      `  ${file.mode}  ${file.path.padEnd(width)}  ${file.sha256}  built by ${file.stage} (stage key ${file.stageKey?.slice(0, 12)})`,
+    );
   lines.push(`archive sha256 ${manifest.archive.sha256} (${manifest.archive.size} bytes)`);
   lines.push(`image   sha256 ${manifest.image.sha256} (${manifest.image.size} bytes, ${manifest.image.filesystem})`);
   const seeds = manifest.provenance.seeds.map((s) => s.name).join(', ') || 'none';
@@ -188,7 +223,13 @@ function describeComponent(component: TrustedComponent): string {
   return version.toLowerCase().startsWith(component.name.toLowerCase()) ? version : [component.name, version].filter(Boolean).join(' ');
 }
 
-function describeComparison(name: string, backend: string, comparison: TemplateComparison, manifest: TemplateManifest, against: string): string {
+function describeComparison(
+  name: string,
+  backend: string,
+  comparison: TemplateComparison,
+  manifest: TemplateManifest,
+  against: string,
+): string {
   if (comparison.identical) {
     return `template '${name}' reproduced under ${backend} from an empty store: identical to ${against}\n  archive sha256 ${manifest.archive.sha256}\n  image   sha256 ${manifest.image.sha256}\n`;
   }

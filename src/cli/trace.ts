@@ -15,9 +15,12 @@ interface TraceFlags {
 }
 
 function render(report: TraceReport): string {
-  const lines: string[] = [`stage ${report.stage}: ran under bubblewrap, traced by strace; exit status ${report.exitCode ?? 'none (killed)'}`];
+  const lines: string[] = [
+    `stage ${report.stage}: ran under bubblewrap, traced by strace; exit status ${report.exitCode ?? 'none (killed)'}`,
+  ];
   lines.push(`read (${report.read.length} file${report.read.length === 1 ? '' : 's'}):`);
-  for (const file of report.read) lines.push(`  ${file.path}${file.input !== undefined && file.input !== file.path ? `  (in input ${file.input})` : ''}`);
+  for (const file of report.read)
+    lines.push(`  ${file.path}${file.input !== undefined && file.input !== file.path ? `  (in input ${file.input})` : ''}`);
   if (report.unread.length > 0) lines.push(`declared but never read (could be dropped): ${report.unread.join(', ')}`);
   if (report.missing.length > 0) {
     lines.push('looked for but not there (a missing input, or a search that went on to find it elsewhere):');
@@ -25,11 +28,16 @@ function render(report: TraceReport): string {
   }
   if (report.written.length > 0) {
     lines.push('written:');
-    const as = { output: 'a declared output', scratch: 'in scratch', undeclared: 'NOT DECLARED: make it an output or put it in scratch' } as const;
+    const as = {
+      output: 'a declared output',
+      scratch: 'in scratch',
+      undeclared: 'NOT DECLARED: make it an output or put it in scratch',
+    } as const;
     for (const file of report.written) lines.push(`  ${file.path}  (${as[file.as]})`);
   }
   const inputs = inputLines(report);
-  if (inputs.length > 0) lines.push('inputs for stage.yaml, one per file read from beside the manifest or from a tree:', 'inputs:', ...inputs);
+  if (inputs.length > 0)
+    lines.push('inputs for stage.yaml, one per file read from beside the manifest or from a tree:', 'inputs:', ...inputs);
   return lines.join('\n') + '\n';
 }
 
@@ -44,10 +52,18 @@ export function register(program: Command): void {
     .action(async (name: string, flags: TraceFlags) => {
       const chain = await loadChain(flags.chain);
       const stage = chain.stages.find((s) => s.name === name);
-      if (stage === undefined) throw new KindlingError('usage', `chain '${chain.name}' has no stage '${name}' (stages: ${chain.stages.map((s) => s.name).join(', ')})`);
+      if (stage === undefined)
+        throw new KindlingError(
+          'usage',
+          `chain '${chain.name}' has no stage '${name}' (stages: ${chain.stages.map((s) => s.name).join(', ')})`,
+        );
       const store = await Store.open(flags.store);
       const report = await traceStage({ chain, stage, store });
       process.stdout.write(flags.json === true ? JSON.stringify(report, null, 2) + '\n' : render(report));
-      if (report.exitCode !== 0) throw new KindlingError('failed', `stage ${name} ended with ${report.exitCode === undefined ? 'no exit status (killed at its timeout)' : `exit status ${report.exitCode}`} under trace; the report above says what it read and missed`);
+      if (report.exitCode !== 0)
+        throw new KindlingError(
+          'failed',
+          `stage ${name} ended with ${report.exitCode === undefined ? 'no exit status (killed at its timeout)' : `exit status ${report.exitCode}`} under trace; the report above says what it read and missed`,
+        );
     });
 }

@@ -25,7 +25,10 @@ export function register(program: Command): void {
       process.stdout.write(options.json ? JSON.stringify(report, null, 2) + '\n' : renderVerifyReport(report));
       if (!report.accepted) {
         const refused = report.stages.filter((stage) => !stage.accepted).length;
-        throw new KindlingError('failed', report.stages.length === 0 ? 'no stage results found' : `${refused} of ${report.stages.length} stage run(s) not accepted`);
+        throw new KindlingError(
+          'failed',
+          report.stages.length === 0 ? 'no stage results found' : `${refused} of ${report.stages.length} stage run(s) not accepted`,
+        );
       }
     });
 }

@@ -20,7 +20,11 @@ export const IMM19: BranchField = { name: 'imm19 (b.cond, cbz, cbnz, ldr literal
 export const IMM14: BranchField = { name: 'imm14 (tbz, tbnz)', shift: 5, bits: 14 };
 
 /** The word with `distance` bytes (from the word to its target) put in `field`, or why it cannot be. */
-export function withBranchField(word: number, field: BranchField, distance: number): { readonly word: number } | { readonly error: string } {
+export function withBranchField(
+  word: number,
+  field: BranchField,
+  distance: number,
+): { readonly word: number } | { readonly error: string } {
   if (distance % 4 !== 0) return { error: `distance ${distance} is not a whole number of instructions (4 bytes)` };
   const instructions = distance / 4;
   const limit = 2 ** (field.bits - 1);
@@ -28,7 +32,8 @@ export function withBranchField(word: number, field: BranchField, distance: numb
     return { error: `distance ${distance} (${instructions} instructions) does not fit the ${field.bits}-bit ${field.name} field` };
   }
   const mask = (2 ** field.bits - 1) * 2 ** field.shift;
-  if ((word & mask) >>> 0 !== 0) return { error: `the word 0x${(word >>> 0).toString(16).padStart(8, '0')} already has bits in its ${field.name} field` };
+  if ((word & mask) >>> 0 !== 0)
+    return { error: `the word 0x${(word >>> 0).toString(16).padStart(8, '0')} already has bits in its ${field.name} field` };
   const bits = (instructions & (2 ** field.bits - 1)) * 2 ** field.shift;
   return { word: (word | bits) >>> 0 };
 }

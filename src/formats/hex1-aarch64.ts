@@ -47,7 +47,11 @@ export function assembleHex1Aarch64(source: string | Uint8Array, fileName: strin
   let pending: PendingBranch | undefined;
   const unfinished = (what: string): never => {
     const branch = pending as PendingBranch;
-    throw new AssemblyError(fileName, branch.line, `${branch.prefix}${branch.name} must be followed by the 4 bytes of an instruction word, not ${what}`);
+    throw new AssemblyError(
+      fileName,
+      branch.line,
+      `${branch.prefix}${branch.name} must be followed by the 4 bytes of an instruction word, not ${what}`,
+    );
   };
   for (const token of tokens) {
     if (token.kind === 'byte') {
@@ -65,12 +69,18 @@ export function assembleHex1Aarch64(source: string | Uint8Array, fileName: strin
     if (token.prefix === ':') continue;
     const field = BRANCHES[token.prefix];
     if (field !== undefined) {
-      if (out.length % 4 !== 0) throw new AssemblyError(fileName, token.line, `${token.prefix}${token.name}: the instruction word would start at ${out.length}, not a multiple of 4`);
+      if (out.length % 4 !== 0)
+        throw new AssemblyError(
+          fileName,
+          token.line,
+          `${token.prefix}${token.name}: the instruction word would start at ${out.length}, not a multiple of 4`,
+        );
       pending = { prefix: token.prefix, name: token.name, line: token.line, field, at: out.length };
       continue;
     }
     const value = targetOf(token.name, token.line) - (out.length + 4);
-    if (!fits(value, SIGNED_32)) throw new AssemblyError(fileName, token.line, `%${token.name}: distance ${value} does not fit in 32 signed bits`);
+    if (!fits(value, SIGNED_32))
+      throw new AssemblyError(fileName, token.line, `%${token.name}: distance ${value} does not fit in 32 signed bits`);
     out.push(...littleEndian(value, 4));
   }
   if (pending !== undefined) unfinished('the end of the input');

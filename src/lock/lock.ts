@@ -114,7 +114,14 @@ async function writeStaticHashes(chain: Chain, record: (change: HashChange) => v
       const found = await staticHash(chain, stage, input);
       if (found === undefined || found.sha256 === input.sha256) continue;
       edits.push({ section: 'inputs', index, sha256: found.sha256 });
-      record({ manifestPath: stage.manifestPath, field: `inputs[${index}].sha256`, path: input.path, from: input.sha256, to: found.sha256, because: found.because });
+      record({
+        manifestPath: stage.manifestPath,
+        field: `inputs[${index}].sha256`,
+        path: input.path,
+        from: input.sha256,
+        to: found.sha256,
+        because: found.because,
+      });
     }
     await writeManifestHashes(stage.manifestPath, edits);
   }
@@ -152,7 +159,12 @@ async function staticHash(chain: Chain, stage: Stage, input: StageInput): Promis
 }
 
 /** Writes a stage's produced output hashes into its manifest and into every stage that takes them. */
-async function writeOutputHashes(chain: Chain, producer: Stage, produced: ReadonlyMap<string, Sha256>, record: (change: HashChange) => void): Promise<void> {
+async function writeOutputHashes(
+  chain: Chain,
+  producer: Stage,
+  produced: ReadonlyMap<string, Sha256>,
+  record: (change: HashChange) => void,
+): Promise<void> {
   for (const stage of chain.stages) {
     const edits: HashEdit[] = [];
     const edit = (section: 'inputs' | 'outputs', index: number, path: string, from: Sha256, to: Sha256, because: string): void => {

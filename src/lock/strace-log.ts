@@ -13,7 +13,23 @@ export interface FileAccess {
 }
 
 /** The system calls the trace asks strace for (`-e trace=`). */
-export const TRACED_CALLS = ['open', 'openat', 'creat', 'execve', 'chdir', 'fchdir', 'rename', 'renameat', 'renameat2', 'mkdir', 'mkdirat', 'clone', 'clone3', 'fork', 'vfork'];
+export const TRACED_CALLS = [
+  'open',
+  'openat',
+  'creat',
+  'execve',
+  'chdir',
+  'fchdir',
+  'rename',
+  'renameat',
+  'renameat2',
+  'mkdir',
+  'mkdirat',
+  'clone',
+  'clone3',
+  'fork',
+  'vfork',
+];
 
 /** One strace string argument, unescaped (strace writes \" \\ \n \t and octal escapes). */
 function unquote(text: string): string {
@@ -41,7 +57,8 @@ export function readStraceLog(text: string, init: string): FileAccess {
   const pending = new Map<number, string>();
   let started = false;
 
-  const resolve = (pid: number, path: string): string => posix.normalize(posix.isAbsolute(path) ? path : posix.join(cwd.get(pid) ?? '/', path));
+  const resolve = (pid: number, path: string): string =>
+    posix.normalize(posix.isAbsolute(path) ? path : posix.join(cwd.get(pid) ?? '/', path));
   const wrote = (path: string): void => {
     access.written.add(path);
     access.missing.delete(path);

@@ -75,13 +75,21 @@ async function placeAsItIs(chain: Chain, stage: Stage, store: Store, input: Stag
     case 'url': {
       const path = store.objectPath(input.sha256);
       if (!(await store.has(input.sha256))) {
-        missing(origin.kind === 'stage' ? `stage ${origin.stage} has not produced it yet (run \`kindling lock --until ${origin.stage}\` first)` : 'not fetched yet (kindling fetch)');
+        missing(
+          origin.kind === 'stage'
+            ? `stage ${origin.stage} has not produced it yet (run \`kindling lock --until ${origin.stage}\` first)`
+            : 'not fetched yet (kindling fetch)',
+        );
       }
       return { path: input.path, hostPath: path, sha256: input.sha256, executable: input.executable };
     }
     default: {
       const path =
-        origin.kind === 'file' ? join(stage.dir, origin.file) : origin.kind === 'seed' ? chain.seeds.get(origin.seed)!.path : chain.seeds.get(origin.seed)!.sourcePath;
+        origin.kind === 'file'
+          ? join(stage.dir, origin.file)
+          : origin.kind === 'seed'
+            ? chain.seeds.get(origin.seed)!.path
+            : chain.seeds.get(origin.seed)!.sourcePath;
       const info = await lstat(path).catch(() => undefined);
       if (info?.isFile() !== true) missing(`${path} is not a file`);
       return { path: input.path, hostPath: path, sha256: await sha256File(path), executable: input.executable };
@@ -92,7 +100,10 @@ async function placeAsItIs(chain: Chain, stage: Stage, store: Store, input: Stag
 export async function traceStage(options: TraceOptions): Promise<TraceReport> {
   const { chain, stage, store } = options;
   if (archProfile(chain.arch).nodeArch !== process.arch) {
-    throw new KindlingError('usage', `trace runs stages natively: chain '${chain.name}' is for ${chain.arch}, this machine is ${process.arch}`);
+    throw new KindlingError(
+      'usage',
+      `trace runs stages natively: chain '${chain.name}' is for ${chain.arch}, this machine is ${process.arch}`,
+    );
   }
   const [strace, bwrap] = await Promise.all([requireTool('strace', 'strace'), requireTool('bwrap', 'bubblewrap')]);
   const placed = await Promise.all(stage.inputs.map((input) => placeAsItIs(chain, stage, store, input)));
@@ -108,10 +119,28 @@ export async function traceStage(options: TraceOptions): Promise<TraceReport> {
     const result = await execa(
       strace,
       [
-        '-f', '-qq', '--pidns-translation', '-s', '4096', '-o', straceLog,
-        '-e', `trace=${TRACED_CALLS.join(',')}`,
-        bwrap, '--unshare-all', '--die-with-parent', '--new-session', '--clearenv', '--bind', root, '/', '--chdir', '/', '--',
-        init, ...stage.run.args,
+        '-f',
+        '-qq',
+        '--pidns-translation',
+        '-s',
+        '4096',
+        '-o',
+        straceLog,
+        '-e',
+        `trace=${TRACED_CALLS.join(',')}`,
+        bwrap,
+        '--unshare-all',
+        '--die-with-parent',
+        '--new-session',
+        '--clearenv',
+        '--bind',
+        root,
+        '/',
+        '--chdir',
+        '/',
+        '--',
+        init,
+        ...stage.run.args,
       ],
       {
         stdin: 'ignore',
@@ -156,7 +185,11 @@ export async function traceStage(options: TraceOptions): Promise<TraceReport> {
       .sort()
       .map((path) => ({
         path,
-        as: stage.outputs.some((o) => o.path === path) ? ('output' as const) : stage.scratch.some((dir) => inside(path, dir)) ? ('scratch' as const) : ('undeclared' as const),
+        as: stage.outputs.some((o) => o.path === path)
+          ? ('output' as const)
+          : stage.scratch.some((dir) => inside(path, dir))
+            ? ('scratch' as const)
+            : ('undeclared' as const),
       }));
     return {
       stage: stage.name,
@@ -164,7 +197,9 @@ export async function traceStage(options: TraceOptions): Promise<TraceReport> {
       log: (await readFile(log, 'utf8')).slice(-2_000),
       read,
       unread: stage.inputs.filter((i) => !touched.has(i.path)).map((i) => i.path),
-      missing: [...access.missing].map(([path, how]) => ({ path: toRoot(path), how })).filter((m) => !m.path.startsWith('proc/') && !m.path.startsWith('dev/')),
+      missing: [...access.missing]
+        .map(([path, how]) => ({ path: toRoot(path), how }))
+        .filter((m) => !m.path.startsWith('proc/') && !m.path.startsWith('dev/')),
       written,
     };
   } finally {
@@ -179,5 +214,7 @@ export async function traceStage(options: TraceOptions): Promise<TraceReport> {
 export function inputLines(report: TraceReport): string[] {
   return report.read
     .filter((f) => f.file !== undefined)
-    .map((f) => `  - { path: ${f.path}, file: ${f.file!}, sha256: "${f.sha256 ?? ''}"${f.executable === true ? ', executable: true' : ''} }`);
+    .map(
+      (f) => `  - { path: ${f.path}, file: ${f.file!}, sha256: "${f.sha256 ?? ''}"${f.executable === true ? ', executable: true' : ''} }`,
+    );
 }

@@ -81,7 +81,11 @@ async function discoverStageDirs(chainFile: string, dir: string): Promise<string
     }
     const lookalike = names.find((name) => /^stage\.(ya?ml|json)$/i.test(name));
     if (lookalike !== undefined) {
-      throw new ManifestError(relative(process.cwd(), join(stageDir, lookalike)), '', 'kindling reads stages only from files named stage.yaml: rename it');
+      throw new ManifestError(
+        relative(process.cwd(), join(stageDir, lookalike)),
+        '',
+        'kindling reads stages only from files named stage.yaml: rename it',
+      );
     }
     // A directory without stage.yaml (shared sources, say) is not a stage.
   }
@@ -94,7 +98,11 @@ async function checkStageManifestFile(chainFile: string, path: string): Promise<
   try {
     info = await stat(path);
   } catch (error) {
-    throw new ManifestError(shown, '', `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}), so the chain ${chainFile} would lose a stage`);
+    throw new ManifestError(
+      shown,
+      '',
+      `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}), so the chain ${chainFile} would lose a stage`,
+    );
   }
   if (!info.isFile()) throw new ManifestError(shown, '', 'is not a regular file');
 }
@@ -108,7 +116,8 @@ async function listedStageDir(file: string, dir: string, field: string, given: s
   } catch {
     throw new ManifestError(file, field, `'${given}' does not exist in the chain directory`);
   }
-  if (!isInside(await realpath(dir), real)) throw new ManifestError(file, field, `'${given}' resolves outside the chain directory (${real})`);
+  if (!isInside(await realpath(dir), real))
+    throw new ManifestError(file, field, `'${given}' resolves outside the chain directory (${real})`);
   await checkStageManifestFile(file, join(stageDir, 'stage.yaml'));
   return stageDir;
 }
@@ -133,7 +142,12 @@ async function readSourceRoots(file: string, chainDir: string, value: unknown): 
  * Seeds named one by one, for chains whose seed files follow another project's names:
  * `{ name, binary, source }`, paths relative to the chain directory, inside it or a source root.
  */
-async function loadNamedSeeds(file: string, chainDir: string, roots: readonly string[], entries: readonly unknown[]): Promise<Map<string, Seed>> {
+async function loadNamedSeeds(
+  file: string,
+  chainDir: string,
+  roots: readonly string[],
+  entries: readonly unknown[],
+): Promise<Map<string, Seed>> {
   const seeds = new Map<string, Seed>();
   for (const [i, entry] of entries.entries()) {
     const field = `seeds[${i}]`;
@@ -147,7 +161,11 @@ async function loadNamedSeeds(file: string, chainDir: string, roots: readonly st
       if (real === undefined || !(await stat(real)).isFile()) throw new ManifestError(file, `${field}.${key}`, `'${given}' is not a file`);
       const allowed = await Promise.all(roots.map((root) => realpath(root)));
       if (!allowed.some((root) => isInside(root, real))) {
-        throw new ManifestError(file, `${field}.${key}`, `'${given}' resolves outside the chain directory and its declared sources (${real})`);
+        throw new ManifestError(
+          file,
+          `${field}.${key}`,
+          `'${given}' resolves outside the chain directory and its declared sources (${real})`,
+        );
       }
       return real;
     };
@@ -191,7 +209,11 @@ function checkReferences(stages: readonly Stage[], seeds: ReadonlyMap<string, Se
       const origin = input.origin;
       if (origin.kind === 'seed' || origin.kind === 'seed-source') {
         if (!seeds.has(origin.seed)) {
-          throw new ManifestError(stage.manifestPath, `${field}.${origin.kind}`, `no seed named '${origin.seed}' (have: ${[...seeds.keys()].join(', ') || 'none'})`);
+          throw new ManifestError(
+            stage.manifestPath,
+            `${field}.${origin.kind}`,
+            `no seed named '${origin.seed}' (have: ${[...seeds.keys()].join(', ') || 'none'})`,
+          );
         }
       } else if (origin.kind === 'stage') {
         if (origin.stage === stage.name) {

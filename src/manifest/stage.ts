@@ -10,7 +10,20 @@ import { checkStageRootPath, pathsOverlap } from './paths.js';
 import type { InputOrigin, Stage, StageInput, StageOutput, StageRun } from './types.js';
 
 export const STAGE_KEYS = ['name', 'description', 'inputs', 'run', 'outputs', 'scratch'];
-export const INPUT_KEYS = ['path', 'sha256', 'seed', 'seed-source', 'stage', 'output', 'file', 'tree', 'url', 'mirrors', 'size', 'executable'];
+export const INPUT_KEYS = [
+  'path',
+  'sha256',
+  'seed',
+  'seed-source',
+  'stage',
+  'output',
+  'file',
+  'tree',
+  'url',
+  'mirrors',
+  'size',
+  'executable',
+];
 const ORIGIN_KEYS = ['seed', 'seed-source', 'stage', 'file', 'tree', 'url'];
 export const RUN_KEYS = ['init', 'script', 'args', 'timeout'];
 export const OUTPUT_KEYS = ['path', 'sha256', 'executable'];
@@ -42,20 +55,14 @@ export async function loadStage(manifestPath: string, chainDir: string, sourceRo
   const description = top.description === undefined ? '' : asString(file, 'description', top.description);
   const dir = dirname(manifestPath);
 
-  const inputs = asList(file, 'inputs', required(file, '', top, 'inputs')).map((value, i) =>
-    readInput(file, `inputs[${i}]`, value),
-  );
+  const inputs = asList(file, 'inputs', required(file, '', top, 'inputs')).map((value, i) => readInput(file, `inputs[${i}]`, value));
   for (const input of inputs) {
     if (input.origin.kind === 'file' || input.origin.kind === 'tree') await checkFileOrigin(file, dir, [chainDir, ...sourceRoots], input);
   }
-  const outputs = asList(file, 'outputs', required(file, '', top, 'outputs')).map((value, i) =>
-    readOutput(file, `outputs[${i}]`, value),
-  );
+  const outputs = asList(file, 'outputs', required(file, '', top, 'outputs')).map((value, i) => readOutput(file, `outputs[${i}]`, value));
   if (outputs.length === 0) throw new ManifestError(file, 'outputs', 'a stage must declare at least one output');
   const scratch =
-    top.scratch === undefined
-      ? []
-      : asList(file, 'scratch', top.scratch).map((p, i) => checkStageRootPath(file, `scratch[${i}]`, p));
+    top.scratch === undefined ? [] : asList(file, 'scratch', top.scratch).map((p, i) => checkStageRootPath(file, `scratch[${i}]`, p));
   checkNoOverlaps(file, inputs, outputs, scratch);
   const run = readRun(file, asMap(file, 'run', required(file, '', top, 'run')), inputs);
 
@@ -198,12 +205,7 @@ function readRun(file: string, map: YamlMap, inputs: readonly StageInput[]): Sta
   return { init, args, timeoutSeconds: timeout };
 }
 
-function checkNoOverlaps(
-  file: string,
-  inputs: readonly StageInput[],
-  outputs: readonly StageOutput[],
-  scratch: readonly string[],
-): void {
+function checkNoOverlaps(file: string, inputs: readonly StageInput[], outputs: readonly StageOutput[], scratch: readonly string[]): void {
   const claimed: { path: string; field: string }[] = [];
   const claim = (path: string, field: string): void => {
     const clash = claimed.find((c) => pathsOverlap(c.path, path));

@@ -22,14 +22,21 @@ export type CandidateLookup =
   | { readonly found: 'refused'; readonly signer: string; readonly reason: string }
   | { readonly found: 'candidate'; readonly candidate: Candidate };
 
-export async function fetchCandidate(client: RemoteClient, chain: string, stage: Stage, stageKey: Sha256, signer: PublicKey): Promise<CandidateLookup> {
+export async function fetchCandidate(
+  client: RemoteClient,
+  chain: string,
+  stage: Stage,
+  stageKey: Sha256,
+  signer: PublicKey,
+): Promise<CandidateLookup> {
   const refuse = (reason: string): CandidateLookup => ({ found: 'refused', signer: signer.name, reason });
   const indexPath = resultIndexPath(stageKey, signer.keyId);
   const indexBytes = await client.getDocument(indexPath);
   if (indexBytes === undefined) return { found: 'none' };
   const index = parseResultIndex(indexBytes);
   if (typeof index === 'string') return refuse(`${client.urlOf(indexPath)}: ${index}`);
-  if (index.keyId !== signer.keyId || index.stageKey !== stageKey) return refuse(`${client.urlOf(indexPath)}: the index is about another signer or run`);
+  if (index.keyId !== signer.keyId || index.stageKey !== stageKey)
+    return refuse(`${client.urlOf(indexPath)}: the index is about another signer or run`);
 
   const statementBytes = await fetchNamed(client, index.statement);
   if (typeof statementBytes === 'string') return refuse(`statement ${statementBytes}`);
@@ -43,7 +50,9 @@ export async function fetchCandidate(client: RemoteClient, chain: string, stage:
   }
   const { predicate } = signed;
   if (predicate.chain !== chain || predicate.stage !== stage.name || predicate.stageKey !== stageKey) {
-    return refuse(`the statement is about ${predicate.chain}/${predicate.stage} (stage key ${predicate.stageKey.slice(0, 16)}…), not ${chain}/${stage.name} (${stageKey.slice(0, 16)}…): replayed from another stage`);
+    return refuse(
+      `the statement is about ${predicate.chain}/${predicate.stage} (stage key ${predicate.stageKey.slice(0, 16)}…), not ${chain}/${stage.name} (${stageKey.slice(0, 16)}…): replayed from another stage`,
+    );
   }
 
   const recordBytes = await fetchNamed(client, index.record);
@@ -51,7 +60,8 @@ export async function fetchCandidate(client: RemoteClient, chain: string, stage:
   const record = parseRecord(parseJson(recordBytes));
   if (typeof record === 'string') return refuse(`${client.urlOf(casPath(index.record))}: not a provenance record: ${record}`);
   const mismatch = recordMismatch(record, signed);
-  if (mismatch !== undefined) return refuse(`${client.urlOf(casPath(index.record))}: the record does not match the signed statement: ${mismatch}`);
+  if (mismatch !== undefined)
+    return refuse(`${client.urlOf(casPath(index.record))}: the record does not match the signed statement: ${mismatch}`);
   return { found: 'candidate', candidate: { signed, record } };
 }
 
@@ -69,7 +79,8 @@ function recordMismatch(record: ProvenanceRecord, signed: SignedResult): string 
   if (record.chain !== predicate.chain || record.stage !== predicate.stage) return 'chain or stage';
   if (record.stageKey !== predicate.stageKey) return 'stage key';
   if (record.manifestSha256 !== predicate.manifestSha256) return 'manifest';
-  const files = (list: readonly { path: string; sha256: string }[]): string => JSON.stringify([...list].map((f) => [f.path, f.sha256]).sort(([a], [b]) => compareText(a!, b!)));
+  const files = (list: readonly { path: string; sha256: string }[]): string =>
+    JSON.stringify([...list].map((f) => [f.path, f.sha256]).sort(([a], [b]) => compareText(a!, b!)));
   if (files(record.inputs) !== files(predicate.inputs)) return 'inputs';
   if (files(record.outputs) !== files(signed.subject.map((s) => ({ path: s.name, sha256: s.digest.sha256 })))) return 'outputs';
   return undefined;

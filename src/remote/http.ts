@@ -54,8 +54,10 @@ export class RemoteClient {
     } catch {
       throw new RemoteError(`--remote ${JSON.stringify(base)} is not a URL`);
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new RemoteError(`--remote ${base}: only http and https remotes are supported`);
-    if (url.username !== '' || url.password !== '') throw new RemoteError(`--remote ${url.host}: credentials in the URL are not supported (they would appear in messages)`);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new RemoteError(`--remote ${base}: only http and https remotes are supported`);
+    if (url.username !== '' || url.password !== '')
+      throw new RemoteError(`--remote ${url.host}: credentials in the URL are not supported (they would appear in messages)`);
     this.base = url;
     this.limits = limits;
     this.dispatcher = new Agent({ connectTimeout: limits.stallMs, headersTimeout: limits.stallMs, bodyTimeout: limits.stallMs });
@@ -83,7 +85,8 @@ export class RemoteClient {
           const buffer = chunk as Buffer;
           size += buffer.length;
           this.counts.bytesDown += buffer.length;
-          if (size > this.limits.maxDocumentBytes) throw new RemoteError(`${this.urlOf(path)}: larger than ${this.limits.maxDocumentBytes} bytes`);
+          if (size > this.limits.maxDocumentBytes)
+            throw new RemoteError(`${this.urlOf(path)}: larger than ${this.limits.maxDocumentBytes} bytes`);
           chunks.push(buffer);
         }
         return new Uint8Array(Buffer.concat(chunks));
@@ -141,7 +144,12 @@ export class RemoteClient {
     await this.dispatcher.destroy();
   }
 
-  private async send(method: 'GET' | 'HEAD' | 'PUT', path: string, signal: AbortSignal, body?: Uint8Array): Promise<Dispatcher.ResponseData> {
+  private async send(
+    method: 'GET' | 'HEAD' | 'PUT',
+    path: string,
+    signal: AbortSignal,
+    body?: Uint8Array,
+  ): Promise<Dispatcher.ResponseData> {
     this.counts.requests += 1;
     try {
       return await request(this.urlOf(path), {
@@ -163,7 +171,8 @@ export class RemoteClient {
 
   private checkLength(response: Dispatcher.ResponseData, limit: number, path: string): void {
     const length = Number(response.headers['content-length']);
-    if (Number.isFinite(length) && length > limit) throw new RemoteError(`${this.urlOf(path)}: ${length} bytes, over the limit of ${limit}`);
+    if (Number.isFinite(length) && length > limit)
+      throw new RemoteError(`${this.urlOf(path)}: ${length} bytes, over the limit of ${limit}`);
   }
 
   /** Counts bytes as they pass and stops the transfer past the object limit. */
@@ -187,7 +196,8 @@ export class RemoteClient {
     try {
       return await step(signal);
     } catch (error) {
-      if (signal.aborted) throw new RemoteError(`${this.urlOf(path)}: no complete answer within ${Math.round(this.limits.deadlineMs / 1000)} s`);
+      if (signal.aborted)
+        throw new RemoteError(`${this.urlOf(path)}: no complete answer within ${Math.round(this.limits.deadlineMs / 1000)} s`);
       throw this.describe(error, 'GET', path);
     }
   }

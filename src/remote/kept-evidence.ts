@@ -39,7 +39,14 @@ export function evidenceDir(store: Store): string {
 }
 
 /** Keep every claim's differing outputs; returns the report written, or undefined when all agree with the manifest. */
-export async function keepEvidence(store: Store, client: RemoteClient, chain: string, stage: Stage, stageKey: Sha256, claims: readonly Claim[]): Promise<{ report: EvidenceReport; file: string } | undefined> {
+export async function keepEvidence(
+  store: Store,
+  client: RemoteClient,
+  chain: string,
+  stage: Stage,
+  stageKey: Sha256,
+  claims: readonly Claim[],
+): Promise<{ report: EvidenceReport; file: string } | undefined> {
   const differences: KeptDifference[] = [];
   for (const claim of claims) {
     const claimed = new Map(claim.outputs.map((subject) => [subject.name, subject.digest.sha256]));
@@ -58,7 +65,14 @@ export async function keepEvidence(store: Store, client: RemoteClient, chain: st
     }
   }
   if (differences.length === 0) return undefined;
-  const report: EvidenceReport = { chain, stage: stage.name, stageKey, remote: client.base.toString(), foundAt: new Date().toISOString(), differences };
+  const report: EvidenceReport = {
+    chain,
+    stage: stage.name,
+    stageKey,
+    remote: client.base.toString(),
+    foundAt: new Date().toISOString(),
+    differences,
+  };
   const dir = evidenceDir(store);
   await mkdir(dir, { recursive: true });
   const file = join(dir, `${stage.name.replace(/[^A-Za-z0-9_-]/g, '_')}.${stageKey.slice(0, 16)}.json`);

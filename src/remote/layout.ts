@@ -59,7 +59,8 @@ export function parseResultIndex(bytes: Uint8Array): ResultIndex | string {
   if (!isObject(value)) return 'not a JSON object';
   if (value._type !== RESULT_INDEX_TYPE) return `_type is not ${RESULT_INDEX_TYPE}`;
   const { stageKey, keyId, statement, record } = value;
-  if (!isSha256(stageKey) || !isSha256(keyId) || !isSha256(statement) || !isSha256(record)) return 'stageKey, keyId, statement and record must each be a sha256';
+  if (!isSha256(stageKey) || !isSha256(keyId) || !isSha256(statement) || !isSha256(record))
+    return 'stageKey, keyId, statement and record must each be a sha256';
   return { _type: RESULT_INDEX_TYPE, stageKey, keyId, statement, record };
 }
 

@@ -37,9 +37,13 @@ export async function startNginx(options: NginxOptions = {}): Promise<Nginx> {
   const port = await freePort();
   const block = (await readFile(NGINX_CONFIG, 'utf8'))
     .replace(/^\s*listen .*# kindling-test: listen$/m, `    listen 127.0.0.1:${port};`)
-    .replace(/^\s*root .*# kindling-test: root$/m, `    root ${root};\n${(options.directives ?? []).map((line) => `    ${line}\n`).join('')}`)
+    .replace(
+      /^\s*root .*# kindling-test: root$/m,
+      `    root ${root};\n${(options.directives ?? []).map((line) => `    ${line}\n`).join('')}`,
+    )
     .replace(/client_body_temp_path [^;]*;/, `client_body_temp_path ${join(root, '.incoming')};`);
-  if (!block.includes(`127.0.0.1:${port}`) || !block.includes(`root ${root};`)) throw new Error(`${NGINX_CONFIG}: the lines marked kindling-test were not found`);
+  if (!block.includes(`127.0.0.1:${port}`) || !block.includes(`root ${root};`))
+    throw new Error(`${NGINX_CONFIG}: the lines marked kindling-test were not found`);
   await writeFile(join(dir, 'server.conf'), block);
   await writeFile(
     join(dir, 'nginx.conf'),
@@ -62,7 +66,9 @@ export async function startNginx(options: NginxOptions = {}): Promise<Nginx> {
       '',
     ].join('\n'),
   );
-  const child = spawn(NGINX, ['-p', dir, '-e', join(dir, 'error.log'), '-c', join(dir, 'nginx.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(NGINX, ['-p', dir, '-e', join(dir, 'error.log'), '-c', join(dir, 'nginx.conf')], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const base = `http://127.0.0.1:${port}`;

@@ -11,7 +11,16 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PublicKey } from '../attest/keys.js';
 import { parseCheckpoint, type Checkpoint } from '../attest/log/checkpoint.js';
-import { consistencyProof, hashesEqual, inclusionProof, leafHash, rootOf, verifyConsistency, verifyInclusion, type Hash } from '../attest/log/merkle.js';
+import {
+  consistencyProof,
+  hashesEqual,
+  inclusionProof,
+  leafHash,
+  rootOf,
+  verifyConsistency,
+  verifyInclusion,
+  type Hash,
+} from '../attest/log/merkle.js';
 import { NoteError, parseNote, verifyNote } from '../attest/log/note.js';
 import { verifyCosignatures } from '../attest/log/cosignature.js';
 import { RemoteError, type RemoteClient } from './http.js';
@@ -87,7 +96,8 @@ export async function followLog(
     // A checkpoint the witnesses have not vouched for may be one shown to this follower alone.
     const cosigned = verifyCosignatures(parseNote(remoteNote), witnesses.keys);
     for (const name of cosigned.invalid) problems.push(`the cosignature of ${name} does not verify`);
-    if (cosigned.verified.length < witnesses.threshold) problems.push(`cosigned by ${cosigned.verified.length} trusted witness(es), ${witnesses.threshold} needed`);
+    if (cosigned.verified.length < witnesses.threshold)
+      problems.push(`cosigned by ${cosigned.verified.length} trusted witness(es), ${witnesses.threshold} needed`);
     if (problems.length > 0) return { ...base, ok: false, status: 'unwitnessed', entriesFetched: 0, inclusions: [], problems };
   }
   if (kept !== undefined && kept.origin !== remote.origin) {
@@ -98,7 +108,15 @@ export async function followLog(
   if (kept !== undefined && remote.size < keptSize) {
     problems.push(`the remote log shrank from ${keptSize} to ${remote.size} entries: its history was rewritten`);
     const changed = await firstChange(client, keptLeaves, remote.size);
-    return { ...base, ok: false, status: 'rewritten', entriesFetched: changed.fetched, ...(changed.index === undefined ? {} : { firstChangedEntry: changed.index }), inclusions: [], problems };
+    return {
+      ...base,
+      ok: false,
+      status: 'rewritten',
+      entriesFetched: changed.fetched,
+      ...(changed.index === undefined ? {} : { firstChangedEntry: changed.index }),
+      inclusions: [],
+      problems,
+    };
   }
 
   const fresh = await fetchLeaves(client, remote.size, keptSize, remote.size);
@@ -107,8 +125,18 @@ export async function followLog(
     // Either old entries changed (a rewrite) or the new ones do not match the checkpoint: find out which.
     const changed = await firstChange(client, keptLeaves, remote.size);
     if (changed.index !== undefined && kept !== undefined) {
-      problems.push(`the remote log rewrote its history: entry ${changed.index} changed since the checkpoint kept here (size ${kept.size})`);
-      return { ...base, ok: false, status: 'rewritten', entriesFetched: fresh.length + changed.fetched, firstChangedEntry: changed.index, inclusions: [], problems };
+      problems.push(
+        `the remote log rewrote its history: entry ${changed.index} changed since the checkpoint kept here (size ${kept.size})`,
+      );
+      return {
+        ...base,
+        ok: false,
+        status: 'rewritten',
+        entriesFetched: fresh.length + changed.fetched,
+        firstChangedEntry: changed.index,
+        inclusions: [],
+        problems,
+      };
     }
     problems.push(`the remote's entries do not hash to its checkpoint's root (size ${remote.size})`);
     return { ...base, ok: false, status: 'inconsistent', entriesFetched: fresh.length + changed.fetched, inclusions: [], problems };
@@ -139,7 +167,15 @@ export async function followLog(
 
   await saveState(stateDir, remoteNote, leaves);
   const status: FollowStatus = kept === undefined ? 'first' : kept.size === remote.size ? 'unchanged' : 'extended';
-  return { ...base, ok: problems.length === 0, status, entriesFetched: fresh.length, ...(kept ? { consistencyProof: proof.map(b64) } : {}), inclusions, problems };
+  return {
+    ...base,
+    ok: problems.length === 0,
+    status,
+    entriesFetched: fresh.length,
+    ...(kept ? { consistencyProof: proof.map(b64) } : {}),
+    inclusions,
+    problems,
+  };
 }
 
 function checkSigned(text: string, trusted: ReadonlyMap<string, PublicKey>, label: string): { checkpoint: Checkpoint; signers: string[] } {
@@ -147,7 +183,8 @@ function checkSigned(text: string, trusted: ReadonlyMap<string, PublicKey>, labe
     const note = parseNote(text);
     const checkpoint = parseCheckpoint(note.text);
     const verification = verifyNote(note, trusted);
-    if (verification.invalid.length > 0) throw new RemoteError(`${label}: the signature of ${verification.invalid.join(', ')} does not verify`);
+    if (verification.invalid.length > 0)
+      throw new RemoteError(`${label}: the signature of ${verification.invalid.join(', ')} does not verify`);
     if (verification.verifiedBy.length === 0) throw new RemoteError(`${label}: no trusted key signed it`);
     return { checkpoint, signers: verification.verifiedBy.map((key) => key.name) };
   } catch (error) {

@@ -35,7 +35,8 @@ export function tilesBetween(from: number, to: number): string[] {
     const after = nodesAtLevel(to, level);
     const kinds: (number | 'entries')[] = level === 0 ? [0, 'entries'] : [level];
     for (const kind of kinds) {
-      for (let index = Math.floor(before / TILE_WIDTH); index < Math.floor(after / TILE_WIDTH); index += 1) paths.push(tilePath(kind, index));
+      for (let index = Math.floor(before / TILE_WIDTH); index < Math.floor(after / TILE_WIDTH); index += 1)
+        paths.push(tilePath(kind, index));
       if (after % TILE_WIDTH > 0 && after !== before) paths.push(tilePath(kind, Math.floor(after / TILE_WIDTH), after % TILE_WIDTH));
     }
   }
@@ -58,7 +59,8 @@ export async function publishLog(dir: string, client: RemoteClient): Promise<Pub
   const remoteText = await client.getDocument(`${LOG_PREFIX}checkpoint`);
   if (remoteText !== undefined) {
     const remote = parseCheckpoint(parseNote(Buffer.from(remoteText).toString('utf8')).text);
-    if (remote.origin !== origin) throw new RemoteError(`the remote log is ${JSON.stringify(remote.origin)}, this one ${JSON.stringify(origin)}`);
+    if (remote.origin !== origin)
+      throw new RemoteError(`the remote log is ${JSON.stringify(remote.origin)}, this one ${JSON.stringify(origin)}`);
     if (remote.size > latest.size || !hashesEqual(rootOf(leaves.slice(0, remote.size)), remote.root)) {
       throw new RemoteError(`the remote log (size ${remote.size}) is not a prefix of ${dir}: refusing to publish over it`);
     }
@@ -73,12 +75,15 @@ export async function publishLog(dir: string, client: RemoteClient): Promise<Pub
   }
   for (const path of tilesBetween(tilesFrom ?? from, latest.size)) {
     const bytes = await readFile(join(dir, path)).catch(() => {
-      throw new RemoteError(`${join(dir, path)}: missing; issue a checkpoint (kindling log checkpoint) to write the tiles of size ${latest.size}`);
+      throw new RemoteError(
+        `${join(dir, path)}: missing; issue a checkpoint (kindling log checkpoint) to write the tiles of size ${latest.size}`,
+      );
     });
     await client.put(`${LOG_PREFIX}${path}`, new Uint8Array(bytes));
   }
   const stored = (await readdir(join(dir, 'checkpoints')).catch(() => [] as string[])).filter((name) => name === `${latest.size}.note`);
-  for (const name of stored) await client.put(`${LOG_PREFIX}checkpoints/${name}`, new Uint8Array(await readFile(join(dir, 'checkpoints', name))));
+  for (const name of stored)
+    await client.put(`${LOG_PREFIX}checkpoints/${name}`, new Uint8Array(await readFile(join(dir, 'checkpoints', name))));
   await client.put(`${LOG_PREFIX}checkpoint`, new Uint8Array(Buffer.from(latestText)));
   return { size: latest.size, entriesSent: latest.size - from };
 }

@@ -90,10 +90,21 @@ export async function pullResults(options: PullOptions): Promise<PullReport> {
       results.push({ stage: stage.name, status: 'not-pulled', reason });
     }
   }
-  return { remote: client.base.toString(), stages: results, disagreements, bytesDown: client.counts.bytesDown, requests: client.counts.requests };
+  return {
+    remote: client.base.toString(),
+    stages: results,
+    disagreements,
+    bytesDown: client.counts.bytesDown,
+    requests: client.counts.requests,
+  };
 }
 
-async function pullStage(stage: Stage, options: PullOptions, warn: (message: string) => void, disagreements: Disagreement[]): Promise<StagePull> {
+async function pullStage(
+  stage: Stage,
+  options: PullOptions,
+  warn: (message: string) => void,
+  disagreements: Disagreement[],
+): Promise<StagePull> {
   const { chain, store, client, trusted, threshold } = options;
   const key = stageKey(stage);
   const candidates: Candidate[] = [];
@@ -121,14 +132,23 @@ async function pullStage(stage: Stage, options: PullOptions, warn: (message: str
   const kept = await keepEvidence(store, client, chain.name, stage, key, verdict.claims);
   if (kept !== undefined) {
     for (const difference of kept.report.differences) {
-      disagreements.push({ stage: stage.name, stageKey: key, path: difference.path, expected: difference.expected, claimed: difference.claimed, signers: difference.signers, evidenceFile: kept.file });
+      disagreements.push({
+        stage: stage.name,
+        stageKey: key,
+        path: difference.path,
+        expected: difference.expected,
+        claimed: difference.claimed,
+        signers: difference.signers,
+        evidenceFile: kept.file,
+      });
       warn(
         `${stage.name}: ${difference.signers.join(', ')} claim ${difference.path} is ${difference.claimed ?? '(missing)'}, ` +
           `but the manifest says ${difference.expected}; evidence kept in ${kept.file}`,
       );
     }
   }
-  for (const equivocator of verdict.equivocators) warn(`${stage.name}: ${equivocator.name} signed two different results for this run; counted for neither`);
+  for (const equivocator of verdict.equivocators)
+    warn(`${stage.name}: ${equivocator.name} signed two different results for this run; counted for neither`);
   if (!verdict.accepted) {
     const best = verdict.claims[0]?.signers.length ?? 0;
     return notPulled(`${verdict.status}: ${best} of the ${threshold} trusted signers needed agree`);
@@ -139,8 +159,13 @@ async function pullStage(stage: Stage, options: PullOptions, warn: (message: str
 
   // Every object is re-hashed as it lands; one that is missing or wrong stops this stage's pull.
   const agreeing = new Set(agreed.signers.map((signer) => signer.keyId));
-  const chosen = candidates.filter((candidate) => agreeing.has(candidate.signed.signer.keyId)).sort((a, b) => (a.signed.signer.name < b.signed.signer.name ? -1 : 1))[0]!;
-  const objects = [...stage.outputs.map((output) => output.sha256), ...(chosen.record.logSha256 === undefined ? [] : [chosen.record.logSha256])];
+  const chosen = candidates
+    .filter((candidate) => agreeing.has(candidate.signed.signer.keyId))
+    .sort((a, b) => (a.signed.signer.name < b.signed.signer.name ? -1 : 1))[0]!;
+  const objects = [
+    ...stage.outputs.map((output) => output.sha256),
+    ...(chosen.record.logSha256 === undefined ? [] : [chosen.record.logSha256]),
+  ];
   for (const sha256 of new Set(objects)) await fetchObject(store, client, sha256);
 
   const record: ProvenanceRecord = {
@@ -157,7 +182,8 @@ async function pullStage(stage: Stage, options: PullOptions, warn: (message: str
 }
 
 function claimMismatch(stage: Stage, claim: Claim): string | undefined {
-  if (claim.outputs.length !== stage.outputs.length) return `${claim.outputs.length} outputs, the manifest declares ${stage.outputs.length}`;
+  if (claim.outputs.length !== stage.outputs.length)
+    return `${claim.outputs.length} outputs, the manifest declares ${stage.outputs.length}`;
   for (const output of stage.outputs) {
     const digest = claim.outputs.find((subject) => subject.name === output.path)?.digest.sha256;
     if (digest !== output.sha256) return `${output.path} is ${digest ?? 'missing'}, the manifest says ${output.sha256}`;
@@ -168,7 +194,11 @@ function claimMismatch(stage: Stage, claim: Claim): string | undefined {
 async function fetchObject(store: Store, client: RemoteClient, sha256: Sha256): Promise<void> {
   if (await store.has(sha256)) return;
   const temp = store.tempPath('pull');
-  if (!(await client.getToFile(casPath(sha256), temp))) throw new RemoteError(`${client.urlOf(casPath(sha256))} is missing from the remote`);
+  if (!(await client.getToFile(casPath(sha256), temp)))
+    throw new RemoteError(`${client.urlOf(casPath(sha256))} is missing from the remote`);
   const adopted = await store.adoptTemp(temp, sha256);
-  if (!adopted.ok) throw new RemoteError(`${client.urlOf(casPath(sha256))} holds bytes hashing to ${adopted.actual}, not its name: the object was replaced`);
+  if (!adopted.ok)
+    throw new RemoteError(
+      `${client.urlOf(casPath(sha256))} holds bytes hashing to ${adopted.actual}, not its name: the object was replaced`,
+    );
 }

@@ -13,7 +13,16 @@ import { compareText, parseRecord, stageResultStatement } from '../attest/statem
 import type { ProvenanceRecord } from '../run/record.js';
 import type { Store } from '../store/store.js';
 import { RemoteError, type RemoteClient } from './http.js';
-import { casPath, encodeDocument, haltIndexPath, parseHaltIndex, resultIndexPath, HALT_INDEX_TYPE, RESULT_INDEX_TYPE, type ResultIndex } from './layout.js';
+import {
+  casPath,
+  encodeDocument,
+  haltIndexPath,
+  parseHaltIndex,
+  resultIndexPath,
+  HALT_INDEX_TYPE,
+  RESULT_INDEX_TYPE,
+  type ResultIndex,
+} from './layout.js';
 
 export interface PushedResult {
   readonly chain: string;
@@ -64,7 +73,14 @@ export async function pushResults(store: Store, client: RemoteClient, key: Signi
   return { results, skipped };
 }
 
-async function pushOne(store: Store, client: RemoteClient, key: SigningKey, record: ProvenanceRecord, recordBytes: Uint8Array, objects: readonly Sha256[]): Promise<PushedResult> {
+async function pushOne(
+  store: Store,
+  client: RemoteClient,
+  key: SigningKey,
+  record: ProvenanceRecord,
+  recordBytes: Uint8Array,
+  objects: readonly Sha256[],
+): Promise<PushedResult> {
   let sent = 0;
   let present = 0;
   for (const sha256 of new Set(objects)) {
@@ -81,10 +97,19 @@ async function pushOne(store: Store, client: RemoteClient, key: SigningKey, reco
   const statementSha = sha256Bytes(statementBytes);
   // Named by their hashes, so what is already there is the same bytes (or a replacement that
   // readers refuse; re-sending would not make a hostile server honest).
-  for (const [sha256, bytes] of [[recordSha, recordBytes], [statementSha, statementBytes]] as const) {
+  for (const [sha256, bytes] of [
+    [recordSha, recordBytes],
+    [statementSha, statementBytes],
+  ] as const) {
     if (!(await client.has(casPath(sha256)))) await client.put(casPath(sha256), bytes);
   }
-  const index: ResultIndex = { _type: RESULT_INDEX_TYPE, stageKey: record.stageKey, keyId: key.publicKey.keyId, statement: statementSha, record: recordSha };
+  const index: ResultIndex = {
+    _type: RESULT_INDEX_TYPE,
+    stageKey: record.stageKey,
+    keyId: key.publicKey.keyId,
+    statement: statementSha,
+    record: recordSha,
+  };
   await client.put(resultIndexPath(record.stageKey, key.publicKey.keyId), encodeDocument(index));
   return { chain: record.chain, stage: record.stage, stageKey: record.stageKey, objectsSent: sent, objectsPresent: present };
 }
@@ -104,7 +129,11 @@ async function firstMissing(store: Store, objects: readonly Sha256[]): Promise<s
  * the signer's halt index for its chain, which only that signer writes. Statements signed by other
  * keys, or that are not halts, are refused: a pusher speaks only for itself.
  */
-export async function pushHalts(files: readonly string[], client: RemoteClient, key: SigningKey): Promise<{ readonly chain: string; readonly added: number }[]> {
+export async function pushHalts(
+  files: readonly string[],
+  client: RemoteClient,
+  key: SigningKey,
+): Promise<{ readonly chain: string; readonly added: number }[]> {
   const trusted = new Map([[key.publicKey.keyId, key.publicKey]]);
   const byChain = new Map<string, Sha256[]>();
   const bytesOf = new Map<Sha256, Uint8Array>();
@@ -131,10 +160,14 @@ export async function pushHalts(files: readonly string[], client: RemoteClient, 
     // Read-modify-write is safe here: only this signer writes its own index.
     const current = await client.getDocument(path);
     const parsed = current === undefined ? undefined : parseHaltIndex(current);
-    if (typeof parsed === 'string') throw new RemoteError(`${client.urlOf(path)}: the remote's halt index is unreadable (${parsed}); refusing to overwrite it`);
+    if (typeof parsed === 'string')
+      throw new RemoteError(`${client.urlOf(path)}: the remote's halt index is unreadable (${parsed}); refusing to overwrite it`);
     const previous = parsed?.statements ?? [];
     const fresh = statements.filter((sha256) => !previous.includes(sha256));
-    await client.put(path, encodeDocument({ _type: HALT_INDEX_TYPE, chain, keyId: key.publicKey.keyId, statements: [...previous, ...fresh] }));
+    await client.put(
+      path,
+      encodeDocument({ _type: HALT_INDEX_TYPE, chain, keyId: key.publicKey.keyId, statements: [...previous, ...fresh] }),
+    );
     added.push({ chain, added: fresh.length });
   }
   return added;

@@ -17,7 +17,12 @@ export interface RemoteHalts {
   readonly ignored: readonly string[];
 }
 
-export async function fetchRemoteHalts(client: RemoteClient, chain: string, trusted: ReadonlyMap<string, PublicKey>, threshold: number): Promise<RemoteHalts> {
+export async function fetchRemoteHalts(
+  client: RemoteClient,
+  chain: string,
+  trusted: ReadonlyMap<string, PublicKey>,
+  threshold: number,
+): Promise<RemoteHalts> {
   const halts: SignedHalt[] = [];
   const ignored: string[] = [];
   for (const key of trusted.values()) {
@@ -27,7 +32,9 @@ export async function fetchRemoteHalts(client: RemoteClient, chain: string, trus
       bytes = await client.getDocument(path);
     } catch (error) {
       // A halt index that cannot be read might be hiding a halt: better not to build on it.
-      throw new RemoteError(`cannot read ${key.name}'s halts at ${client.urlOf(path)}: ${error instanceof Error ? error.message : String(error)}`);
+      throw new RemoteError(
+        `cannot read ${key.name}'s halts at ${client.urlOf(path)}: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
     if (bytes === undefined) continue;
     const index = parseHaltIndex(bytes);

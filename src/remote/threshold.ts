@@ -18,7 +18,10 @@ export function remoteThreshold(given: number | undefined, trustedKeys: number):
     if (given > trustedKeys) {
       throw new KindlingError('usage', `--threshold ${given} can never be met: --trust holds ${trustedKeys} key(s)`);
     }
-    return { threshold: given, explanation: `a pulled result counts when ${given} of the ${trustedKeys} trusted signers agree (--threshold)` };
+    return {
+      threshold: given,
+      explanation: `a pulled result counts when ${given} of the ${trustedKeys} trusted signers agree (--threshold)`,
+    };
   }
   if (trustedKeys < MIN_DEFAULT_THRESHOLD) {
     throw new KindlingError(

@@ -31,7 +31,13 @@ export interface WitnessResult {
   readonly problem?: string;
 }
 
-export async function witnessRemoteLog(client: RemoteClient, policy: CheckpointPolicy, witness: SigningKey, stateDir: string, now: () => number = Date.now): Promise<WitnessResult> {
+export async function witnessRemoteLog(
+  client: RemoteClient,
+  policy: CheckpointPolicy,
+  witness: SigningKey,
+  stateDir: string,
+  now: () => number = Date.now,
+): Promise<WitnessResult> {
   const path = `${LOG_PREFIX}checkpoint`;
   const bytes = await client.getDocument(path);
   if (bytes === undefined) throw new RemoteError(`${client.urlOf(path)}: no log published there`);
@@ -40,13 +46,23 @@ export async function witnessRemoteLog(client: RemoteClient, policy: CheckpointP
   const statePath = join(stateDir, `${createHash('sha256').update(checkpoint.origin).digest('hex')}.note`);
   const kept = await readFile(statePath, 'utf8').catch(() => undefined);
   const base = { origin: checkpoint.origin, size: checkpoint.size, remote };
-  const refuse = (problem: string, proofLength?: number): WitnessResult => ({ ...base, ok: false, status: 'refused', ...(kept === undefined ? {} : { kept }), ...(proofLength === undefined ? {} : { consistencyProofLength: proofLength }), problem });
+  const refuse = (problem: string, proofLength?: number): WitnessResult => ({
+    ...base,
+    ok: false,
+    status: 'refused',
+    ...(kept === undefined ? {} : { kept }),
+    ...(proofLength === undefined ? {} : { consistencyProofLength: proofLength }),
+    problem,
+  });
 
   let status: WitnessStatus = 'first';
   let proofLength: number | undefined;
   if (kept !== undefined) {
     const old = trustCheckpoint(kept, { logKeys: policy.logKeys }, statePath).checkpoint;
-    if (checkpoint.size < old.size) return refuse(`the log shrank from ${old.size} to ${checkpoint.size} entries since this witness cosigned it: its history was rewritten`);
+    if (checkpoint.size < old.size)
+      return refuse(
+        `the log shrank from ${old.size} to ${checkpoint.size} entries since this witness cosigned it: its history was rewritten`,
+      );
     if (checkpoint.size === old.size) {
       if (!hashesEqual(checkpoint.root, old.root)) return refuse(`a fork: the log signed two different trees of size ${old.size}`);
       status = 'unchanged';
@@ -60,7 +76,10 @@ export async function witnessRemoteLog(client: RemoteClient, policy: CheckpointP
       }
       proofLength = proof.length;
       if (!verifyConsistency(old.size, checkpoint.size, proof, old.root, checkpoint.root)) {
-        return refuse(`the checkpoint of size ${checkpoint.size} does not extend the one of size ${old.size} this witness cosigned: the log's history was rewritten (or its tiles are false)`, proof.length);
+        return refuse(
+          `the checkpoint of size ${checkpoint.size} does not extend the one of size ${old.size} this witness cosigned: the log's history was rewritten (or its tiles are false)`,
+          proof.length,
+        );
       }
       status = 'extended';
     }
@@ -73,6 +92,12 @@ export async function witnessRemoteLog(client: RemoteClient, policy: CheckpointP
   const temp = `${statePath}.${process.pid}.tmp`;
   await writeFile(temp, cosigned);
   await rename(temp, statePath);
-  return { ...base, ok: true, status, cosigned, ...(kept === undefined ? {} : { kept }), ...(proofLength === undefined ? {} : { consistencyProofLength: proofLength }) };
+  return {
+    ...base,
+    ok: true,
+    status,
+    cosigned,
+    ...(kept === undefined ? {} : { kept }),
+    ...(proofLength === undefined ? {} : { consistencyProofLength: proofLength }),
+  };
 }
-

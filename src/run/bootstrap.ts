@@ -94,8 +94,7 @@ export async function bootstrap(options: BootstrapOptions): Promise<BootstrapRes
 
   await new Promise<void>((resolveAll) => {
     let running = 0;
-    const isReady = (stage: Stage): boolean =>
-      stageDependencies(stage).every((d) => outcomes.get(d)?.status === 'verified');
+    const isReady = (stage: Stage): boolean => stageDependencies(stage).every((d) => outcomes.get(d)?.status === 'verified');
     const pump = (): void => {
       if (signal?.aborted) stopped = true;
       while (!stopped && running < jobs) {
@@ -154,7 +153,13 @@ export function summarize(result: BootstrapResult): unknown {
       const outcome = result.outcomes.get(stage.name);
       if (outcome === undefined) return { stage: stage.name, status: 'not-run' };
       if (outcome.status === 'verified') {
-        return { stage: stage.name, status: 'verified', cached: outcome.cached, stageKey: outcome.record.stageKey, outputs: outcome.record.outputs };
+        return {
+          stage: stage.name,
+          status: 'verified',
+          cached: outcome.cached,
+          stageKey: outcome.record.stageKey,
+          outputs: outcome.record.outputs,
+        };
       }
       return { stage: stage.name, status: 'failed', failures: outcome.failures, workDir: outcome.workDir, logFile: outcome.logFile };
     }),

@@ -38,7 +38,8 @@ export async function checkCache(stage: Stage, store: Store): Promise<CacheCheck
     const object = await store.checkObject(output.sha256);
     if (object.state === 'ok') continue;
     if (object.state === 'missing') problems.push(`output ${output.path} (sha256 ${output.sha256}) is no longer in the store`);
-    else if (object.state === 'not-a-file') problems.push(`output ${output.path}: the store object ${store.objectPath(output.sha256)} is not a regular file`);
+    else if (object.state === 'not-a-file')
+      problems.push(`output ${output.path}: the store object ${store.objectPath(output.sha256)} is not a regular file`);
     else problems.push(`output ${output.path}: the stored object has sha256 ${object.actual} (${object.size} bytes), not ${output.sha256}`);
     if (object.state !== 'missing') badObjects.push(output.sha256);
   }

@@ -5,7 +5,13 @@ import { assertNever } from '../errors.js';
 
 export type StageFailure =
   | { readonly reason: 'input-missing'; readonly path: string; readonly source: string; readonly message: string }
-  | { readonly reason: 'input-mismatch'; readonly path: string; readonly source: string; readonly expected: Sha256; readonly actual: Sha256 }
+  | {
+      readonly reason: 'input-mismatch';
+      readonly path: string;
+      readonly source: string;
+      readonly expected: Sha256;
+      readonly actual: Sha256;
+    }
   | { readonly reason: 'exit-non-zero'; readonly exitCode: number }
   | { readonly reason: 'timeout'; readonly timeoutMs: number }
   | { readonly reason: 'sandbox-failed'; readonly message: string }

@@ -28,11 +28,16 @@ export async function takeFromStore(stages: readonly Stage[], from: Store, to: S
     if ((await checkCache(stage, to)).kind === 'hit') continue;
     const check = await checkCache(stage, from);
     if (check.kind === 'miss') throw new NotInStoreError(stage.name, from.root, 'has no result there');
-    if (check.kind === 'untrusted') throw new NotInStoreError(stage.name, from.root, `has a result there that is not used: ${check.problems.join('; ')}`);
+    if (check.kind === 'untrusted')
+      throw new NotInStoreError(stage.name, from.root, `has a result there that is not used: ${check.problems.join('; ')}`);
     for (const output of stage.outputs) {
       const copied = await to.importFile(from.objectPath(output.sha256), output.sha256);
       if (!copied.ok) {
-        throw new NotInStoreError(stage.name, from.root, `output ${output.path} changed while copied: sha256 ${copied.actual}, not ${copied.expected}`);
+        throw new NotInStoreError(
+          stage.name,
+          from.root,
+          `output ${output.path} changed while copied: sha256 ${copied.actual}, not ${copied.expected}`,
+        );
       }
     }
     await to.writeRecord(check.record);

@@ -24,10 +24,16 @@ function hostSource(chain: Chain, stage: Stage, store: Store, input: StageInput)
     case 'tree':
       return { hostPath: join(stage.dir, origin.tree), label: `tree ${relative(process.cwd(), join(stage.dir, origin.tree))}` };
     case 'stage':
-      return { hostPath: store.objectPath(input.sha256), label: `output ${origin.output} of stage ${origin.stage}, in the store at ${store.objectPath(input.sha256)}` };
+      return {
+        hostPath: store.objectPath(input.sha256),
+        label: `output ${origin.output} of stage ${origin.stage}, in the store at ${store.objectPath(input.sha256)}`,
+      };
     case 'url':
       // The bytes are the store's copy: a mismatch here is damage in the store, not the server's doing.
-      return { hostPath: store.objectPath(input.sha256), label: `the store's copy ${store.objectPath(input.sha256)} of ${origin.urls[0]!}` };
+      return {
+        hostPath: store.objectPath(input.sha256),
+        label: `the store's copy ${store.objectPath(input.sha256)} of ${origin.urls[0]!}`,
+      };
   }
 }
 
@@ -55,7 +61,10 @@ export async function resolveInputs(
         return { ok: false, failure: { reason: 'input-missing', path: input.path, source: label, message: error.message } };
       }
       if (tree.sha256 !== input.sha256) {
-        return { ok: false, failure: { reason: 'input-mismatch', path: input.path, source: label, expected: input.sha256, actual: tree.sha256 } };
+        return {
+          ok: false,
+          failure: { reason: 'input-mismatch', path: input.path, source: label, expected: input.sha256, actual: tree.sha256 },
+        };
       }
       placed.push({ path: input.path, hostPath, sha256: tree.sha256, executable: false, files: tree.files });
       continue;

@@ -31,7 +31,8 @@ function trustedBaseProblem(value: unknown): string | undefined {
     return 'trustedBase must be {backend, components}';
   }
   for (const component of value.components as unknown[]) {
-    if (!isObject(component) || typeof component.name !== 'string' || component.name === '') return 'trustedBase.components: each needs a name';
+    if (!isObject(component) || typeof component.name !== 'string' || component.name === '')
+      return 'trustedBase.components: each needs a name';
     for (const key of ['version', 'path'] as const) {
       if (component[key] !== undefined && typeof component[key] !== 'string') return `trustedBase.components: ${key} must be a string`;
     }
@@ -61,22 +62,31 @@ export function parseProvenanceRecord(value: unknown): ParsedRecord {
   if (typeof startedAt !== 'string' || !/^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(startedAt) || Number.isNaN(Date.parse(startedAt))) {
     return fail('startedAt must be an ISO 8601 time');
   }
-  if (typeof durationMs !== 'number' || !Number.isFinite(durationMs) || durationMs < 0) return fail('durationMs must be a number of milliseconds');
+  if (typeof durationMs !== 'number' || !Number.isFinite(durationMs) || durationMs < 0)
+    return fail('durationMs must be a number of milliseconds');
   if (logSha256 !== undefined && !isSha256(logSha256)) return fail('logSha256 is not a sha256');
-  if (!isObject(orchestrator) || orchestrator.name !== 'kindling' || typeof orchestrator.version !== 'string' || typeof orchestrator.node !== 'string') {
+  if (
+    !isObject(orchestrator) ||
+    orchestrator.name !== 'kindling' ||
+    typeof orchestrator.version !== 'string' ||
+    typeof orchestrator.node !== 'string'
+  ) {
     return fail('orchestrator must be {name: kindling, version, node}');
   }
   const pulled = value.pulledFrom;
   if (pulled !== undefined) {
     if (
-      !isObject(pulled) || typeof pulled.remote !== 'string' || typeof pulled.threshold !== 'number' || typeof pulled.pulledAt !== 'string' ||
+      !isObject(pulled) ||
+      typeof pulled.remote !== 'string' ||
+      typeof pulled.threshold !== 'number' ||
+      typeof pulled.pulledAt !== 'string' ||
       !Array.isArray(pulled.signers) ||
       !(pulled.signers as unknown[]).every((s) => isObject(s) && typeof s.name === 'string' && typeof s.keyId === 'string')
     ) {
       return fail('pulledFrom must be {remote, threshold, signers, pulledAt}');
     }
   }
-  if (stageKeyOf(manifestSha256, inputs) !== key) return fail("stageKey is not the one its manifest hash and inputs give");
+  if (stageKeyOf(manifestSha256, inputs) !== key) return fail('stageKey is not the one its manifest hash and inputs give');
   return { ok: true, record: value as unknown as ProvenanceRecord };
 }
 
@@ -88,7 +98,7 @@ export function recordDisagreements(record: ProvenanceRecord, stage: Stage): str
   const problems: string[] = [];
   if (record.stage !== stage.name) problems.push(`it is about stage ${record.stage}`);
   if (record.manifestSha256 !== stage.manifestSha256) problems.push('it names another manifest');
-  if (record.stageKey !== stageKey(stage)) problems.push('its stage key is not the stage\'s');
+  if (record.stageKey !== stageKey(stage)) problems.push("its stage key is not the stage's");
   const compare = (what: string, declared: readonly RecordedFile[], recorded: readonly RecordedFile[]): void => {
     const byPath = new Map(recorded.map((file) => [file.path, file.sha256]));
     for (const file of declared) {

@@ -65,7 +65,11 @@ export async function runChain(options: RunChainOptions): Promise<BootstrapResul
   await options.prepare?.(stages);
   if (options.fromStore !== undefined) {
     const named = new Set(typeof options.until === 'string' ? [options.until] : (options.until ?? []));
-    const taken = await takeFromStore(stages.filter((s) => !named.has(s.name)), options.fromStore, store);
+    const taken = await takeFromStore(
+      stages.filter((s) => !named.has(s.name)),
+      options.fromStore,
+      store,
+    );
     options.onTaken?.(taken);
   }
   // Upstream sources are needed only by the stages still to build.

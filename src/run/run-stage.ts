@@ -108,7 +108,12 @@ async function runUncached(stage: Stage, key: Sha256, context: RunStageContext):
 
   const startedAt = new Date().toISOString();
   const timeoutMs = stage.run.timeoutSeconds * 1000;
-  const watchdog = startWatchdog({ logFile, quietMs: context.quietMs ?? QUIET_NOTICE_MS, timeoutMs, onQuiet: (message) => context.onNote?.(message) });
+  const watchdog = startWatchdog({
+    logFile,
+    quietMs: context.quietMs ?? QUIET_NOTICE_MS,
+    timeoutMs,
+    onQuiet: (message) => context.onNote?.(message),
+  });
   const result = await sandbox
     .run({
       root,

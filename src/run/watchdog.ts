@@ -66,7 +66,10 @@ export function startWatchdog(options: WatchdogOptions): Watchdog {
     if (pid === undefined || busy) return;
     busy = true;
     try {
-      const size = await stat(options.logFile).then((s) => s.size, () => 0);
+      const size = await stat(options.logFile).then(
+        (s) => s.size,
+        () => 0,
+      );
       const ticks = await treeCpuTicks(pid);
       const now = Date.now();
       const printed = size !== lastSize;

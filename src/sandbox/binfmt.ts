@@ -25,7 +25,10 @@ export interface BinfmtEntry {
 export function parseBinfmtEntry(text: string): BinfmtEntry | undefined {
   const lines = text.split('\n').map((line) => line.trim());
   const field = (name: string): string | undefined =>
-    lines.find((line) => line.startsWith(`${name} `))?.slice(name.length + 1).trim();
+    lines
+      .find((line) => line.startsWith(`${name} `))
+      ?.slice(name.length + 1)
+      .trim();
   const interpreter = field('interpreter');
   if (interpreter === undefined) return undefined;
   return {
@@ -69,8 +72,9 @@ export async function findForeignRunner(arch: Arch, binfmtDir = BINFMT_DIR): Pro
   // Debian's entry names a link whose name tells qemu it runs under binfmt_misc, where it will not
   // print its version: the file it points to is asked instead.
   const emulator = await realpath(entry.interpreter).catch(() => entry.interpreter);
-  const component = await describeTool(`qemu-user (${profile.binfmtEntry})`, emulator, ['--version']).catch(
-    (): TrustedComponent => ({ name: `qemu-user (${profile.binfmtEntry})`, path: emulator }),
-  );
+  const component = await describeTool(`qemu-user (${profile.binfmtEntry})`, emulator, ['--version']).catch((): TrustedComponent => ({
+    name: `qemu-user (${profile.binfmtEntry})`,
+    path: emulator,
+  }));
   return { ok: true, native: false, entry, component };
 }

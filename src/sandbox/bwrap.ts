@@ -54,8 +54,11 @@ export function createBwrapSandbox(options: BwrapOptions = {}): Sandbox {
             '--die-with-parent',
             '--new-session',
             '--clearenv',
-            '--bind', request.root, '/',
-            '--chdir', '/',
+            '--bind',
+            request.root,
+            '/',
+            '--chdir',
+            '/',
             '--',
             `/${request.init}`,
             ...request.args,
@@ -77,7 +80,14 @@ export function createBwrapSandbox(options: BwrapOptions = {}): Sandbox {
         const result = await child;
         const durationMs = Math.round(performance.now() - started);
         if (result.timedOut) {
-          return { ok: false, error: { reason: 'timeout', timeoutMs: request.timeoutMs, message: `no result after ${request.timeoutMs} ms; the stage was killed` } };
+          return {
+            ok: false,
+            error: {
+              reason: 'timeout',
+              timeoutMs: request.timeoutMs,
+              message: `no result after ${request.timeoutMs} ms; the stage was killed`,
+            },
+          };
         }
         if (result.isCanceled) return { ok: false, error: { reason: 'aborted', message: 'the run was interrupted' } };
         if (result.exitCode === undefined) {

@@ -57,7 +57,9 @@ async function loadAndCheck(dir: string, pinned: Sha256): Promise<GuestInit> {
   const check = checkSeedSource(binary, source, `${path}.hex0`);
   if (check.result === 'invalid') throw new GuestInitError(`the guest init's source ${path}.hex0 does not assemble: ${check.message}`);
   if (check.result === 'differs') {
-    throw new GuestInitError(`the guest init ${path} is not what its source ${path}.hex0 assembles to, ${describeSourceDifference(check.difference)}`);
+    throw new GuestInitError(
+      `the guest init ${path} is not what its source ${path}.hex0 assembles to, ${describeSourceDifference(check.difference)}`,
+    );
   }
   const sha256 = sha256Bytes(binary);
   if (sha256 !== pinned) {

@@ -102,14 +102,17 @@ export async function locateKernel(lookup: KernelLookup = {}): Promise<string> {
   const profile = archProfile(lookup.arch ?? 'amd64');
   const fromEnv = 'fromEnvironment' in lookup ? lookup.fromEnvironment : readEnvironment().kernels[profile.arch];
   if (fromEnv !== undefined && fromEnv !== '') {
-    if (!(await isReadable(fromEnv))) throw new KernelError(`the kernel ${fromEnv} (from $${profile.kernelEnv}) does not exist or cannot be read`);
+    if (!(await isReadable(fromEnv)))
+      throw new KernelError(`the kernel ${fromEnv} (from $${profile.kernelEnv}) does not exist or cannot be read`);
     return fromEnv;
   }
   const cacheDir = lookup.cacheDir ?? defaultKernelDir();
   const names = await readdir(cacheDir).catch(() => [] as string[]);
   // Debian's kernel files end in their architecture: one for another machine is never picked.
   const foreign = ARCHES.filter((arch) => arch !== profile.arch).map((arch) => `-${archProfile(arch).debianArch}`);
-  const kernels = names.filter((name) => /^vmlinuz-[^/]+$/.test(name) && !name.endsWith('.json') && !foreign.some((suffix) => name.endsWith(suffix)));
+  const kernels = names.filter(
+    (name) => /^vmlinuz-[^/]+$/.test(name) && !name.endsWith('.json') && !foreign.some((suffix) => name.endsWith(suffix)),
+  );
   kernels.sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
   const newest = kernels.at(-1);
   if (newest === undefined) {
@@ -141,7 +144,10 @@ export async function checkedKernel(path: string, expected?: ExpectedKernel): Pr
   const info = await describeKernel(path);
   if (expected !== undefined) {
     if (info.sha256 !== expected.sha256) {
-      throw new KernelError(`the kernel ${path} has sha256 ${info.sha256}, but ${expected.from} pins ${expected.sha256}: boot the kernel with that hash, or state the new one`, 'failed');
+      throw new KernelError(
+        `the kernel ${path} has sha256 ${info.sha256}, but ${expected.from} pins ${expected.sha256}: boot the kernel with that hash, or state the new one`,
+        'failed',
+      );
     }
     return info;
   }
@@ -179,7 +185,9 @@ export async function pinKernel(path: string): Promise<KernelInfo> {
     await rename(partial, pinPath(path));
   } catch (error) {
     await rm(partial, { force: true });
-    throw new KernelError(`the pin ${pinPath(path)} cannot be written (${(error as NodeJS.ErrnoException).code ?? String(error)}): state the hash with --kernel-sha256 instead`);
+    throw new KernelError(
+      `the pin ${pinPath(path)} cannot be written (${(error as NodeJS.ErrnoException).code ?? String(error)}): state the hash with --kernel-sha256 instead`,
+    );
   }
   return info;
 }
@@ -196,7 +204,7 @@ export function kernelComponent(info: KernelInfo): TrustedComponent {
 async function run(command: string, args: readonly string[], cwd?: string): Promise<string> {
   const result = await execa(command, args, { reject: false, all: true, ...(cwd === undefined ? {} : { cwd }), timeout: 600_000 });
   if (result.failed) {
-    const why = result.code === 'ENOENT' ? 'not found (is this a Debian system?)' : (result.all?.trim() || `exit status ${result.exitCode}`);
+    const why = result.code === 'ENOENT' ? 'not found (is this a Debian system?)' : result.all?.trim() || `exit status ${result.exitCode}`;
     throw new KernelError(`${command} ${args.join(' ')}: ${why}`);
   }
   return result.stdout;

@@ -39,7 +39,9 @@ export const AMD64_BOOT_SHORTCUTS: readonly string[] = [
   'cryptomgr.notests',
   // No security modules (AppArmor, TOMOYO, …), no audit, no lockup watchdogs: one stage owns the
   // machine, and the VM is the boundary.
-  'lsm=', 'audit=0', 'nowatchdog',
+  'lsm=',
+  'audit=0',
+  'nowatchdog',
   // Initcalls that load certificates, set up key types and tracing, and probe a PS/2 controller
   // the machine has no use for.
   'initcall_blacklist=load_system_certificate_list,init_kprobe_trace,crypto_kdf108_init,init_encrypted,init_ima,i8042_init',
@@ -72,15 +74,23 @@ export function kernelCommandLine(init: string, args: readonly string[], profile
   }
   const amd64 = (profile?.arch ?? 'amd64') === 'amd64';
   const line = [
-    'root=/dev/nvme0n1', `rootfstype=${ROOT_FILESYSTEM}`,
-    `rootflags=${withGuestInit ? ROOT_MOUNT_OPTIONS : SYNC_MOUNT_OPTIONS}`, 'rw',
+    'root=/dev/nvme0n1',
+    `rootfstype=${ROOT_FILESYSTEM}`,
+    `rootflags=${withGuestInit ? ROOT_MOUNT_OPTIONS : SYNC_MOUNT_OPTIONS}`,
+    'rw',
     `init=${withGuestInit ? `/${GUEST_INIT_PATH}` : initPath}`,
-    `console=${profile?.console ?? 'ttyS0'}`, 'panic=-1', 'quiet',
+    `console=${profile?.console ?? 'ttyS0'}`,
+    'panic=-1',
+    'quiet',
     ...(amd64 ? AMD64_BOOT_SHORTCUTS : []),
-    '--', ...(withGuestInit ? [initPath] : []), ...args,
+    '--',
+    ...(withGuestInit ? [initPath] : []),
+    ...args,
   ].join(' ');
   if (line.length > COMMAND_LINE_LIMIT) {
-    throw new KernelCommandLineError(`the kernel command line would be ${line.length} characters, more than Linux accepts (${COMMAND_LINE_LIMIT})`);
+    throw new KernelCommandLineError(
+      `the kernel command line would be ${line.length} characters, more than Linux accepts (${COMMAND_LINE_LIMIT})`,
+    );
   }
   return line;
 }
@@ -107,22 +117,34 @@ export function qemuArguments(machine: QemuMachine): string[] {
   return [
     ...(machine.profile?.qemuMachine ?? []),
     ...(machine.profile?.qemuCpu === undefined ? [] : ['-cpu', machine.accel === 'kvm' ? 'host' : machine.profile.qemuCpu]),
-    '-accel', machine.accel,
+    '-accel',
+    machine.accel,
     '-no-reboot',
-    '-nographic', '-nodefaults', '-no-user-config',
-    '-nic', 'none',
-    '-smp', '1',
-    '-m', String(machine.memoryMiB),
+    '-nographic',
+    '-nodefaults',
+    '-no-user-config',
+    '-nic',
+    'none',
+    '-smp',
+    '1',
+    '-m',
+    String(machine.memoryMiB),
     // The guest clock starts at the instant the disk's files carry, on every run, and follows
     // virtual time: a stage that reads the clock sees no trace of when the host ran it.
-    '-rtc', `base=${FIXED_TIME.toISOString().slice(0, 19)},clock=vm`,
+    '-rtc',
+    `base=${FIXED_TIME.toISOString().slice(0, 19)},clock=vm`,
     // The console goes to qemu's stdout, which the backend sends to the stage's log. The firmware
     // is told to keep off it, so the log starts with what the stage printed.
-    '-serial', 'stdio',
+    '-serial',
+    'stdio',
     ...(machine.profile?.biosFirmware === false ? [] : ['-fw_cfg', `name=${FIRMWARE_CONSOLE_SETTING},string=0`]),
-    '-kernel', machine.kernel,
-    '-append', machine.commandLine,
-    '-drive', `file=${optionValue(machine.image)},if=none,format=raw,id=stage,cache=unsafe`,
-    '-device', 'nvme,drive=stage,serial=kindling',
+    '-kernel',
+    machine.kernel,
+    '-append',
+    machine.commandLine,
+    '-drive',
+    `file=${optionValue(machine.image)},if=none,format=raw,id=stage,cache=unsafe`,
+    '-device',
+    'nvme,drive=stage,serial=kindling',
   ];
 }

@@ -140,27 +140,40 @@ export async function buildImage(root: string, image: string, sizeBytes: number,
   const made = await execa(
     mke2fs,
     [
-      '-q', '-F',
-      '-t', 'ext4',
-      '-b', String(BLOCK_SIZE),
-      '-I', '256',
-      '-i', '4096',
-      '-m', '0',
+      '-q',
+      '-F',
+      '-t',
+      'ext4',
+      '-b',
+      String(BLOCK_SIZE),
+      '-I',
+      '256',
+      '-i',
+      '4096',
+      '-m',
+      '0',
       // Only what the stage needs; no feature depends on the host's mke2fs.conf. Not fast_commit:
       // it halves the cost of a synchronous write, but e2fsck 1.47.0 failed to replay the journal
       // a run of creates, renames and deletes left ("Invalid argument while recovering journal").
-      '-O', 'none,has_journal,extent,filetype,sparse_super,large_file,dir_index',
-      '-U', FIXED_UUID,
-      '-E', `hash_seed=${FIXED_HASH_SEED},root_owner=0:0`,
-      '-L', 'kindling',
-      '-d', root,
+      '-O',
+      'none,has_journal,extent,filetype,sparse_super,large_file,dir_index',
+      '-U',
+      FIXED_UUID,
+      '-E',
+      `hash_seed=${FIXED_HASH_SEED},root_owner=0:0`,
+      '-L',
+      'kindling',
+      '-d',
+      root,
       image,
       `${sizeBytes / 1024}k`,
     ],
     { reject: false, all: true, env: E2FS_ENV, timeout: 600_000 },
   );
   if (made.exitCode !== 0) {
-    throw new DiskImageError(`mke2fs could not make a ${Math.round(sizeBytes / MiB)} MiB image of ${root}: ${made.all?.trim() || `exit status ${made.exitCode}`}`);
+    throw new DiskImageError(
+      `mke2fs could not make a ${Math.round(sizeBytes / MiB)} MiB image of ${root}: ${made.all?.trim() || `exit status ${made.exitCode}`}`,
+    );
   }
 
   const added: string[] = [];
@@ -186,10 +199,17 @@ export async function buildImage(root: string, image: string, sizeBytes: number,
     for (const field of TIME_FIELDS) commands.push(`set_inode_field ${debugfsWord(path)} ${field} @${FIXED_TIME_SECONDS}`);
   }
   const debugfs = await tool('debugfs');
-  const result = await execa(debugfs, ['-w', '-f', '-', image], { input: commands.join('\n') + '\n', reject: false, env: E2FS_ENV, timeout: 600_000 });
+  const result = await execa(debugfs, ['-w', '-f', '-', image], {
+    input: commands.join('\n') + '\n',
+    reject: false,
+    env: E2FS_ENV,
+    timeout: 600_000,
+  });
   const problems = debugfsProblems(result.stderr);
   if (result.exitCode !== 0 || problems.length > 0) {
-    throw new DiskImageError(`debugfs could not finish ${image} (times, /dev/console): ${problems.slice(0, 8).join('; ') || `exit status ${result.exitCode}`}`);
+    throw new DiskImageError(
+      `debugfs could not finish ${image} (times, /dev/console): ${problems.slice(0, 8).join('; ') || `exit status ${result.exitCode}`}`,
+    );
   }
   return { paths: added };
 }
@@ -226,7 +246,9 @@ export async function readImageInto(image: string, root: string, added: ImageAdd
     // Without root, files cannot be given the image's owners; ownership is not part of a result.
     const problems = debugfsProblems(result.stderr, [/while changing ownership of/]);
     if (result.exitCode !== 0 || problems.length > 0) {
-      throw new DiskImageError(`debugfs could not read the files back from ${image}: ${problems.slice(0, 8).join('; ') || `exit status ${result.exitCode}`}`);
+      throw new DiskImageError(
+        `debugfs could not read the files back from ${image}: ${problems.slice(0, 8).join('; ') || `exit status ${result.exitCode}`}`,
+      );
     }
     // Deepest first, so dev/console goes before dev; a directory the stage filled is kept.
     for (const path of [...added.paths].sort().reverse()) {

@@ -57,9 +57,11 @@ function failed(message: string): SandboxRunResult {
   return { ok: false, error: { reason: 'sandbox-failed', message } };
 }
 
-
 async function fileSize(path: string): Promise<number> {
-  return stat(path).then((info) => info.size, () => 0);
+  return stat(path).then(
+    (info) => info.size,
+    () => 0,
+  );
 }
 
 /** The part of the log this run wrote, at most its last CONSOLE_TAIL_BYTES. */
@@ -97,7 +99,10 @@ export function createQemuSandbox(options: QemuOptions = {}): Sandbox {
   /** The configured pin, if any: a malformed one is an error, never ignored. */
   function expectedKernel(): ExpectedKernel | undefined {
     const variable = kernelHashVariable(profile.arch);
-    const [value, from] = options.kernelSha256 !== undefined ? [options.kernelSha256, '--kernel-sha256'] : [readEnvironment().kernelHashes[profile.arch], `$${variable}`];
+    const [value, from] =
+      options.kernelSha256 !== undefined
+        ? [options.kernelSha256, '--kernel-sha256']
+        : [readEnvironment().kernelHashes[profile.arch], `$${variable}`];
     if (value === undefined) return undefined;
     const sha256 = value.toLowerCase();
     if (!isSha256(sha256)) throw new KernelError(`${from} must be a sha256 (64 hex digits), not '${value}'`);
@@ -150,7 +155,12 @@ export function createQemuSandbox(options: QemuOptions = {}): Sandbox {
       let added;
       try {
         const size = imageSizeFor(await treeSize(request.root), options.disk);
-        added = await buildImage(request.root, image, size, guestInit === undefined ? undefined : { path: GUEST_INIT_PATH, source: guestInit.path });
+        added = await buildImage(
+          request.root,
+          image,
+          size,
+          guestInit === undefined ? undefined : { path: GUEST_INIT_PATH, source: guestInit.path },
+        );
       } catch (error) {
         return failed(`the stage's disk could not be made: ${messageOf(error)}`);
       }
@@ -187,7 +197,8 @@ export function createQemuSandbox(options: QemuOptions = {}): Sandbox {
         .join('; ');
       if (verdict.kind === 'kernel-panic') return failed(`the VM's kernel panicked before the stage ended: ${verdict.message}`);
       if (verdict.kind === 'no-verdict' || result.exitCode !== 0) {
-        const how = result.exitCode === undefined ? `was killed by ${result.signal ?? 'a signal'}` : `exited with status ${result.exitCode}`;
+        const how =
+          result.exitCode === undefined ? `was killed by ${result.signal ?? 'a signal'}` : `exited with status ${result.exitCode}`;
         const when = verdict.kind === 'no-verdict' ? "without the stage's exit status on the console" : 'after the stage ended';
         return failed(`qemu ${how} ${when} (log: ${request.logFile})${qemuSaid === '' ? '' : `: ${qemuSaid}`}`);
       }

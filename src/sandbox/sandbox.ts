@@ -33,8 +33,7 @@ export interface SandboxRunRequest {
 }
 
 export type SandboxRunResult =
-  | { readonly ok: true; readonly exitCode: number; readonly durationMs: number }
-  | { readonly ok: false; readonly error: SandboxFailure };
+  { readonly ok: true; readonly exitCode: number; readonly durationMs: number } | { readonly ok: false; readonly error: SandboxFailure };
 
 export type SandboxFailure =
   | { readonly reason: 'timeout'; readonly timeoutMs: number; readonly message: string }

@@ -46,7 +46,7 @@ export function writeBodyToFile(
   body.on('data', (chunk: Buffer) => {
     try {
       if (size + chunk.length > options.limit) throw new BodyTooLargeError(options.limit);
-      for (let written = 0; written < chunk.length; ) written += writeSync(fd, chunk, written);
+      for (let written = 0; written < chunk.length;) written += writeSync(fd, chunk, written);
       size += chunk.length;
       options.onChunk(chunk.length);
     } catch (error) {

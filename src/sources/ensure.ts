@@ -48,11 +48,7 @@ export const DEFAULT_MAX_SOURCE_BYTES = 1024 * 1024 * 1024;
 
 const NO_PROXY: ProxySettings = { httpProxy: '', httpsProxy: '', noProxy: '' };
 
-export async function fetchSources(
-  sources: readonly WantedSource[],
-  store: Store,
-  options: FetchOptions = {},
-): Promise<FetchSummary> {
+export async function fetchSources(sources: readonly WantedSource[], store: Store, options: FetchOptions = {}): Promise<FetchSummary> {
   const stallTimeoutMs = options.stallTimeoutMs ?? 30_000;
   const dispatcher =
     options.dispatcher ??

@@ -84,7 +84,10 @@ async function writeSums(dir: string, files: readonly ExportedFile[]): Promise<v
     // No SHA256SUMS yet.
   }
   for (const file of files) entries.set(file.fileName, file.sha256);
-  const text = [...entries].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, sha]) => `${sha}  ${name}\n`).join('');
+  const text = [...entries]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([name, sha]) => `${sha}  ${name}\n`)
+    .join('');
   const temp = `${path}.partial-${process.pid}`;
   await writeFile(temp, text);
   await rename(temp, path);

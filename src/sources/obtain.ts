@@ -80,7 +80,13 @@ async function obtainLocked(source: WantedSource, context: ObtainContext): Promi
   if (stored.state !== 'missing') {
     const path = store.objectPath(source.sha256);
     const movedTo = await store.setAside(path);
-    note({ reason: 'stored-corrupt', path, expected: source.sha256, actual: stored.state === 'corrupt' ? stored.actual : 'not a regular file', movedTo });
+    note({
+      reason: 'stored-corrupt',
+      path,
+      expected: source.sha256,
+      actual: stored.state === 'corrupt' ? stored.actual : 'not a regular file',
+      movedTo,
+    });
   }
 
   const local = await context.distfiles.find(source);

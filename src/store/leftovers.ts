@@ -56,8 +56,11 @@ export function describeLeftovers(leftovers: Leftovers): string | undefined {
   const parts: string[] = [];
   if (leftovers.workDirs.length > 0) {
     const pids = [...new Set(leftovers.workDirs.map((w) => w.pid))].join(', ');
-    parts.push(`${leftovers.workDirs.length} work director${leftovers.workDirs.length === 1 ? 'y' : 'ies'} of killed runs (pid ${pids}, no longer running)`);
+    parts.push(
+      `${leftovers.workDirs.length} work director${leftovers.workDirs.length === 1 ? 'y' : 'ies'} of killed runs (pid ${pids}, no longer running)`,
+    );
   }
-  if (leftovers.tempFiles.length > 0) parts.push(`${leftovers.tempFiles.length} temporary file${leftovers.tempFiles.length === 1 ? '' : 's'} of killed runs`);
+  if (leftovers.tempFiles.length > 0)
+    parts.push(`${leftovers.tempFiles.length} temporary file${leftovers.tempFiles.length === 1 ? '' : 's'} of killed runs`);
   return parts.length === 0 ? undefined : `removed ${parts.join(' and ')} from the store`;
 }

@@ -100,7 +100,10 @@ export class Store {
   async setAside(path: string): Promise<string> {
     const dir = join(this.root, 'corrupt');
     await mkdir(dir, { recursive: true });
-    const target = join(dir, `${path.split('/').pop() ?? 'object'}.${new Date().toISOString().replace(/[:.]/g, '-')}.${randomBytes(3).toString('hex')}`);
+    const target = join(
+      dir,
+      `${path.split('/').pop() ?? 'object'}.${new Date().toISOString().replace(/[:.]/g, '-')}.${randomBytes(3).toString('hex')}`,
+    );
     await rename(path, target);
     return target;
   }
@@ -166,7 +169,8 @@ export class Store {
     }
     const parsed = parseProvenanceRecord(value);
     if (!parsed.ok) return { state: 'invalid', path, problem: parsed.problem };
-    if (parsed.record.stageKey !== stageKey) return { state: 'invalid', path, problem: `names stage key ${parsed.record.stageKey}, not its file name's` };
+    if (parsed.record.stageKey !== stageKey)
+      return { state: 'invalid', path, problem: `names stage key ${parsed.record.stageKey}, not its file name's` };
     return { state: 'ok', path, record: parsed.record };
   }
 
@@ -193,7 +197,9 @@ export class Store {
       update: 2_000,
       onCompromised: (error: Error) => {
         lost = error;
-        this.onNotice(`the lock ${name} was lost while held (${error.message}): another run may do the same work; every result is still checked before it is stored`);
+        this.onNotice(
+          `the lock ${name} was lost while held (${error.message}): another run may do the same work; every result is still checked before it is stored`,
+        );
       },
     };
     let release: () => Promise<void>;

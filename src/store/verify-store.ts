@@ -90,7 +90,10 @@ export async function verifyStore(store: Store): Promise<StoreVerifyReport> {
     if (read.record.logSha256 !== undefined) named.push({ what: 'log', sha256: read.record.logSha256 });
     const missing = named.filter((file) => !good.has(file.sha256));
     if (missing.length > 0) {
-      badRecords.push({ path, problem: `names ${missing.map((m) => `${m.what} (sha256 ${m.sha256})`).join(', ')}, not in the store whole` });
+      badRecords.push({
+        path,
+        problem: `names ${missing.map((m) => `${m.what} (sha256 ${m.sha256})`).join(', ')}, not in the store whole`,
+      });
     }
   }
   return { objects, bytes, records: recordNames.length, durationMs: performance.now() - started, badObjects, badRecords };

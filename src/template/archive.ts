@@ -25,7 +25,18 @@ export async function writeArchive(nodes: readonly TemplateNode[], contents: Rea
 
 async function addNodes(pack: tar.Pack, nodes: readonly TemplateNode[], contents: ReadonlyMap<string, Buffer>): Promise<void> {
   for (const node of nodes) {
-    const common = { name: node.path, mode: node.mode, uid: 0, gid: 0, uname: '', gname: '', mtime: EPOCH, linkname: '', devmajor: 0, devminor: 0 };
+    const common = {
+      name: node.path,
+      mode: node.mode,
+      uid: 0,
+      gid: 0,
+      uname: '',
+      gname: '',
+      mtime: EPOCH,
+      linkname: '',
+      devmajor: 0,
+      devminor: 0,
+    };
     if (node.kind === 'directory') {
       // A trailing slash marks a directory's name, as GNU tar and POSIX pax write it.
       await addEntry(pack, { ...common, name: `${node.path}/`, type: 'directory', size: 0 });

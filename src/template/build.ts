@@ -45,7 +45,13 @@ export interface BuildTemplateOptions {
 export type BuildTemplateResult =
   | { readonly ok: true; readonly manifest: TemplateManifest; readonly files: TemplateOutputFiles; readonly stages: BootstrapResult }
   | { readonly ok: false; readonly reason: 'stages-failed'; readonly stages: BootstrapResult }
-  | { readonly ok: false; readonly reason: 'store-object-changed'; readonly path: string; readonly expected: Sha256; readonly actual: Sha256 };
+  | {
+      readonly ok: false;
+      readonly reason: 'store-object-changed';
+      readonly path: string;
+      readonly expected: Sha256;
+      readonly actual: Sha256;
+    };
 
 /** The stages a template needs: those producing its files and everything they depend on, in build order. */
 export function stagesFor(chain: Chain, template: TemplateDeclaration): Stage[] {

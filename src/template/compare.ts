@@ -68,13 +68,22 @@ export async function compareBuilds(earlierDir: string, laterDir: string, name: 
   return { identical: differences.length === 0, differences };
 }
 
-function missing(artifact: TemplateDifference['artifact'], a: Buffer | undefined, b: Buffer | undefined, earlierPath: string): TemplateDifference | undefined {
+function missing(
+  artifact: TemplateDifference['artifact'],
+  a: Buffer | undefined,
+  b: Buffer | undefined,
+  earlierPath: string,
+): TemplateDifference | undefined {
   if (a === undefined) return { artifact, detail: `the earlier build has no ${artifact} (${earlierPath})` };
   if (b === undefined) return { artifact, detail: `the new build has no ${artifact}` };
   return undefined;
 }
 
-export async function compareArchives(a: Buffer | undefined, b: Buffer | undefined, earlierPath = 'the earlier archive'): Promise<TemplateDifference | undefined> {
+export async function compareArchives(
+  a: Buffer | undefined,
+  b: Buffer | undefined,
+  earlierPath = 'the earlier archive',
+): Promise<TemplateDifference | undefined> {
   const absent = missing('archive', a, b, earlierPath);
   if (absent !== undefined || a === undefined || b === undefined) return absent;
   const artifactOffset = firstDifferingByte(a, b);
@@ -83,7 +92,11 @@ export async function compareArchives(a: Buffer | undefined, b: Buffer | undefin
   try {
     members = [await readArchive(a), await readArchive(b)];
   } catch (error) {
-    return { artifact: 'archive', artifactOffset, detail: `the archives differ from byte ${artifactOffset}; one cannot be read as tar (${(error as Error).message})` };
+    return {
+      artifact: 'archive',
+      artifactOffset,
+      detail: `the archives differ from byte ${artifactOffset}; one cannot be read as tar (${(error as Error).message})`,
+    };
   }
   const [left, right] = members;
   for (let i = 0; i < Math.max(left.length, right.length); i += 1) {
@@ -93,14 +106,20 @@ export async function compareArchives(a: Buffer | undefined, b: Buffer | undefin
       const path = x === undefined ? y!.name : y === undefined ? x.name : x.name < y.name ? x.name : y.name;
       const inEarlier = left.some((m) => m.name === path);
       const inLater = right.some((m) => m.name === path);
-      const detail = inEarlier && inLater ? `'${path}' is in both, in another order` : `'${path}' is only in the ${inEarlier ? 'earlier' : 'new'} build`;
+      const detail =
+        inEarlier && inLater ? `'${path}' is in both, in another order` : `'${path}' is only in the ${inEarlier ? 'earlier' : 'new'} build`;
       return { artifact: 'archive', path, artifactOffset, detail };
     }
     // A size difference is reported with the contents, at their first differing byte.
     for (const field of ['type', 'mode', 'uid', 'gid', 'uname', 'gname', 'mtime'] as const) {
       if (x[field] === y[field]) continue;
       const show = (v: string | number): string => (field === 'mode' && typeof v === 'number' ? '0' + v.toString(8) : JSON.stringify(v));
-      return { artifact: 'archive', path: x.name, artifactOffset, detail: `'${x.name}': header field ${field} was ${show(x[field])} in the earlier build, is ${show(y[field])} in the new` };
+      return {
+        artifact: 'archive',
+        path: x.name,
+        artifactOffset,
+        detail: `'${x.name}': header field ${field} was ${show(x[field])} in the earlier build, is ${show(y[field])} in the new`,
+      };
     }
     const offset = firstDifferingByte(x.data, y.data);
     if (offset !== -1) {
@@ -108,10 +127,19 @@ export async function compareArchives(a: Buffer | undefined, b: Buffer | undefin
       return { artifact: 'archive', path: x.name, offset, artifactOffset, detail: `'${x.name}' differs from byte ${offset}${sizes}` };
     }
   }
-  return { artifact: 'archive', artifactOffset, detail: `the archives differ at byte ${artifactOffset}, outside every file's header and contents` };
+  return {
+    artifact: 'archive',
+    artifactOffset,
+    detail: `the archives differ at byte ${artifactOffset}, outside every file's header and contents`,
+  };
 }
 
-export async function compareImages(a: Buffer | undefined, b: Buffer | undefined, earlierPath: string, laterPath: string): Promise<TemplateDifference | undefined> {
+export async function compareImages(
+  a: Buffer | undefined,
+  b: Buffer | undefined,
+  earlierPath: string,
+  laterPath: string,
+): Promise<TemplateDifference | undefined> {
   const absent = missing('image', a, b, earlierPath);
   if (absent !== undefined || a === undefined || b === undefined) return absent;
   const artifactOffset = firstDifferingByte(a, b);
@@ -125,7 +153,13 @@ export async function compareImages(a: Buffer | undefined, b: Buffer | undefined
         : "in filesystem metadata (not inside a file's contents)";
     return { artifact: 'image', artifactOffset, detail: `the images differ from byte ${artifactOffset}, ${where}` };
   }
-  return { artifact: 'image', path: located.path, offset: located.offset, artifactOffset, detail: `'${located.path}' differs from byte ${located.offset} (image byte ${artifactOffset})` };
+  return {
+    artifact: 'image',
+    path: located.path,
+    offset: located.offset,
+    artifactOffset,
+    detail: `'${located.path}' differs from byte ${located.offset} (image byte ${artifactOffset})`,
+  };
 }
 
 /** Which file's contents hold byte `offset` of an ext2 image, and where in that file; asked of debugfs. */
@@ -145,7 +179,11 @@ async function locateInImage(image: string, offset: number): Promise<{ path: str
   return { path, offset: logical * IMAGE_BLOCK_SIZE + (offset % IMAGE_BLOCK_SIZE) };
 }
 
-export function compareManifests(a: Buffer | undefined, b: Buffer | undefined, earlierPath = 'the earlier manifest'): TemplateDifference | undefined {
+export function compareManifests(
+  a: Buffer | undefined,
+  b: Buffer | undefined,
+  earlierPath = 'the earlier manifest',
+): TemplateDifference | undefined {
   const absent = missing('manifest', a, b, earlierPath);
   if (absent !== undefined || a === undefined || b === undefined) return absent;
   let parsed: [TemplateManifest, TemplateManifest];
@@ -156,7 +194,10 @@ export function compareManifests(a: Buffer | undefined, b: Buffer | undefined, e
   }
   const field = firstDifferingField(reproducibleContent(parsed[0]), reproducibleContent(parsed[1]), '');
   if (field === undefined) return undefined;
-  return { artifact: 'manifest', detail: `field ${field.path || '(top)'} was ${field.earlier} in the earlier build, is ${field.later} in the new` };
+  return {
+    artifact: 'manifest',
+    detail: `field ${field.path || '(top)'} was ${field.earlier} in the earlier build, is ${field.later} in the new`,
+  };
 }
 
 function firstDifferingField(a: unknown, b: unknown, path: string): { path: string; earlier: string; later: string } | undefined {

@@ -58,7 +58,10 @@ export async function listTemplates(chain: Chain): Promise<string[]> {
   } catch {
     return [];
   }
-  return names.filter((n) => n.endsWith('.yaml')).map((n) => n.slice(0, -'.yaml'.length)).sort();
+  return names
+    .filter((n) => n.endsWith('.yaml'))
+    .map((n) => n.slice(0, -'.yaml'.length))
+    .sort();
 }
 
 export class UnknownTemplateError extends KindlingError {
@@ -125,7 +128,11 @@ function readEntry(chain: Chain, file: string, field: string, value: unknown): T
   const stageName = asString(file, `${field}.stage`, required(file, field, map, 'stage'));
   const stage = chain.stages.find((s) => s.name === stageName);
   if (stage === undefined) {
-    throw new ManifestError(file, `${field}.stage`, `no stage named '${stageName}' in chain '${chain.name}' (stages: ${chain.stages.map((s) => s.name).join(', ') || 'none'})`);
+    throw new ManifestError(
+      file,
+      `${field}.stage`,
+      `no stage named '${stageName}' in chain '${chain.name}' (stages: ${chain.stages.map((s) => s.name).join(', ') || 'none'})`,
+    );
   }
   // As for stage inputs, the output defaults to the same path.
   const outputPath = map.output === undefined ? path : checkStageRootPath(file, `${field}.output`, map.output);
@@ -133,7 +140,11 @@ function readEntry(chain: Chain, file: string, field: string, value: unknown): T
   const exact = stage.outputs.find((o) => o.path === outputPath);
   const chosen = exact !== undefined ? [exact] : stage.outputs.filter((o) => o.path.startsWith(`${outputPath}/`));
   if (chosen.length === 0) {
-    throw new ManifestError(file, `${field}.output`, `stage '${stageName}' declares no output '${outputPath}' and none under it (outputs: ${stage.outputs.map((o) => o.path).join(', ')})`);
+    throw new ManifestError(
+      file,
+      `${field}.output`,
+      `stage '${stageName}' declares no output '${outputPath}' and none under it (outputs: ${stage.outputs.map((o) => o.path).join(', ')})`,
+    );
   }
   return chosen.map((output) => {
     const placed = exact !== undefined ? path : `${path}${output.path.slice(outputPath.length)}`;
@@ -152,7 +163,11 @@ function checkTemplatePath(file: string, field: string, value: unknown): string 
   const path = checkStageRootPath(file, field, value);
   const odd = path.split('/').find((segment) => !PATH_SEGMENT_PATTERN.test(segment));
   if (odd !== undefined) {
-    throw new ManifestError(file, field, `'${path}': '${odd}' holds a character a template path may not (allowed: letters, digits and . _ + @ = , ~ -)`);
+    throw new ManifestError(
+      file,
+      field,
+      `'${path}': '${odd}' holds a character a template path may not (allowed: letters, digits and . _ + @ = , ~ -)`,
+    );
   }
   if (Buffer.byteLength(path) > MAX_PATH_BYTES) throw new ManifestError(file, field, `is longer than ${MAX_PATH_BYTES} bytes`);
   if (path.split('/')[0] === 'lost+found') {

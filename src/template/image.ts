@@ -117,18 +117,30 @@ export async function writeImage(
     const made = await execa(
       mke2fs,
       [
-        '-q', '-F',
-        '-t', IMAGE_FILESYSTEM,
-        '-T', 'template',
-        '-b', String(BLOCK_SIZE),
-        '-I', String(INODE_SIZE),
-        '-N', String(imageInodes(nodes)),
-        '-m', '0',
-        '-O', FEATURES,
-        '-U', FIXED_UUID,
-        '-E', `hash_seed=${FIXED_HASH_SEED},root_owner=0:0,nodiscard`,
-        '-L', LABEL,
-        '-d', tree,
+        '-q',
+        '-F',
+        '-t',
+        IMAGE_FILESYSTEM,
+        '-T',
+        'template',
+        '-b',
+        String(BLOCK_SIZE),
+        '-I',
+        String(INODE_SIZE),
+        '-N',
+        String(imageInodes(nodes)),
+        '-m',
+        '0',
+        '-O',
+        FEATURES,
+        '-U',
+        FIXED_UUID,
+        '-E',
+        `hash_seed=${FIXED_HASH_SEED},root_owner=0:0,nodiscard`,
+        '-L',
+        LABEL,
+        '-d',
+        tree,
         target,
         String(blocks),
       ],
@@ -141,12 +153,16 @@ export async function writeImage(
     const fixed = await execa(debugfs, ['-w', '-f', '-', target], { ...options, all: false, input: inodeFixes(nodes) });
     const problems = fixed.stderr.split('\n').filter((line) => line.trim() !== '' && !/^debugfs \d/.test(line));
     if (fixed.exitCode !== 0 || problems.length > 0) {
-      throw new ImageError(`debugfs could not fix the image's inode fields: ${problems.slice(0, 5).join('; ') || `exit status ${fixed.exitCode}`}`);
+      throw new ImageError(
+        `debugfs could not fix the image's inode fields: ${problems.slice(0, 5).join('; ') || `exit status ${fixed.exitCode}`}`,
+      );
     }
 
     const checked = await execa(e2fsck, ['-f', '-n', target], options);
     if (checked.exitCode !== 0) {
-      throw new ImageError(`e2fsck found problems in the template image (exit status ${checked.exitCode}): ${(checked.all ?? '').split('\n').slice(1, 8).join('; ')}`);
+      throw new ImageError(
+        `e2fsck found problems in the template image (exit status ${checked.exitCode}): ${(checked.all ?? '').split('\n').slice(1, 8).join('; ')}`,
+      );
     }
   } finally {
     await rm(staging, { recursive: true, force: true });
@@ -154,7 +170,11 @@ export async function writeImage(
 }
 
 /** Writes the tree to disk for mke2fs -d; returns each file's size. */
-async function stageTree(nodes: readonly TemplateNode[], contents: ReadonlyMap<string, Buffer>, tree: string): Promise<Map<string, number>> {
+async function stageTree(
+  nodes: readonly TemplateNode[],
+  contents: ReadonlyMap<string, Buffer>,
+  tree: string,
+): Promise<Map<string, number>> {
   const sizes = new Map<string, number>();
   await mkdir(tree, { recursive: true });
   await chmod(tree, DIRECTORY_MODE);

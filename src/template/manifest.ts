@@ -56,7 +56,12 @@ export interface Provenance {
    * Executable inputs that are neither seeds nor built by a stage of the chain. Empty for a chain
    * that builds everything from its seeds; anything here is a binary the chain takes on trust.
    */
-  readonly unbuiltExecutables: readonly { readonly stage: string; readonly path: string; readonly sha256: Sha256; readonly from: InputSource }[];
+  readonly unbuiltExecutables: readonly {
+    readonly stage: string;
+    readonly path: string;
+    readonly sha256: Sha256;
+    readonly from: InputSource;
+  }[];
   /** True when every file of the template was built by a stage and no binary but the seeds entered the chain. */
   readonly builtFromSeeds: boolean;
 }
@@ -125,7 +130,11 @@ export function provenanceOf(chain: Chain, records: ReadonlyMap<string, Provenan
   return { seeds, stages: stageProvenance, unbuiltExecutables: unbuilt, builtFromSeeds: unbuilt.length === 0 };
 }
 
-export function manifestFiles(nodes: readonly TemplateNode[], sizes: ReadonlyMap<string, number>, records: ReadonlyMap<string, ProvenanceRecord>): ManifestFile[] {
+export function manifestFiles(
+  nodes: readonly TemplateNode[],
+  sizes: ReadonlyMap<string, number>,
+  records: ReadonlyMap<string, ProvenanceRecord>,
+): ManifestFile[] {
   return nodes.map((node): ManifestFile =>
     node.kind === 'directory'
       ? { path: node.path, type: 'directory', mode: formatMode(node.mode) }
@@ -156,7 +165,11 @@ export function trustedBasesOf(chain: Chain, records: ReadonlyMap<string, Proven
   return [...groups.values()];
 }
 
-export function manifestOf(declaration: TemplateDeclaration, chain: Chain, parts: Omit<TemplateManifest, '_type' | 'template' | 'description' | 'chain' | 'arch' | 'declarationSha256'>): TemplateManifest {
+export function manifestOf(
+  declaration: TemplateDeclaration,
+  chain: Chain,
+  parts: Omit<TemplateManifest, '_type' | 'template' | 'description' | 'chain' | 'arch' | 'declarationSha256'>,
+): TemplateManifest {
   return {
     _type: TEMPLATE_MANIFEST_TYPE,
     template: declaration.name,

@@ -48,7 +48,10 @@ export async function runInTemplate(options: TemplateRunOptions): Promise<Templa
   if (options.workDir !== undefined) await requireDirectory(options.workDir);
   const actual = await sha256File(files.archive).catch(() => undefined);
   if (actual !== archiveSha256) {
-    throw new KindlingError('failed', `${files.archive}: ${actual === undefined ? 'missing' : `sha256 ${actual}`}, but ${files.manifest} names ${archiveSha256}: build the template again`);
+    throw new KindlingError(
+      'failed',
+      `${files.archive}: ${actual === undefined ? 'missing' : `sha256 ${actual}`}, but ${files.manifest} names ${archiveSha256}: build the template again`,
+    );
   }
 
   const scratch = await mkdtemp(join(tmpdir(), 'kindling-template-run-'));
@@ -63,7 +66,10 @@ export async function runInTemplate(options: TemplateRunOptions): Promise<Templa
     if (options.workDir !== undefined) {
       for (const entry of await readdir(options.workDir)) {
         if (imageNames.has(entry) || RESERVED.has(entry)) {
-          throw new KindlingError('usage', `${join(options.workDir, entry)}: the command starts in /, where '${entry}' belongs to the image or the machine; move it into a subdirectory`);
+          throw new KindlingError(
+            'usage',
+            `${join(options.workDir, entry)}: the command starts in /, where '${entry}' belongs to the image or the machine; move it into a subdirectory`,
+          );
         }
       }
       await copyContents(options.workDir, root);
@@ -87,10 +93,16 @@ export async function runInTemplate(options: TemplateRunOptions): Promise<Templa
     if (!result.ok) {
       const error = result.error;
       if (error.reason === 'timeout') {
-        throw new KindlingError('failed', `'${command.join(' ')}' in template '${name}' did not end within ${error.timeoutMs / 1000} s (--timeout) under ${options.sandbox.name}; it was stopped and the work directory left as it was`);
+        throw new KindlingError(
+          'failed',
+          `'${command.join(' ')}' in template '${name}' did not end within ${error.timeoutMs / 1000} s (--timeout) under ${options.sandbox.name}; it was stopped and the work directory left as it was`,
+        );
       }
       if (error.reason === 'aborted') throw new KindlingError('interrupted', `'${command[0]}' in template '${name}': ${error.message}`);
-      throw new KindlingError('failed', `'${command[0]}' in template '${name}' could not run under ${options.sandbox.name}: ${error.message}`);
+      throw new KindlingError(
+        'failed',
+        `'${command[0]}' in template '${name}' could not run under ${options.sandbox.name}: ${error.message}`,
+      );
     }
     const log = await readFile(logFile, 'latin1').catch(() => '');
     const output = commandOutput(log, options.sandbox.name);
@@ -107,7 +119,10 @@ async function builtArchiveSha256(manifestPath: string, name: string, templatesD
   try {
     text = await readFile(manifestPath, 'utf8');
   } catch {
-    throw new KindlingError('usage', `template '${name}' is not built in ${templatesDir}: run kindling template build ${name} first, or give --templates`);
+    throw new KindlingError(
+      'usage',
+      `template '${name}' is not built in ${templatesDir}: run kindling template build ${name} first, or give --templates`,
+    );
   }
   try {
     const sha256 = (JSON.parse(text) as { archive?: { sha256?: unknown } }).archive?.sha256;

@@ -67,7 +67,15 @@ describe('kindling key / attest / verify / log', () => {
     expect(records).toBe(join(dir, 'store', 'stages'));
     for (const name of ['alice', 'bob']) {
       // A store directory is taken as its stages/ directory of records.
-      const { out } = await kindling('attest', '--records', name === 'alice' ? records : join(dir, 'store'), '--key', join(dir, 'keys', `${name}.key`), '--out', join(dir, 'att', name));
+      const { out } = await kindling(
+        'attest',
+        '--records',
+        name === 'alice' ? records : join(dir, 'store'),
+        '--key',
+        join(dir, 'keys', `${name}.key`),
+        '--out',
+        join(dir, 'att', name),
+      );
       expect(out).toContain(`signed 2 statement(s) as ${name}`);
     }
     const accepted = await kindling('verify', '--attestations', join(dir, 'att'), '--trust', join(dir, 'keys'), '--threshold', '2');
@@ -75,13 +83,38 @@ describe('kindling key / attest / verify / log', () => {
     expect(accepted.out).toContain('2 of 2 stage run(s) accepted');
     expect(accepted.out).toContain('claim 1: 2 signer(s): alice, bob; 1 output(s); backend bwrap');
 
-    const tooMany = await kindling('verify', '--attestations', join(dir, 'att'), '--trust', join(dir, 'keys'), '--threshold', '3', '--json');
+    const tooMany = await kindling(
+      'verify',
+      '--attestations',
+      join(dir, 'att'),
+      '--trust',
+      join(dir, 'keys'),
+      '--threshold',
+      '3',
+      '--json',
+    );
     expect(tooMany.failure?.message).toBe('2 of 2 stage run(s) not accepted');
-    expect((JSON.parse(tooMany.out) as { stages: { status: string }[] }).stages.map((s) => s.status)).toEqual(['insufficient', 'insufficient']);
+    expect((JSON.parse(tooMany.out) as { stages: { status: string }[] }).stages.map((s) => s.status)).toEqual([
+      'insufficient',
+      'insufficient',
+    ]);
 
     // Options after the subcommand belong to it, even those `attest` itself also has.
     for (const name of ['alice', 'bob']) {
-      const halt = await kindling('attest', 'halt', '--chain', 'amd64', '--stage', 'hex1', '--reason', 'under review', '--key', join(dir, 'keys', `${name}.key`), '--out', join(dir, 'att', 'halts'));
+      const halt = await kindling(
+        'attest',
+        'halt',
+        '--chain',
+        'amd64',
+        '--stage',
+        'hex1',
+        '--reason',
+        'under review',
+        '--key',
+        join(dir, 'keys', `${name}.key`),
+        '--out',
+        join(dir, 'att', 'halts'),
+      );
       expect(halt.failure).toBeUndefined();
     }
     const halted = await kindling('verify', '--attestations', join(dir, 'att'), '--trust', join(dir, 'keys'), '--threshold', '2');
@@ -125,7 +158,10 @@ describe('kindling key / attest / verify / log', () => {
   it('refuses a malformed record, naming it, and writes nothing', async () => {
     const dir = await tempDir('cli');
     await kindling('key', 'generate', '--out', join(dir, 'k'));
-    const records = await writeRecords(join(dir, 'records'), [record({ stage: 'hex0', outputs: { 'bin/hex0': 'a' } }), { ...record({ stage: 'hex1', outputs: {} }) }]);
+    const records = await writeRecords(join(dir, 'records'), [
+      record({ stage: 'hex0', outputs: { 'bin/hex0': 'a' } }),
+      { ...record({ stage: 'hex1', outputs: {} }) },
+    ]);
     const { failure } = await kindling('attest', '--records', records, '--key', join(dir, 'k'), '--out', join(dir, 'att'));
     expect(failure?.message).toMatch(/not a provenance record: outputs must be a non-empty list/);
     await expect(readdir(join(dir, 'att'))).rejects.toThrow();
@@ -147,27 +183,55 @@ describe('kindling key / attest / verify / log', () => {
       inputs: stage.inputs.map((input) => ({ path: input.path, sha256: input.sha256 })),
       outputs: stage.outputs.map((output) => ({ path: output.path, sha256: output.sha256 })),
     });
-    const [hex0, kaem, hex1] = ['hex0', 'kaem', 'hex1'].map((name) => chain.stages.find((stage) => stage.name === name)) as [Stage, Stage, Stage];
+    const [hex0, kaem, hex1] = ['hex0', 'kaem', 'hex1'].map((name) => chain.stages.find((stage) => stage.name === name)) as [
+      Stage,
+      Stage,
+      Stage,
+    ];
     const dir = rig.dir;
     await kindling('key', 'generate', '--out', join(dir, 'keys', 'alice'));
-    const otherInputs = { ...recordOf(kaem, '2026-11-25T11:00:00.000Z'), inputs: [{ path: 'bin/busybox', sha256: sha256Bytes('another busybox') }] };
+    const otherInputs = {
+      ...recordOf(kaem, '2026-11-25T11:00:00.000Z'),
+      inputs: [{ path: 'bin/busybox', sha256: sha256Bytes('another busybox') }],
+    };
     const records = await writeRecords(join(dir, 'records'), [
       recordOf(hex1, '2026-11-25T09:00:00.000Z'),
       recordOf(hex0, '2026-11-25T10:00:00.000Z'),
       { ...otherInputs, stageKey: stageKeyOf(otherInputs.manifestSha256, otherInputs.inputs) },
     ]);
     await kindling('attest', '--records', records, '--key', join(dir, 'keys', 'alice'), '--out', join(dir, 'att'));
-    const unordered = await kindling('verify', '--attestations', join(dir, 'att'), '--trust', join(dir, 'keys'), '--threshold', '1', '--json');
+    const unordered = await kindling(
+      'verify',
+      '--attestations',
+      join(dir, 'att'),
+      '--trust',
+      join(dir, 'keys'),
+      '--threshold',
+      '1',
+      '--json',
+    );
     expect((JSON.parse(unordered.out) as { stages: { stage: string }[] }).stages.map((s) => s.stage)).toEqual(['hex1', 'hex0', 'kaem']);
     expect(unordered.failure).toBeUndefined();
 
-    const ordered = await kindling('verify', '--attestations', join(dir, 'att'), '--trust', join(dir, 'keys'), '--threshold', '1', '--chain', rig.chainDir);
+    const ordered = await kindling(
+      'verify',
+      '--attestations',
+      join(dir, 'att'),
+      '--trust',
+      join(dir, 'keys'),
+      '--threshold',
+      '1',
+      '--chain',
+      rig.chainDir,
+    );
     expect(ordered.out.split('\n').filter((line) => line.startsWith('rig/'))).toEqual([
       `rig/hex0 key ${stageKey(hex0).slice(0, 16)}: agreed`,
       'rig/kaem (no statements): NOT ENOUGH SIGNERS',
       `rig/hex1 key ${stageKey(hex1).slice(0, 16)}: agreed`,
     ]);
-    expect(ordered.out).toMatch(/statements not counted[^\n]*\n[^\n]*alice: statement names stage key [0-9a-f]{16}…, but kaem's inputs give/);
+    expect(ordered.out).toMatch(
+      /statements not counted[^\n]*\n[^\n]*alice: statement names stage key [0-9a-f]{16}…, but kaem's inputs give/,
+    );
     expect(ordered.failure?.message).toBe('1 of 3 stage run(s) not accepted');
     await rig.cleanup();
   });

@@ -9,7 +9,11 @@ import { makeRebuilders, removeTempDirs, tempDir, type Rebuilder } from './rig.j
 
 let log: Rebuilder, witness: Rebuilder, other: Rebuilder;
 beforeAll(async () => {
-  [log, witness, other] = (await makeRebuilders(await tempDir('cosig'), ['log.example', 'witness.example', 'other'])) as [Rebuilder, Rebuilder, Rebuilder];
+  [log, witness, other] = (await makeRebuilders(await tempDir('cosig'), ['log.example', 'witness.example', 'other'])) as [
+    Rebuilder,
+    Rebuilder,
+    Rebuilder,
+  ];
 });
 afterAll(removeTempDirs);
 
@@ -23,17 +27,35 @@ describe('cosignature/v1', () => {
     const bytes = Buffer.from(b64!, 'base64');
     expect(bytes.length).toBe(4 + 8 + 64);
     const raw = witness.key.publicKey.raw;
-    const keyHash = createHash('sha256').update('witness.example\n').update(Buffer.from([0x04])).update(raw).digest().subarray(0, 4);
+    const keyHash = createHash('sha256')
+      .update('witness.example\n')
+      .update(Buffer.from([0x04]))
+      .update(raw)
+      .digest()
+      .subarray(0, 4);
     expect(bytes.subarray(0, 4).equals(keyHash)).toBe(true);
     expect(bytes.readBigUInt64BE(4)).toBe(1_700_000_000n);
-    const spki = createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), raw]), format: 'der', type: 'spki' });
+    const spki = createPublicKey({
+      key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), raw]),
+      format: 'der',
+      type: 'spki',
+    });
     expect(verify(null, Buffer.from(`cosignature/v1\ntime 1700000000\n${TEXT}`), spki, bytes.subarray(12))).toBe(true);
-    expect(cosignatureVerifierKey(witness.key.publicKey)).toBe(`witness.example+${keyHash.toString('hex')}+${Buffer.concat([Buffer.from([4]), raw]).toString('base64')}`);
+    expect(cosignatureVerifierKey(witness.key.publicKey)).toBe(
+      `witness.example+${keyHash.toString('hex')}+${Buffer.concat([Buffer.from([4]), raw]).toString('base64')}`,
+    );
   });
 
   it('counts a trusted witness once, names a forged one, and ignores the log key and unknown witnesses', () => {
-    const note = signNote(TEXT, [log.key]).concat(cosignatureLine(TEXT, witness.key, 5), cosignatureLine(TEXT, witness.key, 6), cosignatureLine(TEXT, other.key, 5));
-    const trusted = new Map([[witness.key.publicKey.keyId, witness.key.publicKey], [log.key.publicKey.keyId, log.key.publicKey]]);
+    const note = signNote(TEXT, [log.key]).concat(
+      cosignatureLine(TEXT, witness.key, 5),
+      cosignatureLine(TEXT, witness.key, 6),
+      cosignatureLine(TEXT, other.key, 5),
+    );
+    const trusted = new Map([
+      [witness.key.publicKey.keyId, witness.key.publicKey],
+      [log.key.publicKey.keyId, log.key.publicKey],
+    ]);
     expect(verifyCosignatures(parseNote(note), trusted)).toEqual({ verified: [{ name: 'witness.example', timestamp: 5 }], invalid: [] });
     // The time is signed: changing it breaks the cosignature.
     const line = cosignatureLine(TEXT, witness.key, 5);
@@ -53,6 +75,8 @@ describe('proof files', () => {
     expect(parseProof(inclusion, 'p')).toEqual({ kind: 'inclusion', index: 5, proof: hashes, checkpoint });
     const consistency = formatProof({ kind: 'consistency', oldSize: 3, proof: hashes, checkpoint });
     expect(parseProof(consistency.trimEnd(), 'p')).toEqual({ kind: 'consistency', oldSize: 3, proof: hashes, checkpoint });
-    expect(() => parseProof(inclusion.replace('index 5', 'index -1'), 'p.tlog-proof')).toThrow('p.tlog-proof: expected a line "index <number>", found "index -1"');
+    expect(() => parseProof(inclusion.replace('index 5', 'index -1'), 'p.tlog-proof')).toThrow(
+      'p.tlog-proof: expected a line "index <number>", found "index -1"',
+    );
   });
 });

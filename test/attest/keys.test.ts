@@ -44,7 +44,10 @@ describe('key files', () => {
     const secret = (await readFile(files.privatePath, 'utf8')).trim().split('+').slice(4).join('+');
     for (const mode of [0o644, 0o640, 0o604, 0o660]) {
       await chmod(files.privatePath, mode);
-      const error = await loadSigningKey(files.privatePath).then(() => undefined, (caught: unknown) => caught);
+      const error = await loadSigningKey(files.privatePath).then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
       expect(error).toBeInstanceOf(KeyFileError);
       expect((error as Error).message).toContain(files.privatePath);
       expect((error as Error).message).toContain('chmod 600');
@@ -59,7 +62,10 @@ describe('key files', () => {
     const path = join(dir, 'broken');
     const secretLooking = 'PRIVATE+KEY+eve+00000000+SECRETSECRETSECRET';
     await writeFile(path, secretLooking, { mode: 0o600 });
-    const error = await loadSigningKey(path).then(() => undefined, (caught: unknown) => caught as Error);
+    const error = await loadSigningKey(path).then(
+      () => undefined,
+      (caught: unknown) => caught as Error,
+    );
     expect(error?.message).toContain(path);
     expect(error?.message).not.toContain('SECRETSECRET');
   });
@@ -83,7 +89,10 @@ describe('key files', () => {
     expect(fromDir.size).toBe(2);
     const privateText = await readFile(a.privatePath, 'utf8');
     await writeFile(listing, privateText);
-    const error = await loadTrustedKeys(listing).then(() => undefined, (caught: unknown) => caught as Error);
+    const error = await loadTrustedKeys(listing).then(
+      () => undefined,
+      (caught: unknown) => caught as Error,
+    );
     expect(error?.message).toContain('a private key is not a trusted public key');
     expect(error?.message).not.toContain(privateText.trim().split('+').slice(4).join('+'));
   });

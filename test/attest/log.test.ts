@@ -26,7 +26,10 @@ beforeAll(async () => {
   envelopes = [];
   for (const [i, stage] of ['hex0', 'hex1', 'hex2', 'catm', 'M0'].entries()) {
     const path = join(root, `e${i}.json`);
-    await writeFile(path, JSON.stringify(signStatement(stageResultStatement(record({ stage, outputs: { [`bin/${stage}`]: stage } })), operator.key)));
+    await writeFile(
+      path,
+      JSON.stringify(signStatement(stageResultStatement(record({ stage, outputs: { [`bin/${stage}`]: stage } })), operator.key)),
+    );
     envelopes.push(path);
   }
   envelopes.push((await attestHalt('halt', { chain: 'amd64' }, 'review', operator.key, join(root, 'halts'))).path);
@@ -70,7 +73,11 @@ describe('signed notes and checkpoints', () => {
     const dir = await newLog(2);
     await issueCheckpoint(dir, operator.key);
     const cosigned = await issueCheckpoint(dir, witness.key);
-    expect(verifyNote(parseNote(cosigned.note), trusted).verifiedBy.map((k) => k.name).sort()).toEqual(['log.example', 'witness']);
+    expect(
+      verifyNote(parseNote(cosigned.note), trusted)
+        .verifiedBy.map((k) => k.name)
+        .sort(),
+    ).toEqual(['log.example', 'witness']);
   });
 });
 
@@ -79,11 +86,22 @@ describe('append-only log', () => {
     const dir = await newLog(3);
     const old = await issueCheckpoint(dir, operator.key);
     const appended = await appendToLog(dir, envelopes.slice(2));
-    expect(appended.map((entry) => [entry.index, entry.duplicate])).toEqual([[2, true], [3, false], [4, false], [5, false]]);
+    expect(appended.map((entry) => [entry.index, entry.duplicate])).toEqual([
+      [2, true],
+      [3, false],
+      [4, false],
+      [5, false],
+    ]);
     await issueCheckpoint(dir, operator.key);
     const result = await verifyLog(dir, trusted, old.note);
     expect(result.problems).toEqual([]);
-    expect(result).toMatchObject({ ok: true, size: 6, unsealed: 0, checkpoint: { size: 6, signers: ['log.example'] }, olderCheckpoint: { size: 3, status: 'extended' } });
+    expect(result).toMatchObject({
+      ok: true,
+      size: 6,
+      unsealed: 0,
+      checkpoint: { size: 6, signers: ['log.example'] },
+      olderCheckpoint: { size: 3, status: 'extended' },
+    });
     expect(result.olderCheckpoint?.proofLength).toBeGreaterThan(0);
   });
 
@@ -127,7 +145,9 @@ describe('append-only log', () => {
     await issueCheckpoint(renumbered, operator.key);
     await rm(join(renumbered, 'entries', '000000000002'));
     await rename(join(renumbered, 'entries', '000000000003'), join(renumbered, 'entries', '000000000002'));
-    expect((await verifyLog(renumbered, trusted)).problems.join('\n')).toMatch(/covers 4 entries but the log holds 3: the log was truncated or an entry removed/);
+    expect((await verifyLog(renumbered, trusted)).problems.join('\n')).toMatch(
+      /covers 4 entries but the log holds 3: the log was truncated or an entry removed/,
+    );
   });
 
   it('detects reordered entries', async () => {
@@ -186,7 +206,9 @@ describe('append-only log', () => {
     const text = parseNote(note).text;
     const forgedSig = Buffer.concat([Buffer.from(operator.key.publicKey.noteKeyHash), Buffer.alloc(64, 7)]).toString('base64');
     await writeFile(join(dir, 'checkpoint'), `${text}\n\u2014 log.example ${forgedSig}\n`);
-    expect((await verifyLog(dir, trusted)).problems).toEqual(expect.arrayContaining(['latest checkpoint: the signature of log.example does not verify']));
+    expect((await verifyLog(dir, trusted)).problems).toEqual(
+      expect.arrayContaining(['latest checkpoint: the signature of log.example does not verify']),
+    );
   });
 
   it('reports entries appended after the latest checkpoint as unsealed, and refuses a non-envelope', async () => {

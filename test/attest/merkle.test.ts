@@ -58,7 +58,11 @@ describe('RFC 6962 Merkle tree', () => {
   it('matches the hand-written shape of a 7-leaf tree', () => {
     const d = entries(7).map(h0) as [Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array];
     const [a, b, c, dd, e, f, leaf6] = d;
-    const g = h1(a, b), h = h1(c, dd), i = h1(e, f), k = h1(g, h), l = h1(i, leaf6);
+    const g = h1(a, b),
+      h = h1(c, dd),
+      i = h1(e, f),
+      k = h1(g, h),
+      l = h1(i, leaf6);
     expect(hex(rootOf(d))).toBe(hex(h1(k, l)));
     // RFC 6962 §2.1.3's examples for this tree.
     expect(inclusionProof(d, 0).map(hex)).toEqual([b, h, l].map(hex));

@@ -29,7 +29,14 @@ async function envelopes(from: number, count: number): Promise<string[]> {
   const files: string[] = [];
   for (let i = from; i < from + count; i += 1) {
     const file = join(dir, `${i}.json`);
-    await writeFile(file, JSON.stringify({ payloadType: 'text/plain', payload: Buffer.from(`entry ${i}`).toString('base64'), signatures: [{ keyid: '', sig: 'AA==' }] }));
+    await writeFile(
+      file,
+      JSON.stringify({
+        payloadType: 'text/plain',
+        payload: Buffer.from(`entry ${i}`).toString('base64'),
+        signatures: [{ keyid: '', sig: 'AA==' }],
+      }),
+    );
     files.push(file);
   }
   return files;
@@ -81,21 +88,32 @@ describe('a tree read from tiles', () => {
       expect(Buffer.from(await tree.root()).equals(Buffer.from(rootOf(prefix))), `root at ${size}`).toBe(true);
       // The whole-list proofs cost O(n) each: fewer of them at the size that reaches the third level.
       const indexes = size > 1000 ? [size - 1] : [0, Math.floor(size / 2), size - 1];
-      for (const index of new Set(indexes)) expect(hex(await tree.inclusionProof(index)), `inclusion ${index}/${size}`).toEqual(hex(inclusionProof(prefix, index)));
+      for (const index of new Set(indexes))
+        expect(hex(await tree.inclusionProof(index)), `inclusion ${index}/${size}`).toEqual(hex(inclusionProof(prefix, index)));
       const olds = size > 1000 ? [] : [1, Math.floor(size / 3), size - 1].filter((n) => n > 0);
-      for (const old of new Set(olds)) expect(hex(await tree.consistencyProof(old)), `consistency ${old}→${size}`).toEqual(hex(consistencyProof(prefix, old)));
+      for (const old of new Set(olds))
+        expect(hex(await tree.consistencyProof(old)), `consistency ${old}→${size}`).toEqual(hex(consistencyProof(prefix, old)));
     }
   });
 
   it('names the tile when one is missing, truncated or padded', async () => {
     const leaves = Array.from({ length: 300 }, (_, i) => leafHash(Buffer.from(`leaf ${i}`)));
     const honest = referenceTiles(leaves);
-    const serve = (path: string, bytes: Uint8Array | undefined): TileSource => ({ read: (p) => (p === path ? Promise.resolve(bytes) : honest.read(p)), where: (p) => honest.where(p) });
+    const serve = (path: string, bytes: Uint8Array | undefined): TileSource => ({
+      read: (p) => (p === path ? Promise.resolve(bytes) : honest.read(p)),
+      where: (p) => honest.where(p),
+    });
     const full = (await honest.read('tile/0/000'))!;
-    await expect(new TreeReader(serve('tile/0/000', full.subarray(0, 8000)), 300).inclusionProof(5)).rejects.toThrow('mem:tile/0/000: 8000 bytes where a tile of 256 hashes has 8192: the tile was truncated or padded');
-    await expect(new TreeReader(serve('tile/0/001.p/44', undefined), 300).root()).rejects.toThrow('mem:tile/0/001.p/44: missing, though the tree of size 300 needs it');
+    await expect(new TreeReader(serve('tile/0/000', full.subarray(0, 8000)), 300).inclusionProof(5)).rejects.toThrow(
+      'mem:tile/0/000: 8000 bytes where a tile of 256 hashes has 8192: the tile was truncated or padded',
+    );
+    await expect(new TreeReader(serve('tile/0/001.p/44', undefined), 300).root()).rejects.toThrow(
+      'mem:tile/0/001.p/44: missing, though the tree of size 300 needs it',
+    );
     const partial = (await honest.read('tile/0/001.p/44'))!;
-    await expect(new TreeReader(serve('tile/0/001.p/44', Buffer.concat([partial, Buffer.alloc(32)])), 300).root()).rejects.toThrow(/001.p\/44: 1440 bytes/);
+    await expect(new TreeReader(serve('tile/0/001.p/44', Buffer.concat([partial, Buffer.alloc(32)])), 300).root()).rejects.toThrow(
+      /001.p\/44: 1440 bytes/,
+    );
   });
 });
 
@@ -117,7 +135,9 @@ describe('a log kept in tiles', () => {
     expect((await readFile(join(dir, 'tile/0/001'))).length).toBe(8192);
     expect((await readFile(join(dir, 'tile/0/002.p/88'))).equals(Buffer.concat(leaves.slice(512, 600)))).toBe(true);
     expect((await readFile(join(dir, 'tile/0/000.p/100'))).equals(Buffer.concat(leaves.slice(0, 100)))).toBe(true);
-    expect((await readFile(join(dir, 'tile/1/000.p/2'))).equals(Buffer.concat([rootOf(leaves.slice(0, 256)), rootOf(leaves.slice(256, 512))]))).toBe(true);
+    expect(
+      (await readFile(join(dir, 'tile/1/000.p/2'))).equals(Buffer.concat([rootOf(leaves.slice(0, 256)), rootOf(leaves.slice(256, 512))])),
+    ).toBe(true);
     const bundled = [
       ...decodeBundle(await readFile(join(dir, 'tile/entries/000')), 'b0'),
       ...decodeBundle(await readFile(join(dir, 'tile/entries/001')), 'b1'),
@@ -127,7 +147,15 @@ describe('a log kept in tiles', () => {
 
     const proof = await proveInclusion(dir, await readFile(files[300]!));
     expect(proof.index).toBe(300);
-    expect(verifyInclusion(leaves[300]!, 300, 600, proof.proof.map((hash) => new Uint8Array(Buffer.from(hash, 'base64'))), checkpoint.root)).toBe(true);
+    expect(
+      verifyInclusion(
+        leaves[300]!,
+        300,
+        600,
+        proof.proof.map((hash) => new Uint8Array(Buffer.from(hash, 'base64'))),
+        checkpoint.root,
+      ),
+    ).toBe(true);
     expect(parseCheckpoint(parseNote(proof.checkpoint).text).size).toBe(600);
     // Duplicates are found through the index, not by reading the log.
     expect((await appendToLog(dir, [files[7]!])).map((entry) => [entry.index, entry.duplicate])).toEqual([[7, true]]);
@@ -155,13 +183,18 @@ describe('a log kept in tiles', () => {
     // As if an append stopped after writing entry 3: the state still says 3.
     await writeFile(join(dir, 'entries', '000000000003'), await readFile(files[3]!));
     const appended = await appendToLog(dir, [files[4]!, files[3]!]);
-    expect(appended.map((entry) => [entry.index, entry.duplicate])).toEqual([[4, false], [3, true]]);
+    expect(appended.map((entry) => [entry.index, entry.duplicate])).toEqual([
+      [4, false],
+      [3, true],
+    ]);
     const { checkpoint } = await issueCheckpoint(dir, operator.key);
     expect(Buffer.from(checkpoint.root).equals(Buffer.from(rootOf((await readLog(dir)).leaves)))).toBe(true);
 
     await rm(join(dir, 'entries', '000000000004'), { force: true });
     await writeFile(join(dir, 'entries', '000000000004'), await readFile(files[0]!));
-    await expect(issueCheckpoint(dir, operator.key)).rejects.toThrow('refusing to sign: entry 4 is not the leaf the tiles hold: it was changed after it was appended');
+    await expect(issueCheckpoint(dir, operator.key)).rejects.toThrow(
+      'refusing to sign: entry 4 is not the leaf the tiles hold: it was changed after it was appended',
+    );
   });
 
   it('verifies a log made before tiles, and gives it tiles on its next checkpoint', async () => {

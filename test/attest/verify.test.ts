@@ -17,8 +17,16 @@ import { makeRebuilders, manifestText, record, removeTempDirs, tempDir, trustDir
 afterAll(removeTempDirs);
 
 const hex0 = record({ stage: 'hex0', outputs: { 'bin/hex0': 'hex0 binary' }, startedAt: '2026-11-25T10:00:00.000Z' });
-const hex1 = record({ stage: 'hex1', outputs: { 'bin/hex1': 'hex1 binary', 'share/hex1.txt': 'notes' }, startedAt: '2026-11-25T10:01:00.000Z' });
-const hex1Different = record({ stage: 'hex1', outputs: { 'bin/hex1': 'hex1 binary, backdoored', 'share/hex1.txt': 'notes' }, startedAt: '2026-11-25T10:01:00.000Z' });
+const hex1 = record({
+  stage: 'hex1',
+  outputs: { 'bin/hex1': 'hex1 binary', 'share/hex1.txt': 'notes' },
+  startedAt: '2026-11-25T10:01:00.000Z',
+});
+const hex1Different = record({
+  stage: 'hex1',
+  outputs: { 'bin/hex1': 'hex1 binary, backdoored', 'share/hex1.txt': 'notes' },
+  startedAt: '2026-11-25T10:01:00.000Z',
+});
 const hex2 = record({ stage: 'hex2', outputs: { 'bin/hex2': 'hex2 binary' }, startedAt: '2026-11-25T10:02:00.000Z' });
 const chain: ExpectedChain = {
   name: 'amd64',
@@ -31,7 +39,12 @@ let trustABC: string;
 
 beforeAll(async () => {
   root = await tempDir('verify');
-  [alice, bob, carol, mallory] = (await makeRebuilders(root, ['alice', 'bob', 'carol', 'mallory'])) as [Rebuilder, Rebuilder, Rebuilder, Rebuilder];
+  [alice, bob, carol, mallory] = (await makeRebuilders(root, ['alice', 'bob', 'carol', 'mallory'])) as [
+    Rebuilder,
+    Rebuilder,
+    Rebuilder,
+    Rebuilder,
+  ];
   trustABC = await trustDir(root, [alice, bob, carol]);
 });
 
@@ -57,7 +70,11 @@ async function writeEnvelope(dir: string, name: string, envelope: DsseEnvelope):
 
 describe('verify: agreement of independent rebuilders', () => {
   it('accepts every stage when the threshold of trusted rebuilders agree, and reports too few signers above it', async () => {
-    const attestations = await scenario([[alice, [hex0, hex1]], [bob, [hex0, hex1]], [carol, [hex0, hex1]]]);
+    const attestations = await scenario([
+      [alice, [hex0, hex1]],
+      [bob, [hex0, hex1]],
+      [carol, [hex0, hex1]],
+    ]);
     const atThree = await judge(attestations, trustABC, 3);
     expect(atThree.accepted).toBe(true);
     expect(atThree.stages.map((s) => [s.stage, s.status, s.claims[0]?.signers.map((x) => x.name)])).toEqual([
@@ -71,7 +88,11 @@ describe('verify: agreement of independent rebuilders', () => {
   });
 
   it('names the dissenting rebuilder, the first stage where they part ways and the first differing file', async () => {
-    const attestations = await scenario([[alice, [hex0, hex1]], [bob, [hex0, hex1]], [carol, [hex0, hex1Different]]]);
+    const attestations = await scenario([
+      [alice, [hex0, hex1]],
+      [bob, [hex0, hex1]],
+      [carol, [hex0, hex1Different]],
+    ]);
     const atTwo = await judge(attestations, trustABC, 2);
     expect(atTwo.accepted).toBe(true);
     const stage = atTwo.stages.find((s) => s.stage === 'hex1');
@@ -81,11 +102,17 @@ describe('verify: agreement of independent rebuilders', () => {
 
     const atThree = await judge(attestations, trustABC, 3);
     expect(atThree.accepted).toBe(false);
-    expect(atThree.stages.map((s) => [s.stage, s.status])).toEqual([['hex0', 'agreed'], ['hex1', 'disagreed']]);
+    expect(atThree.stages.map((s) => [s.stage, s.status])).toEqual([
+      ['hex0', 'agreed'],
+      ['hex1', 'disagreed'],
+    ]);
   });
 
   it('lists an untrusted signer and does not count it', async () => {
-    const attestations = await scenario([[alice, [hex0]], [mallory, [hex0]]]);
+    const attestations = await scenario([
+      [alice, [hex0]],
+      [mallory, [hex0]],
+    ]);
     const report = await judge(attestations, await trustDir(root, [alice]), 2);
     expect(report.accepted).toBe(false);
     expect(report.stages[0]?.status).toBe('insufficient');
@@ -96,12 +123,17 @@ describe('verify: agreement of independent rebuilders', () => {
   it('ignores a forged signature claiming a trusted key id', async () => {
     const attestations = await scenario([[alice, [hex1Different]]]);
     const statement = stageResultStatement(hex1Different);
-    const forged: DsseEnvelope = { ...signStatement(statement, mallory.key), signatures: [{ keyid: bob.key.publicKey.keyId, sig: randomBytes(64).toString('base64') }] };
+    const forged: DsseEnvelope = {
+      ...signStatement(statement, mallory.key),
+      signatures: [{ keyid: bob.key.publicKey.keyId, sig: randomBytes(64).toString('base64') }],
+    };
     await writeEnvelope(join(attestations, 'forged'), 'forged.json', forged);
     const report = await judge(attestations, trustABC, 2);
     expect(report.stages[0]?.status).toBe('insufficient');
     expect(report.stages[0]?.claims[0]?.signers.map((s) => s.name)).toEqual(['alice']);
-    expect(report.ignoredSignatures).toEqual([expect.objectContaining({ reason: 'invalid', name: 'bob', file: join('forged', 'forged.json') })]);
+    expect(report.ignoredSignatures).toEqual([
+      expect.objectContaining({ reason: 'invalid', name: 'bob', file: join('forged', 'forged.json') }),
+    ]);
   });
 
   it('ignores a re-encoded envelope whose payload changed while the signature was kept', async () => {
@@ -109,9 +141,15 @@ describe('verify: agreement of independent rebuilders', () => {
     const genuine = signStatement(stageResultStatement(hex1), bob.key);
     // The attacker swaps in alice's outputs but keeps bob's signature.
     const changed = { ...stageResultStatement(hex1Different) };
-    await writeEnvelope(join(attestations, 'reencoded'), 'changed.json', { ...genuine, payload: Buffer.from(JSON.stringify(changed)).toString('base64') });
+    await writeEnvelope(join(attestations, 'reencoded'), 'changed.json', {
+      ...genuine,
+      payload: Buffer.from(JSON.stringify(changed)).toString('base64'),
+    });
     // Even the same statement serialised differently is a different payload: the signature covers bytes.
-    await writeEnvelope(join(attestations, 'reencoded'), 'pretty.json', { ...genuine, payload: Buffer.from(JSON.stringify(stageResultStatement(hex1), null, 2)).toString('base64') });
+    await writeEnvelope(join(attestations, 'reencoded'), 'pretty.json', {
+      ...genuine,
+      payload: Buffer.from(JSON.stringify(stageResultStatement(hex1), null, 2)).toString('base64'),
+    });
     const report = await judge(attestations, trustABC, 2);
     expect(report.accepted).toBe(false);
     expect(report.stages.flatMap((s) => s.claims.flatMap((claim) => claim.signers.map((x) => x.name)))).toEqual(['alice']);
@@ -124,15 +162,27 @@ describe('verify: agreement of independent rebuilders', () => {
   it('does not count a statement replayed for another stage', async () => {
     // bob's validly signed statement says "hex2" but carries hex1's manifest and stage key.
     const replayed: ProvenanceRecord = { ...hex1, stage: 'hex2', outputs: hex2.outputs };
-    const attestations = await scenario([[alice, [hex2]], [bob, [replayed]]]);
+    const attestations = await scenario([
+      [alice, [hex2]],
+      [bob, [replayed]],
+    ]);
     // bob's genuine hex1 envelope copied under a hex2 file name counts, if at all, for hex1 only.
     await writeEnvelope(join(attestations, 'copied'), 'amd64.hex2.copy.json', signStatement(stageResultStatement(hex1), bob.key));
 
     // carol's validly signed statement has hex2's manifest and inputs but hex1's stage key.
-    await writeEnvelope(join(attestations, 'stitched'), 'carol.json', signStatement(stageResultStatement({ ...hex2, stageKey: hex1.stageKey }), carol.key));
+    await writeEnvelope(
+      join(attestations, 'stitched'),
+      'carol.json',
+      signStatement(stageResultStatement({ ...hex2, stageKey: hex1.stageKey }), carol.key),
+    );
 
     const unordered = await judge(attestations, trustABC, 2);
-    expect(unordered.unreadable).toEqual([{ file: join('stitched', 'carol.json'), reason: expect.stringMatching(/stage key [0-9a-f]{16}… is not the one its manifest and inputs give/) }]);
+    expect(unordered.unreadable).toEqual([
+      {
+        file: join('stitched', 'carol.json'),
+        reason: expect.stringMatching(/stage key [0-9a-f]{16}… is not the one its manifest and inputs give/),
+      },
+    ]);
     const hex2Verdicts = unordered.stages.filter((s) => s.stage === 'hex2');
     expect(hex2Verdicts.map((s) => [s.stageKey, s.status, s.claims[0]?.signers.map((x) => x.name)])).toEqual(
       expect.arrayContaining([
@@ -143,7 +193,13 @@ describe('verify: agreement of independent rebuilders', () => {
     expect(unordered.accepted).toBe(false);
 
     const ordered = await judge(attestations, trustABC, 2, chain);
-    expect(ordered.misplaced).toEqual([expect.objectContaining({ stage: 'hex2', signer: expect.objectContaining({ name: 'bob' }), reason: expect.stringContaining('manifest') })]);
+    expect(ordered.misplaced).toEqual([
+      expect.objectContaining({
+        stage: 'hex2',
+        signer: expect.objectContaining({ name: 'bob' }),
+        reason: expect.stringContaining('manifest'),
+      }),
+    ]);
     expect(ordered.stages.map((s) => [s.stage, s.status, s.claims.flatMap((c) => c.signers.map((x) => x.name))])).toEqual([
       ['hex0', 'insufficient', []],
       ['hex1', 'insufficient', ['bob']],
@@ -152,7 +208,10 @@ describe('verify: agreement of independent rebuilders', () => {
   });
 
   it('counts a signer once however many times it signed, and not at all when it signed two different results', async () => {
-    const attestations = await scenario([[alice, [hex1]], [carol, [hex1]]]);
+    const attestations = await scenario([
+      [alice, [hex1]],
+      [carol, [hex1]],
+    ]);
     await writeEnvelope(join(attestations, 'again'), 'alice-again.json', signStatement(stageResultStatement(hex1), alice.key));
     await writeEnvelope(join(attestations, 'again'), 'carol-other.json', signStatement(stageResultStatement(hex1Different), carol.key));
     const report = await judge(attestations, trustABC, 2);
@@ -163,14 +222,21 @@ describe('verify: agreement of independent rebuilders', () => {
 
   it('counts each trusted signature of an envelope signed by several keys', async () => {
     const dir = join(root, 'multi');
-    await writeEnvelope(dir, 'both.json', signEnvelope('application/vnd.in-toto+json', Buffer.from(JSON.stringify(stageResultStatement(hex0))), [alice.key, bob.key]));
+    await writeEnvelope(
+      dir,
+      'both.json',
+      signEnvelope('application/vnd.in-toto+json', Buffer.from(JSON.stringify(stageResultStatement(hex0))), [alice.key, bob.key]),
+    );
     const report = await judge(dir, trustABC, 2);
     expect(report.accepted).toBe(true);
     expect(report.stages[0]?.claims[0]?.signers.map((s) => s.name)).toEqual(['alice', 'bob']);
   });
 
   it('orders stages by chain order when a chain is given, else by when runs started', async () => {
-    const attestations = await scenario([[alice, [hex2, hex0, hex1]], [bob, [hex1, hex2, hex0]]]);
+    const attestations = await scenario([
+      [alice, [hex2, hex0, hex1]],
+      [bob, [hex1, hex2, hex0]],
+    ]);
     const report = await judge(attestations, trustABC, 2);
     expect(report.stages.map((s) => s.stage)).toEqual(['hex0', 'hex1', 'hex2']);
     const reversed: ExpectedChain = { name: 'amd64', stages: [...chain.stages].reverse() };
@@ -178,13 +244,18 @@ describe('verify: agreement of independent rebuilders', () => {
   });
 
   it('checks the DSSE pre-authentication encoding against the specification’s example', () => {
-    expect(Buffer.from(pae('http://example.com/HelloWorld', Buffer.from('hello world'))).toString()).toBe('DSSEv1 29 http://example.com/HelloWorld 11 hello world');
+    expect(Buffer.from(pae('http://example.com/HelloWorld', Buffer.from('hello world'))).toString()).toBe(
+      'DSSEv1 29 http://example.com/HelloWorld 11 hello world',
+    );
   });
 });
 
 describe('halt statements', () => {
   it('refuses a halted stage naming who halted and why, until a matching release lifts it', async () => {
-    const attestations = await scenario([[alice, [hex0, hex1]], [bob, [hex0, hex1]]]);
+    const attestations = await scenario([
+      [alice, [hex0, hex1]],
+      [bob, [hex0, hex1]],
+    ]);
     const halts = join(attestations, 'halts');
     const t0 = new Date('2026-11-25T11:00:00.000Z');
     await attestHalt('halt', { chain: 'amd64', stage: 'hex1' }, 'hex1 source tarball replaced upstream', alice.key, halts, t0);
@@ -197,29 +268,45 @@ describe('halt statements', () => {
     await attestHalt('release', { chain: 'amd64', stage: 'hex1' }, 'all good', mallory.key, halts, new Date('2026-11-25T12:00:00.000Z'));
     const halted = await judge(attestations, trustABC, 2);
     expect(halted.accepted).toBe(false);
-    expect(halted.stages.map((s) => [s.stage, s.status])).toEqual([['hex0', 'agreed'], ['hex1', 'halted']]);
+    expect(halted.stages.map((s) => [s.stage, s.status])).toEqual([
+      ['hex0', 'agreed'],
+      ['hex1', 'halted'],
+    ]);
     expect(halted.stages[1]?.halts[0]?.halters.map((h) => [h.name, h.reason])).toEqual([
       ['alice', 'hex1 source tarball replaced upstream'],
       ['bob', 'confirmed: tarball differs from the release'],
     ]);
     const verdict = await checkHalts({ attestationsDir: attestations, trust: trustABC, threshold: 2, chain: 'amd64', stage: 'hex1' });
     expect(verdict.halted).toBe(true);
-    expect((await checkHalts({ attestationsDir: attestations, trust: trustABC, threshold: 2, chain: 'amd64', stage: 'hex0' })).halted).toBe(false);
+    expect((await checkHalts({ attestationsDir: attestations, trust: trustABC, threshold: 2, chain: 'amd64', stage: 'hex0' })).halted).toBe(
+      false,
+    );
     const chainWide = await checkHalts({ attestationsDir: attestations, trust: trustABC, threshold: 2, chain: 'amd64' });
     expect(chainWide.halts.map((h) => h.scope)).toEqual([{ chain: 'amd64', stage: 'hex1' }]);
 
     // A release for another scope does not lift it; bob's release for this scope does.
     await attestHalt('release', { chain: 'amd64' }, 'chain is fine', bob.key, halts, new Date('2026-11-25T12:00:00.000Z'));
     expect((await judge(attestations, trustABC, 2)).stages[1]?.status).toBe('halted');
-    await attestHalt('release', { chain: 'amd64', stage: 'hex1' }, 'tarball restored, hashes match again', bob.key, halts, new Date('2026-11-25T12:00:00.000Z'));
+    await attestHalt(
+      'release',
+      { chain: 'amd64', stage: 'hex1' },
+      'tarball restored, hashes match again',
+      bob.key,
+      halts,
+      new Date('2026-11-25T12:00:00.000Z'),
+    );
     const released = await judge(attestations, trustABC, 2);
     expect(released.accepted).toBe(true);
     expect(released.haltsBelowThreshold.map((h) => h.halters.map((x) => x.name))).toEqual([['alice']]);
   });
 
   it('lets a chain halt stop every stage of the chain, and not other chains', async () => {
-    const attestations = await scenario([[alice, [hex0, hex1]], [bob, [hex0, hex1]]]);
-    for (const key of [alice.key, bob.key]) await attestHalt('halt', { chain: 'amd64' }, 'seed kaem under review', key, join(attestations, 'halts'));
+    const attestations = await scenario([
+      [alice, [hex0, hex1]],
+      [bob, [hex0, hex1]],
+    ]);
+    for (const key of [alice.key, bob.key])
+      await attestHalt('halt', { chain: 'amd64' }, 'seed kaem under review', key, join(attestations, 'halts'));
     const report = await judge(attestations, trustABC, 2);
     expect(report.stages.map((s) => s.status)).toEqual(['halted', 'halted']);
     expect(report.halts.map((h) => h.scope)).toEqual([{ chain: 'amd64' }]);
@@ -238,6 +325,8 @@ describe('halt statements', () => {
     await writeEnvelope(dir, 'mixed.json', signEnvelope(envelope.payloadType, Buffer.from(JSON.stringify(statement)), [alice.key]));
     const evidence = await loadEvidence(dir, await loadTrustedKeys(trustABC));
     expect(evidence.halts.map((h) => h.predicate.stage)).toEqual(['hex1']);
-    expect(evidence.unreadable).toEqual([expect.objectContaining({ file: 'mixed.json', reason: 'subject does not name the halted scope' })]);
+    expect(evidence.unreadable).toEqual([
+      expect.objectContaining({ file: 'mixed.json', reason: 'subject does not name the halted scope' }),
+    ]);
   });
 });

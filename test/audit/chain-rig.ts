@@ -113,7 +113,12 @@ export async function makeAuditRig(stages: Record<string, AuditRigStage>, option
     for (const [path, content] of Object.entries(stage.files ?? {})) {
       const fileName = path.replaceAll('/', '_');
       await writeFile(join(stageDir, fileName), content);
-      inputs.push({ path, file: fileName, sha256: sha256(content), ...(stage.executableFiles?.includes(path) ? { executable: true } : {}) });
+      inputs.push({
+        path,
+        file: fileName,
+        sha256: sha256(content),
+        ...(stage.executableFiles?.includes(path) ? { executable: true } : {}),
+      });
     }
     for (const [path, [producer, output]] of Object.entries(stage.from ?? {})) {
       const content = declared.get(producer)?.[output];
@@ -163,4 +168,3 @@ export async function cleanStages(): Promise<Record<string, AuditRigStage>> {
     },
   };
 }
-

@@ -40,7 +40,9 @@ describe('kindling audit', () => {
     const { stdout, failure } = await kindlingAudit(['--chain', rig.chainDir]);
     expect(failure).toBeUndefined();
     expect(stdout).toContain('Trusted base (not built by the chain)');
-    expect(stdout).toMatch(/seed sh: \d+ bytes, sha256 [0-9a-f]{64} \(same by node:crypto and @noble\/hashes\); its source assembles to exactly these bytes/);
+    expect(stdout).toMatch(
+      /seed sh: \d+ bytes, sha256 [0-9a-f]{64} \(same by node:crypto and @noble\/hashes\); its source assembles to exactly these bytes/,
+    );
     expect(stdout).toContain('runs: bin/sh ← seed sh; bin/cp ← stage first:tools/cp');
     expect(stdout).toContain('rests on: seeds cp, sh; 3 repository files; no upstream source');
     expect(stdout.trimEnd().split('\n').at(-1)).toBe('PASS: 0 errors, 0 warnings, 2 notes');
@@ -57,7 +59,10 @@ describe('kindling audit', () => {
 
   it('prints JSON, or writes the HTML page', async () => {
     rig = await makeAuditRig(await cleanStages());
-    const json = JSON.parse((await kindlingAudit(['--chain', rig.chainDir, '--json'])).stdout) as { ok: boolean; stages: { name: string }[] };
+    const json = JSON.parse((await kindlingAudit(['--chain', rig.chainDir, '--json'])).stdout) as {
+      ok: boolean;
+      stages: { name: string }[];
+    };
     expect(json.ok).toBe(true);
     expect(json.stages.map((s) => s.name)).toEqual(['first', 'second']);
     const file = join(rig.dir, 'audit.html');

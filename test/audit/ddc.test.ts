@@ -27,8 +27,7 @@ afterAll(async () => {
   if (kept !== undefined) await rm(kept, { recursive: true, force: true });
 });
 
-const ddc = (args: readonly string[]) =>
-  kindling(['audit', '--ddc', '--store', SHARED_STORE, '--distfiles', distfilesDir(), ...args]);
+const ddc = (args: readonly string[]) => kindling(['audit', '--ddc', '--store', SHARED_STORE, '--distfiles', distfilesDir(), ...args]);
 
 describe('kindling audit --ddc', () => {
   it("matches on the real chain: gcc -> tcc -> tcc gives the chain's bin/tcc and libraries byte for byte", async () => {
@@ -38,7 +37,14 @@ describe('kindling audit --ddc', () => {
     const report = JSON.parse(result.stdout) as { ddc: DdcResult };
     expect(report.ddc.ok).toBe(true);
     expect(report.ddc.kept).toBeUndefined();
-    expect(report.ddc.files.map((f) => f.path)).toEqual(['bin/tcc', 'lib/crt1.o', 'lib/crti.o', 'lib/crtn.o', 'lib/libc.a', 'lib/tcc/libtcc1.a']);
+    expect(report.ddc.files.map((f) => f.path)).toEqual([
+      'bin/tcc',
+      'lib/crt1.o',
+      'lib/crti.o',
+      'lib/crtn.o',
+      'lib/libc.a',
+      'lib/tcc/libtcc1.a',
+    ]);
     for (const file of report.ddc.files) expect(file.independentSha256).toBe(file.chainSha256);
   }, 600_000);
 
@@ -56,12 +62,15 @@ describe('kindling audit --ddc', () => {
     // gcc, then one section name changed inside the compiled compiler: every object and
     // program that tcc writes carries ".shstrtaX" for ".shstrtab".
     const wrapper = join(work, 'dishonest-cc');
-    await writeFile(wrapper, `#!/bin/sh
+    await writeFile(
+      wrapper,
+      `#!/bin/sh
 out=; prev=
 for a in "$@"; do [ "$prev" = "-o" ] && out=$a; prev=$a; done
 gcc "$@" || exit 1
 LC_ALL=C sed -i 's/\\.shstrtab/.shstrtaX/g' "$out"
-`);
+`,
+    );
     await chmod(wrapper, 0o755);
     const result = await ddc(['--ddc-compiler', wrapper]);
     expect(result.exitCode).toBe(3);
@@ -85,16 +94,26 @@ describe('kindling audit --ddc without the chain built', () => {
     const store = join(work, 'empty-store');
     const result = await kindling(['audit', '--ddc', '--store', store, '--distfiles', distfilesDir()]);
     expect(result.exitCode).toBe(1);
-    expect(result.stderr).toMatch(/^kindling: ddc: the store \S+empty-store does not hold cc lib\/cc\/\S+ \(sha256 [0-9a-f]{64}\); run kindling bootstrap into it first$/m);
+    expect(result.stderr).toMatch(
+      /^kindling: ddc: the store \S+empty-store does not hold cc lib\/cc\/\S+ \(sha256 [0-9a-f]{64}\); run kindling bootstrap into it first$/m,
+    );
     expect(result.stderr).not.toContain('    at ');
   }, 120_000);
 });
 
 describe('the DDC report', () => {
   const result: DdcResult = {
-    stage: 'tcc', compiler: 'gcc', ok: false, kept: '/tmp/kept',
+    stage: 'tcc',
+    compiler: 'gcc',
+    ok: false,
+    kept: '/tmp/kept',
     files: [
-      { path: 'bin/tcc', chainSha256: 'a'.repeat(64) as never, independentSha256: 'b'.repeat(64) as never, difference: { offset: 16, left: 1, right: 2, leftSize: 20, rightSize: 20 } },
+      {
+        path: 'bin/tcc',
+        chainSha256: 'a'.repeat(64) as never,
+        independentSha256: 'b'.repeat(64) as never,
+        difference: { offset: 16, left: 1, right: 2, leftSize: 20, rightSize: 20 },
+      },
       { path: 'lib/libc.a', chainSha256: 'c'.repeat(64) as never, independentSha256: 'c'.repeat(64) as never },
     ],
   };

@@ -37,7 +37,14 @@ beforeAll(async () => {
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1180, height: 1400 },
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 });
 afterAll(async () => {
@@ -66,7 +73,11 @@ describe('HTML audit report', () => {
   it('draws the chain as a graph and its growth as a chart, loading nothing from outside', async () => {
     const rig = await makeAuditRig(await cleanStages());
     rigs.push(rig);
-    const run = await bootstrap({ chain: await loadChain(rig.chainDir), store: await Store.open(rig.storeDir), sandbox: createBwrapSandbox() });
+    const run = await bootstrap({
+      chain: await loadChain(rig.chainDir),
+      store: await Store.open(rig.storeDir),
+      sandbox: createBwrapSandbox(),
+    });
     expect(run.ok).toBe(true);
     const report = await audit({ chainDir: rig.chainDir, records: rig.storeDir });
     const { page, outside } = await open(report, rig.dir);
@@ -114,7 +125,11 @@ describe('HTML audit report', () => {
       // Dated by the chain's last commit, so the picture changes only when the chain does.
       const { stdout: committed } = await execa('git', ['-C', REPO, 'log', '-1', '--format=%cI', '--', 'stages', 'seeds']);
       const auditedAt = new Date(committed.trim()).toISOString();
-      const report = await audit({ chainDir: join(work, 'stages', 'amd64'), rebuild: { sandbox: createBwrapSandbox(), tempDir: work, sources: { distfiles: DISTFILES, retries: 0 } }, auditedAt });
+      const report = await audit({
+        chainDir: join(work, 'stages', 'amd64'),
+        rebuild: { sandbox: createBwrapSandbox(), tempDir: work, sources: { distfiles: DISTFILES, retries: 0 } },
+        auditedAt,
+      });
       expect(report.findings.filter((f) => severityOf(f) === 'error').map(describeFinding)).toEqual([]);
       expect(report.rebuild?.stagesVerified).toBe(report.stages.length);
       const { page, outside } = await open(report, work);
@@ -125,7 +140,11 @@ describe('HTML audit report', () => {
       expect(await page.locator('svg.growth .unknown').count()).toBe(report.growth.filter((r) => r.programBytes === undefined).length);
       const chart = await page.locator('svg.growth').boundingBox();
       const screenshot = refreshReadmeScreenshot ? README_SCREENSHOT : join(work, 'report.png');
-      await page.screenshot({ path: screenshot, fullPage: true, clip: { x: 0, y: 0, width: 1180, height: Math.ceil(chart!.y + chart!.height + 24) } });
+      await page.screenshot({
+        path: screenshot,
+        fullPage: true,
+        clip: { x: 0, y: 0, width: 1180, height: Math.ceil(chart!.y + chart!.height + 24) },
+      });
       expect(existsSync(screenshot)).toBe(true);
       expect(outside).toEqual([]);
       await page.close();

@@ -16,7 +16,11 @@ afterEach(async () => {
 });
 
 async function runInto(r: AuditRig): Promise<void> {
-  const result = await bootstrap({ chain: await loadChain(r.chainDir), store: await Store.open(r.storeDir), sandbox: createBwrapSandbox() });
+  const result = await bootstrap({
+    chain: await loadChain(r.chainDir),
+    store: await Store.open(r.storeDir),
+    sandbox: createBwrapSandbox(),
+  });
   expect(result.ok).toBe(true);
 }
 
@@ -24,7 +28,11 @@ describe('audit --rebuild', () => {
   it('rebuilds a clean chain from an empty store: every output as the manifests and records say', async () => {
     rig = await makeAuditRig(await cleanStages());
     await runInto(rig);
-    const report = await audit({ chainDir: rig.chainDir, records: rig.storeDir, rebuild: { sandbox: createBwrapSandbox(), tempDir: rig.dir } });
+    const report = await audit({
+      chainDir: rig.chainDir,
+      records: rig.storeDir,
+      rebuild: { sandbox: createBwrapSandbox(), tempDir: rig.dir },
+    });
     expect(report.findings.filter((f) => severityOf(f) === 'error').map(describeFinding)).toEqual([]);
     expect(report.rebuild).toMatchObject({ sandbox: 'bwrap', stagesVerified: 2, kept: false });
     expect(report.rebuild?.firstDifference).toBeUndefined();
@@ -41,9 +49,19 @@ describe('audit --rebuild', () => {
     const stageDir = rig.stageDir('first');
     await writeFile(join(stageDir, 'src_greeting'), 'hello, World\n');
     const manifest = await readFile(join(stageDir, 'stage.yaml'), 'utf8');
-    await writeFile(join(stageDir, 'stage.yaml'), manifest.replace(`file: src_greeting\n    sha256: ${sha256('hello, world\n')}`, `file: src_greeting\n    sha256: ${sha256('hello, World\n')}`));
+    await writeFile(
+      join(stageDir, 'stage.yaml'),
+      manifest.replace(
+        `file: src_greeting\n    sha256: ${sha256('hello, world\n')}`,
+        `file: src_greeting\n    sha256: ${sha256('hello, World\n')}`,
+      ),
+    );
 
-    const report = await audit({ chainDir: rig.chainDir, store: rig.storeDir, rebuild: { sandbox: createBwrapSandbox(), tempDir: rig.dir } });
+    const report = await audit({
+      chainDir: rig.chainDir,
+      store: rig.storeDir,
+      rebuild: { sandbox: createBwrapSandbox(), tempDir: rig.dir },
+    });
     const mismatches = report.findings.filter((f) => f.reason === 'rebuild-mismatch');
     expect(mismatches).toMatchObject([
       {
@@ -56,7 +74,11 @@ describe('audit --rebuild', () => {
       },
     ]);
     expect(describeFinding(mismatches[0]!)).toContain('first differing byte at byte 7 (0x7): 0x77 in expected, 0x57 in rebuilt');
-    expect(report.rebuild).toMatchObject({ stagesVerified: 0, kept: true, firstDifference: { stage: 'first', path: 'out/greeting', offset: 7 } });
+    expect(report.rebuild).toMatchObject({
+      stagesVerified: 0,
+      kept: true,
+      firstDifference: { stage: 'first', path: 'out/greeting', offset: 7 },
+    });
     expect(report.findings).toContainEqual({ reason: 'rebuild-not-compared', stages: ['second'] });
     // The rebuilt bytes are kept as evidence.
     const kept = mismatches[0]!.reason === 'rebuild-mismatch' ? mismatches[0]!.rebuiltFile : undefined;

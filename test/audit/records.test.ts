@@ -16,7 +16,11 @@ const records = new Map<string, { file: string; record: ProvenanceRecord }>();
 
 beforeAll(async () => {
   rig = await makeAuditRig(await cleanStages());
-  const result = await bootstrap({ chain: await loadChain(rig.chainDir), store: await Store.open(rig.storeDir), sandbox: createBwrapSandbox() });
+  const result = await bootstrap({
+    chain: await loadChain(rig.chainDir),
+    store: await Store.open(rig.storeDir),
+    sandbox: createBwrapSandbox(),
+  });
   if (!result.ok) throw new Error(`the rig chain did not run: ${JSON.stringify([...result.outcomes.values()])}`);
   for (const file of await readdir(join(rig.storeDir, 'stages'))) {
     const record = JSON.parse(await readFile(join(rig.storeDir, 'stages', file), 'utf8')) as ProvenanceRecord;
@@ -61,7 +65,11 @@ describe('audit --records', () => {
     expect(report.trustedBase.filter((c) => c.from === 'records').map((c) => c.name)).toEqual(
       expect.arrayContaining(['bubblewrap', 'host-kernel', 'orchestrator (run)']),
     );
-    expect(report.trustedBase[0]).toEqual({ name: 'VM kernel', detail: 'none: the runs used bwrap, without a VM (see host-kernel)', from: 'records' });
+    expect(report.trustedBase[0]).toEqual({
+      name: 'VM kernel',
+      detail: 'none: the runs used bwrap, without a VM (see host-kernel)',
+      from: 'records',
+    });
     // The store beside the records gives the sizes of the programs built.
     expect(report.stages[0]?.outputs.find((o) => o.path === 'tools/cp')?.size).toBeGreaterThan(100_000);
     expect(report.growth.map((r) => r.label)).toEqual(['seeds', 'first', 'second']);
@@ -76,10 +84,14 @@ describe('audit --records', () => {
   });
 
   it('catches a record whose input was changed, by the hash and by its stage key', async () => {
-    const dir = await tampered((d) => rewrite(d, 'first', (r) => (r.inputs.find((i) => i.path === 'src/greeting')!.sha256 = sha256('other'))));
+    const dir = await tampered((d) =>
+      rewrite(d, 'first', (r) => (r.inputs.find((i) => i.path === 'src/greeting')!.sha256 = sha256('other'))),
+    );
     const found = await errorsOf(dir);
     expect(found).toHaveLength(2);
-    expect(found[0]).toMatch(/stage key \(recomputed from the record's own manifest hash and inputs\) is [0-9a-f]{64} in the record but [0-9a-f]{64}/);
+    expect(found[0]).toMatch(
+      /stage key \(recomputed from the record's own manifest hash and inputs\) is [0-9a-f]{64} in the record but [0-9a-f]{64}/,
+    );
     expect(found[1]).toBe(
       `record ${records.get('first')!.file} of stage first: input src/greeting is ${sha256('other')} in the record but ${sha256('hello, world\n')} by the manifest`,
     );
@@ -99,7 +111,9 @@ describe('audit --records', () => {
     const report = await audit({ chainDir: rig.chainDir, records: dir });
     await rm(dir, { recursive: true, force: true });
     expect(report.ok).toBe(true);
-    expect(report.findings.filter((f) => f.reason === 'record-other-chain')).toEqual([{ reason: 'record-other-chain', file: 'other.json', chain: 'riscv64' }]);
+    expect(report.findings.filter((f) => f.reason === 'record-other-chain')).toEqual([
+      { reason: 'record-other-chain', file: 'other.json', chain: 'riscv64' },
+    ]);
   });
 
   it('catches a stage with no record', async () => {

@@ -54,7 +54,10 @@ describe('static audit', () => {
       `the same bytes (sha256 ${sha256('hello, world\n').slice(0, 16)}…) come from stage first (out/greeting) and stage second (out/again)`,
       `the same bytes (sha256 ${sha256(busybox).slice(0, 16)}…) come from seed cp and stage first (tools/cp): a fixed point, the chain rebuilds the seed byte for byte`,
     ]);
-    expect(report.graph.nodes.filter((n) => n.kind === 'stage').map((n) => [n.label, n.layer])).toEqual([['first', 1], ['second', 2]]);
+    expect(report.graph.nodes.filter((n) => n.kind === 'stage').map((n) => [n.label, n.layer])).toEqual([
+      ['first', 1],
+      ['second', 2],
+    ]);
     expect(report.graph.edges).toContainEqual({ from: 'stage:first', to: 'stage:second', paths: ['bin/cp', 'in/greeting'] });
     // Without records: the kernel a qemu run here would boot, named with the sha256 it is pinned at.
     const kernel = report.trustedBase.find((c) => c.name === 'VM kernel');
@@ -99,10 +102,15 @@ describe('static audit', () => {
 
   it('catches a script that runs a program the stage was not given', async () => {
     const stages = await cleanStages();
-    rig = await makeAuditRig({ ...stages, second: { ...stages.second!, script: 'bin/cp in/greeting out/again\n\n# and then\nbin/cat in/greeting\n' } });
+    rig = await makeAuditRig({
+      ...stages,
+      second: { ...stages.second!, script: 'bin/cp in/greeting out/again\n\n# and then\nbin/cat in/greeting\n' },
+    });
     const report = await audit({ chainDir: rig.chainDir });
     expect(report.ok).toBe(false);
-    expect(errors(report.findings)).toEqual([{ reason: 'program-not-input', stage: 'second', program: 'bin/cat', script: 'build.kaem', line: 4 }]);
+    expect(errors(report.findings)).toEqual([
+      { reason: 'program-not-input', stage: 'second', program: 'bin/cat', script: 'build.kaem', line: 4 },
+    ]);
     expect(describeFinding(errors(report.findings)[0]!)).toBe(
       'stage second, build.kaem:4: runs bin/cat, which is not an input of the stage (an undeclared binary)',
     );
@@ -120,7 +128,7 @@ describe('static audit', () => {
     const report = await audit({ chainDir: rig.chainDir });
     expect(errors(report.findings).map(describeFinding)).toEqual([
       'stage only: input bin/tool from 01-only/bin_tool is an ELF executable: a binary from outside the chain',
-      'stage only, build.kaem:1: runs bin/tool, which is a file from the repository (bin_tool), not a seed or an earlier stage\'s output: a binary from outside the chain',
+      "stage only, build.kaem:1: runs bin/tool, which is a file from the repository (bin_tool), not a seed or an earlier stage's output: a binary from outside the chain",
     ]);
   });
 
@@ -151,7 +159,14 @@ describe('static audit', () => {
     await writeFile(join(rig.stageDir('first'), 'src_greeting'), 'hello, World\n');
     const report = await audit({ chainDir: rig.chainDir });
     expect(errors(report.findings)).toEqual([
-      { reason: 'file-hash-mismatch', stage: 'first', path: 'src/greeting', file: '01-first/src_greeting', expected: sha256('hello, world\n'), actual: sha256('hello, World\n') },
+      {
+        reason: 'file-hash-mismatch',
+        stage: 'first',
+        path: 'src/greeting',
+        file: '01-first/src_greeting',
+        expected: sha256('hello, world\n'),
+        actual: sha256('hello, World\n'),
+      },
     ]);
   });
 
@@ -170,7 +185,9 @@ describe('static audit', () => {
     const report = await audit({ chainDir: rig.chainDir });
     expect(report.seeds.find((s) => s.name === 'cp')?.sourceCheck).toBe('differs');
     const mismatch = errors(report.findings);
-    expect(mismatch).toMatchObject([{ reason: 'seed-source-mismatch', seed: 'cp', difference: { offset: 17, left: original, right: (original + 1) & 0xff } }]);
+    expect(mismatch).toMatchObject([
+      { reason: 'seed-source-mismatch', seed: 'cp', difference: { offset: 17, left: original, right: (original + 1) & 0xff } },
+    ]);
     expect(describeFinding(mismatch[0]!)).toContain('at byte 17 (0x11)');
   });
 
@@ -196,7 +213,12 @@ describe('static audit', () => {
       },
     });
     const report = await audit({ chainDir: rig.chainDir });
-    expect(report.findings).toContainEqual({ reason: 'script-not-checked', stage: 'second', script: 'build.sh', why: 'no reader for its language (the audit reads: kaem)' });
+    expect(report.findings).toContainEqual({
+      reason: 'script-not-checked',
+      stage: 'second',
+      script: 'build.sh',
+      why: 'no reader for its language (the audit reads: kaem)',
+    });
     expect(report.ok).toBe(true);
   });
 });
@@ -214,7 +236,12 @@ describe('static audit, finer points', () => {
     });
     const report = await audit({ chainDir: rig.chainDir });
     expect(errors(report.findings)).toEqual([]);
-    expect(report.stages[0]?.programs.at(-1)).toEqual({ program: 'tools/cp', site: 'build.kaem:2', origin: 'built-here', from: 'made by build.kaem:1' });
+    expect(report.stages[0]?.programs.at(-1)).toEqual({
+      program: 'tools/cp',
+      site: 'build.kaem:2',
+      origin: 'built-here',
+      from: 'made by build.kaem:1',
+    });
   });
 
   it('follows a script that the runner runs from another script', async () => {
@@ -226,7 +253,9 @@ describe('static audit, finer points', () => {
       },
     });
     const report = await audit({ chainDir: rig.chainDir });
-    expect(errors(report.findings)).toEqual([{ reason: 'program-not-input', stage: 'only', program: 'bin/cat', script: 'more.kaem', line: 2 }]);
+    expect(errors(report.findings)).toEqual([
+      { reason: 'program-not-input', stage: 'only', program: 'bin/cat', script: 'more.kaem', line: 2 },
+    ]);
   });
 
   it('re-derives origins itself: an input taken from a stage that does not come first is reported', async () => {
@@ -263,6 +292,9 @@ describe('static audit, finer points', () => {
       "stage only, build.kaem:1: runs bin/tool, which is an upstream download (https://example.invalid/tool), not a seed or an earlier stage's output: a binary from outside the chain",
       'stage only: input bin/tool from https://example.invalid/tool is an ELF executable: a binary from outside the chain',
     ]);
-    expect(report.stages[0]?.inputs.filter((i) => i.origin === 'upstream').map((i) => i.from)).toEqual(['https://example.invalid/tool', 'https://example.invalid/pkg.tar.gz']);
+    expect(report.stages[0]?.inputs.filter((i) => i.origin === 'upstream').map((i) => i.from)).toEqual([
+      'https://example.invalid/tool',
+      'https://example.invalid/pkg.tar.gz',
+    ]);
   });
 });

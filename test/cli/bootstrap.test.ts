@@ -77,7 +77,9 @@ describe('kindling bootstrap (the command)', () => {
   });
 
   it('exits 2 naming file and field for a malformed manifest', async () => {
-    rig = await makeRig({ bad: { script: '', outputs: { 'out/x': '' }, tweak: (m) => ((m.run as Record<string, unknown>).timeout = 'soon') } });
+    rig = await makeRig({
+      bad: { script: '', outputs: { 'out/x': '' }, tweak: (m) => ((m.run as Record<string, unknown>).timeout = 'soon') },
+    });
     const result = await kindling(['bootstrap', '--sandbox', 'bwrap', '--chain', rig.chainDir, '--store', rig.storeDir]);
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toMatch(/01-bad\/stage\.yaml: run\.timeout: must be a whole number/);
@@ -103,7 +105,8 @@ describe('kindling bootstrap (the command)', () => {
       unpack: {
         script: `${BB} cat /src/release.tar > /out/copy\n`,
         outputs: { 'out/copy': tarball },
-        tweak: (m) => (m.inputs as unknown[]).push({ path: 'src/release.tar', url: 'http://127.0.0.1:9/release.tar', sha256: sha256(tarball) }),
+        tweak: (m) =>
+          (m.inputs as unknown[]).push({ path: 'src/release.tar', url: 'http://127.0.0.1:9/release.tar', sha256: sha256(tarball) }),
       },
     });
     const missing = await kindling(['bootstrap', '--sandbox', 'bwrap', '--json', '--chain', rig.chainDir, '--store', rig.storeDir]);
@@ -115,7 +118,17 @@ describe('kindling bootstrap (the command)', () => {
     const distfiles = join(rig.dir, 'distfiles');
     await mkdir(distfiles);
     await writeFile(join(distfiles, 'release.tar'), tarball);
-    const offline = await kindling(['bootstrap', '--sandbox', 'bwrap', '--distfiles', distfiles, '--chain', rig.chainDir, '--store', rig.storeDir]);
+    const offline = await kindling([
+      'bootstrap',
+      '--sandbox',
+      'bwrap',
+      '--distfiles',
+      distfiles,
+      '--chain',
+      rig.chainDir,
+      '--store',
+      rig.storeDir,
+    ]);
     expect(offline.exitCode).toBe(0);
     expect(offline.stdout).toContain('unpack: verified');
   }, 60_000);
@@ -127,9 +140,34 @@ describe('kindling bootstrap (the command)', () => {
     await mkdir(keys);
     expect((await kindling(['key', 'generate', '--out', join(keys, 'alice.key'), '--name', 'alice'])).exitCode).toBe(0);
     const key = join(keys, 'alice.key');
-    const halt = await kindling(['attest', 'halt', '--chain', 'rig', '--stage', 'two', '--reason', 'backdoor suspected', '--key', key, '--out', statements]);
+    const halt = await kindling([
+      'attest',
+      'halt',
+      '--chain',
+      'rig',
+      '--stage',
+      'two',
+      '--reason',
+      'backdoor suspected',
+      '--key',
+      key,
+      '--out',
+      statements,
+    ]);
     expect(halt.exitCode).toBe(0);
-    const args = ['bootstrap', '--sandbox', 'bwrap', '--chain', rig.chainDir, '--store', rig.storeDir, '--halts', statements, '--trust', `${key}.pub`];
+    const args = [
+      'bootstrap',
+      '--sandbox',
+      'bwrap',
+      '--chain',
+      rig.chainDir,
+      '--store',
+      rig.storeDir,
+      '--halts',
+      statements,
+      '--trust',
+      `${key}.pub`,
+    ];
     const refused = await kindling(args);
     expect(refused.exitCode).toBe(1);
     expect(refused.stderr).toMatch(/stage rig\/two halted by 1 trusted signer\(s\): alice .*backdoor suspected/);
@@ -137,7 +175,20 @@ describe('kindling bootstrap (the command)', () => {
     expect((await kindling([...args, '--until', 'one'])).exitCode).toBe(0);
 
     await sleep(20); // statements are ordered by their time of issue
-    const release = await kindling(['attest', 'release', '--chain', 'rig', '--stage', 'two', '--reason', 'checked: false alarm', '--key', key, '--out', statements]);
+    const release = await kindling([
+      'attest',
+      'release',
+      '--chain',
+      'rig',
+      '--stage',
+      'two',
+      '--reason',
+      'checked: false alarm',
+      '--key',
+      key,
+      '--out',
+      statements,
+    ]);
     expect(release.exitCode).toBe(0);
     expect((await kindling(args)).exitCode).toBe(0);
   });

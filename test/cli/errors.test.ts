@@ -103,7 +103,9 @@ describe('an unusable machine exits 4 and says what to install or fix', () => {
   it('a tool missing (e2fsprogs lives in /sbin, which is always searched: asked by another name)', async () => {
     const missing = requireTool('mke2fs-not-installed', 'e2fsprogs');
     await expect(missing).rejects.toThrow(MissingToolError);
-    await expect(missing).rejects.toThrow('mke2fs-not-installed was not found (looked on PATH and in /usr/sbin, /sbin); install it: apt-get install e2fsprogs');
+    await expect(missing).rejects.toThrow(
+      'mke2fs-not-installed was not found (looked on PATH and in /usr/sbin, /sbin); install it: apt-get install e2fsprogs',
+    );
     expect(reportFailure(await missing.catch((error: unknown) => error), false).status).toBe(4);
   });
 
@@ -140,7 +142,11 @@ describe('the exit status table', () => {
   });
 
   it('names the file of a system error a command did not expect', () => {
-    const error = Object.assign(new Error("ENOENT: no such file or directory, open '/x/y'"), { code: 'ENOENT', syscall: 'open', path: '/x/y' });
+    const error = Object.assign(new Error("ENOENT: no such file or directory, open '/x/y'"), {
+      code: 'ENOENT',
+      syscall: 'open',
+      path: '/x/y',
+    });
     expect(reportFailure(error, false)).toEqual({ status: 1, text: 'kindling: /x/y: no such file or directory\n' });
   });
 });

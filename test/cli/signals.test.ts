@@ -90,7 +90,11 @@ describe.each([
     // The stage's directory stays, with its root and log, and the output names it.
     const work = await readdir(join(rig!.storeDir, 'work'));
     expect(work.filter((name) => name.startsWith('sleeper-'))).toHaveLength(1);
-    const kept = join(rig!.storeDir, 'work', work.find((name) => name.startsWith('sleeper-'))!);
+    const kept = join(
+      rig!.storeDir,
+      'work',
+      work.find((name) => name.startsWith('sleeper-'))!,
+    );
     expect(existsSync(join(kept, 'root', 'build.sh'))).toBe(true);
     expect(existsSync(join(kept, 'stage.log'))).toBe(true);
     expect(stdout).toContain(`kept for inspection: ${kept}`);

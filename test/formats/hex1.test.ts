@@ -4,7 +4,6 @@ import { assembleHex1 } from '../../src/formats/hex1.js';
 
 const bytes = (...values: number[]): Uint8Array => Uint8Array.from(values);
 
-
 describe('assembleHex1', () => {
   it('reads hex pairs in either case, skipping comments and blanks', () => {
     expect(assembleHex1('aB cd # comment 12\n ; 34 too\n0 1\t\r\nFf', 'x.hex1')).toEqual(bytes(0xab, 0xcd, 0x01, 0xff));

@@ -10,7 +10,6 @@ const COMMON = new URL('../../stages/amd64/common/', import.meta.url);
 const ELF_HEADER = readFileSync(new URL('elf64.hex2', COMMON), 'utf8');
 const ELF_END = readFileSync(new URL('elf64-end.hex2', COMMON), 'utf8');
 
-
 const u32 = (out: Uint8Array, at: number): number => Buffer.from(out).readUInt32LE(at);
 
 describe('assembleHex2', () => {

@@ -3,7 +3,6 @@ import { errorOf } from './assembly-error-of.js';
 import { assembleHex2 } from '../../src/formats/hex2.js';
 import { m0ToHex2 } from '../../src/formats/m0.js';
 
-
 describe('m0ToHex2', () => {
   it('expands macros and keeps each output line on its input line', () => {
     const out = m0ToHex2('DEFINE nop 90\nDEFINE ret C3 # return\n\nnop nop ; two\nret', 'a.M0');
@@ -31,9 +30,7 @@ describe('m0ToHex2', () => {
   });
 
   it('passes label tokens through, difference form included', () => {
-    expect(m0ToHex2(':loop !loop @loop %loop $loop &loop %end>start', 't')).toBe(
-      ':loop !loop @loop %loop $loop &loop %end>start',
-    );
+    expect(m0ToHex2(':loop !loop @loop %loop $loop &loop %end>start', 't')).toBe(':loop !loop @loop %loop $loop &loop %end>start');
   });
 
   it('emits strings with a NUL and escapes, and raw hex', () => {

@@ -91,12 +91,16 @@ describe('a chain with named seeds and an upstream tree beside it', () => {
     await writeFile(chainYaml, (await readFile(chainYaml, 'utf8')).replace('sources: [../upstream]\n', ''));
     const noSources = await kindling(['lock', '--chain', rig!.chainDir, '--store', rig!.storeDir]);
     expect(noSources.exitCode).toBe(2);
-    expect(noSources.stderr).toMatch(/chain\.yaml: seeds\[0\]\.binary: '..\/upstream\/bootstrap-seeds\/hex0-seed' resolves outside the chain directory/);
+    expect(noSources.stderr).toMatch(
+      /chain\.yaml: seeds\[0\]\.binary: '..\/upstream\/bootstrap-seeds\/hex0-seed' resolves outside the chain directory/,
+    );
 
     await writeFile(chainYaml, 'name: foreign\narch: amd64\nseeds: seeds\n');
     await writeFile(stageFile, (await readFile(stageFile, 'utf8')).replace(/  - \{ path: seed\/hex0.*\n/, ''));
     const treeOutside = await kindling(['lock', '--chain', rig!.chainDir, '--store', rig!.storeDir]);
     expect(treeOutside.exitCode).toBe(2);
-    expect(treeOutside.stderr).toMatch(/01-build\/stage\.yaml: inputs\[path=src\]\.tree: '..\/..\/upstream\/src' resolves outside the chain directory/);
+    expect(treeOutside.stderr).toMatch(
+      /01-build\/stage\.yaml: inputs\[path=src\]\.tree: '..\/..\/upstream\/src' resolves outside the chain directory/,
+    );
   });
 });

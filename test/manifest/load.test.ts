@@ -30,7 +30,10 @@ const outputs = (m: Record<string, unknown>) => m.outputs as Record<string, unkn
 
 describe('stage manifest validation', () => {
   it('loads a valid chain in dependency order, whatever the directory order', async () => {
-    rig = await makeRig({ earlier: ok, later: { script: 'printf y > /out/y\n', outputs: { 'out/y': 'y' }, from: { 'in/x': ['earlier', 'out/x'] } } });
+    rig = await makeRig({
+      earlier: ok,
+      later: { script: 'printf y > /out/y\n', outputs: { 'out/y': 'y' }, from: { 'in/x': ['earlier', 'out/x'] } },
+    });
     // Put the dependent stage first on disk: the loader must still order it after its dependency.
     await rename(join(rig.chainDir, '01-earlier'), join(rig.chainDir, '03-earlier'));
     const chain = await loadChain(rig.chainDir);
@@ -114,7 +117,9 @@ describe('stage manifest validation', () => {
   });
 
   it('rejects an input hash that disagrees with the producing stage', async () => {
-    const error = await errorFor((m) => inputs(m).push({ path: 'in/x', stage: 'first', output: 'out/x', sha256: sha256('other') }), { first: ok });
+    const error = await errorFor((m) => inputs(m).push({ path: 'in/x', stage: 'first', output: 'out/x', sha256: sha256('other') }), {
+      first: ok,
+    });
     expect(error.field).toMatch(/^inputs\[\d+\]\.sha256$/);
     expect(error.message).toContain("stage 'first' declares out/x as");
   });
@@ -145,6 +150,8 @@ describe('stage manifest validation', () => {
   it('rejects an architecture kindling does not know, naming the field', async () => {
     rig = await makeRig({ a: ok });
     await writeFile(join(rig.chainDir, 'chain.yaml'), 'name: rig\narch: riscv64\nseeds: seeds\n');
-    await expect(loadChain(rig.chainDir)).rejects.toThrow(/chain\.yaml: arch: 'riscv64' is not an architecture kindling knows \(amd64, aarch64\)/);
+    await expect(loadChain(rig.chainDir)).rejects.toThrow(
+      /chain\.yaml: arch: 'riscv64' is not an architecture kindling knows \(amd64, aarch64\)/,
+    );
   });
 });

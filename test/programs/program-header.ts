@@ -14,7 +14,12 @@ export function readHeader(path: string): ProgramHeader {
   const values = (key: string): string[] => lines.filter((l) => l.startsWith(`// ${key}: `)).map((l) => l.slice(key.length + 5));
   const exit = values('exit')[0];
   if (exit === undefined) throw new Error(`${path}: no "// exit:" line`);
-  const stdout = values('stdout').map((l) => `${l}\n`).join('');
-  const args = (values('args')[0] ?? '').split(' ').filter((a) => a !== '').map((a) => (a === 'SELF' ? path : a));
+  const stdout = values('stdout')
+    .map((l) => `${l}\n`)
+    .join('');
+  const args = (values('args')[0] ?? '')
+    .split(' ')
+    .filter((a) => a !== '')
+    .map((a) => (a === 'SELF' ? path : a));
   return { stdout, exitCode: Number(exit), args };
 }

@@ -44,7 +44,27 @@ const DOUBLE: CType = { name: 'double', floating: true, bits: 64, unsigned: fals
 const TYPES: readonly CType[] = [...INTEGER_TYPES, FLOAT, DOUBLE];
 const INT = INTEGER_TYPES[4]!;
 
-const INTEGER_VALUES = ['0', '1', '-1', '7', '-7', '127', '128', '255', '256', '32767', '-32768', '65535', '2147483647', '(-2147483647 - 1)', '4294967295', '-987654321', '9007199254740993', '18446744073709551615u', '9223372036854775808u'];
+const INTEGER_VALUES = [
+  '0',
+  '1',
+  '-1',
+  '7',
+  '-7',
+  '127',
+  '128',
+  '255',
+  '256',
+  '32767',
+  '-32768',
+  '65535',
+  '2147483647',
+  '(-2147483647 - 1)',
+  '4294967295',
+  '-987654321',
+  '9007199254740993',
+  '18446744073709551615u',
+  '9223372036854775808u',
+];
 
 /** The integer promotions and the usual arithmetic conversions, as C defines them. */
 function promoted(t: CType): CType {
@@ -190,7 +210,9 @@ function randomCase(seed: number): { readonly globals: readonly string[]; readon
   };
 
   const globals: string[] = [];
-  const body = variables.map((v) => `    ${v.type.name} ${v.text} = ${v.type.floating ? floatingConstant(next, v.type === FLOAT) : pick(INTEGER_VALUES)};`);
+  const body = variables.map(
+    (v) => `    ${v.type.name} ${v.text} = ${v.type.floating ? floatingConstant(next, v.type === FLOAT) : pick(INTEGER_VALUES)};`,
+  );
   for (let i = 0; i < 6; i += 1) {
     const type = pick([DOUBLE, FLOAT, DOUBLE, INT]);
     const init = constant(3);
@@ -213,7 +235,9 @@ function randomCase(seed: number): { readonly globals: readonly string[]; readon
     } else {
       body.push(`    ${target.text} ${pick(['+=', '-=', '*=', '&=', '|=', '^='])} ${value.text};`);
     }
-    body.push(`    ${target.text}++; ${print({ text: `${target.text}--`, type: target.type })} ${print({ text: `--${target.text}`, type: target.type })}`);
+    body.push(
+      `    ${target.text}++; ${print({ text: `${target.text}--`, type: target.type })} ${print({ text: `--${target.text}`, type: target.type })}`,
+    );
     body.push(`    ${print(target)}`);
   }
   return { globals, body };
@@ -222,17 +246,19 @@ function randomCase(seed: number): { readonly globals: readonly string[]; readon
 /** The random programs of the seeds given, in one C file: each a function that main calls. */
 export function randomPrograms(seeds: readonly number[]): string {
   const cases = seeds.map((seed) => ({ seed, ...randomCase(seed) }));
-  return [
-    '#include <stdio.h>',
-    '#include <string.h>',
-    'long nonzero(long x) { return x == 0 || x == -1 ? 3 : x; }',
-    'double in_range(double x, double low, double high) { return x > low && x < high ? x : 0.5; }',
-    'void pd(double d) { unsigned long u; memcpy(&u, &d, 8); if (d != d) printf("nan\\n"); else if (d == 0) printf("zero\\n"); else printf("%lx\\n", u); }',
-    'void pf(float f) { unsigned u; memcpy(&u, &f, 4); if (f != f) printf("nan\\n"); else if (f == 0) printf("zero\\n"); else printf("%x\\n", u); }',
-    ...cases.flatMap((c) => [...c.globals, `void program_${c.seed}(void) {`, ...c.body, '}']),
-    'int main(void) {',
-    ...cases.map((c) => `    printf("program ${c.seed}\\n");\n    program_${c.seed}();`),
-    '    return 0;',
-    '}',
-  ].join('\n') + '\n';
+  return (
+    [
+      '#include <stdio.h>',
+      '#include <string.h>',
+      'long nonzero(long x) { return x == 0 || x == -1 ? 3 : x; }',
+      'double in_range(double x, double low, double high) { return x > low && x < high ? x : 0.5; }',
+      'void pd(double d) { unsigned long u; memcpy(&u, &d, 8); if (d != d) printf("nan\\n"); else if (d == 0) printf("zero\\n"); else printf("%lx\\n", u); }',
+      'void pf(float f) { unsigned u; memcpy(&u, &f, 4); if (f != f) printf("nan\\n"); else if (f == 0) printf("zero\\n"); else printf("%x\\n", u); }',
+      ...cases.flatMap((c) => [...c.globals, `void program_${c.seed}(void) {`, ...c.body, '}']),
+      'int main(void) {',
+      ...cases.map((c) => `    printf("program ${c.seed}\\n");\n    program_${c.seed}();`),
+      '    return 0;',
+      '}',
+    ].join('\n') + '\n'
+  );
 }

@@ -36,7 +36,7 @@ beforeAll(async () => {
   rig = await threeStageChain(BIG);
   chain = await loadChain(rig.chainDir);
   dir = await tempDir('remote-faults');
-  [alice, bob] = await Promise.all(['alice', 'bob'].map((name) => makeRebuilder(dir, name))) as [Rebuilder, Rebuilder];
+  [alice, bob] = (await Promise.all(['alice', 'bob'].map((name) => makeRebuilder(dir, name)))) as [Rebuilder, Rebuilder];
   await build(rig, alice);
   await build(rig, bob);
   for (const rebuilder of [alice, bob]) {
@@ -61,12 +61,24 @@ afterAll(async () => {
   await removeTempDirs();
 });
 
-async function pull(base: string, limits: Partial<RemoteLimits> = {}, threshold = 2): Promise<{ report: PullReport; store: Store; warnings: string[] }> {
+async function pull(
+  base: string,
+  limits: Partial<RemoteLimits> = {},
+  threshold = 2,
+): Promise<{ report: PullReport; store: Store; warnings: string[] }> {
   const store = await Store.open(join(dir, 'stores', `puller-${storeCount++}`));
   const client = new RemoteClient(base, { ...DEFAULT_LIMITS, ...limits });
   const warnings: string[] = [];
   try {
-    const report = await pullResults({ chain, stages: chain.stages, store, client, trusted, threshold, onWarning: (message) => warnings.push(message) });
+    const report = await pullResults({
+      chain,
+      stages: chain.stages,
+      store,
+      client,
+      trusted,
+      threshold,
+      onWarning: (message) => warnings.push(message),
+    });
     return { report, store, warnings };
   } finally {
     await client.close();
@@ -80,11 +92,15 @@ function statuses(report: PullReport): string[][] {
 /** Nothing wrong stored: every object hashes to its name, no temporary file is left, every record is the manifest's. */
 async function expectSound(store: Store): Promise<void> {
   for (const sub of await readdir(join(store.root, 'objects'))) {
-    for (const name of await readdir(join(store.root, 'objects', sub))) expect(await sha256File(join(store.root, 'objects', sub, name))).toBe(name);
+    for (const name of await readdir(join(store.root, 'objects', sub)))
+      expect(await sha256File(join(store.root, 'objects', sub, name))).toBe(name);
   }
   expect(await readdir(join(store.root, 'tmp'))).toEqual([]);
   for (const name of await readdir(join(store.root, 'stages'))) {
-    const record = JSON.parse(await readFile(join(store.root, 'stages', name), 'utf8')) as { stage: string; outputs: { path: string; sha256: string }[] };
+    const record = JSON.parse(await readFile(join(store.root, 'stages', name), 'utf8')) as {
+      stage: string;
+      outputs: { path: string; sha256: string }[];
+    };
     const stage = chain.stages.find((candidate) => candidate.name === record.stage)!;
     expect(record.outputs.map((o) => [o.path, o.sha256]).sort()).toEqual(stage.outputs.map((o) => [o.path, o.sha256]).sort());
   }
@@ -102,7 +118,11 @@ async function readIndex(stage: string, rebuilder: Rebuilder): Promise<ResultInd
 describe('a hostile or broken remote', () => {
   it('untouched, every stage is taken', async () => {
     const { report, store } = await pull(nginx.base);
-    expect(statuses(report)).toEqual([['alpha', 'pulled'], ['beta', 'pulled'], ['gamma', 'pulled']]);
+    expect(statuses(report)).toEqual([
+      ['alpha', 'pulled'],
+      ['beta', 'pulled'],
+      ['gamma', 'pulled'],
+    ]);
     await expectSound(store);
   });
 
@@ -110,8 +130,14 @@ describe('a hostile or broken remote', () => {
     const output = stageNamed('beta').outputs[0]!;
     await writeFile(join(nginx.root, 'cas', output.sha256), 'alpha\nalpha, and a backdoor\n');
     const { report, store, warnings } = await pull(nginx.base);
-    expect(statuses(report)).toEqual([['alpha', 'pulled'], ['beta', 'not-pulled'], ['gamma', 'pulled']]);
-    expect(warnings.join('\n')).toMatch(/beta: not taken from the remote \(.*hashing to [0-9a-f]{64}, not its name: the object was replaced/);
+    expect(statuses(report)).toEqual([
+      ['alpha', 'pulled'],
+      ['beta', 'not-pulled'],
+      ['gamma', 'pulled'],
+    ]);
+    expect(warnings.join('\n')).toMatch(
+      /beta: not taken from the remote \(.*hashing to [0-9a-f]{64}, not its name: the object was replaced/,
+    );
     expect(await store.has(output.sha256)).toBe(false);
     await expectSound(store);
     const built = await run(['bootstrap', '--chain', rig.chainDir, '--store', store.root, '--sandbox', 'bwrap', '--json']);
@@ -124,15 +150,25 @@ describe('a hostile or broken remote', () => {
     const index = await readIndex('gamma', alice);
     await rm(join(nginx.root, 'cas', index.record));
     const { report, store, warnings } = await pull(nginx.base);
-    expect(statuses(report)).toEqual([['alpha', 'pulled'], ['beta', 'pulled'], ['gamma', 'not-pulled']]);
-    expect(warnings.join('\n')).toContain(`gamma: alice's result on the remote is refused: record ${nginx.base}/cas/${index.record} is missing from the remote`);
+    expect(statuses(report)).toEqual([
+      ['alpha', 'pulled'],
+      ['beta', 'pulled'],
+      ['gamma', 'not-pulled'],
+    ]);
+    expect(warnings.join('\n')).toContain(
+      `gamma: alice's result on the remote is refused: record ${nginx.base}/cas/${index.record} is missing from the remote`,
+    );
     await expectSound(store);
     // One honest signer is enough at threshold 1.
     const { report: atOne } = await pull(nginx.base, {}, 1);
-    expect(statuses(atOne)).toEqual([['alpha', 'pulled'], ['beta', 'pulled'], ['gamma', 'pulled']]);
+    expect(statuses(atOne)).toEqual([
+      ['alpha', 'pulled'],
+      ['beta', 'pulled'],
+      ['gamma', 'pulled'],
+    ]);
   });
 
-  it("a statement replayed for another stage is refused, whether its index names the other run or this one", async () => {
+  it('a statement replayed for another stage is refused, whether its index names the other run or this one', async () => {
     const keyId = [...trusted.values()].find((key) => key.name === 'alice')!.keyId;
     const alphaIndex = await readIndex('alpha', alice);
     const betaPath = join(nginx.root, resultIndexPath(stageKey(stageNamed('beta')), keyId));
@@ -152,7 +188,11 @@ describe('a hostile or broken remote', () => {
 
   it('an object over the size limit is not taken', async () => {
     const { report, store, warnings } = await pull(nginx.base, { maxObjectBytes: 1_000_000 });
-    expect(statuses(report)).toEqual([['alpha', 'pulled'], ['beta', 'pulled'], ['gamma', 'not-pulled']]);
+    expect(statuses(report)).toEqual([
+      ['alpha', 'pulled'],
+      ['beta', 'pulled'],
+      ['gamma', 'not-pulled'],
+    ]);
     expect(warnings.join('\n')).toMatch(/gamma: not taken .*over the limit of 1000000/);
     await expectSound(store);
   });
@@ -161,7 +201,11 @@ describe('a hostile or broken remote', () => {
     const slow = await startNginx({ root: nginx.root, directives: ['limit_rate 256k;'] });
     try {
       const { report, store, warnings } = await pull(slow.base, { deadlineMs: 2_000 });
-      expect(statuses(report)).toEqual([['alpha', 'pulled'], ['beta', 'pulled'], ['gamma', 'not-pulled']]);
+      expect(statuses(report)).toEqual([
+        ['alpha', 'pulled'],
+        ['beta', 'pulled'],
+        ['gamma', 'not-pulled'],
+      ]);
       expect(warnings.join('\n')).toMatch(/gamma: not taken .*no complete answer within 2 s/);
       await expectSound(store);
     } finally {
@@ -174,29 +218,75 @@ describe('a hostile or broken remote', () => {
     const store = await Store.open(join(dir, 'stores', `puller-${storeCount++}`));
     const client = new RemoteClient(slow.base);
     const warnings: string[] = [];
-    const pulling = pullResults({ chain, stages: chain.stages, store, client, trusted, threshold: 2, onWarning: (message) => warnings.push(message) });
+    const pulling = pullResults({
+      chain,
+      stages: chain.stages,
+      store,
+      client,
+      trusted,
+      threshold: 2,
+      onWarning: (message) => warnings.push(message),
+    });
     // Stop the server once the large object is arriving: a temporary file part-way to its size.
     for (let waited = 0; waited < 400; waited += 1) {
       const temps = (await readdir(join(store.root, 'tmp'))).filter((name) => name.startsWith('pull.'));
-      const sizes = await Promise.all(temps.map((name) => stat(join(store.root, 'tmp', name)).then((s) => s.size, () => 0)));
+      const sizes = await Promise.all(
+        temps.map((name) =>
+          stat(join(store.root, 'tmp', name)).then(
+            (s) => s.size,
+            () => 0,
+          ),
+        ),
+      );
       if (sizes.some((size) => size > 100_000)) break;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     await slow.stop();
     const report = await pulling;
     await client.close();
-    expect(statuses(report)).toEqual([['alpha', 'pulled'], ['beta', 'pulled'], ['gamma', 'not-pulled']]);
+    expect(statuses(report)).toEqual([
+      ['alpha', 'pulled'],
+      ['beta', 'pulled'],
+      ['gamma', 'not-pulled'],
+    ]);
     expect(warnings.join('\n')).toMatch(/gamma: not taken from the remote/);
     await expectSound(store);
   });
 
   it('a halt published on the remote stops every pull until it is released', async () => {
-    const halt = await run(['attest', 'halt', '--chain', 'rig', '--reason', 'beta differs between rebuilders', '--key', alice.key, '--out', join(dir, 'halts')]);
+    const halt = await run([
+      'attest',
+      'halt',
+      '--chain',
+      'rig',
+      '--reason',
+      'beta differs between rebuilders',
+      '--key',
+      alice.key,
+      '--out',
+      join(dir, 'halts'),
+    ]);
     expect(halt.exitCode, halt.all).toBe(0);
     const haltFile = halt.stdout.trim();
-    expect((await run(['push', '--remote', nginx.base, '--store', join(dir, 'empty-store'), '--key', alice.key, '--halt', haltFile])).exitCode).toBe(0);
+    expect(
+      (await run(['push', '--remote', nginx.base, '--store', join(dir, 'empty-store'), '--key', alice.key, '--halt', haltFile])).exitCode,
+    ).toBe(0);
     await expect(pull(nginx.base, {}, 1)).rejects.toThrow(RemoteHaltedError);
-    const refused = await run(['bootstrap', '--chain', rig.chainDir, '--store', join(dir, 'halted-store'), '--sandbox', 'bwrap', '--remote', nginx.base, '--trust', trust, '--threshold', '1']);
+    const refused = await run([
+      'bootstrap',
+      '--chain',
+      rig.chainDir,
+      '--store',
+      join(dir, 'halted-store'),
+      '--sandbox',
+      'bwrap',
+      '--remote',
+      nginx.base,
+      '--trust',
+      trust,
+      '--threshold',
+      '1',
+    ]);
     expect(refused.exitCode).toBe(1);
     expect(refused.stderr).toContain('halted by trusted signers');
     expect(refused.stderr).toContain('beta differs between rebuilders');
@@ -205,8 +295,33 @@ describe('a hostile or broken remote', () => {
     expect(statuses(atTwo).map(([, status]) => status)).toEqual(['pulled', 'pulled', 'pulled']);
 
     await new Promise((resolve) => setTimeout(resolve, 5));
-    const release = await run(['attest', 'release', '--chain', 'rig', '--reason', 'beta explained', '--key', alice.key, '--out', join(dir, 'halts')]);
-    expect((await run(['push', '--remote', nginx.base, '--store', join(dir, 'empty-store'), '--key', alice.key, '--halt', release.stdout.trim()])).exitCode).toBe(0);
+    const release = await run([
+      'attest',
+      'release',
+      '--chain',
+      'rig',
+      '--reason',
+      'beta explained',
+      '--key',
+      alice.key,
+      '--out',
+      join(dir, 'halts'),
+    ]);
+    expect(
+      (
+        await run([
+          'push',
+          '--remote',
+          nginx.base,
+          '--store',
+          join(dir, 'empty-store'),
+          '--key',
+          alice.key,
+          '--halt',
+          release.stdout.trim(),
+        ])
+      ).exitCode,
+    ).toBe(0);
     const { report } = await pull(nginx.base, {}, 1);
     expect(statuses(report).map(([, status]) => status)).toEqual(['pulled', 'pulled', 'pulled']);
   });

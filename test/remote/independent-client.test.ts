@@ -61,7 +61,12 @@ function signatureLines(note: string): { text: string; sigs: { name: string; byt
 
 function checkNoteSignature(note: string, key: ReturnType<typeof verifierKey>): boolean {
   const { text, sigs } = signatureLines(note);
-  return sigs.some((sig) => sig.name === key.name && sig.bytes.subarray(0, 4).equals(key.hash) && verify(null, Buffer.from(text), ed25519(key.raw), sig.bytes.subarray(4)));
+  return sigs.some(
+    (sig) =>
+      sig.name === key.name &&
+      sig.bytes.subarray(0, 4).equals(key.hash) &&
+      verify(null, Buffer.from(text), ed25519(key.raw), sig.bytes.subarray(4)),
+  );
 }
 
 function checkCosignature(note: string, key: ReturnType<typeof verifierKey>): number | undefined {
@@ -124,7 +129,14 @@ beforeAll(async () => {
   const files: string[] = [];
   for (let i = 0; i < COUNT; i += 1) {
     const path = join(dir, `e${i}.json`);
-    await writeFile(path, JSON.stringify({ payloadType: 'text/plain', payload: Buffer.from(`entry ${i}`).toString('base64'), signatures: [{ keyid: '', sig: 'AA==' }] }));
+    await writeFile(
+      path,
+      JSON.stringify({
+        payloadType: 'text/plain',
+        payload: Buffer.from(`entry ${i}`).toString('base64'),
+        signatures: [{ keyid: '', sig: 'AA==' }],
+      }),
+    );
     files.push(path);
   }
   const log = join(dir, 'log');
@@ -134,7 +146,20 @@ beforeAll(async () => {
     ['log', 'publish', '--log', log, '--remote', nginx.base],
   ];
   for (const step of steps) expect((await run(step)).exitCode).toBe(0);
-  const witnessed = await run(['log', 'witness', '--remote', nginx.base, '--trust', await trustOf(dir, [operator]), '--key', witness.key, '--state', join(dir, 'w'), '--out', join(dir, 'w.note')]);
+  const witnessed = await run([
+    'log',
+    'witness',
+    '--remote',
+    nginx.base,
+    '--trust',
+    await trustOf(dir, [operator]),
+    '--key',
+    witness.key,
+    '--state',
+    join(dir, 'w'),
+    '--out',
+    join(dir, 'w.note'),
+  ]);
   witnessKey = /verifier key of this cosignature: (\S+)/.exec(witnessed.stdout)![1]!;
   expect((await run(['log', 'cosigned', '--log', log, join(dir, 'w.note')])).exitCode).toBe(0);
   expect((await run(['log', 'publish', '--log', log, '--remote', nginx.base])).exitCode).toBe(0);

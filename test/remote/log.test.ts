@@ -29,7 +29,10 @@ beforeAll(async () => {
   trust = await trustDir(root, [operator]);
   for (const [i, stage] of ['hex0', 'hex1', 'hex2', 'catm', 'M0', 'b0'].entries()) {
     const path = join(root, `e${i}.json`);
-    await writeFile(path, JSON.stringify(signStatement(stageResultStatement(record({ stage, outputs: { [`bin/${stage}`]: stage } })), operator.key)));
+    await writeFile(
+      path,
+      JSON.stringify(signStatement(stageResultStatement(record({ stage, outputs: { [`bin/${stage}`]: stage } })), operator.key)),
+    );
     envelopes.push(path);
   }
 });
@@ -63,11 +66,21 @@ describe('a remote log', () => {
     // The log grows: the follower fetches the two new entries only and proves consistency.
     await appendToLog(log, envelopes.slice(2, 4));
     await issueCheckpoint(log, operator.key);
-    expect((await run(['log', 'publish', '--log', log, '--remote', nginx.base])).stdout).toContain('published 2 new entries; the remote log now holds 4');
+    expect((await run(['log', 'publish', '--log', log, '--remote', nginx.base])).stdout).toContain(
+      'published 2 new entries; the remote log now holds 4',
+    );
     const grown = await follow(state, envelopes[1]!, envelopes[5]!);
-    expect(grown.result).toMatchObject({ status: 'extended', entriesFetched: 2, kept: { size: 2 }, remote: { size: 4, signers: ['log.example'] } });
+    expect(grown.result).toMatchObject({
+      status: 'extended',
+      entriesFetched: 2,
+      kept: { size: 2 },
+      remote: { size: 4, signers: ['log.example'] },
+    });
     expect(grown.result.consistencyProof?.length).toBeGreaterThan(0);
-    expect(grown.result.inclusions.map((check) => [check.index, check.verified])).toEqual([[1, true], [undefined, false]]);
+    expect(grown.result.inclusions.map((check) => [check.index, check.verified])).toEqual([
+      [1, true],
+      [undefined, false],
+    ]);
     // An entry that is not in the log fails the command, but the log itself was consistent: the state moved on.
     expect(grown.exitCode).toBe(1);
     const keptAfterGrowth = await readFile(join(state, 'checkpoint'), 'utf8');
@@ -79,7 +92,8 @@ describe('a remote log', () => {
     const forged = join(root, 'forged-log');
     await appendToLog(forged, [envelopes[0]!, envelopes[5]!, envelopes[2]!, envelopes[3]!, envelopes[4]!], ORIGIN);
     await issueCheckpoint(forged, operator.key);
-    for (const name of ['000000000001', '000000000004']) await writeFile(join(nginx.root, 'log', 'entries', name), await readFile(join(forged, 'entries', name)));
+    for (const name of ['000000000001', '000000000004'])
+      await writeFile(join(nginx.root, 'log', 'entries', name), await readFile(join(forged, 'entries', name)));
     await cp(join(forged, 'tile'), join(nginx.root, 'log', 'tile'), { recursive: true, force: true });
     await writeFile(join(nginx.root, 'log', 'checkpoint'), await readFile(join(forged, 'checkpoint')));
     const cli = await run(['log', 'follow', '--remote', nginx.base, '--trust', trust, '--state', state]);

@@ -19,7 +19,11 @@ beforeAll(async () => {
   nginx = await startNginx();
   rig = await threeStageChain();
   dir = await tempDir('remote-network');
-  [alice, bob, carol] = await Promise.all(['alice', 'bob', 'carol'].map((name) => makeRebuilder(dir, name))) as [Rebuilder, Rebuilder, Rebuilder];
+  [alice, bob, carol] = (await Promise.all(['alice', 'bob', 'carol'].map((name) => makeRebuilder(dir, name)))) as [
+    Rebuilder,
+    Rebuilder,
+    Rebuilder,
+  ];
   for (const rebuilder of [alice, bob, carol]) await build(rig, rebuilder);
   tampered = await tamper(carol, 'beta', 'out/beta.txt', 'alpha\nalpha, and a backdoor\n');
   for (const rebuilder of [alice, bob, carol]) {
@@ -55,10 +59,34 @@ describe('a network of rebuilders on nginx', () => {
     const dave = await makeRebuilder(dir, 'dave');
     const trust = await trustOf(dir, [alice, bob, carol]);
     // No --threshold: the default (two signers, a majority of three) is used and said.
-    const result = await run(['bootstrap', '--chain', rig.chainDir, '--store', dave.store, '--sandbox', 'bwrap', '--remote', nginx.base, '--trust', trust, '--json']);
+    const result = await run([
+      'bootstrap',
+      '--chain',
+      rig.chainDir,
+      '--store',
+      dave.store,
+      '--sandbox',
+      'bwrap',
+      '--remote',
+      nginx.base,
+      '--trust',
+      trust,
+      '--json',
+    ]);
     expect(result.exitCode, result.all).toBe(0);
     expect(result.stderr).toContain('remote: a pulled result counts when 2 of the 3 trusted signers agree (the default');
-    const events = result.stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as { type: string; stage?: string; cached?: boolean; stages?: { stage: string; status: string; signers?: string[] }[] });
+    const events = result.stdout
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map(
+        (line) =>
+          JSON.parse(line) as {
+            type: string;
+            stage?: string;
+            cached?: boolean;
+            stages?: { stage: string; status: string; signers?: string[] }[];
+          },
+      );
     // Nothing ran: every stage was verified from the store the pull filled.
     expect(events.filter((event) => event.type === 'stage-started')).toEqual([]);
     expect(events.filter((event) => event.type === 'stage-verified').map((event) => [event.stage, event.cached])).toEqual([
@@ -93,7 +121,20 @@ describe('a network of rebuilders on nginx', () => {
     const erin = await makeRebuilder(dir, 'erin');
     // alice and carol: for beta one says honest, one tampered, so two agreeing signers cannot be found.
     const trust = await trustOf(dir, [alice, carol]);
-    const result = await run(['pull', '--chain', rig.chainDir, '--store', erin.store, '--remote', nginx.base, '--trust', trust, '--threshold', '2', '--json']);
+    const result = await run([
+      'pull',
+      '--chain',
+      rig.chainDir,
+      '--store',
+      erin.store,
+      '--remote',
+      nginx.base,
+      '--trust',
+      trust,
+      '--threshold',
+      '2',
+      '--json',
+    ]);
     expect(result.exitCode, result.all).toBe(0);
     const report = JSON.parse(result.stdout) as { stages: { stage: string; status: string }[]; disagreements: { claimed: string }[] };
     expect(report.stages.map((entry) => [entry.stage, entry.status])).toEqual([
@@ -110,22 +151,76 @@ describe('a network of rebuilders on nginx', () => {
     // Nobody here is trusted: nothing is taken.
     const frank = await makeRebuilder(dir, 'frank');
     const nobody = await trustOf(dir, [frank]);
-    const none = await run(['pull', '--chain', rig.chainDir, '--store', frank.store, '--remote', nginx.base, '--trust', nobody, '--threshold', '1', '--json']);
-    expect((JSON.parse(none.stdout) as { stages: { status: string }[] }).stages.map((entry) => entry.status)).toEqual(['not-pulled', 'not-pulled', 'not-pulled']);
+    const none = await run([
+      'pull',
+      '--chain',
+      rig.chainDir,
+      '--store',
+      frank.store,
+      '--remote',
+      nginx.base,
+      '--trust',
+      nobody,
+      '--threshold',
+      '1',
+      '--json',
+    ]);
+    expect((JSON.parse(none.stdout) as { stages: { status: string }[] }).stages.map((entry) => entry.status)).toEqual([
+      'not-pulled',
+      'not-pulled',
+      'not-pulled',
+    ]);
   });
 
   it('one trusted key meets no default threshold, and a threshold above the trusted keys is refused, before anything runs', async () => {
     const grace = await makeRebuilder(dir, 'grace');
     const one = await trustOf(dir, [alice]);
-    const alone = await run(['bootstrap', '--chain', rig.chainDir, '--store', grace.store, '--sandbox', 'bwrap', '--remote', nginx.base, '--trust', one]);
+    const alone = await run([
+      'bootstrap',
+      '--chain',
+      rig.chainDir,
+      '--store',
+      grace.store,
+      '--sandbox',
+      'bwrap',
+      '--remote',
+      nginx.base,
+      '--trust',
+      one,
+    ]);
     expect(alone.exitCode).toBe(2);
     expect(alone.stderr).toContain('--trust holds 1 key(s), and by default a pulled result needs 2 independent signers');
-    const tooMany = await run(['pull', '--chain', rig.chainDir, '--store', grace.store, '--remote', nginx.base, '--trust', one, '--threshold', '2']);
+    const tooMany = await run([
+      'pull',
+      '--chain',
+      rig.chainDir,
+      '--store',
+      grace.store,
+      '--remote',
+      nginx.base,
+      '--trust',
+      one,
+      '--threshold',
+      '2',
+    ]);
     expect(tooMany.exitCode).toBe(2);
     expect(tooMany.stderr).toContain('--threshold 2 can never be met: --trust holds 1 key(s)');
     expect(await readdir(join(grace.store, 'stages')).catch(() => [])).toEqual([]);
     // Said explicitly, one signer's word is taken.
-    const taken = await run(['pull', '--chain', rig.chainDir, '--store', grace.store, '--remote', nginx.base, '--trust', one, '--threshold', '1', '--json']);
+    const taken = await run([
+      'pull',
+      '--chain',
+      rig.chainDir,
+      '--store',
+      grace.store,
+      '--remote',
+      nginx.base,
+      '--trust',
+      one,
+      '--threshold',
+      '1',
+      '--json',
+    ]);
     expect(taken.exitCode, taken.all).toBe(0);
     expect(taken.stderr).toContain('remote: a pulled result counts when 1 of the 1 trusted signers agree (--threshold)');
   });

@@ -32,7 +32,10 @@ export async function threeStageChain(bigBytes = 0): Promise<Rig> {
       // A larger output (when asked) gives a transfer long enough to interrupt.
       script: `mkdir -p /out\n/bin/busybox cat /in/beta.txt > /out/gamma.txt\necho gamma >> /out/gamma.txt\n${bigBytes > 0 ? `/bin/busybox yes kindling | /bin/busybox head -c ${bigBytes} > /out/big.bin\n` : ''}`,
       from: { 'in/beta.txt': ['beta', 'out/beta.txt'] },
-      outputs: { 'out/gamma.txt': 'alpha\nalpha\ngamma\n', ...(bigBytes > 0 ? { 'out/big.bin': 'kindling\n'.repeat(Math.ceil(bigBytes / 9)).slice(0, bigBytes) } : {}) },
+      outputs: {
+        'out/gamma.txt': 'alpha\nalpha\ngamma\n',
+        ...(bigBytes > 0 ? { 'out/big.bin': 'kindling\n'.repeat(Math.ceil(bigBytes / 9)).slice(0, bigBytes) } : {}),
+      },
     },
   });
 }
@@ -62,7 +65,12 @@ export async function build(rig: Rig, rebuilder: Rebuilder): Promise<void> {
  * A compromised machine: after an honest build, one output of a stage is replaced in the store and
  * the record is changed to name it, so the rebuilder signs and publishes a different binary.
  */
-export async function tamper(rebuilder: Rebuilder, stage: string, path: string, content: string): Promise<{ honest: Sha256; tampered: Sha256 }> {
+export async function tamper(
+  rebuilder: Rebuilder,
+  stage: string,
+  path: string,
+  content: string,
+): Promise<{ honest: Sha256; tampered: Sha256 }> {
   const store = await Store.open(rebuilder.store);
   for (const name of await readdir(join(store.root, 'stages'))) {
     const file = join(store.root, 'stages', name);
@@ -71,7 +79,10 @@ export async function tamper(rebuilder: Rebuilder, stage: string, path: string, 
     const imported = await store.importBytes(new TextEncoder().encode(content));
     if (!imported.ok) throw new Error('tamper: import failed');
     const honest = record.outputs.find((output) => output.path === path)!.sha256;
-    const changed = { ...record, outputs: record.outputs.map((output) => (output.path === path ? { path, sha256: imported.sha256 } : output)) };
+    const changed = {
+      ...record,
+      outputs: record.outputs.map((output) => (output.path === path ? { path, sha256: imported.sha256 } : output)),
+    };
     await chmod(file, 0o644);
     await writeFile(file, JSON.stringify(changed, null, 2) + '\n');
     return { honest, tampered: imported.sha256 };

@@ -30,7 +30,14 @@ async function envelopes(tag: string, count: number): Promise<string[]> {
   const paths: string[] = [];
   for (let i = 0; i < count; i += 1) {
     const path = join(out, `${i}.json`);
-    await writeFile(path, JSON.stringify({ payloadType: 'text/plain', payload: Buffer.from(`${tag} ${i}`).toString('base64'), signatures: [{ keyid: '', sig: 'AA==' }] }));
+    await writeFile(
+      path,
+      JSON.stringify({
+        payloadType: 'text/plain',
+        payload: Buffer.from(`${tag} ${i}`).toString('base64'),
+        signatures: [{ keyid: '', sig: 'AA==' }],
+      }),
+    );
     paths.push(path);
   }
   return paths;
@@ -77,9 +84,24 @@ describe('witnesses and proofs over a tiled log on nginx', () => {
     await issueCheckpoint(log(), await loadSigningKey(operator.key));
     expect((await run(['log', 'publish', '--log', log(), '--remote', nginx.base])).exitCode).toBe(0);
 
-    const cli = await run(['log', 'witness', '--remote', nginx.base, '--trust', logTrust, '--key', w1.key, '--state', state('w1'), '--out', join(dir, 'w1.note')]);
+    const cli = await run([
+      'log',
+      'witness',
+      '--remote',
+      nginx.base,
+      '--trust',
+      logTrust,
+      '--key',
+      w1.key,
+      '--state',
+      state('w1'),
+      '--out',
+      join(dir, 'w1.note'),
+    ]);
     expect(cli.exitCode, cli.all).toBe(0);
-    expect(cli.stdout).toMatch(/^cosigned log\.example at size 3 \(first\); verifier key of this cosignature: witness-one\+[0-9a-f]{8}\+B[A-P]/);
+    expect(cli.stdout).toMatch(
+      /^cosigned log\.example at size 3 \(first\); verifier key of this cosignature: witness-one\+[0-9a-f]{8}\+B[A-P]/,
+    );
     const second = await witness(w2, state('w2'));
     expect(second).toMatchObject({ ok: true, status: 'first' });
     await writeFile(join(dir, 'w2.note'), second.cosigned!);
@@ -103,7 +125,18 @@ describe('witnesses and proofs over a tiled log on nginx', () => {
     expect(tooFew.exitCode).toBe(1);
     expect(tooFew.stderr).toContain('cosigned by 2 trusted witness(es) (witness-one, witness-two), 3 needed');
     // A follower can ask for the same witnesses before it takes the remote checkpoint.
-    const followArgs = ['log', 'follow', '--remote', nginx.base, '--trust', logTrust, '--state', join(dir, 'follower'), '--witnesses', witnessTrust];
+    const followArgs = [
+      'log',
+      'follow',
+      '--remote',
+      nginx.base,
+      '--trust',
+      logTrust,
+      '--state',
+      join(dir, 'follower'),
+      '--witnesses',
+      witnessTrust,
+    ];
     const followed = await run([...followArgs, '--witness-threshold', '2']);
     expect(followed.exitCode, followed.all).toBe(0);
     const unwitnessed = await run([...followArgs, '--witness-threshold', '3']);
@@ -145,13 +178,23 @@ describe('witnesses and proofs over a tiled log on nginx', () => {
     await serve(rewritten);
     const cli = await run(['log', 'witness', '--remote', nginx.base, '--trust', logTrust, '--key', w1.key, '--state', state('w1')]);
     expect(cli.exitCode).toBe(1);
-    expect(cli.stderr).toContain("witness: the checkpoint of size 301 does not extend the one of size 300 this witness cosigned: the log's history was rewritten");
+    expect(cli.stderr).toContain(
+      "witness: the checkpoint of size 301 does not extend the one of size 300 this witness cosigned: the log's history was rewritten",
+    );
     expect(cli.stdout).toContain('checkpoint cosigned before:\n  log.example\n  300\n');
     expect(cli.stdout).toContain('checkpoint the remote serves now:\n  log.example\n  301\n');
     // The same server's consistency proof, checked offline by a client, fails the same way.
     const forgedProof = await run(['log', 'prove', '--log', rewritten, '--since', join(dir, 'old.note')]);
     await writeFile(join(dir, 'forged.proof'), forgedProof.stdout);
-    const refused = await run(['log', 'check-proof', '--trust', logTrust, '--checkpoint', join(dir, 'old.note'), join(dir, 'forged.proof')]);
+    const refused = await run([
+      'log',
+      'check-proof',
+      '--trust',
+      logTrust,
+      '--checkpoint',
+      join(dir, 'old.note'),
+      join(dir, 'forged.proof'),
+    ]);
     expect(refused.exitCode).toBe(1);
     expect(refused.stderr).toContain("does not extend the older one of size 3: the log's history was rewritten");
 
@@ -160,7 +203,11 @@ describe('witnesses and proofs over a tiled log on nginx', () => {
     await appendToLog(fork, other.slice(0, 300), ORIGIN);
     await issueCheckpoint(fork, key);
     await serve(fork);
-    expect(await witness(w1, state('w1'))).toMatchObject({ ok: false, status: 'refused', problem: 'a fork: the log signed two different trees of size 300' });
+    expect(await witness(w1, state('w1'))).toMatchObject({
+      ok: false,
+      status: 'refused',
+      problem: 'a fork: the log signed two different trees of size 300',
+    });
 
     // Honest history, but the tile a proof needs is cut short by the server.
     await appendToLog(log(), files.slice(300, 303));
@@ -169,7 +216,9 @@ describe('witnesses and proofs over a tiled log on nginx', () => {
     await truncate(join(nginx.root, 'log', 'tile', '0', '001.p', '47'), 1000);
     const cut = await witness(w1, state('w1'));
     expect(cut.ok).toBe(false);
-    expect(cut.problem).toMatch(/^no consistency proof from size 300 to 303: http:\/\/127.0.0.1:[0-9]+\/log\/tile\/0\/001.p\/47: 1000 bytes where a tile of 47 hashes has 1504: the tile was truncated or padded$/);
+    expect(cut.problem).toMatch(
+      /^no consistency proof from size 300 to 303: http:\/\/127.0.0.1:[0-9]+\/log\/tile\/0\/001.p\/47: 1000 bytes where a tile of 47 hashes has 1504: the tile was truncated or padded$/,
+    );
 
     // Through all of it the witness kept what it cosigned; the honest, whole log is cosigned again.
     expect(await keptNote()).toBe(kept);

@@ -33,7 +33,9 @@ async function runUnder(name: 'bwrap' | 'qemu'): Promise<{ store: Store; result:
 
 /** Each failed stage with what went wrong, so a failure here says why. */
 function problems(result: BootstrapResult): string[] {
-  return [...result.outcomes.values()].flatMap((o) => (o.status === 'failed' ? o.failures.map((f) => `${o.stage}: ${describeFailure(f)}`) : []));
+  return [...result.outcomes.values()].flatMap((o) =>
+    o.status === 'failed' ? o.failures.map((f) => `${o.stage}: ${describeFailure(f)}`) : [],
+  );
 }
 
 describe.skipIf(!CAN_RUN_AARCH64)('the aarch64 chain under both backends, and against the amd64 chain', () => {
@@ -69,7 +71,11 @@ describe.skipIf(!CAN_RUN_AARCH64)('the aarch64 chain under both backends, and ag
     expect((await readFile(join(work, 'amd64-hex1'))).equals(await readFile(hex1.amd64))).toBe(true);
 
     const catm = { amd64: await chainOutput('catm', 'bin/catm'), aarch64: await aarch64ChainOutput('catm', 'bin/catm') };
-    const inputs = [join(AARCH64_CHAIN, 'common', 'elf64.hex2'), join(AARCH64_CHAIN, '05-M0', 'M0.hex2'), join(AARCH64_CHAIN, 'common', 'elf64-end.hex2')];
+    const inputs = [
+      join(AARCH64_CHAIN, 'common', 'elf64.hex2'),
+      join(AARCH64_CHAIN, '05-M0', 'M0.hex2'),
+      join(AARCH64_CHAIN, 'common', 'elf64-end.hex2'),
+    ];
     await writeFile(join(work, 'empty'), '');
     await execa(catm.amd64, [join(work, 'joined-amd64'), ...inputs, join(work, 'empty')]);
     await execa(catm.aarch64, [join(work, 'joined-aarch64'), ...inputs, join(work, 'empty')]);

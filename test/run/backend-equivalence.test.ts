@@ -39,7 +39,9 @@ async function runUnder(name: 'bwrap' | 'qemu', only?: { stages: string[]; fromS
 
 /** Each failed stage with what went wrong, so a failure here says why. */
 function problems(result: BootstrapResult): string[] {
-  return [...result.outcomes.values()].flatMap((o) => (o.status === 'failed' ? o.failures.map((f) => `${o.stage}: ${describeFailure(f)}`) : []));
+  return [...result.outcomes.values()].flatMap((o) =>
+    o.status === 'failed' ? o.failures.map((f) => `${o.stage}: ${describeFailure(f)}`) : [],
+  );
 }
 
 describe('backend equivalence on the amd64 chain', () => {
@@ -51,7 +53,12 @@ describe('backend equivalence on the amd64 chain', () => {
     expect(problems(qemu.result)).toEqual([]);
     expect(bwrap.result.stages.length).toBeGreaterThanOrEqual(4);
     // What qemu did not run it took from bubblewrap's store, and nothing else.
-    expect([...qemu.taken].sort()).toEqual(qemu.result.stages.map((s) => s.name).filter((n) => !tier.includes(n)).sort());
+    expect([...qemu.taken].sort()).toEqual(
+      qemu.result.stages
+        .map((s) => s.name)
+        .filter((n) => !tier.includes(n))
+        .sort(),
+    );
     for (const name of tier) {
       const a = bwrap.result.outcomes.get(name);
       const b = qemu.result.outcomes.get(name);

@@ -70,7 +70,11 @@ describe('bootstrap under bubblewrap', () => {
 
   it('refuses a stage that writes outside its declared outputs', async () => {
     const { events } = await run({
-      leaky: { script: `printf x > /out/x; printf y > /extra; ${BB} mkdir -p /tmp; printf z > /tmp/z\n`, outputs: { 'out/x': 'x' }, scratch: ['tmp'] },
+      leaky: {
+        script: `printf x > /out/x; printf y > /extra; ${BB} mkdir -p /tmp; printf z > /tmp/z\n`,
+        outputs: { 'out/x': 'x' },
+        scratch: ['tmp'],
+      },
     });
     expect(failureOf(events).failures).toEqual([{ reason: 'undeclared-file', paths: ['extra'] }]);
   });

@@ -21,8 +21,16 @@ afterEach(async () => {
 
 const THREE: Record<string, RigStage> = {
   first: { script: `printf 'one\\n' > /out/one\n`, outputs: { 'out/one': 'one\n' } },
-  second: { script: `/bin/busybox cat /in/one /in/one > /out/two\n`, outputs: { 'out/two': 'one\none\n' }, from: { 'in/one': ['first', 'out/one'] } },
-  third: { script: `/bin/busybox cat /in/two /in/two > /out/four\n`, outputs: { 'out/four': 'one\none\none\none\n' }, from: { 'in/two': ['second', 'out/two'] } },
+  second: {
+    script: `/bin/busybox cat /in/one /in/one > /out/two\n`,
+    outputs: { 'out/two': 'one\none\n' },
+    from: { 'in/one': ['first', 'out/one'] },
+  },
+  third: {
+    script: `/bin/busybox cat /in/two /in/two > /out/four\n`,
+    outputs: { 'out/four': 'one\none\none\none\n' },
+    from: { 'in/two': ['second', 'out/two'] },
+  },
 };
 
 /** The bubblewrap backend, noting which stage roots it was asked to run (by their script). */
@@ -55,7 +63,14 @@ describe('bootstrap --from-store', () => {
     const store = await Store.open(rig.storeDir);
     const { sandbox, ran } = watched();
     let taken: readonly string[] = [];
-    const result = await runChain({ chain, store, sandbox, until: ['third'], fromStore: await Store.open(other), onTaken: (t) => (taken = t) });
+    const result = await runChain({
+      chain,
+      store,
+      sandbox,
+      until: ['third'],
+      fromStore: await Store.open(other),
+      onTaken: (t) => (taken = t),
+    });
     expect(result.ok).toBe(true);
     expect(taken).toEqual(['first', 'second']);
     expect(ran).toEqual([THREE.third!.script]);
@@ -64,7 +79,9 @@ describe('bootstrap --from-store', () => {
     const second = result.outcomes.get('second');
     if (second?.status !== 'verified') throw new Error('second not verified');
     expect(second.cached).toBe(true);
-    expect(await readFile(store.recordPath(second.record.stageKey), 'utf8')).toEqual(await readFile(otherStore.recordPath(second.record.stageKey), 'utf8'));
+    expect(await readFile(store.recordPath(second.record.stageKey), 'utf8')).toEqual(
+      await readFile(otherStore.recordPath(second.record.stageKey), 'utf8'),
+    );
     expect(await readFile(store.objectPath(sha256Bytes('one\none\n')), 'utf8')).toBe('one\none\n');
   });
 
@@ -74,14 +91,22 @@ describe('bootstrap --from-store', () => {
     const chain = await loadChain(rig.chainDir);
     const { sandbox, ran } = watched();
     const attempt = async () =>
-      runChain({ chain, store: await Store.open(join(rig!.dir, `store-${Math.random()}`)), sandbox, until: ['third'], fromStore: await Store.open(other) });
+      runChain({
+        chain,
+        store: await Store.open(join(rig!.dir, `store-${Math.random()}`)),
+        sandbox,
+        until: ['third'],
+        fromStore: await Store.open(other),
+      });
     await expect(attempt()).rejects.toThrow(/--from-store .*: stage first has no result there/);
 
     expect((await build(other)).ok).toBe(true);
     const damaged = (await Store.open(other)).objectPath(sha256Bytes('one\n'));
     await chmod(damaged, 0o644);
     await writeFile(damaged, 'One\n');
-    await expect(attempt()).rejects.toThrow(new RegExp(`stage first has a result there that is not used: output out/one: the stored object has sha256 ${sha256('One\n')}`));
+    await expect(attempt()).rejects.toThrow(
+      new RegExp(`stage first has a result there that is not used: output out/one: the stored object has sha256 ${sha256('One\n')}`),
+    );
     expect(ran).toEqual([]);
   });
 
@@ -103,7 +128,11 @@ describe('bootstrap --from-store', () => {
         script: `/bin/busybox head -c 3 /src/upstream.txt > /out/one\n`,
         outputs: { 'out/one': 'ups' },
         tweak: (manifest) => {
-          (manifest.inputs as unknown[]).push({ path: 'src/upstream.txt', url: 'http://127.0.0.1:9/upstream.txt', sha256: sha256(upstream) });
+          (manifest.inputs as unknown[]).push({
+            path: 'src/upstream.txt',
+            url: 'http://127.0.0.1:9/upstream.txt',
+            sha256: sha256(upstream),
+          });
         },
       },
       second: { ...THREE.second!, outputs: { 'out/two': 'upsups' } },
@@ -114,10 +143,27 @@ describe('bootstrap --from-store', () => {
     await writeFile(join(distfiles, 'upstream.txt'), upstream);
     const other = join(rig.dir, 'bwrap-store');
     const chain = await loadChain(rig.chainDir);
-    expect((await runChain({ chain, store: await Store.open(other), sandbox: createBwrapSandbox(), jobs: 1, sources: { distfiles: [distfiles] } })).ok).toBe(true);
+    expect(
+      (
+        await runChain({
+          chain,
+          store: await Store.open(other),
+          sandbox: createBwrapSandbox(),
+          jobs: 1,
+          sources: { distfiles: [distfiles] },
+        })
+      ).ok,
+    ).toBe(true);
     // No distfiles now, and the URL leads nowhere: only third runs, on what first and second made.
     const { sandbox, ran } = watched();
-    const result = await runChain({ chain, store: await Store.open(rig.storeDir), sandbox, until: ['third'], fromStore: await Store.open(other), sources: { retries: 0 } });
+    const result = await runChain({
+      chain,
+      store: await Store.open(rig.storeDir),
+      sandbox,
+      until: ['third'],
+      fromStore: await Store.open(other),
+      sources: { retries: 0 },
+    });
     expect([...result.outcomes.values()].map((o) => o.status)).toEqual(['verified', 'verified', 'verified']);
     expect(result.ok).toBe(true);
     expect(ran).toEqual([THREE.third!.script]);

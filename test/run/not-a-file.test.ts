@@ -29,16 +29,20 @@ describe('a file input that is not a regular file', () => {
   it.each([
     ['fifo', 'a FIFO'],
     ['directory', 'a directory'],
-  ] as const)('a %s: bootstrap fails with one line naming it', async (kind, what) => {
-    const made = await rigWith(kind);
-    rig = made.rig;
-    const result = await kindling(['bootstrap', '--sandbox', 'bwrap', '--chain', rig.chainDir, '--store', rig.storeDir]);
-    expect(result.exitCode).toBe(2);
-    expect(result.stderr.trim().split('\n')).toHaveLength(1);
-    expect(result.stderr).toContain("inputs[path=in/data].file: 'in_data' is not a regular file");
-    // Whatever hashes it later (a file changed after the manifest was read) says what it is, at once.
-    await expect(sha256File(made.path)).rejects.toThrow(new NotAFileError(made.path, what));
-  }, 60_000);
+  ] as const)(
+    'a %s: bootstrap fails with one line naming it',
+    async (kind, what) => {
+      const made = await rigWith(kind);
+      rig = made.rig;
+      const result = await kindling(['bootstrap', '--sandbox', 'bwrap', '--chain', rig.chainDir, '--store', rig.storeDir]);
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+      expect(result.stderr).toContain("inputs[path=in/data].file: 'in_data' is not a regular file");
+      // Whatever hashes it later (a file changed after the manifest was read) says what it is, at once.
+      await expect(sha256File(made.path)).rejects.toThrow(new NotAFileError(made.path, what));
+    },
+    60_000,
+  );
 
   it('a FIFO: audit ends and names it', async () => {
     const made = await rigWith('fifo');

@@ -44,7 +44,10 @@ beforeAll(async () => {
   await copy('stages/amd64/03-hex2/hex2.hex1', 'AMD64/hex2_AMD64.hex1');
   await writeFile(join(upstream, 'AMD64', 'README'), 'upstream notes no stage reads\n');
   // Tools and what they make share one directory, as in upstream's scripts.
-  await writeFile(join(upstream, 'AMD64', 'mini-1.kaem'), [`${SEED}/hex0-seed AMD64/hex0_AMD64.hex0 artifact/hex0`, 'artifact/hex0 AMD64/hex1_AMD64.hex0 artifact/hex1', ''].join('\n'));
+  await writeFile(
+    join(upstream, 'AMD64', 'mini-1.kaem'),
+    [`${SEED}/hex0-seed AMD64/hex0_AMD64.hex0 artifact/hex0`, 'artifact/hex0 AMD64/hex1_AMD64.hex0 artifact/hex1', ''].join('\n'),
+  );
   await writeFile(join(upstream, 'AMD64', 'mini-2.kaem'), ['artifact/hex1 AMD64/hex2_AMD64.hex1 artifact/hex2', ''].join('\n'));
 
   chainDir = join(dir, 'chain');
@@ -62,10 +65,18 @@ beforeAll(async () => {
       '',
     ].join('\n'),
   );
-  await writeFile(join(chainDir, '01-mini-1', 'stage.yaml'), stageYaml('mini-1', [`{ path: ${SEED}/hex0-seed, seed: hex0, sha256: ${PLACEHOLDER} }`], 'mini-1.kaem', ['artifact/hex0', 'artifact/hex1']));
+  await writeFile(
+    join(chainDir, '01-mini-1', 'stage.yaml'),
+    stageYaml('mini-1', [`{ path: ${SEED}/hex0-seed, seed: hex0, sha256: ${PLACEHOLDER} }`], 'mini-1.kaem', [
+      'artifact/hex0',
+      'artifact/hex1',
+    ]),
+  );
   await writeFile(
     join(chainDir, '02-mini-2', 'stage.yaml'),
-    stageYaml('mini-2', [`{ path: artifact/hex1, stage: mini-1, output: artifact/hex1, sha256: ${PLACEHOLDER} }`], 'mini-2.kaem', ['artifact/hex2']),
+    stageYaml('mini-2', [`{ path: artifact/hex1, stage: mini-1, output: artifact/hex1, sha256: ${PLACEHOLDER} }`], 'mini-2.kaem', [
+      'artifact/hex2',
+    ]),
   );
 });
 
@@ -74,7 +85,11 @@ afterAll(async () => {
 });
 
 interface StatusJson {
-  readonly stages: readonly { readonly stage: string; readonly verified: boolean; readonly record?: { readonly outputs: readonly { path: string; sha256: string }[] } }[];
+  readonly stages: readonly {
+    readonly stage: string;
+    readonly verified: boolean;
+    readonly record?: { readonly outputs: readonly { path: string; sha256: string }[] };
+  }[];
 }
 
 async function outputsOf(store: string): Promise<unknown> {
@@ -93,18 +108,34 @@ describe('a chain in the style of an upstream bootstrap', () => {
 
     const bwrap = await kindling(['bootstrap', '--sandbox', 'bwrap', '--chain', chainDir, '--store', join(dir, 'store-bwrap')]);
     expect(bwrap.all).toContain("chain 'upstream-style': 2 stages verified (bwrap)");
-    const qemu = await kindling(['bootstrap', '--sandbox', 'qemu', '--accel', 'tcg', '--jobs', '1', '--chain', chainDir, '--store', join(dir, 'store-qemu')]);
+    const qemu = await kindling([
+      'bootstrap',
+      '--sandbox',
+      'qemu',
+      '--accel',
+      'tcg',
+      '--jobs',
+      '1',
+      '--chain',
+      chainDir,
+      '--store',
+      join(dir, 'store-qemu'),
+    ]);
     expect(qemu.all).toContain("chain 'upstream-style': 2 stages verified (qemu)");
     const fromBwrap = await outputsOf(join(dir, 'store-bwrap'));
     expect(await outputsOf(join(dir, 'store-qemu'))).toEqual(fromBwrap);
     // The hex0 the chain rebuilds is the seed it started from, byte for byte.
-    expect(JSON.stringify(fromBwrap)).toContain(JSON.stringify({ path: 'artifact/hex0', sha256: '50f18e656c571b3bf37d3e1fb6004a617d9f80aa19c24a8984c0c5880ef2f1ca' }));
+    expect(JSON.stringify(fromBwrap)).toContain(
+      JSON.stringify({ path: 'artifact/hex0', sha256: '50f18e656c571b3bf37d3e1fb6004a617d9f80aa19c24a8984c0c5880ef2f1ca' }),
+    );
 
     const audit = await kindling(['audit', '--chain', chainDir, '--records', join(dir, 'store-qemu')]);
     expect(audit.all).not.toMatch(/\berror\b/i);
     // The scripts, files of the upstream tree passed as arguments, are read: every program they
     // run is a seed or made earlier in the same stage, and none is an upstream binary.
-    expect(audit.all).toContain(`runs: ${SEED}/kaem-optional-seed ← seed kaem; ${SEED}/hex0-seed ← seed hex0; artifact/hex0 ← built-here made by AMD64/mini-1.kaem:1`);
+    expect(audit.all).toContain(
+      `runs: ${SEED}/kaem-optional-seed ← seed kaem; ${SEED}/hex0-seed ← seed hex0; artifact/hex0 ← built-here made by AMD64/mini-1.kaem:1`,
+    );
     expect(audit.all).toContain(`runs: ${SEED}/kaem-optional-seed ← seed kaem; artifact/hex1 ← stage mini-1:artifact/hex1`);
     expect(audit.exitCode).toBe(0);
   }, 600_000);

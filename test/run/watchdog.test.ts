@@ -32,7 +32,9 @@ describe('the watchdog', () => {
     const { ok, notes } = await notesOf({ script: `${BB} sleep 4; printf done > /out/x\n`, outputs: { 'out/x': 'done' } });
     expect(ok).toBe(true);
     expect(notes).toHaveLength(1);
-    expect(notes[0]).toMatch(/^no output and no CPU for \d+ s: still running, but it may be waiting for something that is not there \(an input it was not given\?\); its timeout is in \d+ s$/);
+    expect(notes[0]).toMatch(
+      /^no output and no CPU for \d+ s: still running, but it may be waiting for something that is not there \(an input it was not given\?\); its timeout is in \d+ s$/,
+    );
   }, 60_000);
 
   it('stays silent while the stage computes', async () => {

@@ -40,7 +40,12 @@ describe('binfmt_misc entries', () => {
 
   it('refuses a host with no entry, or one without F, saying what to do', async () => {
     const none = await findForeignRunner('aarch64', join(dir, 'none'));
-    expect(none).toEqual({ ok: false, message: expect.stringMatching(/^bubblewrap cannot run AArch64 programs on this x64 host: binfmt_misc has no 'qemu-aarch64' entry; install qemu-user-static/) as unknown });
+    expect(none).toEqual({
+      ok: false,
+      message: expect.stringMatching(
+        /^bubblewrap cannot run AArch64 programs on this x64 host: binfmt_misc has no 'qemu-aarch64' entry; install qemu-user-static/,
+      ) as unknown,
+    });
     await writeFile(join(dir, 'qemu-aarch64'), ENTRY.replace('POF', 'PO'));
     const noF = await findForeignRunner('aarch64', dir);
     expect(noF.ok === false && noF.message).toMatch(/lacks the F flag, so the emulator would have to be inside every stage root/);

@@ -46,7 +46,9 @@ describe('the aarch64 guest init', () => {
     expect(hasGuestInit('aarch64')).toBe(true);
     const report = await verifySeeds(guestInitDir('aarch64'), { runNative: false });
     expect(report.ok).toBe(true);
-    expect(report.seeds.map((s) => [s.name, s.sourceMatches, s.sumMatches, s.sha256])).toEqual([['init', true, true, GUEST_INIT_SHA256.aarch64]]);
+    expect(report.seeds.map((s) => [s.name, s.sourceMatches, s.sumMatches, s.sha256])).toEqual([
+      ['init', true, true, GUEST_INIT_SHA256.aarch64],
+    ]);
     expect((await loadGuestInit('aarch64')).sha256).toBe(GUEST_INIT_SHA256.aarch64);
   });
 

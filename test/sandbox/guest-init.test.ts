@@ -24,13 +24,15 @@ describe('the guest init', () => {
   it('is its source assembled, listed in its SHA256SUMS with the hash the backend pins', async () => {
     const report = await verifySeeds(guestInitDir(), { runNative: false });
     expect(report.ok).toBe(true);
-    expect(report.seeds.map((s) => [s.name, s.sourceMatches, s.sumMatches, s.sha256])).toEqual([['init', true, true, GUEST_INIT_SHA256.amd64]]);
+    expect(report.seeds.map((s) => [s.name, s.sourceMatches, s.sumMatches, s.sha256])).toEqual([
+      ['init', true, true, GUEST_INIT_SHA256.amd64],
+    ]);
     const loaded = await loadGuestInit();
     expect(loaded.sha256).toBe(GUEST_INIT_SHA256.amd64);
     expect(sha256Bytes(loaded.bytes)).toBe(GUEST_INIT_SHA256.amd64);
   });
 
-  it('is what the chain\'s hex0 seed makes of its source', async () => {
+  it("is what the chain's hex0 seed makes of its source", async () => {
     const output = join(dir, 'init-by-seed');
     await execa(HEX0_SEED, [join(guestInitDir(), 'init.hex0'), output]);
     expect(sha256Bytes(await readFile(output))).toBe(GUEST_INIT_SHA256.amd64);

@@ -53,7 +53,10 @@ describe('the cloud kernel', () => {
     const owner = (pid: number) => JSON.stringify({ pid, host: hostname(), command: 'test' });
     const gone = join(tmpdir(), `kindling-kernel-test-gone-${process.pid}`);
     const alive = join(tmpdir(), `kindling-kernel-test-alive-${process.pid}`);
-    for (const [path, pid] of [[gone, spawnSync('true').pid], [alive, process.pid]] as const) {
+    for (const [path, pid] of [
+      [gone, spawnSync('true').pid],
+      [alive, process.pid],
+    ] as const) {
       await mkdir(path, { recursive: true });
       await writeFile(join(path, 'owner'), owner(pid));
     }

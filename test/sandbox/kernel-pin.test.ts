@@ -56,7 +56,9 @@ describe('the kernel pin', () => {
     const path = await kernelFile('vmlinuz-b', 'another kernel');
     const error = await checkedKernel(path).catch((e: unknown) => e);
     expect((error as KernelError).kind).toBe('environment');
-    expect((error as KernelError).message).toContain(`the kernel ${path} is not pinned: check it, then run \`kindling kernel pin --kernel ${path}\``);
+    expect((error as KernelError).message).toContain(
+      `the kernel ${path} is not pinned: check it, then run \`kindling kernel pin --kernel ${path}\``,
+    );
   });
 
   it('checks the hash stated in configuration before the pin beside the kernel', async () => {
@@ -90,7 +92,10 @@ describe('a changed kernel never boots', () => {
     const logFile = join(dir, 'run.log');
     await writeFile(logFile, '');
     const result = await sandbox.run({ root: dir, init: 'bin/kaem', args: [], timeoutMs: 30_000, logFile });
-    expect(result).toEqual({ ok: false, error: { reason: 'sandbox-failed', message: expect.stringContaining('changed since it was pinned') } });
+    expect(result).toEqual({
+      ok: false,
+      error: { reason: 'sandbox-failed', message: expect.stringContaining('changed since it was pinned') },
+    });
     // Nothing booted: the console log is empty.
     expect(await readFile(logFile, 'utf8')).toBe('');
     // A configured hash that is malformed is an error too, never ignored.
@@ -112,9 +117,12 @@ describe('a changed kernel never boots', () => {
     expect(refused.stderr.trim().split('\n')).toHaveLength(1);
     expect(refused.stderr).toContain(`the kernel ${path} changed since it was pinned`);
 
-    const wrongStated = await run(['bootstrap', '--sandbox', 'qemu', '--accel', 'tcg', '--kernel', path, '--store', store, '--until', 'hex0'], {
-      KINDLING_KERNEL_SHA256: await sha256File(real),
-    });
+    const wrongStated = await run(
+      ['bootstrap', '--sandbox', 'qemu', '--accel', 'tcg', '--kernel', path, '--store', store, '--until', 'hex0'],
+      {
+        KINDLING_KERNEL_SHA256: await sha256File(real),
+      },
+    );
     expect(wrongStated.exitCode).toBe(1);
     expect(wrongStated.stderr).toContain('but $KINDLING_KERNEL_SHA256 pins');
 

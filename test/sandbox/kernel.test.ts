@@ -7,7 +7,14 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { register } from '../../src/cli/kernel.js';
 import { sha256File } from '../../src/digest.js';
 import { readEnvironment } from '../../src/environment.js';
-import { describeKernel, KernelError, kernelComponent, locateKernel, obtainKernel, resolveKernelPackage } from '../../src/sandbox/kernel.js';
+import {
+  describeKernel,
+  KernelError,
+  kernelComponent,
+  locateKernel,
+  obtainKernel,
+  resolveKernelPackage,
+} from '../../src/sandbox/kernel.js';
 
 let dir: string;
 
@@ -28,7 +35,12 @@ async function fakeCache(name: string, files: string[]): Promise<string> {
 
 describe('finding the kernel', () => {
   it('prefers the explicit path, then $KINDLING_KERNEL, then the newest kernel in the cache', async () => {
-    const cache = await fakeCache('order', ['vmlinuz-6.1.0-9-cloud-amd64', 'vmlinuz-6.1.0-56-cloud-amd64', 'vmlinuz-6.1.0-56-cloud-amd64.json', '.vmlinuz-7.0.partial-1a2b']);
+    const cache = await fakeCache('order', [
+      'vmlinuz-6.1.0-9-cloud-amd64',
+      'vmlinuz-6.1.0-56-cloud-amd64',
+      'vmlinuz-6.1.0-56-cloud-amd64.json',
+      '.vmlinuz-7.0.partial-1a2b',
+    ]);
     const explicit = join(cache, 'vmlinuz-6.1.0-9-cloud-amd64');
     const fromEnv = join(cache, 'vmlinuz-6.1.0-9-cloud-amd64');
     expect(await locateKernel({ explicit, fromEnvironment: join(dir, 'nope'), cacheDir: cache })).toBe(explicit);
@@ -38,9 +50,15 @@ describe('finding the kernel', () => {
   });
 
   it("picks only a kernel of the machine's architecture, by its own variable", async () => {
-    const cache = await fakeCache('arches', ['vmlinuz-6.1.0-56-cloud-amd64', 'vmlinuz-6.1.0-56-cloud-arm64', 'vmlinuz-6.1.0-9-cloud-arm64']);
+    const cache = await fakeCache('arches', [
+      'vmlinuz-6.1.0-56-cloud-amd64',
+      'vmlinuz-6.1.0-56-cloud-arm64',
+      'vmlinuz-6.1.0-9-cloud-arm64',
+    ]);
     expect(await locateKernel({ fromEnvironment: undefined, cacheDir: cache })).toBe(join(cache, 'vmlinuz-6.1.0-56-cloud-amd64'));
-    expect(await locateKernel({ fromEnvironment: undefined, cacheDir: cache, arch: 'aarch64' })).toBe(join(cache, 'vmlinuz-6.1.0-56-cloud-arm64'));
+    expect(await locateKernel({ fromEnvironment: undefined, cacheDir: cache, arch: 'aarch64' })).toBe(
+      join(cache, 'vmlinuz-6.1.0-56-cloud-arm64'),
+    );
     const fromEnv = join(cache, 'vmlinuz-6.1.0-9-cloud-arm64');
     const kernels = readEnvironment({ KINDLING_KERNEL: join(dir, 'nope'), KINDLING_KERNEL_AARCH64: fromEnv }).kernels;
     expect(await locateKernel({ fromEnvironment: kernels.aarch64, cacheDir: cache, arch: 'aarch64' })).toBe(fromEnv);
@@ -52,17 +70,23 @@ describe('finding the kernel', () => {
 
   it('names the path when an explicit kernel is missing', async () => {
     const missing = join(dir, 'missing-vmlinuz');
-    await expect(locateKernel({ explicit: missing })).rejects.toThrow(new KernelError(`the kernel ${missing} does not exist or cannot be read`));
+    await expect(locateKernel({ explicit: missing })).rejects.toThrow(
+      new KernelError(`the kernel ${missing} does not exist or cannot be read`),
+    );
   });
 
   it('names $KINDLING_KERNEL when it points nowhere', async () => {
     const missing = join(dir, 'env-vmlinuz');
-    await expect(locateKernel({ fromEnvironment: missing })).rejects.toThrow(`the kernel ${missing} (from $KINDLING_KERNEL) does not exist`);
+    await expect(locateKernel({ fromEnvironment: missing })).rejects.toThrow(
+      `the kernel ${missing} (from $KINDLING_KERNEL) does not exist`,
+    );
   });
 
   it('says where it looked and what to run when there is no kernel at all', async () => {
     const empty = await fakeCache('empty', []);
-    await expect(locateKernel({ fromEnvironment: undefined, cacheDir: empty })).rejects.toThrow(`${empty} holds no vmlinuz-*; run \`kindling kernel fetch\``);
+    await expect(locateKernel({ fromEnvironment: undefined, cacheDir: empty })).rejects.toThrow(
+      `${empty} holds no vmlinuz-*; run \`kindling kernel fetch\``,
+    );
   });
 });
 
@@ -103,7 +127,12 @@ describe('fetching the kernel from the Debian archive', () => {
     expect(magic.toString('latin1')).toBe('HdrS');
     // What was recorded beside it is what describeKernel and `kernel show` report.
     expect(await describeKernel(info.path)).toEqual(info);
-    expect(JSON.parse(await readFile(`${info.path}.json`, 'utf8'))).toEqual({ package: info.package, version: info.version, sha256: info.sha256, pinnedAt: expect.any(String) });
+    expect(JSON.parse(await readFile(`${info.path}.json`, 'utf8'))).toEqual({
+      package: info.package,
+      version: info.version,
+      sha256: info.sha256,
+      pinnedAt: expect.any(String),
+    });
     expect(await locateKernel({ fromEnvironment: undefined, cacheDir: dest })).toBe(info.path);
 
     // `kindling kernel show --kernel FILE` prints the same facts.

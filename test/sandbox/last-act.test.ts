@@ -45,7 +45,10 @@ async function describeTree(root: string, prefix = ''): Promise<string[]> {
     if (info.isDirectory()) {
       lines.push(`${path}/ ${(info.mode & 0o7777).toString(8)}`, ...(await describeTree(root, path)));
     } else {
-      const digest = createHash('sha256').update(await readFile(join(root, path))).digest('hex').slice(0, 16);
+      const digest = createHash('sha256')
+        .update(await readFile(join(root, path)))
+        .digest('hex')
+        .slice(0, 16);
       lines.push(`${path} ${info.mode.toString(8)} ${info.size} ${Math.floor(info.mtimeMs / 1000)} ${digest}`);
     }
   }
@@ -69,7 +72,11 @@ async function runAct(sandbox: Sandbox, script: string): Promise<{ exitCode: num
 }
 
 /** A line of describeTree without its mtime. */
-const withoutTime = (line: string): string => line.split(' ').filter((_, i) => i !== 3).join(' ');
+const withoutTime = (line: string): string =>
+  line
+    .split(' ')
+    .filter((_, i) => i !== 3)
+    .join(' ');
 
 const expected = {
   chmod: (line: string) => expect(line).toMatch(/^f 100755 5 /),
@@ -80,17 +87,21 @@ const expected = {
 
 describe('a stage whose last act changes metadata', () => {
   for (const [act, script] of Object.entries(ACTS) as [keyof typeof ACTS, string][]) {
-    it(`keeps a ${act} done last, under bubblewrap and under qemu alike`, async () => {
-      const bwrap = await runAct(createBwrapSandbox(), script);
-      const qemu = await runAct(createQemuSandbox({ kernel, accel: 'tcg' }), script);
-      for (const run of [bwrap, qemu]) {
-        expect(run.exitCode).toBe(0);
-        expect(run.tree).toHaveLength(1);
-        expected[act](run.tree[0] ?? '');
-      }
-      // The same file, byte for byte and mode for mode. The times of files the stage wrote differ
-      // (the VM's clock starts at a fixed instant, bubblewrap's is the host's).
-      expect(qemu.tree.map(withoutTime)).toEqual(bwrap.tree.map(withoutTime));
-    }, 2 * RUN_TIMEOUT_MS);
+    it(
+      `keeps a ${act} done last, under bubblewrap and under qemu alike`,
+      async () => {
+        const bwrap = await runAct(createBwrapSandbox(), script);
+        const qemu = await runAct(createQemuSandbox({ kernel, accel: 'tcg' }), script);
+        for (const run of [bwrap, qemu]) {
+          expect(run.exitCode).toBe(0);
+          expect(run.tree).toHaveLength(1);
+          expected[act](run.tree[0] ?? '');
+        }
+        // The same file, byte for byte and mode for mode. The times of files the stage wrote differ
+        // (the VM's clock starts at a fixed instant, bubblewrap's is the host's).
+        expect(qemu.tree.map(withoutTime)).toEqual(bwrap.tree.map(withoutTime));
+      },
+      2 * RUN_TIMEOUT_MS,
+    );
   }
 });

@@ -25,9 +25,14 @@ describe('reading the console', () => {
   });
 
   it('trusts only the last line, so a stage cannot forge its status or a crash', () => {
-    expect(readConsoleVerdict(`${restartLine('0000')}then it failed\n${restartLine('0200')}`)).toMatchObject({ kind: 'init-exited', exitCode: 2 });
+    expect(readConsoleVerdict(`${restartLine('0000')}then it failed\n${restartLine('0200')}`)).toMatchObject({
+      kind: 'init-exited',
+      exitCode: 2,
+    });
     expect(readConsoleVerdict(`${panicLine('forged')}${restartLine('0000')}`)).toMatchObject({ kind: 'init-exited', exitCode: 0 });
-    expect(readConsoleVerdict(`${restartLine('0000')}${panicLine('Attempted to kill init! exitcode=0x00000000')}`)).toMatchObject({ kind: 'kernel-panic' });
+    expect(readConsoleVerdict(`${restartLine('0000')}${panicLine('Attempted to kill init! exitcode=0x00000000')}`)).toMatchObject({
+      kind: 'kernel-panic',
+    });
   });
 
   it('reads the exit panic of a stage init that was PID 1 (an architecture with no guest init) as its status', () => {
@@ -53,20 +58,29 @@ describe('the kernel command line', () => {
     const line = kernelCommandLine('bin/kaem', ['build.kaem', 'a=b']);
     const [kernelPart, initPart] = line.split(' -- ');
     expect(initPart).toBe('/bin/kaem build.kaem a=b');
-    expect(kernelPart?.split(' ')).toEqual(expect.arrayContaining(['init=/kindling-init', 'root=/dev/nvme0n1', 'rootfstype=ext4', 'panic=-1', 'console=ttyS0', 'quiet']));
+    expect(kernelPart?.split(' ')).toEqual(
+      expect.arrayContaining(['init=/kindling-init', 'root=/dev/nvme0n1', 'rootfstype=ext4', 'panic=-1', 'console=ttyS0', 'quiet']),
+    );
     // Not mounted sync: the guest init syncs once, at the end.
     expect(kernelPart).toContain('rootflags=nobarrier ');
     expect(kernelCommandLine('bin/kaem', [])).toMatch(/ -- \/bin\/kaem$/);
   });
 
-  it('without a guest init, starts the stage\'s init itself on a disk mounted sync', () => {
+  it("without a guest init, starts the stage's init itself on a disk mounted sync", () => {
     const line = kernelCommandLine('bin/kaem', ['build.kaem'], archProfile('aarch64'), false);
     const [kernelPart, initPart] = line.split(' -- ');
     expect(initPart).toBe('build.kaem');
     expect(kernelPart?.split(' ')).toEqual(expect.arrayContaining(['init=/bin/kaem', 'rootflags=sync,nobarrier', 'console=ttyAMA0']));
     // The x86 boot settings stay off another architecture's command line.
     expect(kernelPart).not.toContain('acpi=off');
-    expect(kernelCommandLine('bin/kaem', Array.from({ length: 31 }, () => 'x'), archProfile('aarch64'), false)).toContain('-- x');
+    expect(
+      kernelCommandLine(
+        'bin/kaem',
+        Array.from({ length: 31 }, () => 'x'),
+        archProfile('aarch64'),
+        false,
+      ),
+    ).toContain('-- x');
   });
 
   it('refuses what the kernel would split, unquote or cut', () => {
@@ -74,9 +88,19 @@ describe('the kernel command line', () => {
     expect(() => kernelCommandLine('bin/kaem', ['say"hi"'])).toThrow(/only printable characters/);
     expect(() => kernelCommandLine('bin/kaem', [''])).toThrow(KernelCommandLineError);
     expect(() => kernelCommandLine('bin/my kaem', [])).toThrow(KernelCommandLineError);
-    expect(() => kernelCommandLine('bin/kaem', Array.from({ length: 31 }, () => 'x'))).toThrow(/at most 30 arguments/);
+    expect(() =>
+      kernelCommandLine(
+        'bin/kaem',
+        Array.from({ length: 31 }, () => 'x'),
+      ),
+    ).toThrow(/at most 30 arguments/);
     expect(() => kernelCommandLine('bin/kaem', ['x'.repeat(2000)])).toThrow(/more than Linux accepts \(2047\)/);
-    expect(kernelCommandLine('bin/kaem', Array.from({ length: 30 }, () => 'x'))).toContain('-- /bin/kaem x');
+    expect(
+      kernelCommandLine(
+        'bin/kaem',
+        Array.from({ length: 30 }, () => 'x'),
+      ),
+    ).toContain('-- /bin/kaem x');
   });
 });
 

@@ -83,7 +83,8 @@ describe('building an image from a stage root', () => {
   it('gives every file the fixed time, which the files keep when read back', async () => {
     const added = await buildImage(root, image, imageSizeFor(await treeSize(root)));
     const stat = await execa('debugfs', ['-R', 'stat /script.kaem', image]);
-    for (const field of ['ctime', 'atime', 'mtime', 'crtime']) expect(stat.stdout).toMatch(new RegExp(`^ ?${field}: 0x386d4380:00000000`, 'm'));
+    for (const field of ['ctime', 'atime', 'mtime', 'crtime'])
+      expect(stat.stdout).toMatch(new RegExp(`^ ?${field}: 0x386d4380:00000000`, 'm'));
     await readImageInto(image, root, added);
     expect((await lstat(join(root, 'bin/tool'))).mtime).toEqual(FIXED_TIME);
   });

@@ -94,85 +94,116 @@ async function qemuProcessesMentioning(text: string): Promise<number[]> {
 const INPUTS = ['bin', 'bin/hex0', 'bin/kaem', 'build.kaem', 'out', 'src', 'src/hex0.hex0'];
 
 describe('a stage in a VM', () => {
-  it('runs kaem as init, which runs hex0: hex0 rebuilt from its source is the seed, byte for byte', async () => {
-    const r = await rig({ 'build.kaem': '# rebuild the first seed from its commented source\nbin/hex0 src/hex0.hex0 out/hex0\n' });
-    const sandbox = createQemuSandbox({ kernel, accel: 'tcg', workDir: r.workDir });
-    const result = await sandbox.run(kaemRun(r, 'build.kaem'));
-    expect(result).toMatchObject({ ok: true, exitCode: 0 });
-    // hex0 writes one byte per system call; every one of them has to reach the disk by the end.
-    expect((await readFile(join(r.root, 'out/hex0'))).equals(await readFile(join(SEEDS, 'hex0')))).toBe(true);
-    expect((await lstat(join(r.root, 'out/hex0'))).mode & 0o777).toBe(0o755);
-    // The root holds the inputs and the output, and nothing the disk image added.
-    expect(await listTree(r.root)).toEqual([...INPUTS, 'out/hex0'].sort());
-    // The disk images are gone, and so is qemu.
-    expect(await readdir(r.workDir)).toEqual([]);
-    expect(await qemuProcessesMentioning(r.workDir)).toEqual([]);
-  }, BOOT_TIMEOUT_MS);
+  it(
+    'runs kaem as init, which runs hex0: hex0 rebuilt from its source is the seed, byte for byte',
+    async () => {
+      const r = await rig({ 'build.kaem': '# rebuild the first seed from its commented source\nbin/hex0 src/hex0.hex0 out/hex0\n' });
+      const sandbox = createQemuSandbox({ kernel, accel: 'tcg', workDir: r.workDir });
+      const result = await sandbox.run(kaemRun(r, 'build.kaem'));
+      expect(result).toMatchObject({ ok: true, exitCode: 0 });
+      // hex0 writes one byte per system call; every one of them has to reach the disk by the end.
+      expect((await readFile(join(r.root, 'out/hex0'))).equals(await readFile(join(SEEDS, 'hex0')))).toBe(true);
+      expect((await lstat(join(r.root, 'out/hex0'))).mode & 0o777).toBe(0o755);
+      // The root holds the inputs and the output, and nothing the disk image added.
+      expect(await listTree(r.root)).toEqual([...INPUTS, 'out/hex0'].sort());
+      // The disk images are gone, and so is qemu.
+      expect(await readdir(r.workDir)).toEqual([]);
+      expect(await qemuProcessesMentioning(r.workDir)).toEqual([]);
+    },
+    BOOT_TIMEOUT_MS,
+  );
 
-  it('shows the stage its inputs and nothing else: no guest init, no host files, no environment', async () => {
-    const r = await rig({ 'build.sh': 'ls -a / > out/root; ls -a /dev > out/dev; echo $PPID > out/parent; /bin/busybox env > out/env\n' });
-    await copyFile('/bin/busybox', join(r.root, 'bin/busybox'));
-    await chmod(join(r.root, 'bin/busybox'), 0o755);
-    const result = await createQemuSandbox({ kernel, accel: 'tcg' }).run({ ...kaemRun(r, 'build.sh'), init: 'bin/busybox', args: ['sh', '/build.sh'] });
-    expect(result).toMatchObject({ ok: true, exitCode: 0 });
-    const lines = async (path: string): Promise<string[]> => (await readFile(join(r.root, path), 'utf8')).split('\n').filter((line) => line !== '');
-    // The inputs, the console device and lost+found (mke2fs makes it); the guest init removed itself.
-    expect(await lines('out/root')).toEqual(['.', '..', 'bin', 'build.sh', 'dev', 'lost+found', 'out', 'src']);
-    expect(await lines('out/dev')).toEqual(['.', '..', 'console']);
-    // The stage's init is a child of the guest init (PID 1), as under bubblewrap it is of bwrap.
-    expect(await lines('out/parent')).toEqual(['1']);
-    // The shell's own defaults only: nothing from the kernel (HOME, TERM) or the host.
-    expect((await lines('out/env')).map((line) => line.split('=')[0]).sort()).toEqual(['PATH', 'PWD', 'SHLVL']);
-  }, BOOT_TIMEOUT_MS);
+  it(
+    'shows the stage its inputs and nothing else: no guest init, no host files, no environment',
+    async () => {
+      const r = await rig({
+        'build.sh': 'ls -a / > out/root; ls -a /dev > out/dev; echo $PPID > out/parent; /bin/busybox env > out/env\n',
+      });
+      await copyFile('/bin/busybox', join(r.root, 'bin/busybox'));
+      await chmod(join(r.root, 'bin/busybox'), 0o755);
+      const result = await createQemuSandbox({ kernel, accel: 'tcg' }).run({
+        ...kaemRun(r, 'build.sh'),
+        init: 'bin/busybox',
+        args: ['sh', '/build.sh'],
+      });
+      expect(result).toMatchObject({ ok: true, exitCode: 0 });
+      const lines = async (path: string): Promise<string[]> =>
+        (await readFile(join(r.root, path), 'utf8')).split('\n').filter((line) => line !== '');
+      // The inputs, the console device and lost+found (mke2fs makes it); the guest init removed itself.
+      expect(await lines('out/root')).toEqual(['.', '..', 'bin', 'build.sh', 'dev', 'lost+found', 'out', 'src']);
+      expect(await lines('out/dev')).toEqual(['.', '..', 'console']);
+      // The stage's init is a child of the guest init (PID 1), as under bubblewrap it is of bwrap.
+      expect(await lines('out/parent')).toEqual(['1']);
+      // The shell's own defaults only: nothing from the kernel (HOME, TERM) or the host.
+      expect((await lines('out/env')).map((line) => line.split('=')[0]).sort()).toEqual(['PATH', 'PWD', 'SHLVL']);
+    },
+    BOOT_TIMEOUT_MS,
+  );
 
-  it('recovers a failing command’s status exactly as kaem gives it on the host, with its message in the log', async () => {
-    const script = 'bin/hex0 src/no-such-file.hex0 out/x\n';
-    const r = await rig({ 'build.kaem': script });
-    const result = await createQemuSandbox({ kernel, accel: 'tcg' }).run(kaemRun(r, 'build.kaem'));
-    const native = await nativeExitCode(r, 'build.kaem');
-    expect(native).toBe(2);
-    expect(result).toMatchObject({ ok: true, exitCode: native });
-    const log = await readFile(r.logFile, 'utf8');
-    expect(log).toContain('kaem: failed: bin/hex0 src/no-such-file.hex0 out/x');
-    // The firmware keeps off the console: the log holds the stage and the kernel, nothing before.
-    expect(log).not.toContain('SeaBIOS');
-  }, BOOT_TIMEOUT_MS);
+  it(
+    'recovers a failing command’s status exactly as kaem gives it on the host, with its message in the log',
+    async () => {
+      const script = 'bin/hex0 src/no-such-file.hex0 out/x\n';
+      const r = await rig({ 'build.kaem': script });
+      const result = await createQemuSandbox({ kernel, accel: 'tcg' }).run(kaemRun(r, 'build.kaem'));
+      const native = await nativeExitCode(r, 'build.kaem');
+      expect(native).toBe(2);
+      expect(result).toMatchObject({ ok: true, exitCode: native });
+      const log = await readFile(r.logFile, 'utf8');
+      expect(log).toContain('kaem: failed: bin/hex0 src/no-such-file.hex0 out/x');
+      // The firmware keeps off the console: the log holds the stage and the kernel, nothing before.
+      expect(log).not.toContain('SeaBIOS');
+    },
+    BOOT_TIMEOUT_MS,
+  );
 
-  it('recovers a status above 127 exactly (kaem given a script that does not exist)', async () => {
-    const r = await rig();
-    const result = await createQemuSandbox({ kernel, accel: 'tcg' }).run(kaemRun(r, 'missing.kaem'));
-    const native = await nativeExitCode(r, 'missing.kaem');
-    // kaem exits with the low byte of a negated error number: above 127, unlike a shell's statuses.
-    expect(native).toBeGreaterThan(127);
-    expect(result).toMatchObject({ ok: true, exitCode: native });
-  }, BOOT_TIMEOUT_MS);
+  it(
+    'recovers a status above 127 exactly (kaem given a script that does not exist)',
+    async () => {
+      const r = await rig();
+      const result = await createQemuSandbox({ kernel, accel: 'tcg' }).run(kaemRun(r, 'missing.kaem'));
+      const native = await nativeExitCode(r, 'missing.kaem');
+      // kaem exits with the low byte of a negated error number: above 127, unlike a shell's statuses.
+      expect(native).toBeGreaterThan(127);
+      expect(result).toMatchObject({ ok: true, exitCode: native });
+    },
+    BOOT_TIMEOUT_MS,
+  );
 
-  it('kills a hung stage at its timeout and leaves no qemu behind', async () => {
-    // Reading the console waits for input that never comes.
-    const r = await rig({ 'build.kaem': 'bin/hex0 dev/console out/x\n' });
-    const sandbox = createQemuSandbox({ kernel, accel: 'tcg', workDir: r.workDir });
-    const started = performance.now();
-    // Long enough for a boot on a busy machine, so that the stage itself is what hangs.
-    const result = await sandbox.run(kaemRun(r, 'build.kaem', 10_000));
-    const elapsed = performance.now() - started;
-    expect(result).toMatchObject({ ok: false, error: { reason: 'timeout', timeoutMs: 10_000 } });
-    expect(elapsed).toBeGreaterThanOrEqual(10_000);
-    expect(elapsed).toBeLessThan(15_000);
-    expect(await qemuProcessesMentioning(r.workDir)).toEqual([]);
-    expect(await readdir(r.workDir)).toEqual([]);
-    // Root keeps its inputs: nothing of a killed machine is read back.
-    expect(await listTree(r.root)).toEqual(INPUTS);
-  }, BOOT_TIMEOUT_MS);
+  it(
+    'kills a hung stage at its timeout and leaves no qemu behind',
+    async () => {
+      // Reading the console waits for input that never comes.
+      const r = await rig({ 'build.kaem': 'bin/hex0 dev/console out/x\n' });
+      const sandbox = createQemuSandbox({ kernel, accel: 'tcg', workDir: r.workDir });
+      const started = performance.now();
+      // Long enough for a boot on a busy machine, so that the stage itself is what hangs.
+      const result = await sandbox.run(kaemRun(r, 'build.kaem', 10_000));
+      const elapsed = performance.now() - started;
+      expect(result).toMatchObject({ ok: false, error: { reason: 'timeout', timeoutMs: 10_000 } });
+      expect(elapsed).toBeGreaterThanOrEqual(10_000);
+      expect(elapsed).toBeLessThan(15_000);
+      expect(await qemuProcessesMentioning(r.workDir)).toEqual([]);
+      expect(await readdir(r.workDir)).toEqual([]);
+      // Root keeps its inputs: nothing of a killed machine is read back.
+      expect(await listTree(r.root)).toEqual(INPUTS);
+    },
+    BOOT_TIMEOUT_MS,
+  );
 
-  it('stops the VM when the run is aborted', async () => {
-    const r = await rig({ 'build.kaem': 'bin/hex0 dev/console out/x\n' });
-    const controller = new AbortController();
-    setTimeout(() => controller.abort(), 1_000);
-    const sandbox = createQemuSandbox({ kernel, accel: 'tcg', workDir: r.workDir });
-    const result = await sandbox.run({ ...kaemRun(r, 'build.kaem'), signal: controller.signal });
-    expect(result).toMatchObject({ ok: false, error: { reason: 'aborted' } });
-    expect(await qemuProcessesMentioning(r.workDir)).toEqual([]);
-  }, BOOT_TIMEOUT_MS);
+  it(
+    'stops the VM when the run is aborted',
+    async () => {
+      const r = await rig({ 'build.kaem': 'bin/hex0 dev/console out/x\n' });
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 1_000);
+      const sandbox = createQemuSandbox({ kernel, accel: 'tcg', workDir: r.workDir });
+      const result = await sandbox.run({ ...kaemRun(r, 'build.kaem'), signal: controller.signal });
+      expect(result).toMatchObject({ ok: false, error: { reason: 'aborted' } });
+      expect(await qemuProcessesMentioning(r.workDir)).toEqual([]);
+    },
+    BOOT_TIMEOUT_MS,
+  );
 });
 
 describe('failures of the machine itself', () => {
@@ -181,7 +212,10 @@ describe('failures of the machine itself', () => {
     const missing = join(dir, 'no-such-vmlinuz');
     const sandbox = createQemuSandbox({ kernel: missing, accel: 'tcg' });
     const result = await sandbox.run(kaemRun(r, 'build.kaem'));
-    expect(result).toEqual({ ok: false, error: { reason: 'sandbox-failed', message: `the kernel ${missing} does not exist or cannot be read` } });
+    expect(result).toEqual({
+      ok: false,
+      error: { reason: 'sandbox-failed', message: `the kernel ${missing} does not exist or cannot be read` },
+    });
     await expect(sandbox.trustedBase()).rejects.toThrow(missing);
   });
 
@@ -202,61 +236,78 @@ describe('failures of the machine itself', () => {
     expect(!result.ok && result.error.message).toMatch(/^qemu exited with status 1 without the stage's exit status on the console/);
   });
 
-  it('refuses a disk damaged by the time the machine stopped; root keeps its inputs, not half a filesystem', async () => {
-    const r = await rig({ 'build.kaem': 'bin/hex0 src/hex0.hex0 out/hex0\n' });
-    // A qemu that runs the machine and then overwrites the disk's superblock and group descriptors.
-    const damaging = join(dir, 'damaging-qemu');
-    await writeFile(
-      damaging,
-      [
-        '#!/bin/sh',
-        `"${(await findExecutable('qemu-system-x86_64'))!}" "$@"; status=$?`,
-        'for arg in "$@"; do case "$arg" in file=*) image="${arg#file=}"; image="${image%%,if=*}";; esac; done',
-        'dd if=/dev/zero of="$image" bs=1024 seek=1 count=8 conv=notrunc status=none',
-        'exit $status',
-      ].join('\n') + '\n',
-    );
-    await chmod(damaging, 0o755);
-    const before = await listTree(r.root);
-    const result = await createQemuSandbox({ kernel, accel: 'tcg', qemu: damaging }).run(kaemRun(r, 'build.kaem'));
-    expect(result).toMatchObject({ ok: false, error: { reason: 'sandbox-failed' } });
-    expect(!result.ok && result.error.message).toMatch(/^the stage ended with status 0, but its disk could not be read back: the disk image .* is damaged/);
-    expect(await listTree(r.root)).toEqual(before);
-    expect(await readdir(join(r.root, '..'))).toEqual(expect.not.arrayContaining([expect.stringMatching(/readback/)]));
-  }, BOOT_TIMEOUT_MS);
+  it(
+    'refuses a disk damaged by the time the machine stopped; root keeps its inputs, not half a filesystem',
+    async () => {
+      const r = await rig({ 'build.kaem': 'bin/hex0 src/hex0.hex0 out/hex0\n' });
+      // A qemu that runs the machine and then overwrites the disk's superblock and group descriptors.
+      const damaging = join(dir, 'damaging-qemu');
+      await writeFile(
+        damaging,
+        [
+          '#!/bin/sh',
+          `"${(await findExecutable('qemu-system-x86_64'))!}" "$@"; status=$?`,
+          'for arg in "$@"; do case "$arg" in file=*) image="${arg#file=}"; image="${image%%,if=*}";; esac; done',
+          'dd if=/dev/zero of="$image" bs=1024 seek=1 count=8 conv=notrunc status=none',
+          'exit $status',
+        ].join('\n') + '\n',
+      );
+      await chmod(damaging, 0o755);
+      const before = await listTree(r.root);
+      const result = await createQemuSandbox({ kernel, accel: 'tcg', qemu: damaging }).run(kaemRun(r, 'build.kaem'));
+      expect(result).toMatchObject({ ok: false, error: { reason: 'sandbox-failed' } });
+      expect(!result.ok && result.error.message).toMatch(
+        /^the stage ended with status 0, but its disk could not be read back: the disk image .* is damaged/,
+      );
+      expect(await listTree(r.root)).toEqual(before);
+      expect(await readdir(join(r.root, '..'))).toEqual(expect.not.arrayContaining([expect.stringMatching(/readback/)]));
+    },
+    BOOT_TIMEOUT_MS,
+  );
 
-  it('reports a stage init that cannot be executed, as bubblewrap does, with the guest init\'s message', async () => {
-    const r = await rig();
-    const result = await createQemuSandbox({ kernel, accel: 'tcg' }).run({ ...kaemRun(r, 'build.kaem'), init: 'bin/missing' });
-    expect(result).toMatchObject({ ok: true, exitCode: 127 });
-    expect(await readFile(r.logFile, 'utf8')).toContain("kindling: the stage's init could not be executed");
-  }, BOOT_TIMEOUT_MS);
+  it(
+    "reports a stage init that cannot be executed, as bubblewrap does, with the guest init's message",
+    async () => {
+      const r = await rig();
+      const result = await createQemuSandbox({ kernel, accel: 'tcg' }).run({ ...kaemRun(r, 'build.kaem'), init: 'bin/missing' });
+      expect(result).toMatchObject({ ok: true, exitCode: 127 });
+      expect(await readFile(r.logFile, 'utf8')).toContain("kindling: the stage's init could not be executed");
+    },
+    BOOT_TIMEOUT_MS,
+  );
 
-  it('reports a machine that crashes: a disk the kernel cannot mount makes it panic', async () => {
-    const r = await rig({ 'build.kaem': '' });
-    // A qemu that wipes the disk's superblock before the machine starts.
-    const wiping = join(dir, 'wiping-qemu');
-    await writeFile(
-      wiping,
-      [
-        '#!/bin/sh',
-        'for arg in "$@"; do case "$arg" in file=*) image="${arg#file=}"; image="${image%%,if=*}";; esac; done',
-        'dd if=/dev/zero of="$image" bs=1024 seek=1 count=8 conv=notrunc status=none',
-        `exec "${(await findExecutable('qemu-system-x86_64'))!}" "$@"`,
-      ].join('\n') + '\n',
-    );
-    await chmod(wiping, 0o755);
-    const before = await listTree(r.root);
-    const result = await createQemuSandbox({ kernel, accel: 'tcg', qemu: wiping }).run(kaemRun(r, 'build.kaem'));
-    expect(result).toMatchObject({ ok: false, error: { reason: 'sandbox-failed' } });
-    expect(!result.ok && result.error.message).toMatch(/^the VM's kernel panicked before the stage ended: VFS: Unable to mount root fs/);
-    expect(await listTree(r.root)).toEqual(before);
-  }, BOOT_TIMEOUT_MS);
+  it(
+    'reports a machine that crashes: a disk the kernel cannot mount makes it panic',
+    async () => {
+      const r = await rig({ 'build.kaem': '' });
+      // A qemu that wipes the disk's superblock before the machine starts.
+      const wiping = join(dir, 'wiping-qemu');
+      await writeFile(
+        wiping,
+        [
+          '#!/bin/sh',
+          'for arg in "$@"; do case "$arg" in file=*) image="${arg#file=}"; image="${image%%,if=*}";; esac; done',
+          'dd if=/dev/zero of="$image" bs=1024 seek=1 count=8 conv=notrunc status=none',
+          `exec "${(await findExecutable('qemu-system-x86_64'))!}" "$@"`,
+        ].join('\n') + '\n',
+      );
+      await chmod(wiping, 0o755);
+      const before = await listTree(r.root);
+      const result = await createQemuSandbox({ kernel, accel: 'tcg', qemu: wiping }).run(kaemRun(r, 'build.kaem'));
+      expect(result).toMatchObject({ ok: false, error: { reason: 'sandbox-failed' } });
+      expect(!result.ok && result.error.message).toMatch(/^the VM's kernel panicked before the stage ended: VFS: Unable to mount root fs/);
+      expect(await listTree(r.root)).toEqual(before);
+    },
+    BOOT_TIMEOUT_MS,
+  );
 
   it('refuses too little memory for the kernel, saying how much it needs', async () => {
     const r = await rig({ 'build.kaem': '' });
     const result = await createQemuSandbox({ kernel, accel: 'tcg', memoryMiB: 64 }).run(kaemRun(r, 'build.kaem'));
-    expect(result).toEqual({ ok: false, error: { reason: 'sandbox-failed', message: 'the VM needs at least 96 MiB of memory to boot its kernel, not 64' } });
+    expect(result).toEqual({
+      ok: false,
+      error: { reason: 'sandbox-failed', message: 'the VM needs at least 96 MiB of memory to boot its kernel, not 64' },
+    });
   });
 
   it('refuses arguments the kernel command line cannot carry', async () => {

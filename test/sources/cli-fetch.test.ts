@@ -21,9 +21,7 @@ async function writeChain(sources: { name: string; sha256: string }[]): Promise<
   await mkdir(join(chainDir, '01-sources'), { recursive: true });
   await writeFile(join(chainDir, 'chain.yaml'), 'name: test\narch: amd64\nseeds: seeds\n');
   await writeFile(join(chainDir, '01-sources', 'build.sh'), script);
-  const urlInputs = sources.map(
-    (s, i) => `  - { path: src/${i}.tar, url: "${http.base}/pub/${s.name}", sha256: "${s.sha256}" }\n`,
-  );
+  const urlInputs = sources.map((s, i) => `  - { path: src/${i}.tar, url: "${http.base}/pub/${s.name}", sha256: "${s.sha256}" }\n`);
   await writeFile(
     join(chainDir, '01-sources', 'stage.yaml'),
     'name: sources\ndescription: a stage that only holds sources\ninputs:\n' +

@@ -53,7 +53,13 @@ describe('a body that fails before it is read', () => {
     body.destroy(new Error('other side closed'));
     await new Promise((resolve) => setImmediate(resolve));
     const written = writeBodyToFile(body, join(rig.dir, 'partial'), { append: false, startSize: 0, limit: 100, onChunk: () => undefined });
-    const outcome = await within(written.then(() => 'resolved', (error: Error) => error.message), 2000);
+    const outcome = await within(
+      written.then(
+        () => 'resolved',
+        (error: Error) => error.message,
+      ),
+      2000,
+    );
     expect(outcome).toBe('other side closed');
   });
 
@@ -65,7 +71,10 @@ describe('a body that fails before it is read', () => {
       );
       closers.push(() => raw.close());
       for (let round = 0; round < 8; round++) {
-        const summary = await within(fetchSources([wanted(body, [`${raw.base}/src.tar.gz`])], rig.store, { ...fastOptions, retries: 0 }), 5000);
+        const summary = await within(
+          fetchSources([wanted(body, [`${raw.base}/src.tar.gz`])], rig.store, { ...fastOptions, retries: 0 }),
+          5000,
+        );
         expect(summary, `${sent} bytes sent, round ${round}`).not.toBe('never');
         if (summary === 'never') return;
         expect(summary.failed).toHaveLength(1);

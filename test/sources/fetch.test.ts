@@ -126,9 +126,7 @@ describe('downloading one source', () => {
       // Accept the request and say nothing.
     });
     const body = randomPayload(100);
-    const outcome = only(
-      (await fetchSources([wanted(body, [`${http.base}/a`])], rig.store, { ...fastOptions, retries: 0 })).outcomes,
-    );
+    const outcome = only((await fetchSources([wanted(body, [`${http.base}/a`])], rig.store, { ...fastOptions, retries: 0 })).outcomes);
     expect(failuresOf(outcome)).toEqual([{ reason: 'stalled', url: `${http.base}/a`, seconds: 0.3 }]);
   });
 
@@ -246,9 +244,7 @@ describe('resuming', () => {
     const source = wanted(body, []);
     await writeFile(partialPath(rig.store, source), randomPayload(20_000));
     const http = await server((req, res) => serveBytes(res, req, body));
-    const outcome = only(
-      (await fetchSources([{ ...source, urls: [`${http.base}/f`] }], rig.store, fastOptions)).outcomes,
-    );
+    const outcome = only((await fetchSources([{ ...source, urls: [`${http.base}/f`] }], rig.store, fastOptions)).outcomes);
     expect(outcome.ok).toBe(true);
     expect(http.requests.map((r) => r.range)).toEqual(['bytes=20000-', undefined]);
     expect((await storedBytes(rig.store, body)).equals(body)).toBe(true);
@@ -260,9 +256,7 @@ describe('resuming', () => {
     const source = wanted(body, []);
     await writeFile(partialPath(rig.store, source), randomPayload(2000));
     const http = await server((req, res) => serveBytes(res, req, body));
-    const outcome = only(
-      (await fetchSources([{ ...source, urls: [`${http.base}/f`] }], rig.store, fastOptions)).outcomes,
-    );
+    const outcome = only((await fetchSources([{ ...source, urls: [`${http.base}/f`] }], rig.store, fastOptions)).outcomes);
     expect(outcome.ok).toBe(true);
     expect(http.requests.map((r) => r.range)).toEqual(['bytes=2000-', undefined]);
   });
@@ -279,10 +273,7 @@ describe('concurrency', () => {
     });
     const source = wanted(body, [`${http.base}/f`]);
     const otherStore = await Store.open(rig.store.root);
-    const [a, b] = await Promise.all([
-      fetchSources([source], rig.store, fastOptions),
-      fetchSources([source], otherStore, fastOptions),
-    ]);
+    const [a, b] = await Promise.all([fetchSources([source], rig.store, fastOptions), fetchSources([source], otherStore, fastOptions)]);
     expect(a.failed).toEqual([]);
     expect(b.failed).toEqual([]);
     expect([only(a.outcomes), only(b.outcomes)].map((o) => o.ok && o.via).sort()).toEqual(['download', 'store']);

@@ -33,7 +33,12 @@ describe('resolveSourceSettings', () => {
     );
     const settings = await resolveSourceSettings(
       { distfiles: ['/cli/dist'], mirrors: ['https://cli.example/pub'] },
-      readEnvironment({ XDG_CONFIG_HOME: dir, KINDLING_DISTFILES: ['/env/one', '', '/env/two', '/cli/dist'].join(delimiter), HTTPS_PROXY: 'http://proxy:3128', NO_PROXY: 'localhost' }),
+      readEnvironment({
+        XDG_CONFIG_HOME: dir,
+        KINDLING_DISTFILES: ['/env/one', '', '/env/two', '/cli/dist'].join(delimiter),
+        HTTPS_PROXY: 'http://proxy:3128',
+        NO_PROXY: 'localhost',
+      }),
     );
     expect(settings).toEqual({
       distfiles: ['/cli/dist', '/env/one', '/env/two'],

@@ -21,7 +21,11 @@ const chain: Record<string, RigStage> = {
   one: { script: `${BB} sleep 0.2; printf 1 > /out/1\n`, outputs: { 'out/1': '1' } },
   two: { script: `${BB} sleep 0.2; ${BB} cat /in/1 /in/1 > /out/2\n`, outputs: { 'out/2': '11' }, from: { 'in/1': ['one', 'out/1'] } },
   three: { script: `${BB} sleep 0.2; ${BB} cat /in/2 /in/2 > /out/3\n`, outputs: { 'out/3': '1111' }, from: { 'in/2': ['two', 'out/2'] } },
-  four: { script: `${BB} cat /in/3 /in/1 > /out/4\n`, outputs: { 'out/4': '11111' }, from: { 'in/3': ['three', 'out/3'], 'in/1': ['one', 'out/1'] } },
+  four: {
+    script: `${BB} cat /in/3 /in/1 > /out/4\n`,
+    outputs: { 'out/4': '11111' },
+    from: { 'in/3': ['three', 'out/3'], 'in/1': ['one', 'out/1'] },
+  },
 };
 
 describe('SIGKILL at random moments of a real bootstrap', () => {
@@ -43,7 +47,9 @@ describe('SIGKILL at random moments of a real bootstrap', () => {
       const recovered = await kindling(args);
       expect(recovered.exitCode, recovered.all).toBe(0);
       // The stages the killed run finished are taken from the store; the others run now.
-      const summary = /chain 'rig': (?:(\d) stages? verified \(bwrap\))?(?:, )?(?:(\d) stages? already in the store)?;/.exec(recovered.stdout);
+      const summary = /chain 'rig': (?:(\d) stages? verified \(bwrap\))?(?:, )?(?:(\d) stages? already in the store)?;/.exec(
+        recovered.stdout,
+      );
       expect(summary, recovered.stdout).not.toBeNull();
       expect(Number(summary![1] ?? 0) + Number(summary![2] ?? 0)).toBe(4);
       expect((await kindling(verify)).exitCode).toBe(0);

@@ -73,7 +73,9 @@ describe('leftovers of killed runs', () => {
     const second = kindling([...args.filter((a) => a !== '--json'), '--until', 'one']);
     const result = await second;
     expect(result.exitCode).toBe(0);
-    expect(result.stderr).toContain(`removed 1 work directory of killed runs (pid ${first.pid!}, no longer running) and 1 temporary file of killed runs from the store`);
+    expect(result.stderr).toContain(
+      `removed 1 work directory of killed runs (pid ${first.pid!}, no longer running) and 1 temporary file of killed runs from the store`,
+    );
     expect((await readdir(join(rig.storeDir, 'work'))).sort()).toEqual(['kept-for-inspection']);
     expect((await readdir(tmp)).sort()).toEqual([`import.${process.pid}.0123456789ab`, `partial-${'a'.repeat(64)}`]);
   }, 120_000);
@@ -102,7 +104,11 @@ describe('locks', () => {
     await waitFor(live, 'locked');
     const waiting = store.withLock('stage-x', () => Promise.resolve('got it'));
     await sleep(1_000);
-    expect(notices).toEqual([expect.stringMatching(new RegExp(`^waiting for the lock stage-x, held by pid ${live.pid!} \\(kindling[^)]*\\), which is still running`))]);
+    expect(notices).toEqual([
+      expect.stringMatching(
+        new RegExp(`^waiting for the lock stage-x, held by pid ${live.pid!} \\(kindling[^)]*\\), which is still running`),
+      ),
+    ]);
     live.kill('SIGTERM');
     await live;
     expect(await waiting).toBe('got it');
@@ -116,7 +122,11 @@ describe('locks', () => {
     expect(await store.withLock('stage-y', () => Promise.resolve('taken over'))).toBe('taken over');
     expect(Date.now() - started).toBeLessThan(20_000);
     expect(notices).toEqual([
-      expect.stringMatching(new RegExp(`^the lock stage-y was left by pid ${killed.pid!} \\(kindling[^)]*\\), which is no longer running: taking it over once it is 10 s old$`)),
+      expect.stringMatching(
+        new RegExp(
+          `^the lock stage-y was left by pid ${killed.pid!} \\(kindling[^)]*\\), which is no longer running: taking it over once it is 10 s old$`,
+        ),
+      ),
     ]);
   }, 60_000);
 

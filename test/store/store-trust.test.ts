@@ -76,7 +76,17 @@ describe('kindling store verify', () => {
     expect(dirty.stdout).toMatch(/bad record .*names output out\/two/);
     expect(dirty.stderr).toContain('store verify --repair');
 
-    const repaired = await kindling(['store', 'verify', '--repair', '--store', rig.storeDir, '--chain', rig.chainDir, '--sandbox', 'bwrap']);
+    const repaired = await kindling([
+      'store',
+      'verify',
+      '--repair',
+      '--store',
+      rig.storeDir,
+      '--chain',
+      rig.chainDir,
+      '--sandbox',
+      'bwrap',
+    ]);
     expect(repaired.exitCode).toBe(0);
     expect(repaired.stdout).toContain('second: verified in');
     expect(await readFile(store.objectPath(sha256('one\none\n') as Sha256), 'utf8')).toBe('one\none\n');
@@ -129,13 +139,18 @@ describe('a cached run checks its inputs', () => {
     expect(again.result.ok).toBe(false);
     const failed = again.events.find((e) => e.type === 'stage-failed');
     expect(failed?.type === 'stage-failed' && failed.outcome.failures).toEqual([
-      expect.objectContaining({ reason: 'input-mismatch', path: 'build.sh', expected: sha256(before), actual: sha256(before + '# changed\n') }),
+      expect.objectContaining({
+        reason: 'input-mismatch',
+        path: 'build.sh',
+        expected: sha256(before),
+        actual: sha256(before + '# changed\n'),
+      }),
     ]);
   });
 });
 
 describe('a damaged stored source', () => {
-  it('is named as the store\'s damage, moved aside and fetched again; never blamed on the URL', async () => {
+  it("is named as the store's damage, moved aside and fetched again; never blamed on the URL", async () => {
     const { makeRig: makeSourcesRig, randomPayload, wanted, fastOptions } = await import('../sources/rig.js');
     const { startServer, serveBytes } = await import('../sources/http-rig.js');
     const { fetchSources } = await import('../../src/sources/ensure.js');

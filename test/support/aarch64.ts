@@ -17,7 +17,8 @@ export const AARCH64_CHAIN = join(REPO, 'stages', 'aarch64');
 const SHARED_STORE = join(tmpdir(), `kindling-test-store-aarch64-${process.getuid?.() ?? 0}`);
 
 /** This host runs AArch64 programs: natively, or through qemu-user's binfmt_misc entry. */
-export const CAN_RUN_AARCH64 = process.platform === 'linux' && (process.arch === 'arm64' || existsSync('/proc/sys/fs/binfmt_misc/qemu-aarch64'));
+export const CAN_RUN_AARCH64 =
+  process.platform === 'linux' && (process.arch === 'arm64' || existsSync('/proc/sys/fs/binfmt_misc/qemu-aarch64'));
 
 let chain: Promise<Chain> | undefined;
 
@@ -28,7 +29,9 @@ export async function aarch64ChainOutput(stage: string, path: string): Promise<s
   const store = await Store.open(SHARED_STORE);
   const result = await bootstrap({ chain: loaded, store, sandbox: createBwrapSandbox({ arch: 'aarch64' }), until: stage });
   if (!result.ok) {
-    const problems = [...result.outcomes.values()].flatMap((o) => (o.status === 'failed' ? o.failures.map((f) => `${o.stage}: ${describeFailure(f)}`) : []));
+    const problems = [...result.outcomes.values()].flatMap((o) =>
+      o.status === 'failed' ? o.failures.map((f) => `${o.stage}: ${describeFailure(f)}`) : [],
+    );
     throw new Error(`building ${stage} failed:\n${problems.join('\n')}`);
   }
   const output = loaded.stages.find((s) => s.name === stage)?.outputs.find((o) => o.path === path);

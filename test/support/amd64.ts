@@ -32,7 +32,9 @@ export async function chainOutput(stage: string, path: string): Promise<string> 
   await ensureSources({ ...loaded, stages: selectStages(loaded, stage) }, store, { distfiles: DISTFILES, retries: 0 });
   const result = await bootstrap({ chain: loaded, store, sandbox: createBwrapSandbox(), until: stage });
   if (!result.ok) {
-    const problems = [...result.outcomes.values()].flatMap((o) => (o.status === 'failed' ? o.failures.map((f) => `${o.stage}: ${describeFailure(f)}`) : []));
+    const problems = [...result.outcomes.values()].flatMap((o) =>
+      o.status === 'failed' ? o.failures.map((f) => `${o.stage}: ${describeFailure(f)}`) : [],
+    );
     throw new Error(`building ${stage} failed:\n${problems.join('\n')}`);
   }
   const output = loaded.stages.find((s) => s.name === stage)?.outputs.find((o) => o.path === path);

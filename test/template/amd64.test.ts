@@ -29,11 +29,19 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'kindling-template-amd64-'));
   chain = await loadChain(AMD64_CHAIN);
   template = await loadTemplate(chain, 'toolchain');
-  const result = await buildTemplate({ chain, template, store: await Store.open(join(dir, 'store')), sandbox: createBwrapSandbox(), outDir: join(dir, 'bwrap') });
+  const result = await buildTemplate({
+    chain,
+    template,
+    store: await Store.open(join(dir, 'store')),
+    sandbox: createBwrapSandbox(),
+    outDir: join(dir, 'bwrap'),
+  });
   if (!result.ok) {
     const problems =
       result.reason === 'stages-failed'
-        ? [...result.stages.outcomes.values()].flatMap((o) => (o.status === 'failed' ? o.failures.map((f) => `${o.stage}: ${describeFailure(f)}`) : []))
+        ? [...result.stages.outcomes.values()].flatMap((o) =>
+            o.status === 'failed' ? o.failures.map((f) => `${o.stage}: ${describeFailure(f)}`) : [],
+          )
         : [`${result.path}: store object changed`];
     throw new Error(`the toolchain template did not build:\n${problems.join('\n')}`);
   }
@@ -51,7 +59,10 @@ describe('the amd64 toolchain template', () => {
     for (const file of files) {
       const declared = chain.stages.find((s) => s.name === file.stage)!.outputs.find((o) => o.path === file.output)!;
       expect(file.sha256).toBe(declared.sha256);
-      const inImage = await execa('debugfs', ['-R', `cat /${file.path}`, built.files.image], { encoding: 'buffer', stripFinalNewline: false });
+      const inImage = await execa('debugfs', ['-R', `cat /${file.path}`, built.files.image], {
+        encoding: 'buffer',
+        stripFinalNewline: false,
+      });
       expect(sha256(inImage.stdout)).toBe(file.sha256);
     }
     // hex0 rebuilt by the chain is the seed itself, byte for byte.
@@ -64,7 +75,8 @@ describe('the amd64 toolchain template', () => {
     ]);
     // Each stage took its binaries from a seed or from an earlier stage of the chain.
     for (const stage of manifest.provenance.stages) {
-      for (const input of stage.inputs.filter((i) => i.executable)) expect(Object.keys(input.from)).toSatisfy((keys: string[]) => keys.includes('seed') || keys.includes('stage'));
+      for (const input of stage.inputs.filter((i) => i.executable))
+        expect(Object.keys(input.from)).toSatisfy((keys: string[]) => keys.includes('seed') || keys.includes('stage'));
     }
     expect(manifest.trustedBase.stages.map((b) => b.backend)).toEqual(['bwrap']);
   });
@@ -73,10 +85,17 @@ describe('the amd64 toolchain template', () => {
     const root = join(dir, 'root');
     await mkdir(join(root, 'work'), { recursive: true });
     await execa('tar', ['-xf', built.files.archive, '-C', root]);
-    await writeFile(join(root, 'work', 'hello.c'), '#include <stdio.h>\nint main(void) { printf("hello from tcc, %.2f\\n", 1.5 * 3); return 0; }\n');
+    await writeFile(
+      join(root, 'work', 'hello.c'),
+      '#include <stdio.h>\nint main(void) { printf("hello from tcc, %.2f\\n", 1.5 * 3); return 0; }\n',
+    );
     // The image is the whole file system: nothing of the host is visible.
     const inImage = (command: string[]) =>
-      execa('bwrap', ['--bind', root, '/', '--dev', '/dev', '--chdir', '/work', '--clearenv', '--unshare-all', '--die-with-parent', ...command], { reject: false });
+      execa(
+        'bwrap',
+        ['--bind', root, '/', '--dev', '/dev', '--chdir', '/work', '--clearenv', '--unshare-all', '--die-with-parent', ...command],
+        { reject: false },
+      );
     const compiled = await inImage(['/usr/bin/tcc', 'hello.c', '-o', 'hello']);
     expect({ exitCode: compiled.exitCode, stderr: compiled.stderr }).toEqual({ exitCode: 0, stderr: '' });
     const run = await inImage(['/work/hello']);

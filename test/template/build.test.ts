@@ -115,7 +115,11 @@ describe('a template build', () => {
 
   it('names each trusted base its records ran on, with the stages that ran there', async () => {
     // A second backend identity: the same bubblewrap, reporting itself as another machine.
-    const elsewhere: Sandbox = { ...sandbox, name: 'elsewhere', trustedBase: () => Promise.resolve({ backend: 'elsewhere', components: [{ name: 'other-kernel', version: '1' }] }) };
+    const elsewhere: Sandbox = {
+      ...sandbox,
+      name: 'elsewhere',
+      trustedBase: () => Promise.resolve({ backend: 'elsewhere', components: [{ name: 'other-kernel', version: '1' }] }),
+    };
     const store = await Store.open(join(rig.dir, 'mixed-store'));
     const early = await bootstrap({ chain: rig.chain, store, sandbox: elsewhere, until: 'base' });
     expect(early.ok).toBe(true);
@@ -171,7 +175,11 @@ describe('a template build', () => {
 
   it('reports a stage that built other bytes at the first differing file and byte of each artifact', async () => {
     // The derived stage now doubles its input differently: same path, other contents from byte 6.
-    const changed = { ...RIG_STAGES.derived!, script: `/bin/busybox cat /in/alpha > /out/twice\nprintf 'ALPHA\\n' >> /out/twice\n`, outputs: { 'out/twice': 'alpha\nALPHA\n' } };
+    const changed = {
+      ...RIG_STAGES.derived!,
+      script: `/bin/busybox cat /in/alpha > /out/twice\nprintf 'ALPHA\\n' >> /out/twice\n`,
+      outputs: { 'out/twice': 'alpha\nALPHA\n' },
+    };
     const other = await newRig({ ...RIG_STAGES, derived: changed });
     const second = await build(other, other.storeDir, join(other.dir, 'out'));
     const comparison = await compareBuilds(join(rig.dir, 'out'), join(other.dir, 'out'), 'demo');

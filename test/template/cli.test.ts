@@ -17,7 +17,13 @@ let libraryOut: string;
 beforeAll(async () => {
   rig = await makeTemplateRig();
   libraryOut = join(rig.dir, 'library-out');
-  const result = await buildTemplate({ chain: rig.chain, template: rig.template, store: await Store.open(rig.storeDir), sandbox: createBwrapSandbox(), outDir: libraryOut });
+  const result = await buildTemplate({
+    chain: rig.chain,
+    template: rig.template,
+    store: await Store.open(rig.storeDir),
+    sandbox: createBwrapSandbox(),
+    outDir: libraryOut,
+  });
   if (!result.ok) throw new Error('the library build failed');
 });
 afterAll(() => rig.cleanup());
@@ -32,7 +38,19 @@ describe('kindling template (the command)', () => {
     await mkdir(cwd);
     const out = join(rig.dir, 'cli-out');
     // A fresh store too: the stages run again in this process.
-    const args = ['template', 'build', 'demo', '--sandbox', 'bwrap', '--chain', rig.chainDir, '--store', join(rig.dir, 'cli-store'), '--out', out];
+    const args = [
+      'template',
+      'build',
+      'demo',
+      '--sandbox',
+      'bwrap',
+      '--chain',
+      rig.chainDir,
+      '--store',
+      join(rig.dir, 'cli-store'),
+      '--out',
+      out,
+    ];
     const result = await execa('sh', ['-c', 'umask 077 && exec node "$@"', 'sh', KINDLING, ...args], {
       cwd,
       reject: false,
@@ -54,8 +72,25 @@ describe('kindling template (the command)', () => {
     await mkdir(shared);
     await chmod(rig.dir, 0o755);
     await chmod(shared, 0o777);
-    const args = ['template', 'build', 'demo', '--sandbox', 'bwrap', '--chain', rig.chainDir, '--store', join(shared, 'store'), '--out', join(shared, 'out')];
-    const result = await execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'node', KINDLING, ...args], { cwd: shared, reject: false, all: true, env: { HOME: shared } });
+    const args = [
+      'template',
+      'build',
+      'demo',
+      '--sandbox',
+      'bwrap',
+      '--chain',
+      rig.chainDir,
+      '--store',
+      join(shared, 'store'),
+      '--out',
+      join(shared, 'out'),
+    ];
+    const result = await execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'node', KINDLING, ...args], {
+      cwd: shared,
+      reject: false,
+      all: true,
+      env: { HOME: shared },
+    });
     expect(result.all).toContain("template 'demo'");
     expect(result.exitCode).toBe(0);
     expect((await stat(join(shared, 'out', 'demo.tar'))).uid).toBe(65534);
@@ -64,7 +99,20 @@ describe('kindling template (the command)', () => {
 
   it('prints the manifest as JSON with --json', async () => {
     const out = join(rig.dir, 'json-out');
-    const result = await kindling(['template', 'build', 'demo', '--json', '--sandbox', 'bwrap', '--chain', rig.chainDir, '--store', rig.storeDir, '--out', out]);
+    const result = await kindling([
+      'template',
+      'build',
+      'demo',
+      '--json',
+      '--sandbox',
+      'bwrap',
+      '--chain',
+      rig.chainDir,
+      '--store',
+      rig.storeDir,
+      '--out',
+      out,
+    ]);
     expect(result.exitCode).toBe(0);
     const printed = JSON.parse(result.stdout) as { type: string; files: { archive: string }; manifest: TemplateManifest };
     expect(printed.type).toBe('template-built');
@@ -73,7 +121,17 @@ describe('kindling template (the command)', () => {
   });
 
   it('reproduces a template from an empty store: identical, exit 0', async () => {
-    const result = await kindling(['template', 'reproduce', 'demo', '--sandbox', 'bwrap', '--chain', rig.chainDir, '--against', libraryOut]);
+    const result = await kindling([
+      'template',
+      'reproduce',
+      'demo',
+      '--sandbox',
+      'bwrap',
+      '--chain',
+      rig.chainDir,
+      '--against',
+      libraryOut,
+    ]);
     expect(result.all).toContain(`template 'demo' reproduced under bwrap from an empty store: identical to ${libraryOut}`);
     // The stages ran again: none was found verified in the fresh store.
     expect(result.stdout).toMatch(/base: verified in/);
@@ -89,7 +147,10 @@ describe('kindling template (the command)', () => {
     archive[big.dataOffset + 1000]! ^= 0x20;
     await writeFile(join(tampered, 'demo.tar'), archive);
     const image = await readFile(join(tampered, 'demo.ext2'));
-    const blocks = (await execa('debugfs', ['-R', 'blocks /usr/share/demo/big', join(tampered, 'demo.ext2')])).stdout.trim().split(/\s+/).map(Number);
+    const blocks = (await execa('debugfs', ['-R', 'blocks /usr/share/demo/big', join(tampered, 'demo.ext2')])).stdout
+      .trim()
+      .split(/\s+/)
+      .map(Number);
     image[blocks[3]! * 4096 + 123]! ^= 0x20;
     await writeFile(join(tampered, 'demo.ext2'), image);
 
@@ -97,7 +158,9 @@ describe('kindling template (the command)', () => {
     expect(result.exitCode).toBe(3);
     expect(result.stdout).toContain(`DIFFERS from ${tampered}`);
     expect(result.stdout).toContain("archive: 'usr/share/demo/big' differs from byte 1000");
-    expect(result.stdout).toContain(`image: 'usr/share/demo/big' differs from byte ${3 * 4096 + 123} (image byte ${blocks[3]! * 4096 + 123})`);
+    expect(result.stdout).toContain(
+      `image: 'usr/share/demo/big' differs from byte ${3 * 4096 + 123} (image byte ${blocks[3]! * 4096 + 123})`,
+    );
     expect(result.stdout).not.toContain('manifest:');
     expect(result.stdout).toMatch(/the rebuild is kept in \S+/);
     expect(result.stderr).toContain("template 'demo' did not reproduce");
@@ -109,22 +172,51 @@ describe('kindling template (the command)', () => {
   it('lists templates, and exits 2 naming file and field for a bad one or an unknown name', async () => {
     const list = await kindling(['template', 'list', '--chain', rig.chainDir]);
     expect(list.stdout).toContain('demo  4 files  a rig template');
-    const nothingEarlier = await kindling(['template', 'reproduce', 'demo', '--sandbox', 'bwrap', '--chain', rig.chainDir, '--against', join(rig.dir, 'nowhere')]);
+    const nothingEarlier = await kindling([
+      'template',
+      'reproduce',
+      'demo',
+      '--sandbox',
+      'bwrap',
+      '--chain',
+      rig.chainDir,
+      '--against',
+      join(rig.dir, 'nowhere'),
+    ]);
     expect(nothingEarlier.exitCode).toBe(2);
     expect(nothingEarlier.stderr).toContain(`no earlier build of 'demo' in ${join(rig.dir, 'nowhere')}`);
     const unknown = await kindling(['template', 'build', 'nosuch', '--sandbox', 'bwrap', '--chain', rig.chainDir, '--store', rig.storeDir]);
     expect(unknown.exitCode).toBe(2);
     expect(unknown.stderr).toContain("no template 'nosuch'");
-    await writeTemplate(rig.chainDir, 'broken', 'name: broken\nentries:\n  - { path: bin/x, stage: base, output: out/alpha, mode: 0999 }\n');
+    await writeTemplate(
+      rig.chainDir,
+      'broken',
+      'name: broken\nentries:\n  - { path: bin/x, stage: base, output: out/alpha, mode: 0999 }\n',
+    );
     const broken = await kindling(['template', 'build', 'broken', '--sandbox', 'bwrap', '--chain', rig.chainDir, '--store', rig.storeDir]);
     expect(broken.exitCode).toBe(2);
     expect(broken.stderr).toMatch(/templates\/broken\.yaml: entries\[0\]\.mode: '0999' is not an octal mode/);
   });
 
   it('exits 1 naming the stage when a stage the template needs fails', async () => {
-    const failing = await makeTemplateRig({ base: { script: 'exit 7\n', outputs: { 'out/alpha': 'a', 'out/beta': 'b', 'out/big': 'c' } }, derived: { script: '', outputs: { 'out/twice': 'x' } } });
+    const failing = await makeTemplateRig({
+      base: { script: 'exit 7\n', outputs: { 'out/alpha': 'a', 'out/beta': 'b', 'out/big': 'c' } },
+      derived: { script: '', outputs: { 'out/twice': 'x' } },
+    });
     try {
-      const result = await kindling(['template', 'build', 'demo', '--sandbox', 'bwrap', '--chain', failing.chainDir, '--store', failing.storeDir, '--out', join(failing.dir, 'out')]);
+      const result = await kindling([
+        'template',
+        'build',
+        'demo',
+        '--sandbox',
+        'bwrap',
+        '--chain',
+        failing.chainDir,
+        '--store',
+        failing.storeDir,
+        '--out',
+        join(failing.dir, 'out'),
+      ]);
       expect(result.exitCode).toBe(1);
       expect(result.stderr).toContain('base: the stage exited with status 7');
     } finally {

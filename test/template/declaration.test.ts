@@ -28,7 +28,13 @@ async function errorFor(entriesOrText: readonly string[] | string): Promise<Mani
 describe('template declarations', () => {
   it('loads entries with their producing stage, output hash and mode', () => {
     const byPath = new Map(rig.template.entries.map((e) => [e.path, e]));
-    expect(byPath.get('usr/bin/twice')).toEqual({ path: 'usr/bin/twice', stage: 'derived', output: 'out/twice', sha256: sha256('alpha\nalpha\n'), mode: 0o755 });
+    expect(byPath.get('usr/bin/twice')).toEqual({
+      path: 'usr/bin/twice',
+      stage: 'derived',
+      output: 'out/twice',
+      sha256: sha256('alpha\nalpha\n'),
+      mode: 0o755,
+    });
     // Each octal spelling means the same: "0644", 0o444; no mode follows the output's executable flag.
     expect(byPath.get('usr/share/demo/alpha')?.mode).toBe(0o644);
     expect(byPath.get('usr/share/demo/big')).toMatchObject({ mode: 0o444, sha256: sha256(BIG) });
@@ -63,7 +69,14 @@ describe('template declarations', () => {
   });
 
   it('takes every output under a directory when the output names one', async () => {
-    await writeTemplate(rig.chainDir, 'whole', templateYaml('whole', ['  - { path: usr/share/base, stage: base, output: out, mode: 0640 }', '  - { path: usr/bin/twice, stage: derived, output: out/twice }']));
+    await writeTemplate(
+      rig.chainDir,
+      'whole',
+      templateYaml('whole', [
+        '  - { path: usr/share/base, stage: base, output: out, mode: 0640 }',
+        '  - { path: usr/bin/twice, stage: derived, output: out/twice }',
+      ]),
+    );
     const whole = await loadTemplate(rig.chain, 'whole');
     expect(whole.entries.map((e) => `${e.path} ${e.output} ${e.mode.toString(8)}`)).toEqual([
       'usr/share/base/alpha out/alpha 640',
@@ -75,12 +88,15 @@ describe('template declarations', () => {
   });
 
   it('names the directory entry whose files clash with another entry', async () => {
-    const error = await errorFor(['  - { path: share/beta, stage: base, output: out/alpha }', '  - { path: share, stage: base, output: out }']);
+    const error = await errorFor([
+      '  - { path: share/beta, stage: base, output: out/alpha }',
+      '  - { path: share, stage: base, output: out }',
+    ]);
     expect(error.field).toBe('entries[1].path');
     expect(error.message).toContain("'share/beta' is also given by entries[0]");
   });
 
-  it('rejects an unknown stage, naming the chain\'s stages', async () => {
+  it("rejects an unknown stage, naming the chain's stages", async () => {
     const error = await errorFor(['  - { path: bin/x, stage: nosuch, output: out/alpha }']);
     expect(error.field).toBe('entries[0].stage');
     expect(error.message).toContain("no stage named 'nosuch'");
@@ -125,7 +141,10 @@ describe('template declarations', () => {
   });
 
   it('rejects a file where another entry needs a directory', async () => {
-    const error = await errorFor(['  - { path: bin, stage: base, output: out/alpha }', '  - { path: bin/b, stage: base, output: out/beta }']);
+    const error = await errorFor([
+      '  - { path: bin, stage: base, output: out/alpha }',
+      '  - { path: bin/b, stage: base, output: out/beta }',
+    ]);
     expect(error.field).toBe('entries[1].path');
     expect(error.message).toContain('one would be a directory of the other');
   });
@@ -138,12 +157,15 @@ describe('template declarations', () => {
     ['01777', 'sticky'],
     ['0055', 'unreadable to its owner'],
   ])('rejects the mode %s', async (mode, problem) => {
-    const error = await errorFor(['  - { path: bin/a, stage: base, output: out/alpha }', `  - { path: bin/b, stage: base, output: out/beta, mode: ${mode} }`]);
+    const error = await errorFor([
+      '  - { path: bin/a, stage: base, output: out/alpha }',
+      `  - { path: bin/b, stage: base, output: out/beta, mode: ${mode} }`,
+    ]);
     expect(error.field).toBe('entries[1].mode');
     expect(error.message).toContain(problem);
   });
 
-  it('rejects an unknown key, a missing field, a name that is not the file\'s and an empty template', async () => {
+  it("rejects an unknown key, a missing field, a name that is not the file's and an empty template", async () => {
     expect((await errorFor(['  - { path: bin/a, stage: base, output: out/alpha, owner: root }'])).field).toBe('entries[0].owner');
     expect((await errorFor(['  - { stage: base, output: out/alpha }'])).field).toBe('entries[0].path');
     expect((await errorFor(templateYaml('other'))).field).toBe('name');

@@ -22,7 +22,11 @@ const stages = {
     ...RIG_STAGES.base!,
     script: `${RIG_STAGES.base!.script}/bin/busybox test -s /src/upstream.txt\n`,
     tweak: (manifest: Record<string, unknown>) =>
-      (manifest.inputs as unknown[]).push({ path: 'src/upstream.txt', url: 'https://example.invalid/upstream.txt', sha256: sha256(UPSTREAM) }),
+      (manifest.inputs as unknown[]).push({
+        path: 'src/upstream.txt',
+        url: 'https://example.invalid/upstream.txt',
+        sha256: sha256(UPSTREAM),
+      }),
   },
 };
 
@@ -41,7 +45,14 @@ afterAll(() => rig.cleanup());
 
 describe('reproducing a template', () => {
   it('takes only sources from the old store, runs every stage again, and leaves nothing behind when identical', async () => {
-    const result = await reproduceTemplate({ chain: rig.chain, template: rig.template, sandbox, against: earlier, sourcesFrom: await Store.open(rig.storeDir), workDir: work });
+    const result = await reproduceTemplate({
+      chain: rig.chain,
+      template: rig.template,
+      sandbox,
+      against: earlier,
+      sourcesFrom: await Store.open(rig.storeDir),
+      workDir: work,
+    });
     if (!result.ok) throw new Error(JSON.stringify(result.build));
     expect(result.comparison).toEqual({ identical: true, differences: [] });
     expect([...result.build.stages.outcomes.values()].map((o) => o.status === 'verified' && o.cached)).toEqual([false, false]);

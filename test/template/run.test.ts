@@ -42,9 +42,20 @@ beforeAll(async () => {
   await chainOutput('tcc', 'bin/tcc');
   const chain = await loadChain(AMD64_CHAIN);
   const template = await loadTemplate(chain, 'toolchain');
-  const built = await buildTemplate({ chain, template, store: await Store.open(SHARED_STORE), sandbox: createBwrapSandbox(), outDir: templates });
+  const built = await buildTemplate({
+    chain,
+    template,
+    store: await Store.open(SHARED_STORE),
+    sandbox: createBwrapSandbox(),
+    outDir: templates,
+  });
   if (!built.ok) {
-    const problems = built.reason === 'stages-failed' ? [...built.stages.outcomes.values()].flatMap((o) => (o.status === 'failed' ? o.failures.map((f) => `${o.stage}: ${describeFailure(f)}`) : [])) : [built.path];
+    const problems =
+      built.reason === 'stages-failed'
+        ? [...built.stages.outcomes.values()].flatMap((o) =>
+            o.status === 'failed' ? o.failures.map((f) => `${o.stage}: ${describeFailure(f)}`) : [],
+          )
+        : [built.path];
     throw new Error(`the toolchain template did not build:\n${problems.join('\n')}`);
   }
   kernel = await ensureKernel();
@@ -54,9 +65,31 @@ afterAll(async () => {
 });
 
 const run = (backend: string, work: string, command: readonly string[], extra: readonly string[] = []) =>
-  kindling(['template', 'run', 'toolchain', '--chain', AMD64_CHAIN, '--templates', templates, '--backend', backend, '--kernel', kernel, '--accel', 'tcg', '--work', work, ...extra, '--', ...command], {
-    env: { PATH: process.env.PATH ?? '' },
-  });
+  kindling(
+    [
+      'template',
+      'run',
+      'toolchain',
+      '--chain',
+      AMD64_CHAIN,
+      '--templates',
+      templates,
+      '--backend',
+      backend,
+      '--kernel',
+      kernel,
+      '--accel',
+      'tcg',
+      '--work',
+      work,
+      ...extra,
+      '--',
+      ...command,
+    ],
+    {
+      env: { PATH: process.env.PATH ?? '' },
+    },
+  );
 
 async function freshWork(name: string): Promise<string> {
   const work = join(dir, name);
@@ -74,21 +107,29 @@ describe.each([
   let work: string;
   let helloSha256: string;
 
-  it('compiles hello.c with the image\'s tcc in the work directory, and the program is there afterwards (the same bytes under both)', { timeout: 600_000 }, async () => {
-    work = await freshWork(`work-${backend}`);
-    const compiled = await run(backend, work, ['/usr/bin/tcc', 'hello.c', '-o', 'hello']);
-    expect({ exitCode: compiled.exitCode, all: compiled.all }).toEqual({ exitCode: 0, all: '' });
-    expect(existsSync(join(work, 'hello'))).toBe(true);
-    helloSha256 = sha256(await readFile(join(work, 'hello')));
-    compiledBy.set(backend, helloSha256);
-    if (backend === 'qemu') expect(helloSha256).toBe(compiledBy.get('bwrap'));
-    // The source is still there, unchanged.
-    expect(await readFile(join(work, 'hello.c'), 'utf8')).toBe(HELLO_C);
-  });
+  it(
+    "compiles hello.c with the image's tcc in the work directory, and the program is there afterwards (the same bytes under both)",
+    { timeout: 600_000 },
+    async () => {
+      work = await freshWork(`work-${backend}`);
+      const compiled = await run(backend, work, ['/usr/bin/tcc', 'hello.c', '-o', 'hello']);
+      expect({ exitCode: compiled.exitCode, all: compiled.all }).toEqual({ exitCode: 0, all: '' });
+      expect(existsSync(join(work, 'hello'))).toBe(true);
+      helloSha256 = sha256(await readFile(join(work, 'hello')));
+      compiledBy.set(backend, helloSha256);
+      if (backend === 'qemu') expect(helloSha256).toBe(compiledBy.get('bwrap'));
+      // The source is still there, unchanged.
+      expect(await readFile(join(work, 'hello.c'), 'utf8')).toBe(HELLO_C);
+    },
+  );
 
   it('runs the program it built, which prints hello, and passes its exit status through', { timeout: 600_000 }, async () => {
     const ran = await run(backend, work, ['./hello', '7']);
-    expect({ exitCode: ran.exitCode, stdout: ran.stdout, stderr: ran.stderr }).toEqual({ exitCode: 7, stdout: 'hello from the template, 4.50', stderr: '' });
+    expect({ exitCode: ran.exitCode, stdout: ran.stdout, stderr: ran.stderr }).toEqual({
+      exitCode: 7,
+      stdout: 'hello from the template, 4.50',
+      stderr: '',
+    });
     // Nothing the program did changed the work directory.
     expect(sha256(await readFile(join(work, 'hello')))).toBe(helloSha256);
   });
@@ -97,7 +138,9 @@ describe.each([
     const started = Date.now();
     const hung = await run(backend, work, ['./hello', 'hang'], ['--timeout', String(hangAfter)]);
     expect(hung.exitCode).toBe(1);
-    expect(hung.stderr).toBe(`kindling: './hello hang' in template 'toolchain' did not end within ${hangAfter} s (--timeout) under ${backend}; it was stopped and the work directory left as it was`);
+    expect(hung.stderr).toBe(
+      `kindling: './hello hang' in template 'toolchain' did not end within ${hangAfter} s (--timeout) under ${backend}; it was stopped and the work directory left as it was`,
+    );
     expect(Date.now() - started).toBeLessThan((hangAfter + 120) * 1000);
   });
 });
@@ -105,7 +148,19 @@ describe.each([
 describe('kindling template run: what a user gets wrong', () => {
   it('names an unknown template, a command the image lacks, a missing work directory and an unbuilt template', async () => {
     const work = await freshWork('work-errors');
-    const unknown = await kindling(['template', 'run', 'nosuch', '--chain', AMD64_CHAIN, '--templates', templates, '--backend', 'bwrap', '--', '/usr/bin/tcc']);
+    const unknown = await kindling([
+      'template',
+      'run',
+      'nosuch',
+      '--chain',
+      AMD64_CHAIN,
+      '--templates',
+      templates,
+      '--backend',
+      'bwrap',
+      '--',
+      '/usr/bin/tcc',
+    ]);
     expect(unknown.exitCode).toBe(2);
     expect(unknown.stderr).toMatch(/^kindling: .*nosuch.*toolchain/);
     expect(unknown.stderr.trim().split('\n')).toHaveLength(1);
@@ -119,17 +174,37 @@ describe('kindling template run: what a user gets wrong', () => {
     expect(missingPath.stderr).toBe("kindling: command './configure' not found in template 'toolchain' or the work directory");
 
     const noWork = await run('bwrap', join(dir, 'nowhere'), ['/usr/bin/tcc', '-v']);
-    expect({ exitCode: noWork.exitCode, stderr: noWork.stderr }).toEqual({ exitCode: 2, stderr: `kindling: work directory ${join(dir, 'nowhere')} does not exist (add --help for usage)` });
+    expect({ exitCode: noWork.exitCode, stderr: noWork.stderr }).toEqual({
+      exitCode: 2,
+      stderr: `kindling: work directory ${join(dir, 'nowhere')} does not exist (add --help for usage)`,
+    });
 
-    const unbuilt = await kindling(['template', 'run', 'toolchain', '--chain', AMD64_CHAIN, '--templates', join(dir, 'empty'), '--backend', 'bwrap', '--', '/usr/bin/tcc']);
+    const unbuilt = await kindling([
+      'template',
+      'run',
+      'toolchain',
+      '--chain',
+      AMD64_CHAIN,
+      '--templates',
+      join(dir, 'empty'),
+      '--backend',
+      'bwrap',
+      '--',
+      '/usr/bin/tcc',
+    ]);
     expect(unbuilt.exitCode).toBe(2);
-    expect(unbuilt.stderr).toContain(`template 'toolchain' is not built in ${join(dir, 'empty')}: run kindling template build toolchain first`);
+    expect(unbuilt.stderr).toContain(
+      `template 'toolchain' is not built in ${join(dir, 'empty')}: run kindling template build toolchain first`,
+    );
   });
 
-  it('finds a command by name in /usr/bin, and refuses a work directory entry that would hide the image\'s', async () => {
+  it("finds a command by name in /usr/bin, and refuses a work directory entry that would hide the image's", async () => {
     const work = await freshWork('work-names');
     const version = await run('bwrap', work, ['tcc', '-v']);
-    expect({ exitCode: version.exitCode, stdout: version.stdout }).toMatchObject({ exitCode: 0, stdout: expect.stringMatching(/^tcc version/) });
+    expect({ exitCode: version.exitCode, stdout: version.stdout }).toMatchObject({
+      exitCode: 0,
+      stdout: expect.stringMatching(/^tcc version/),
+    });
     await mkdir(join(work, 'usr'));
     const hidden = await run('bwrap', work, ['tcc', '-v']);
     expect(hidden.exitCode).toBe(2);

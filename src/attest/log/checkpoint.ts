@@ -27,7 +27,8 @@ export function parseCheckpoint(text: string): Checkpoint {
   const [origin = '', sizeText = '', rootText = ''] = lines;
   checkOrigin(origin);
   // Decimal without leading zeros (except "0"), as the format requires.
-  if (!/^(0|[1-9][0-9]*)$/.test(sizeText) || !Number.isSafeInteger(Number(sizeText))) throw new NoteError(`checkpoint size ${JSON.stringify(sizeText)} is not a decimal number`);
+  if (!/^(0|[1-9][0-9]*)$/.test(sizeText) || !Number.isSafeInteger(Number(sizeText)))
+    throw new NoteError(`checkpoint size ${JSON.stringify(sizeText)} is not a decimal number`);
   const root = Buffer.from(rootText, 'base64');
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(rootText) || root.length !== 32) throw new NoteError('checkpoint root is not base64 of 32 bytes');
   return { origin, size: Number(sizeText), root: new Uint8Array(root), extensions: lines.slice(3, -1) };

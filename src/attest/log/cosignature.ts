@@ -44,11 +44,16 @@ export function verifyCosignatures(note: Note, witnesses: ReadonlyMap<string, Pu
   const verified: { name: string; timestamp: number }[] = [];
   const invalid: string[] = [];
   for (const signature of note.signatures) {
-    const witness = [...witnesses.values()].find((key) => key.name === signature.name && Buffer.from(cosignatureKeyHash(key)).equals(signature.keyHash));
+    const witness = [...witnesses.values()].find(
+      (key) => key.name === signature.name && Buffer.from(cosignatureKeyHash(key)).equals(signature.keyHash),
+    );
     if (witness === undefined) continue;
     const body = Buffer.from(signature.signature);
     const timestamp = body.length === 72 ? Number(body.readBigUInt64BE(0)) : Number.NaN;
-    if (!Number.isSafeInteger(timestamp) || !verifySignature(witness, signedMessage(note.text, timestamp), new Uint8Array(body.subarray(8)))) {
+    if (
+      !Number.isSafeInteger(timestamp) ||
+      !verifySignature(witness, signedMessage(note.text, timestamp), new Uint8Array(body.subarray(8)))
+    ) {
       invalid.push(witness.name);
     } else if (!verified.some((entry) => entry.name === witness.name)) {
       verified.push({ name: witness.name, timestamp });

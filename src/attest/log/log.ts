@@ -17,7 +17,16 @@ import { checkOrigin, formatCheckpoint, parseCheckpoint, type Checkpoint } from 
 import { consistencyProof, hashesEqual, leafHash, rootOf, verifyConsistency, type Hash } from './merkle.js';
 import { MAX_ENTRY_BYTES, TileError } from './tiles.js';
 import { TreeReader } from './tree-reader.js';
-import { addLeaf, entryPath, localTileSource, lookupIndex, readTreeState, writePartialTiles, writeTreeState, type TreeState } from './tree-state.js';
+import {
+  addLeaf,
+  entryPath,
+  localTileSource,
+  lookupIndex,
+  readTreeState,
+  writePartialTiles,
+  writeTreeState,
+  type TreeState,
+} from './tree-state.js';
 import { cosignNote, NoteError, parseNote, signNote, verifyNote } from './note.js';
 import { KindlingError } from '../../errors.js';
 
@@ -57,7 +66,8 @@ export async function readLog(dir: string): Promise<LogContents> {
   const names = (await readdir(join(dir, 'entries')).catch(() => [] as string[])).filter((name) => !name.startsWith('.')).sort();
   for (const [index, name] of names.entries()) {
     if (!ENTRY_NAME.test(name)) throw new LogError(`${join(dir, 'entries', name)}: not an entry name`);
-    if (Number(name) !== index) throw new LogError(`${join(dir, 'entries')}: entry ${index} is missing (next is ${name}): an entry was removed`);
+    if (Number(name) !== index)
+      throw new LogError(`${join(dir, 'entries')}: entry ${index} is missing (next is ${name}): an entry was removed`);
   }
   // Read a batch at a time: one file after another is slow for a long log, all at once exhausts file handles.
   const leaves: Hash[] = [];
@@ -84,7 +94,8 @@ export async function appendToLog(dir: string, files: readonly string[], origin?
         envelope = undefined;
       }
       if (envelope === undefined) throw new LogError(`${file}: not a DSSE envelope`);
-      if (bytes.length > MAX_ENTRY_BYTES) throw new LogError(`${file}: ${bytes.length} bytes; a log entry holds at most ${MAX_ENTRY_BYTES} (the tlog-tiles bundle limit)`);
+      if (bytes.length > MAX_ENTRY_BYTES)
+        throw new LogError(`${file}: ${bytes.length} bytes; a log entry holds at most ${MAX_ENTRY_BYTES} (the tlog-tiles bundle limit)`);
       contents.push({ file, bytes });
     }
     const state = await loadTree(dir);
@@ -120,7 +131,9 @@ async function loadTree(dir: string): Promise<TreeState> {
     return state;
   }
   if (state.size > 0 && !(await exists(entryPath(dir, state.size - 1)))) {
-    throw new LogError(`the tree covers ${state.size} entries but entry ${state.size - 1} is missing: the log was truncated or an entry removed`);
+    throw new LogError(
+      `the tree covers ${state.size} entries but entry ${state.size - 1} is missing: the log was truncated or an entry removed`,
+    );
   }
   // Entries written by an append that stopped before it saved the state.
   const before = state.size;
@@ -185,7 +198,8 @@ export async function issueCheckpoint(dir: string, key: SigningKey): Promise<Iss
 /** Why the tree read from tiles does not extend `previous`, proved with a consistency proof, or undefined. */
 async function extensionProblem(previous: Checkpoint, tree: TreeReader, next: Checkpoint, origin: string): Promise<string | undefined> {
   if (previous.origin !== origin) return `origin ${JSON.stringify(previous.origin)} is not this log's`;
-  if (previous.size > tree.size) return `it covers ${previous.size} entries but the log holds ${tree.size}: the log was truncated or an entry removed`;
+  if (previous.size > tree.size)
+    return `it covers ${previous.size} entries but the log holds ${tree.size}: the log was truncated or an entry removed`;
   const proof = await tree.consistencyProof(previous.size);
   if (!verifyConsistency(previous.size, next.size, proof, previous.root, next.root)) {
     return `the first ${previous.size} entries do not hash to the latest checkpoint's root: an entry was changed, removed or reordered`;
@@ -223,7 +237,11 @@ export interface LogVerification {
  * Recompute the tree from the entries; check the latest checkpoint's signature and root, every
  * stored checkpoint's root, and (when given) that an older checkpoint is a prefix of the latest.
  */
-export async function verifyLog(dir: string, trusted: ReadonlyMap<string, PublicKey>, olderCheckpointText?: string): Promise<LogVerification> {
+export async function verifyLog(
+  dir: string,
+  trusted: ReadonlyMap<string, PublicKey>,
+  olderCheckpointText?: string,
+): Promise<LogVerification> {
   const problems: string[] = [];
   let contents: LogContents;
   try {
@@ -261,7 +279,9 @@ export async function verifyLog(dir: string, trusted: ReadonlyMap<string, Public
       let status: 'extended' | 'not-extended' | 'unchecked' = 'not-extended';
       let proofLength = 0;
       if (older.checkpoint.size > latest.checkpoint.size) {
-        problems.push(`the latest checkpoint (size ${latest.checkpoint.size}) does not extend the older one (size ${older.checkpoint.size}): the log was truncated`);
+        problems.push(
+          `the latest checkpoint (size ${latest.checkpoint.size}) does not extend the older one (size ${older.checkpoint.size}): the log was truncated`,
+        );
       } else if (latestProblem !== undefined) {
         // A proof built from entries that do not match the latest checkpoint would prove nothing.
         status = 'unchecked';
@@ -270,9 +290,18 @@ export async function verifyLog(dir: string, trusted: ReadonlyMap<string, Public
         // The proof is built from the recomputed entries and checked only against the two signed roots.
         const proof = consistencyProof(leaves, older.checkpoint.size, latest.checkpoint.size);
         proofLength = proof.length;
-        const consistent = verifyConsistency(older.checkpoint.size, latest.checkpoint.size, proof, older.checkpoint.root, latest.checkpoint.root);
+        const consistent = verifyConsistency(
+          older.checkpoint.size,
+          latest.checkpoint.size,
+          proof,
+          older.checkpoint.root,
+          latest.checkpoint.root,
+        );
         status = consistent ? 'extended' : 'not-extended';
-        if (!consistent) problems.push(`the latest checkpoint (size ${latest.checkpoint.size}) does not extend the older one (size ${older.checkpoint.size}): the log was rewritten or reordered`);
+        if (!consistent)
+          problems.push(
+            `the latest checkpoint (size ${latest.checkpoint.size}) does not extend the older one (size ${older.checkpoint.size}): the log was rewritten or reordered`,
+          );
       }
       olderCheckpoint = { size: older.checkpoint.size, signers: older.signers, status, proofLength };
     }
@@ -309,10 +338,18 @@ export async function proveInclusion(dir: string, entry: Uint8Array): Promise<In
   const index = await lookupIndex(dir, leaf);
   if (index === undefined || index >= checkpoint.size) throw new LogError('the entry is not in the log up to its latest checkpoint');
   const tree = new TreeReader(localTileSource(dir), checkpoint.size);
-  if (!hashesEqual(await tree.leaf(index), leaf)) throw new LogError(`${dir}: the tiles do not hold the entry at ${index}, where its index says it is`);
+  if (!hashesEqual(await tree.leaf(index), leaf))
+    throw new LogError(`${dir}: the tiles do not hold the entry at ${index}, where its index says it is`);
   const b64 = (hash: Hash): string => Buffer.from(hash).toString('base64');
   const proof = await tree.inclusionProof(index);
-  return { index, size: checkpoint.size, leafHash: b64(leaf), root: b64(checkpoint.root), proof: proof.map(b64), checkpoint: checkpointText };
+  return {
+    index,
+    size: checkpoint.size,
+    leafHash: b64(leaf),
+    root: b64(checkpoint.root),
+    proof: proof.map(b64),
+    checkpoint: checkpointText,
+  };
 }
 
 function readSignedCheckpoint(
@@ -328,7 +365,8 @@ function readSignedCheckpoint(
     const verification = verifyNote(note, trusted);
     for (const name of verification.invalid) problems.push(`${label}: the signature of ${name} does not verify`);
     if (verification.verifiedBy.length === 0) problems.push(`${label}: no trusted key signed it`);
-    if (checkpoint.origin !== origin) problems.push(`${label}: origin ${JSON.stringify(checkpoint.origin)} is not this log's (${JSON.stringify(origin)})`);
+    if (checkpoint.origin !== origin)
+      problems.push(`${label}: origin ${JSON.stringify(checkpoint.origin)} is not this log's (${JSON.stringify(origin)})`);
     return { checkpoint, signers: verification.verifiedBy.map((key) => key.name) };
   } catch (error) {
     problems.push(`${label}: ${error instanceof NoteError ? error.message : String(error)}`);
@@ -341,7 +379,9 @@ async function tilesProblem(dir: string, checkpoint: Checkpoint): Promise<string
   if (!(await exists(join(dir, 'tree')))) return undefined;
   try {
     const root = await new TreeReader(localTileSource(dir), checkpoint.size).root();
-    return hashesEqual(root, checkpoint.root) ? undefined : `the tiles of size ${checkpoint.size} do not hash to the latest checkpoint's root: a tile was changed`;
+    return hashesEqual(root, checkpoint.root)
+      ? undefined
+      : `the tiles of size ${checkpoint.size} do not hash to the latest checkpoint's root: a tile was changed`;
   } catch (error) {
     if (error instanceof TileError) return error.message;
     throw error;
@@ -351,7 +391,8 @@ async function tilesProblem(dir: string, checkpoint: Checkpoint): Promise<string
 /** Why `checkpoint` is not a prefix of the log's entries, or undefined when it is. */
 function prefixProblem(checkpoint: Checkpoint, leaves: readonly Hash[], origin: string): string | undefined {
   if (checkpoint.origin !== origin) return `origin ${JSON.stringify(checkpoint.origin)} is not this log's`;
-  if (checkpoint.size > leaves.length) return `it covers ${checkpoint.size} entries but the log holds ${leaves.length}: the log was truncated or an entry removed`;
+  if (checkpoint.size > leaves.length)
+    return `it covers ${checkpoint.size} entries but the log holds ${leaves.length}: the log was truncated or an entry removed`;
   if (!hashesEqual(rootOf(leaves.slice(0, checkpoint.size)), checkpoint.root)) {
     return `the first ${checkpoint.size} entries do not hash to its root: an entry was changed, removed or reordered`;
   }
@@ -392,12 +433,16 @@ async function writeAtomically(path: string, text: string): Promise<void> {
 }
 
 /** A consistency proof from the log's tree of `oldSize` leaves to its latest checkpoint, from O(log n) tiles. */
-export async function proveConsistency(dir: string, oldSize: number): Promise<{ readonly proof: Hash[]; readonly checkpoint: string; readonly size: number }> {
+export async function proveConsistency(
+  dir: string,
+  oldSize: number,
+): Promise<{ readonly proof: Hash[]; readonly checkpoint: string; readonly size: number }> {
   const checkpointText = await readFile(join(dir, 'checkpoint'), 'utf8').catch(() => {
     throw new LogError(`${dir}: the log has no checkpoint yet`);
   });
   const checkpoint = parseCheckpoint(parseNote(checkpointText).text);
-  if (oldSize > checkpoint.size) throw new LogError(`${dir}: the latest checkpoint covers ${checkpoint.size} entries, fewer than ${oldSize}`);
+  if (oldSize > checkpoint.size)
+    throw new LogError(`${dir}: the latest checkpoint covers ${checkpoint.size} entries, fewer than ${oldSize}`);
   const proof = await new TreeReader(localTileSource(dir), checkpoint.size).consistencyProof(oldSize);
   return { proof, checkpoint: checkpointText, size: checkpoint.size };
 }
@@ -407,13 +452,18 @@ export async function proveConsistency(dir: string, oldSize: number): Promise<{ 
  * latest checkpoint's, the signature lines it does not hold yet (a witness's newer line replaces its
  * older one). Returns the names added; notes about another checkpoint are skipped and named.
  */
-export async function addCosignatures(dir: string, notes: readonly { label: string; text: string }[]): Promise<{ added: string[]; skipped: string[]; note: string }> {
+export async function addCosignatures(
+  dir: string,
+  notes: readonly { label: string; text: string }[],
+): Promise<{ added: string[]; skipped: string[]; note: string }> {
   return withLogLock(dir, async () => {
     const latestText = await readFile(join(dir, 'checkpoint'), 'utf8').catch(() => {
       throw new LogError(`${dir}: the log has no checkpoint yet`);
     });
     const latest = parseNote(latestText);
-    const lines = new Map(latest.signatures.map((signature) => [`${signature.name} ${Buffer.from(signature.keyHash).toString('hex')}`, signature.line]));
+    const lines = new Map(
+      latest.signatures.map((signature) => [`${signature.name} ${Buffer.from(signature.keyHash).toString('hex')}`, signature.line]),
+    );
     const added: string[] = [];
     const skipped: string[] = [];
     for (const { label, text } of notes) {

@@ -46,7 +46,9 @@ export function signNote(text: string, keys: readonly SigningKey[]): string {
 
 /** Add one signature to a note, keeping the others; no change if that key already signed it. */
 export function cosignNote(note: Note, key: SigningKey): string {
-  const has = note.signatures.some((signature) => signature.name === key.publicKey.name && Buffer.from(signature.keyHash).equals(key.publicKey.noteKeyHash));
+  const has = note.signatures.some(
+    (signature) => signature.name === key.publicKey.name && Buffer.from(signature.keyHash).equals(key.publicKey.noteKeyHash),
+  );
   const lines = note.signatures.map((signature) => signature.line);
   if (!has) lines.push(signatureLine(note.text, key));
   return `${note.text}\n${lines.join('')}`;
@@ -67,7 +69,8 @@ export function parseNote(serialized: string): Note {
     const space = rest.lastIndexOf(' ');
     const name = rest.slice(0, space);
     const b64 = rest.slice(space + 1);
-    if (space <= 0 || /\s|\+/.test(name) || !/^[A-Za-z0-9+/]+={0,2}$/.test(b64)) throw new NoteError(`malformed signature line: ${JSON.stringify(raw.slice(0, 80))}`);
+    if (space <= 0 || /\s|\+/.test(name) || !/^[A-Za-z0-9+/]+={0,2}$/.test(b64))
+      throw new NoteError(`malformed signature line: ${JSON.stringify(raw.slice(0, 80))}`);
     const bytes = Buffer.from(b64, 'base64');
     if (bytes.length < 5) throw new NoteError(`signature of ${name} is too short`);
     signatures.push({ name, keyHash: new Uint8Array(bytes.subarray(0, 4)), signature: new Uint8Array(bytes.subarray(4)), line });
@@ -90,7 +93,9 @@ export function verifyNote(note: Note, trusted: ReadonlyMap<string, PublicKey>):
   const invalid: string[] = [];
   const unknown: string[] = [];
   for (const signature of note.signatures) {
-    const key = [...trusted.values()].find((candidate) => candidate.name === signature.name && Buffer.from(candidate.noteKeyHash).equals(signature.keyHash));
+    const key = [...trusted.values()].find(
+      (candidate) => candidate.name === signature.name && Buffer.from(candidate.noteKeyHash).equals(signature.keyHash),
+    );
     if (key === undefined) unknown.push(signature.name);
     else if (verifySignature(key, message, signature.signature)) {
       if (!verifiedBy.includes(key)) verifiedBy.push(key);

@@ -32,7 +32,8 @@ export function parseProof(text: string, label: string): ProofText {
   const header = lines.shift();
   const number = (line: string | undefined, key: string): number => {
     const match = line === undefined ? null : new RegExp(`^${key} (0|[1-9][0-9]*)$`).exec(line);
-    if (match === null || !Number.isSafeInteger(Number(match[1]))) throw new LogError(`${label}: expected a line "${key} <number>", found ${JSON.stringify(line ?? '')}`);
+    if (match === null || !Number.isSafeInteger(Number(match[1])))
+      throw new LogError(`${label}: expected a line "${key} <number>", found ${JSON.stringify(line ?? '')}`);
     return Number(match[1]);
   };
   let extra: Uint8Array | undefined;
@@ -40,10 +41,12 @@ export function parseProof(text: string, label: string): ProofText {
   const first = lines.shift();
   const proof = lines.map((line, i) => {
     const hash = Buffer.from(line, 'base64');
-    if (!/^[A-Za-z0-9+/]{43}=$/.test(line) || hash.length !== 32) throw new LogError(`${label}: proof hash ${i + 1} is not base64 of 32 bytes`);
+    if (!/^[A-Za-z0-9+/]{43}=$/.test(line) || hash.length !== 32)
+      throw new LogError(`${label}: proof hash ${i + 1} is not base64 of 32 bytes`);
     return new Uint8Array(hash);
   });
-  if (header === INCLUSION_HEADER) return { kind: 'inclusion', index: number(first, 'index'), proof, checkpoint, ...(extra === undefined ? {} : { extra }) };
+  if (header === INCLUSION_HEADER)
+    return { kind: 'inclusion', index: number(first, 'index'), proof, checkpoint, ...(extra === undefined ? {} : { extra }) };
   if (header === CONSISTENCY_HEADER) return { kind: 'consistency', oldSize: number(first, 'old'), proof, checkpoint };
   throw new LogError(`${label}: not a proof kindling knows (first line ${JSON.stringify(header ?? '')})`);
 }

@@ -48,7 +48,8 @@ export function tileWidth(size: number, level: number, index: number): number {
 export function encodeBundle(entries: readonly Uint8Array[]): Uint8Array {
   const parts: Buffer[] = [];
   for (const entry of entries) {
-    if (entry.length > MAX_ENTRY_BYTES) throw new TileError(`an entry of ${entry.length} bytes does not fit a tile bundle (at most ${MAX_ENTRY_BYTES})`);
+    if (entry.length > MAX_ENTRY_BYTES)
+      throw new TileError(`an entry of ${entry.length} bytes does not fit a tile bundle (at most ${MAX_ENTRY_BYTES})`);
     const length = Buffer.alloc(2);
     length.writeUInt16BE(entry.length);
     parts.push(length, Buffer.from(entry));

@@ -52,10 +52,13 @@ export class TreeReader {
     // A partial tile may be gone once the full one is there: a full tile holds every prefix.
     const path = fromPartial === undefined ? full : (partial as string);
     const bytes = fromPartial ?? (await this.source.read(full));
-    if (bytes === undefined) throw new TileError(`${this.source.where(partial ?? full)}: missing, though the tree of size ${this.size} needs it`);
+    if (bytes === undefined)
+      throw new TileError(`${this.source.where(partial ?? full)}: missing, though the tree of size ${this.size} needs it`);
     const expected = (path === full ? TILE_WIDTH : width) * HASH_SIZE;
     if (bytes.length !== expected) {
-      throw new TileError(`${this.source.where(path)}: ${bytes.length} bytes where a tile of ${expected / HASH_SIZE} hashes has ${expected}: the tile was truncated or padded`);
+      throw new TileError(
+        `${this.source.where(path)}: ${bytes.length} bytes where a tile of ${expected / HASH_SIZE} hashes has ${expected}: the tile was truncated or padded`,
+      );
     }
     return bytes.subarray(0, width * HASH_SIZE);
   }
@@ -100,7 +103,8 @@ export class TreeReader {
 
   /** PATH(index, D[0:size]) of RFC 6962 §2.1.1. */
   async inclusionProof(index: number): Promise<Hash[]> {
-    if (!Number.isInteger(index) || index < 0 || index >= this.size) throw new RangeError(`no leaf ${index} in a tree of size ${this.size}`);
+    if (!Number.isInteger(index) || index < 0 || index >= this.size)
+      throw new RangeError(`no leaf ${index} in a tree of size ${this.size}`);
     const path = async (m: number, start: number, end: number): Promise<Hash[]> => {
       const n = end - start;
       if (n === 1) return [];
@@ -114,7 +118,8 @@ export class TreeReader {
 
   /** PROOF(oldSize, D[0:size]) of RFC 6962 §2.1.2. */
   async consistencyProof(oldSize: number): Promise<Hash[]> {
-    if (!Number.isInteger(oldSize) || oldSize < 0 || oldSize > this.size) throw new RangeError(`no consistency proof from size ${oldSize} to ${this.size}`);
+    if (!Number.isInteger(oldSize) || oldSize < 0 || oldSize > this.size)
+      throw new RangeError(`no consistency proof from size ${oldSize} to ${this.size}`);
     if (oldSize === 0 || oldSize === this.size) return [];
     const subproof = async (m: number, start: number, end: number, complete: boolean): Promise<Hash[]> => {
       const n = end - start;

@@ -32,7 +32,8 @@ export async function readTreeState(dir: string): Promise<TreeState | undefined>
   const levels = parsed.levels.map((b64) => {
     const bytes = Buffer.from(b64, 'base64');
     const hashes: Hash[] = [];
-    for (let offset = 0; offset < bytes.length; offset += HASH_SIZE) hashes.push(new Uint8Array(bytes.subarray(offset, offset + HASH_SIZE)));
+    for (let offset = 0; offset < bytes.length; offset += HASH_SIZE)
+      hashes.push(new Uint8Array(bytes.subarray(offset, offset + HASH_SIZE)));
     return hashes;
   });
   return { size: parsed.size, levels };
@@ -80,7 +81,11 @@ export async function lookupIndex(dir: string, leaf: Hash): Promise<number | und
 
 export function localTileSource(dir: string): TileSource {
   return {
-    read: async (path) => readFile(join(dir, path)).then((bytes) => new Uint8Array(bytes), () => undefined),
+    read: async (path) =>
+      readFile(join(dir, path)).then(
+        (bytes) => new Uint8Array(bytes),
+        () => undefined,
+      ),
     where: (path) => join(dir, path),
   };
 }

@@ -32,7 +32,8 @@ export function trustCheckpoint(text: string, policy: CheckpointPolicy, label: s
     throw error;
   }
   const logKeys = new Map([...policy.logKeys].filter(([, key]) => key.name === checkpoint.origin));
-  if (logKeys.size === 0) throw new LogError(`${label}: no trusted log key is named ${JSON.stringify(checkpoint.origin)}, the checkpoint's origin`);
+  if (logKeys.size === 0)
+    throw new LogError(`${label}: no trusted log key is named ${JSON.stringify(checkpoint.origin)}, the checkpoint's origin`);
   const signed = verifyNote(note, logKeys);
   if (signed.invalid.length > 0) throw new LogError(`${label}: the log signature of ${signed.invalid.join(', ')} does not verify`);
   const signer = signed.verifiedBy[0];

@@ -18,7 +18,15 @@ function bytesText(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
-const TICK_NAMES = new Map([[100, '100 B'], [1e3, '1 kB'], [1e4, '10 kB'], [1e5, '100 kB'], [1e6, '1 MB'], [1e7, '10 MB'], [1e8, '100 MB']]);
+const TICK_NAMES = new Map([
+  [100, '100 B'],
+  [1e3, '1 kB'],
+  [1e4, '10 kB'],
+  [1e5, '100 kB'],
+  [1e6, '1 MB'],
+  [1e7, '10 MB'],
+  [1e8, '100 MB'],
+]);
 
 export function growthSvg(rows: readonly GrowthRow[]): string {
   if (rows.length === 0) return '<p class="empty">Nothing to chart.</p>';
@@ -34,7 +42,9 @@ export function growthSvg(rows: readonly GrowthRow[]): string {
   const ticks: string[] = [];
   for (let power = 100; power <= maxBytes; power *= 10) {
     const x = bytesX + logWidth(power);
-    ticks.push(`<line class="tick" x1="${x.toFixed(1)}" y1="${TOP - 4}" x2="${x.toFixed(1)}" y2="${height - 6}"/><text class="tick-label" x="${x.toFixed(1)}" y="${TOP - 8}">${TICK_NAMES.get(power) ?? power}</text>`);
+    ticks.push(
+      `<line class="tick" x1="${x.toFixed(1)}" y1="${TOP - 4}" x2="${x.toFixed(1)}" y2="${height - 6}"/><text class="tick-label" x="${x.toFixed(1)}" y="${TOP - 8}">${TICK_NAMES.get(power) ?? power}</text>`,
+    );
   }
 
   const body = rows.map((row, i) => {
@@ -45,13 +55,17 @@ export function growthSvg(rows: readonly GrowthRow[]): string {
       parts.push(`<text x="${bytesX}" y="${y + 15}" class="unknown">size not known (no store given)</text>`);
     } else if (row.programBytes > 0) {
       const w = logWidth(row.programBytes);
-      parts.push(`<rect class="bytes-bar${i === 0 ? ' seed' : ''}" x="${bytesX}" y="${y + 4}" width="${w.toFixed(1)}" height="${ROW - 9}" rx="2"><title>${row.programBytes} bytes</title></rect>`);
+      parts.push(
+        `<rect class="bytes-bar${i === 0 ? ' seed' : ''}" x="${bytesX}" y="${y + 4}" width="${w.toFixed(1)}" height="${ROW - 9}" rx="2"><title>${row.programBytes} bytes</title></rect>`,
+      );
       parts.push(`<text x="${bytesX + w + 6}" y="${y + 15}" class="value">${bytesText(row.programBytes)}</text>`);
     } else {
       parts.push(`<text x="${bytesX}" y="${y + 15}" class="no-program">no program</text>`);
     }
     const lw = Math.max(2, (row.sourceLines / maxLines) * LINES_WIDTH);
-    parts.push(`<rect class="lines-bar" x="${linesX}" y="${y + 4}" width="${lw.toFixed(1)}" height="${ROW - 9}" rx="2"><title>${row.sourceLines} lines</title></rect>`);
+    parts.push(
+      `<rect class="lines-bar" x="${linesX}" y="${y + 4}" width="${lw.toFixed(1)}" height="${ROW - 9}" rx="2"><title>${row.sourceLines} lines</title></rect>`,
+    );
     parts.push(`<text x="${linesX + lw + 6}" y="${y + 15}" class="value">${row.sourceLines.toLocaleString('en')} lines</text>`);
     parts.push('</g>');
     return parts.join('');

@@ -49,7 +49,14 @@ export const kaemReader: ScriptReader = {
       if (BUILTINS.has(first)) continue;
       const state = { variables: new Map(variables), directory };
       const candidates = programCandidates(first, directory, variables.get('PATH'));
-      commands.push({ script: scriptPath, line, program: candidates[0]!, ...(candidates.length > 1 ? { candidates } : {}), args: rest, state });
+      commands.push({
+        script: scriptPath,
+        line,
+        program: candidates[0]!,
+        ...(candidates.length > 1 ? { candidates } : {}),
+        args: rest,
+        state,
+      });
     }
     return commands;
   },
@@ -111,7 +118,11 @@ function splitWords(line: string, fail: (message: string) => never): { text: str
 }
 
 /** `$NAME` and `${NAME}` replaced by the variable's value; an unknown variable cannot be guessed. */
-function expand(word: { text: string; expandable: boolean[] }, variables: ReadonlyMap<string, string>, fail: (message: string) => never): string {
+function expand(
+  word: { text: string; expandable: boolean[] },
+  variables: ReadonlyMap<string, string>,
+  fail: (message: string) => never,
+): string {
   let out = '';
   let i = 0;
   while (i < word.text.length) {

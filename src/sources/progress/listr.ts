@@ -28,10 +28,7 @@ interface Slot {
 
 const REDRAW_MS = 100;
 
-export async function withListrProgress<T>(
-  sources: readonly WantedSource[],
-  run: (reporter: FetchReporter) => Promise<T>,
-): Promise<T> {
+export async function withListrProgress<T>(sources: readonly WantedSource[], run: (reporter: FetchReporter) => Promise<T>): Promise<T> {
   const slots = new Map<Sha256, Slot>(sources.map((s) => [s.sha256, { lastDraw: 0, settled: false }]));
   const slot = (source: WantedSource): Slot => slots.get(source.sha256) ?? { lastDraw: 0, settled: false };
   const setTitle = (own: Slot, title: string): void => {

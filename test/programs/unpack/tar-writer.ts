@@ -6,11 +6,11 @@ export const BLOCK = 512;
 
 export interface HeaderFields {
   readonly name: string;
-  readonly type?: string;          // '0' file, '1' hard link, '2' symlink, '3'/'4' devices, '5' dir, '6' FIFO, 'x', 'g', 'L', 'K'
+  readonly type?: string; // '0' file, '1' hard link, '2' symlink, '3'/'4' devices, '5' dir, '6' FIFO, 'x', 'g', 'L', 'K'
   readonly mode?: number;
   readonly size?: number;
   readonly linkname?: string;
-  readonly prefix?: string;        // POSIX ustar only
+  readonly prefix?: string; // POSIX ustar only
   readonly format?: 'posix' | 'gnu';
   /** Added to the correct checksum, to make a bad one. */
   readonly checksumError?: number;

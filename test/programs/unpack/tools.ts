@@ -33,7 +33,13 @@ export interface ToolRun {
 
 /** Runs a chain tool with an empty environment, as a stage would. */
 export async function runTool(tool: string, args: readonly string[], cwd?: string): Promise<ToolRun> {
-  const result = await execa(tool, args, { reject: false, env: {}, extendEnv: false, stripFinalNewline: false, ...(cwd === undefined ? {} : { cwd }) });
+  const result = await execa(tool, args, {
+    reject: false,
+    env: {},
+    extendEnv: false,
+    stripFinalNewline: false,
+    ...(cwd === undefined ? {} : { cwd }),
+  });
   return { exitCode: result.exitCode, stdout: String(result.stdout), stderr: String(result.stderr) };
 }
 
