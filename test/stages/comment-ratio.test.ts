@@ -51,7 +51,7 @@ function commentRatio(text: string): number {
 const FLOORS: Record<string, number> = {
   'base.b0': 38,
   'cdecl.b0': 9,
-  'cmp.b0': 12,
+  'cmp.b0': 25,
   'cparse.b0': 8,
   'cpp.b0': 11,
   'float.b0': 16,
