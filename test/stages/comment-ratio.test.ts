@@ -52,7 +52,7 @@ const FLOORS: Record<string, number> = {
   'base.b0': 38,
   'cdecl.b0': 9,
   'cmp.b0': 25,
-  'cparse.b0': 8,
+  'cparse.b0': 11,
   'cpp.b0': 11,
   'float.b0': 16,
   'gen.b0': 9,
