@@ -18,6 +18,8 @@ struct scan_input {
     long count;
 };
 
+/* scan_get: the next input byte as an unsigned char, or EOF at the end of the file or at the
+ * string's NUL; counts it for %n. */
 static int scan_get(struct scan_input *in) {
     int c;
     if (in->file) c = fgetc(in->file);
@@ -30,6 +32,9 @@ static int scan_get(struct scan_input *in) {
     return c;
 }
 
+/* scan_unget: gives back the byte scan_get returned last (EOF is nothing to give back). Only that
+ * one byte is ever given back, which is all ungetc promises for a FILE; so a number that stops
+ * being one after two bytes ("1e" then a letter) keeps the bytes it read. */
 static void scan_unget(struct scan_input *in, int c) {
     if (c == EOF) return;
     in->count--;
@@ -37,6 +42,8 @@ static void scan_unget(struct scan_input *in, int c) {
     else in->text--;
 }
 
+/* store_integer: value into the object of the argument's size (4: int; hh 1, h 2, l ll j z t q 8),
+ * truncated to it as an assignment does; signed or unsigned does not matter at the same size. */
 /* store_integer: value into the object of the argument's size. */
 static void store_integer(void *p, int size, unsigned long value) {
     if (size == 8) *(long *)p = value;
@@ -47,6 +54,9 @@ static void store_integer(void *p, int size, unsigned long value) {
 
 /* read_number: the longest prefix of the input (at most width bytes) that could begin a number of
  * the kind (an integer of base 0, 8, 10 or 16, or 'f' for floating), into buffer. */
+/* Reading the text first and converting it with strtol/strtod afterwards keeps one parser of
+ * numbers in the library. The width counts the sign and prefix, as C says; a number longer than
+ * the buffer (511 bytes) is cut there. */
 static int read_number(struct scan_input *in, char *buffer, int width, int kind) {
     int n = 0;
     int c = scan_get(in);
@@ -58,6 +68,8 @@ static int read_number(struct scan_input *in, char *buffer, int width, int kind)
         buffer[n++] = c;
         c = scan_get(in);
     }
+    /* A leading 0: "0x" starts a hexadecimal number (%i, %x, %p, and a hexadecimal floating one);
+     * for %i a 0 without x makes the rest octal. */
     if (kind != 8 && kind != 10 && c == '0' && n < width) {
         buffer[n++] = c;
         c = scan_get(in);
@@ -92,6 +104,10 @@ static int read_number(struct scan_input *in, char *buffer, int width, int kind)
     return n;
 }
 
+/* scan: the whole of scanf: walks the format, taking input as each directive asks, and stops at
+ * the first byte that does not match (left in the input). Returns how many values were stored;
+ * EOF only if the input ended before any conversion took input (`any`), as C distinguishes "no
+ * input" from "input that did not match". */
 static int scan(struct scan_input *in, const char *f, va_list ap) {
     int stored = 0;
     int any = 0;
@@ -110,6 +126,8 @@ static int scan(struct scan_input *in, const char *f, va_list ap) {
             scan_unget(in, c);
             continue;
         }
+        /* An ordinary byte of the format, or "%%" (which, like a conversion, skips blanks first), must
+         * be the next input byte. */
         if (*f != '%' || f[1] == '%') {
             if (*f == '%') {
                 f++;
@@ -136,10 +154,13 @@ static int scan(struct scan_input *in, const char *f, va_list ap) {
             else break;
             if (*f == 'L') long_double = 1;
         }
+        /* %n stores the count of bytes read so far; it takes no input and does not count as a stored
+         * value. */
         if (*f == 'n') {
             if (!suppress) store_integer(va_arg(ap, void *), size, in->count);
             continue;
         }
+        /* Every conversion but %c and %[ skips leading blanks (C's rule: %c reads any byte). */
         if (*f != 'c' && *f != '[') {
             do c = scan_get(in);
             while (isspace(c));
@@ -154,6 +175,8 @@ static int scan(struct scan_input *in, const char *f, va_list ap) {
                 return c == EOF && !any ? EOF : stored;
             }
             any = 1;
+            /* Text read but not a whole number ("-", "0x" alone) is a matching failure. Signed
+             * conversions go through strtoll, so an out-of-range value is clamped as strtoll clamps it. */
             value = *f == 'd' || *f == 'i' ? (unsigned long)strtoll(buffer, &end, base) : strtoull(buffer, &end, base);
             if (*end) return stored;
             if (*f == 'p') size = 8;
@@ -162,6 +185,8 @@ static int scan(struct scan_input *in, const char *f, va_list ap) {
                 stored++;
             }
         } else if (*f == 'f' || *f == 'e' || *f == 'g' || *f == 'a' || *f == 'F' || *f == 'E' || *f == 'G' || *f == 'A') {
+            /* Read as a double (strtod) and stored at the size asked: %Lf widens it to a long double,
+             * which under cc is a double itself. */
             double value;
             if (read_number(in, buffer, width, 'f') == 0) {
                 c = scan_get(in);
@@ -212,6 +237,7 @@ static int scan(struct scan_input *in, const char *f, va_list ap) {
                 for (i = 0; i < 256; i++) set[i] = !isspace(i);
             }
             p = suppress ? NULL : va_arg(ap, char *);
+            /* No width: as many bytes as are in the set (-1 never reaches 0). */
             if (width == 0) width = -1;
             for (; width != 0; width--) {
                 c = scan_get(in);
@@ -233,6 +259,8 @@ static int scan(struct scan_input *in, const char *f, va_list ap) {
     return stored;
 }
 
+/* The six entry points: from a string (sscanf), a FILE (fscanf) or stdin (scanf), with the
+ * arguments given directly or as a va_list (the v forms); all go through scan. */
 int vsscanf(const char *s, const char *format, va_list ap) {
     struct scan_input in;
     in.file = NULL;
