@@ -25,6 +25,10 @@ struct sink {
     int pending_count;
 };
 
+/* put: one byte to the sink. A file descriptor's bytes are gathered 256 at a time, so dprintf makes
+ * one system call per 256 bytes, not one per byte (vdprintf writes the rest at the end). A string
+ * takes what fits, leaving room for the NUL, and the count goes on: snprintf returns the length
+ * the whole output would have had. */
 static void put(struct sink *out, int c) {
     if (out->file) fputc(c, out->file);
     else if (out->fd >= 0) {
@@ -37,14 +41,21 @@ static void put(struct sink *out, int c) {
     out->length++;
 }
 
+/* put_padding: n copies of c (none if n <= 0: a field wider than its width is not cut). */
 static void put_padding(struct sink *out, int c, int n) {
     while (n-- > 0) put(out, c);
 }
 
+/* put_text: the bytes of s, without its NUL. */
 static void put_text(struct sink *out, const char *s) {
     while (*s) put(out, *s++);
 }
 
+/* put_number: the digits of value in base, with sign or prefix, padded to width. At least
+ * `precision` digits (zeros in front); C's rule that precision 0 prints no digit for the value 0
+ * ("%.0d" of 0 is empty). `zero` pads with zeros between the prefix and the digits, which C
+ * forbids when a precision is given: the callers pass it only without one. 24 digits hold a
+ * 64-bit value in octal (22). */
 /* put_number: the digits of value in base, with sign or prefix, padded to width. */
 static void put_number(struct sink *out, unsigned long value, int base, int upper, int left,
                        int zero, int width, int precision, const char *prefix) {
@@ -66,6 +77,9 @@ static void put_number(struct sink *out, unsigned long value, int base, int uppe
 }
 
 /* ---- The exact decimal value of a double. */
+/* A double has at most 767 significant decimal digits (the smallest subnormal, 2^-1074, is
+ * 5^1074 / 10^1074: 751 of them; the most come from a subnormal with every bit set); 800 digits,
+ * in limbs of 9, leave room. */
 #define PRINTF_DIGITS 800
 #define PRINTF_LIMBS 100
 
@@ -77,6 +91,9 @@ struct decimal {
     char d[PRINTF_DIGITS];
 };
 
+/* multiply: limbs (base 10^9, least significant first) times factor; returns the new length. A
+ * limb below 10^9 times a factor up to 5^13 (1.2·10^9), plus the carry, stays below 2^64, which
+ * is why to_decimal multiplies by at most 2^29 or 5^13 at a time. */
 /* multiply: limbs (base 10^9, least significant first) times factor; returns the new length. */
 static int multiply(unsigned int *limbs, int n, unsigned int factor) {
     unsigned long carry = 0;
@@ -94,6 +111,10 @@ static int multiply(unsigned int *limbs, int n, unsigned int factor) {
     return n;
 }
 
+/* to_decimal: the digits of mantissa·2^exponent, exactly. A binary fraction always has a finite
+ * decimal expansion, so the digits are computed in full, and rounding them afterwards
+ * (round_decimal) gives the correctly rounded result at any precision with no floating
+ * arithmetic at all: the same digits as glibc, whatever the precision. */
 /* to_decimal: the digits of mantissa·2^exponent, exactly. */
 static void to_decimal(unsigned long mantissa, int exponent, struct decimal *out) {
     unsigned int limbs[PRINTF_LIMBS];
@@ -145,7 +166,9 @@ static void to_decimal(unsigned long mantissa, int exponent, struct decimal *out
 }
 
 /* round_decimal: keeps the first `keep` digits (may be 0 or less: then the value rounds to 0 or to
- * one unit of the last place kept), to nearest, ties to even. */
+ * one unit of the last place kept), to nearest, ties to even. The digits are exact, so a 5
+ * followed by nothing but zeros is a true tie: only then does the last kept digit's parity
+ * decide. */
 static void round_decimal(struct decimal *v, int keep) {
     int up;
     int i;
@@ -179,6 +202,7 @@ static void round_decimal(struct decimal *v, int keep) {
     while (v->count > 0 && v->d[v->count - 1] == 0) v->count--;
 }
 
+/* digit_at: digit i as a character; the places before the first digit and after the last are 0. */
 static int digit_at(struct decimal *v, int i) { return i >= 0 && i < v->count ? '0' + v->d[i] : '0'; }
 
 /* The parts of a converted floating number, put out between padding. */
@@ -194,6 +218,7 @@ struct float_text {
     int upper;
 };
 
+/* exponent_length: the length of %e's exponent ("e+05" is 4): the sign and at least two digits. */
 static int exponent_length(int e) {
     int n = 2;
     if (e < 0) e = -e;
@@ -204,6 +229,8 @@ static int exponent_length(int e) {
     return n + 2;
 }
 
+/* float_length: how many bytes put_float_body and the sign and prefix will write; the padding to
+ * the width comes before them, so their length is needed first. */
 static int float_length(struct float_text *t) {
     int n = strlen(t->sign) + strlen(t->prefix);
     if (t->style == 0) return n + strlen(t->body);
@@ -213,6 +240,8 @@ static int float_length(struct float_text *t) {
     return n;
 }
 
+/* put_float_body: the number's digits in the style chosen (%f: the integer part, then
+ * `precision` places; %e: one digit, the places, then the exponent), or the body text. */
 static void put_float_body(struct sink *out, struct float_text *t) {
     struct decimal *v = t->digits;
     int i;
@@ -246,7 +275,9 @@ static void put_float_body(struct sink *out, struct float_text *t) {
     while (n) put(out, exponent_digits[--n]);
 }
 
-/* hex_float: %a of a finite double, into t->body. */
+/* hex_float: %a of a finite double, into t->body. The 52 fraction bits are 13 hex digits after
+ * the leading 1 (0 for a subnormal, whose exponent is written as -1022). With no precision,
+ * trailing zero digits are dropped, as glibc does. */
 static void hex_float(struct float_text *t, unsigned long bits, int precision) {
     const char *alphabet = t->upper ? "0123456789ABCDEF" : "0123456789abcdef";
     unsigned long fraction = bits & 0xfffffffffffffUL;
@@ -297,6 +328,10 @@ static void hex_float(struct float_text *t, unsigned long bits, int precision) {
     t->precision = 0;
 }
 
+/* put_float: one floating conversion (f F e E g G a A) of value, with its flags, width and
+ * precision (-1: none, then 6). The sign is taken from the bits, so -0.0 prints "-0". inf and nan
+ * ignore the 0 flag, as C says. The digits are kept in one static buffer, not on the stack (800
+ * bytes): printf is not reentrant, as C allows (a signal handler must not call it). */
 /* put_float: one floating conversion (f F e E g G a A) of value. */
 static void put_float(struct sink *out, double value, int conversion, int left, int zero, int plus,
                       int space, int alternate, int width, int precision) {
@@ -366,6 +401,8 @@ static void put_float(struct sink *out, double value, int conversion, int left, 
     if (left) put_padding(out, ' ', width - length);
 }
 
+/* format: the whole of printf: the format's bytes go to the sink, each conversion replaced by its
+ * argument's text. A conversion is: '%', flags, width, '.' and precision, size, letter. */
 static void format(struct sink *out, const char *f, va_list ap) {
     int left;
     int zero;
@@ -417,6 +454,7 @@ static void format(struct sink *out, const char *f, va_list ap) {
             } else
                 while (isdigit((unsigned char)*f)) precision = precision * 10 + *f++ - '0';
         }
+        /* '-' overrides '0' (C's rule): left-justified fields are padded with spaces. */
         if (left) zero = 0;
         /* The size of the argument: 1, 2, 4 or 8 bytes. */
         size = 4;
@@ -428,6 +466,8 @@ static void format(struct sink *out, const char *f, va_list ap) {
             if (*f == 'L') long_double = 1;
         }
         if (*f == 'd' || *f == 'i') {
+            /* Every integer argument is passed in a full 8-byte slot, so it is read as one and then cut to
+             * the size the format names (a char or short argument arrives promoted to int). */
             value = va_arg(ap, long);
             if (size == 4) value = (int)value;
             else if (size == 2) value = (short)value;
@@ -455,6 +495,7 @@ static void format(struct sink *out, const char *f, va_list ap) {
                 put_number(out, number, 16, *f == 'X', left, zero && precision < 0, width, precision,
                            alternate && number ? (*f == 'X' ? "0X" : "0x") : "");
         } else if (*f == 'p') {
+            /* %p as glibc prints it: "(nil)" for a null pointer, else hexadecimal with 0x. */
             number = (unsigned long)va_arg(ap, void *);
             if (number == 0) {
                 if (!left) put_padding(out, ' ', width - 5);
@@ -474,12 +515,15 @@ static void format(struct sink *out, const char *f, va_list ap) {
             if (left) put_padding(out, ' ', width - 1);
         } else if (*f == 's') {
             s = va_arg(ap, const char *);
+            /* A null string is undefined in C; glibc prints "(null)" (or nothing if it would be cut), and so
+             * does this library, so that programs print the same. */
             if (s == NULL) s = precision < 0 || precision >= 6 ? "(null)" : "";
             n = precision >= 0 ? (int)strnlen(s, precision) : (int)strlen(s);
             if (!left) put_padding(out, ' ', width - n);
             width -= n;
             while (n--) put(out, *s++);
             if (left) put_padding(out, ' ', width);
+        /* %n stores the bytes written so far, at the size the format names. */
         } else if (*f == 'n') {
             void *p = va_arg(ap, void *);
             if (size == 8) *(long *)p = out->length;
@@ -496,6 +540,10 @@ static void format(struct sink *out, const char *f, va_list ap) {
     }
 }
 
+/* The entry points: to a FILE (fprintf, printf: stdout), a file descriptor (dprintf, unbuffered
+ * but for the sink's 256 bytes), or a string (sprintf, snprintf: bounded); each with its va_list
+ * form. They return the number of bytes produced (for snprintf: that the whole output has), or -1
+ * when a FILE's error flag is set after writing (the flag may be an earlier call's). */
 int vfprintf(FILE *f, const char *format_text, va_list ap) {
     struct sink out;
     out.file = f;
@@ -535,6 +583,7 @@ int vsnprintf(char *s, size_t n, const char *format_text, va_list ap) {
     return out.length;
 }
 
+/* vsprintf: no bound; half of SIZE_MAX so that the room check (length + 1 < size) cannot wrap. */
 int vsprintf(char *s, const char *format_text, va_list ap) { return vsnprintf(s, (size_t)-1 >> 1, format_text, ap); }
 int vprintf(const char *format_text, va_list ap) { return vfprintf(stdout, format_text, ap); }
 
