@@ -2,7 +2,7 @@
 // sandbox, inspect the root, store the outputs, write the record. The record is written last, so
 // its presence in the store means every output it names is there and verified.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Sha256 } from '../digest.js';
 import type { Chain, Stage } from '../manifest/types.js';
@@ -98,10 +98,13 @@ async function runUncached(stage: Stage, key: Sha256, context: RunStageContext):
   const workDir = join(store.root, 'work', `${stage.name}-${key.slice(0, 12)}-${randomBytes(3).toString('hex')}`);
   const root = join(workDir, 'root');
   const logFile = join(workDir, 'stage.log');
-  // Named first, so that a run killed at any moment after leaves a directory a later run can
-  // prove stale (its owner is gone) and remove.
-  await mkdir(workDir, { recursive: true });
-  await writeOwner(join(workDir, WORK_OWNER_FILE));
+  // Made under a temporary name that carries this pid and renamed once its owner file is whole, so
+  // that a run killed at any moment leaves either a temporary directory or a work directory that
+  // names its owner: a later run can prove either stale (its owner is gone) and remove it.
+  const nascent = store.tempPath('work');
+  await mkdir(nascent);
+  await writeOwner(join(nascent, WORK_OWNER_FILE));
+  await rename(nascent, workDir);
   await populateRoot(stage, root, resolved.inputs);
   await writeFile(logFile, '');
   context.onStart?.();
