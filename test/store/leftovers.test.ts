@@ -61,10 +61,13 @@ describe('leftovers of killed runs', () => {
     expect(left).toHaveLength(1);
     expect(existsSync(join(rig.storeDir, 'work', left[0]!, 'owner.json'))).toBe(true);
 
-    // Beside it: a temporary file of the killed run, one of a live process (this one), a partial
+    // Beside it: temporary files of the killed run, one of a live process (this one), a partial
     // download to resume, and a failed stage's directory kept for inspection (no owner file).
     const tmp = join(rig.storeDir, 'tmp');
     await writeFile(join(tmp, `import.${first.pid!}.0123456789ab`), 'half');
+    // A work directory the run was still making (killed before its owner file was whole).
+    await mkdir(join(tmp, `work.${first.pid!}.0123456789ab`));
+    await writeFile(join(tmp, `work.${first.pid!}.0123456789ab`, 'owner.json'), '');
     await writeFile(join(tmp, `import.${process.pid}.0123456789ab`), 'in use');
     await writeFile(join(tmp, `partial-${'a'.repeat(64)}`), 'resume me');
     await mkdir(join(rig.storeDir, 'work', 'kept-for-inspection', 'root'), { recursive: true });
@@ -74,7 +77,7 @@ describe('leftovers of killed runs', () => {
     const result = await second;
     expect(result.exitCode).toBe(0);
     expect(result.stderr).toContain(
-      `removed 1 work directory of killed runs (pid ${first.pid!}, no longer running) and 1 temporary file of killed runs from the store`,
+      `removed 1 work directory of killed runs (pid ${first.pid!}, no longer running) and 2 temporary files of killed runs from the store`,
     );
     expect((await readdir(join(rig.storeDir, 'work'))).sort()).toEqual(['kept-for-inspection']);
     expect((await readdir(tmp)).sort()).toEqual([`import.${process.pid}.0123456789ab`, `partial-${'a'.repeat(64)}`]);
