@@ -13,8 +13,12 @@
 #include <errno.h>
 
 #define DECIMAL_DIGITS_KEPT 800
+/* The largest big integer: a divisor up to 10^1131 (800 digits after the point and an exponent
+ * of -330) and the number shifted to 63 bits above it, under 3,900 bits; 160 limbs hold 5,120. */
 #define BIG_LIMBS 160
 
+/* A big unsigned integer: 32-bit limbs, the least significant first. 32 bits so that a limb
+ * times a factor, plus a carry, fits the 64-bit unsigned long with no overflow check. */
 /* A big unsigned integer: 32-bit limbs, the least significant first. */
 struct strtod_big {
     int length;
@@ -61,6 +65,8 @@ static void big_shift_left(struct strtod_big *b, int shift) {
     int bits = shift % 32;
     int i;
     int n = b->length + words + 1;
+    /* Computed from the top limb down, so the shift is done in place (a limb is read before it is
+     * overwritten); one limb more than needed is written, and big_bits trims it. */
     for (i = n - 1; i >= 0; i--) {
         unsigned long high = i - words < b->length && i - words >= 0 ? b->limb[i - words] : 0;
         unsigned long low = i - words - 1 < b->length && i - words - 1 >= 0 ? b->limb[i - words - 1] : 0;
@@ -88,6 +94,8 @@ static int big_compare(struct strtod_big *a, struct strtod_big *b) {
     return 0;
 }
 
+/* big_subtract: limb by limb with a borrow, in signed 64-bit arithmetic where a limb difference
+ * and the borrow cannot overflow. */
 static void big_subtract(struct strtod_big *a, struct strtod_big *b) {
     long borrow = 0;
     long t;
@@ -110,10 +118,13 @@ static unsigned long round_bits(unsigned long top, int sticky, long exponent, in
     unsigned long mantissa;
     unsigned long rest;
     unsigned long half;
+    /* Too large: infinity, whose bits are the exponent field all ones over a zero fraction. */
     if (exponent > max_exponent) {
         *range = 1;
         return (unsigned long)(2 * max_exponent + 1) << (precision - 1);
     }
+    /* Below the normal range: fewer significant bits are kept (a subnormal); far enough below,
+     * none, and the result is zero with *range set. */
     if (exponent < min_exponent) {
         keep = precision - (int)(min_exponent - exponent);
         if (keep < 0) {
@@ -180,6 +191,8 @@ static int hex_value(int c) {
 }
 
 /* parse_float: the bits of the number at s in the format given (see round_bits); *end after it. */
+/* The big integers and the digits are static (over 2 KiB), not on the stack: strtod is not
+ * reentrant, which C allows (a signal handler must not call it). */
 static unsigned long parse_float(const char *s, char **end, int precision, int min_exponent, int max_exponent) {
     static struct strtod_big number;
     static struct strtod_big divisor;
@@ -199,6 +212,8 @@ static unsigned long parse_float(const char *s, char **end, int precision, int m
     int i;
     int d;
     while (isspace((unsigned char)*p)) p++;
+    /* The sign bit is the top bit of the format: 24 + 8 - 1 = 31 for a float, 53 + 11 - 1 = 63 for
+     * a double (precision counts the implicit bit, so it stands for the sign's place). */
     if (*p == '-' || *p == '+') sign = (unsigned long)(*p++ == '-') << (precision + (max_exponent == 127 ? 8 : 11) - 1);
     if ((i = match_word(p, "inf")) != 0) {
         p += i;
@@ -214,6 +229,7 @@ static unsigned long parse_float(const char *s, char **end, int precision, int m
             if (*q == ')') p = q + 1;
         }
         if (end) *end = (char *)p;
+        /* A quiet NaN: the top bit of the fraction set; the chars in "nan(chars)" are not used. */
         return sign | infinity | ((unsigned long)1 << (precision - 2));
     }
     if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X') && (hex_value((unsigned char)p[2]) >= 0 || (p[2] == '.' && hex_value((unsigned char)p[3]) >= 0))) {
@@ -241,6 +257,7 @@ static unsigned long parse_float(const char *s, char **end, int precision, int m
             p++;
             if (*p == '-' || *p == '+') negative = *p++ == '-';
             while (isdigit((unsigned char)*p)) {
+                /* A longer exponent stops growing (it cannot overflow); the result is out of range anyway. */
                 if (e < 100000) e = e * 10 + *p - '0';
                 p++;
             }
@@ -277,6 +294,7 @@ static unsigned long parse_float(const char *s, char **end, int precision, int m
             if (!seen_point) exponent++;
         }
     }
+    /* No digit at all: no conversion, and *end is s itself, even if blanks or a sign were read. */
     if (!any) {
         if (end) *end = (char *)s;
         return 0;
@@ -295,6 +313,9 @@ static unsigned long parse_float(const char *s, char **end, int precision, int m
     if (end) *end = (char *)p;
     if (n == 0) return sign;
     if (sticky) digits[n++] = 1;
+    /* A value of more than 330 integer digits overflows any double, and one below 10^-330 is under
+     * half the smallest subnormal (4.9·10^-324): decided here without building numbers of a
+     * million digits for "1e999999". */
     if (n + exponent > 330) {
         errno = ERANGE;
         return sign | infinity;
@@ -319,6 +340,8 @@ static unsigned long parse_float(const char *s, char **end, int precision, int m
         shift = big_bits(&divisor) + 63 - big_bits(&number);
         if (shift > 0) big_shift_left(&number, shift);
         else if (shift < 0) big_shift_left(&divisor, -shift);
+        /* Long division one bit at a time: the divisor is aligned with the number's top bit and
+         * shifted right as each quotient bit is decided. */
         bit = big_bits(&number) - big_bits(&divisor);
         big_shift_left(&divisor, bit);
         for (; bit >= 0; bit--) {
@@ -355,4 +378,6 @@ float strtof(const char *s, char **end) {
     return u.value;
 }
 
+/* strtold: under cc a long double is a double; built by another compiler (TinyCC, GCC), the
+ * result is only as precise as a double. */
 long double strtold(const char *s, char **end) { return strtod(s, end); }
