@@ -1,5 +1,9 @@
 /* string.c — bytes and NUL-terminated strings, one byte at a time. strerror gives the message
- * of the errno values errno.h names, "Unknown error N" for the others. */
+ * of the errno values errno.h names, "Unknown error N" for the others.
+ *
+ * One byte at a time on purpose: each function is a loop a reader can check at a glance, which
+ * matters more in the chain than speed. What it leaves out: word-at-a-time copying and searching,
+ * locales (strcoll is strcmp), the wide-character forms (wchar.h), strtok_r. */
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +21,8 @@ void *memcpy(void *to, const void *from, size_t n) {
 void *memmove(void *to, const void *from, size_t n) {
     char *t = to;
     const char *f = from;
+    /* Copying forward is safe when the destination starts below the source; otherwise the copy goes
+     * backward, so each overlapping byte is read before it is overwritten. */
     if (t < f) return memcpy(to, from, n);
     while (n) {
         n--;
@@ -147,6 +153,8 @@ char *strrchr(const char *s, int c) {
 /* strstr: the first occurrence of part (byte by byte comparison, no faster search). */
 char *strstr(const char *s, const char *part) {
     size_t n = strlen(part);
+    /* At each position of s; an empty part matches at once (strncmp of 0 bytes), and also when s
+     * is empty, which the loop never enters. */
     for (; *s; s++)
         if (strncmp(s, part, n) == 0) return (char *)s;
     if (n == 0) return (char *)s;
@@ -172,6 +180,8 @@ char *strpbrk(const char *s, const char *accept) {
 }
 
 /* strtok: the next token of s (or of the string the last call was given) between separators. */
+/* Where the next call without a string goes on (NULL: the string is used up). One place for the
+ * whole program: strtok is not reentrant, and two strings cannot be split at once. */
 static char *strtok_rest;
 
 char *strtok(char *s, const char *separators) {
@@ -208,6 +218,8 @@ char *strndup(const char *s, size_t n) {
     return copy;
 }
 
+/* The messages of errno values 0 to 40 in Linux's numbering, worded as glibc words them, so that
+ * a program's perror and strerror output is the same as on the host. */
 static const char *error_messages[] = {
     "Success", "Operation not permitted", "No such file or directory", "No such process",
     "Interrupted system call", "Input/output error", "No such device or address",
