@@ -123,9 +123,11 @@ export async function checkPrograms(chain: Chain, stage: Stage): Promise<Checked
       // A program looked up in PATH is the first candidate the stage has (an input, or made here).
       const program = command.candidates?.find((c) => inputs.has(c) || mentioned.has(c) || treeHolding(c) !== undefined) ?? command.program;
       classify(program, { script: command.script, line: command.line });
-      // The runner run on another script of the stage: read that one too. Upstream kaem takes it
-      // after `--file` or `-f`; kindling's seed kaem as its only argument.
-      const scriptArg = command.args[0] === '--file' || command.args[0] === '-f' ? command.args[1] : command.args[0];
+      // The runner run on another script of the stage: read that one too. Upstream kaem and the
+      // chain's (stage 18-kaem) take it after `--file` or `-f`, other options before or after it
+      // (`--verbose --file x.kaem`); kindling's seed kaem as its only argument.
+      const fileFlag = command.args.findIndex((a) => a === '--file' || a === '-f');
+      const scriptArg = fileFlag >= 0 ? command.args[fileFlag + 1] : command.args.find((a) => !a.startsWith('-'));
       const directory = command.state?.directory ?? '';
       const nested =
         scriptArg === undefined ? undefined : rootRelative(scriptArg.startsWith('/') ? scriptArg : posix.join(directory || '.', scriptArg));

@@ -96,7 +96,7 @@ describe('static audit', () => {
     await writeFile(join(rig.stageDir('upstream'), 'src_steps.kaem'), '${FROM_THE_HOST}/cp a b\n');
     const unknown = await audit({ chainDir: rig.chainDir });
     expect(unknown.findings.map(describeFinding)).toContain(
-      'stage upstream: the commands of src/steps.kaem were not checked: the kaem reader cannot read it: src/steps.kaem:1: variable FROM_THE_HOST is not set by the script (the audit cannot know its value)',
+      'stage upstream: the commands of src/steps.kaem were not checked: the kaem reader cannot read it: src/steps.kaem:1: variable FROM_THE_HOST is not set (a stage starts with an empty environment)',
     );
   });
 

@@ -1,20 +1,25 @@
 // Reads kaem scripts: kindling's seed runner's language, and the richer dialect of the kaem that
-// other bootstraps write their steps in, so that their scripts are read, not misread:
-// - one command a line; a backslash at the end of a line joins the next one to it;
+// other bootstraps write their steps in, so that their scripts are read, not misread. The chain
+// builds a runner of that dialect (stages/amd64/18-kaem, whose LANGUAGE.md is the dialect), and
+// test/stages/kaem.test.ts holds this reader and that runner to the same commands and refusals:
+// - one command a line; a backslash at the end of a line (not a comment line) joins the next one;
 // - words split on spaces and tabs; "double" and 'single' quotes keep blanks inside a word;
 // - `#` at the start of a word starts a comment that runs to the end of the line;
-// - `NAME=value` (alone, or after `export`) sets a variable; `$NAME` and `${NAME}` are replaced by
-//   its value; variables set by a script are seen by the scripts it runs with kaem;
+// - `NAME=value` alone on a line, or `export NAME=value…`, sets a variable; `$NAME` and
+//   `${NAME}` are replaced by its value; `unset NAME…` forgets it; variables set by a script are
+//   seen by the scripts it runs with kaem;
 // - `cd DIR` changes the directory later relative program paths are taken from;
-// - `set`, `echo`, `pwd`, `unset`, `export` are the runner's own and run no program;
+// - `set` (-e, +e, -x, +x, or joined: -ex), `echo`, `pwd`, `unset`, `export` are the runner's own and run no program;
 // - a program named without a `/` is looked up in the directories of PATH, when PATH is set.
-// What the reader cannot know (a variable the script never sets, say) it refuses to guess: it
-// throws ScriptSyntaxError, and the audit then says the script was not checked — a proof left
-// incomplete, never a false finding.
+// What the reader cannot know (a variable the script never sets, say) it refuses to guess, as the
+// runner refuses to run it: it throws ScriptSyntaxError, and the audit then says the script was
+// not checked — a proof left incomplete, never a false finding.
 import { posix } from 'node:path';
 import { rootRelative, ScriptSyntaxError, type ScriptCommand, type ScriptReader, type ScriptState } from './script-reader.js';
 
-const BUILTINS = new Set(['set', 'echo', 'pwd', 'unset', 'export']);
+const BUILTINS = new Set(['echo', 'pwd']);
+/** `set -e`, `set +x`, `set -ex`…: stop at a failing command (e), print commands (x); `+` turns off. */
+const SET_OPTION = /^[-+][ex]+$/;
 const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s;
 
 export const kaemReader: ScriptReader = {
@@ -35,9 +40,27 @@ export const kaemReader: ScriptReader = {
       const words = splitWords(logical, fail).map((word) => expand(word, variables, fail));
       if (words.length === 0) continue;
       const [first, ...rest] = words as [string, ...string[]];
-      const assignment = ASSIGNMENT.exec(first === 'export' ? (rest[0] ?? '') : first);
-      if (assignment !== null && (first === 'export' ? rest.length === 1 : rest.length === 0)) {
+      if (first === 'export') {
+        // `export NAME` exports what is set already: every variable is in the environment.
+        for (const word of rest) {
+          const assignment = ASSIGNMENT.exec(word);
+          if (assignment !== null) variables.set(assignment[1]!, assignment[2]!);
+        }
+        continue;
+      }
+      const assignment = ASSIGNMENT.exec(first);
+      if (assignment !== null) {
+        if (rest.length > 0) fail('an assignment before a command is not supported (set it on a line of its own)');
         variables.set(assignment[1]!, assignment[2]!);
+        continue;
+      }
+      if (first === 'unset') {
+        for (const name of rest) variables.delete(name);
+        continue;
+      }
+      if (first === 'set') {
+        const bad = rest.find((option) => !SET_OPTION.test(option));
+        if (bad !== undefined) fail(`set takes -e, +e, -x, +x (or -ex, ...), not '${bad}'`);
         continue;
       }
       if (first === 'cd') {
@@ -136,7 +159,7 @@ function expand(
     const match = braced ?? plain;
     if (match === null) fail(`'$' not followed by a variable name in '${word.text}'`);
     const value = variables.get(match[1]!);
-    if (value === undefined) fail(`variable ${match[1]} is not set by the script (the audit cannot know its value)`);
+    if (value === undefined) fail(`variable ${match[1]} is not set (a stage starts with an empty environment)`);
     out += value;
     i += match[0].length;
   }

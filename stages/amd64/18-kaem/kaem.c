@@ -360,12 +360,19 @@ static void do_line(const char *line) {
         return;
     }
     if (strcmp(argv[0], "set") == 0) {
+        /* -e stops at a failing command, -x prints each command; + turns it off; -ex joins them. */
         for (k = 1; k < count; k = k + 1) {
-            if (strcmp(argv[k], "-e") == 0) strict = 1;
-            else if (strcmp(argv[k], "+e") == 0) strict = 0;
-            else if (strcmp(argv[k], "-x") == 0) tracing = 1;
-            else if (strcmp(argv[k], "+x") == 0) tracing = 0;
-            else refuse("set takes -e, +e, -x or +x, not '", argv[k], "'");
+            const char *o = argv[k];
+            int j = 1;
+            if ((o[0] != '-' && o[0] != '+') || o[1] == 0) refuse("set takes -e, +e, -x, +x (or -ex, ...), not '", o, "'");
+            while (o[j] != 0) {
+                if (o[j] != 'e' && o[j] != 'x') refuse("set takes -e, +e, -x, +x (or -ex, ...), not '", o, "'");
+                j = j + 1;
+            }
+            for (j = 1; o[j] != 0; j = j + 1) {
+                if (o[j] == 'e') strict = o[0] == '-';
+                else tracing = o[0] == '-';
+            }
         }
         return;
     }
