@@ -39,7 +39,9 @@ describe('kaem script reader', () => {
   });
 
   it('refuses to guess what it cannot know: an unset variable, an open quote', () => {
-    expect(() => kaemReader.read('s.kaem', 'bin/x ${UNSET}/y\n')).toThrow(/s\.kaem:1: variable UNSET is not set \(a stage starts with an empty environment\)/);
+    expect(() => kaemReader.read('s.kaem', 'bin/x ${UNSET}/y\n')).toThrow(
+      /s\.kaem:1: variable UNSET is not set \(a stage starts with an empty environment\)/,
+    );
     expect(() => kaemReader.read('s.kaem', 'A=1\nbin/x "open\n')).toThrow(/s\.kaem:2: unterminated double quote/);
     // A variable the calling script set is known to the script it runs.
     expect(kaemReader.read('s.kaem', 'bin/${TOOL}\n', { variables: new Map([['TOOL', 'cc']]), directory: '' })[0]?.program).toBe('bin/cc');
