@@ -7,11 +7,16 @@
 #include <errno.h>
 #include <unistd.h>
 
+/* The heap: from the program's initial break up to heap_end (the break now); heap_next is the
+ * first byte no block has. free_list chains freed blocks through their first word of data
+ * (block[1]), so the list needs no memory of its own. */
 static char *heap_next;
 static char *heap_end;
 static long *free_list;
 
-/* more_memory: n bytes from the top of the heap, moving the break 1 MiB beyond what is needed. */
+/* more_memory: n bytes from the top of the heap, moving the break 1 MiB beyond what is needed, so
+ * that most calls make no system call. brk (12) with 0 returns the current break; asked for a new
+ * one it returns it, or the old one when the kernel refuses, hence the comparison. */
 static void *more_memory(size_t n) {
     char *p;
     long want;
@@ -29,7 +34,10 @@ static void *more_memory(size_t n) {
     return p;
 }
 
-/* malloc: 16-byte aligned blocks (the size word sits at 8 modulo 16). */
+/* malloc: 16-byte aligned blocks (the size word sits at 8 modulo 16), the largest alignment
+ * of any x86-64 type (long double), which C asks of malloc. Sizes are rounded up to 16, and
+ * limited to 2^46 bytes so that no sum below can overflow: more than brk can give anyway. A freed
+ * block of at least the size is taken first; only then does the heap grow. */
 void *malloc(size_t size) {
     long *block;
     long *previous = NULL;
@@ -60,7 +68,8 @@ void *malloc(size_t size) {
     return block + 1;
 }
 
-/* free: the block goes on the free list (NULL is ignored). */
+/* free: the block goes on the free list (NULL is ignored). Nothing checks p: freeing a pointer
+ * malloc did not return, or freeing one twice, corrupts the list. */
 void free(void *p) {
     long *block;
     if (p == NULL) return;
@@ -69,7 +78,8 @@ void free(void *p) {
     free_list = block;
 }
 
-/* calloc: zeroed memory; NULL when count·size overflows. */
+/* calloc: zeroed memory; NULL when count·size overflows. The bytes are cleared even when they
+ * are fresh from brk (zero already), because a reused block holds old data. */
 void *calloc(size_t count, size_t size) {
     void *p;
     if (size && count > ((size_t)1 << 46) / size) {
@@ -81,7 +91,9 @@ void *calloc(size_t count, size_t size) {
     return p;
 }
 
-/* realloc: the same block while the new size fits in it, else a new one with the bytes copied. */
+/* realloc: the same block while the new size fits in it, else a new one with the bytes copied
+ * (the old block is freed only when the new one was obtained, as C requires). A smaller size
+ * keeps the whole block: the size word stays its capacity. realloc(p, 0) returns p. */
 void *realloc(void *p, size_t size) {
     void *q;
     long old;
