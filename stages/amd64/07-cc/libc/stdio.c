@@ -9,6 +9,9 @@
 #include <errno.h>
 #include <stdio.h>
 
+/* The three standard FILEs are static, so they work before and without malloc (fields in
+ * stdio.h's order: fd, writing, unbuffered, eof, error, count, position, buffer, next). stderr
+ * has no buffer: what a program says on stderr is out before it crashes. */
 static char stdin_buffer[BUFSIZ];
 static char stdout_buffer[BUFSIZ];
 static FILE stdin_file = {0, 0, 0, 0, 0, 0, 0, stdin_buffer, NULL};
@@ -17,8 +20,11 @@ static FILE stderr_file = {2, 1, 1, 0, 0, 0, 0, NULL, NULL};
 FILE *stdin = &stdin_file;
 FILE *stdout = &stdout_file;
 FILE *stderr = &stderr_file;
+/* Every FILE fopen and fdopen made, so that fflush(NULL), and exit through it, writes them all. */
 static FILE *open_files;
 
+/* fdopen: a FILE over descriptor fd (the mode is not checked against how fd was opened), with a
+ * buffer of BUFSIZ from malloc; NULL when memory runs out. */
 FILE *fdopen(int fd, const char *mode) {
     FILE *f = calloc(1, sizeof(FILE));
     if (f == NULL) return NULL;
@@ -53,6 +59,7 @@ FILE *fopen(const char *path, const char *mode) {
         errno = EINVAL;
         return NULL;
     }
+    /* 438 is 0666: the file's mode before the process's umask, as C's fopen creates files. */
     fd = open(path, flags, 438);
     if (fd < 0) return NULL;
     f = fdopen(fd, mode);
@@ -72,6 +79,8 @@ FILE *freopen(const char *path, const char *mode, FILE *f) {
     }
     fd = open(path, flags, 438);
     if (fd < 0) return NULL;
+    /* dup2 keeps f on its descriptor number, so that stdout reopened is still descriptor 1 for the
+     * programs this one starts. */
     if (fd != f->fd) {
         dup2(fd, f->fd);
         close(fd);
@@ -94,6 +103,8 @@ int fflush(FILE *f) {
     if (!f->writing) return 0;
     while (done < f->count) {
         n = write(f->fd, f->buffer + done, f->count - done);
+        /* A failed write drops the buffer and marks the error, rather than trying the same bytes at
+         * every later flush. */
         if (n <= 0) {
             f->error = 1;
             f->count = 0;
@@ -183,6 +194,7 @@ int fgetc(FILE *f) {
     int n;
     if (f->position == f->count) {
         if (f->eof) return EOF;
+        /* No line buffering: flushing stdout here is what makes a prompt appear before input is read. */
         if (f == stdin) fflush(stdout);
         n = read(f->fd, f->buffer, BUFSIZ);
         if (n <= 0) {
@@ -200,7 +212,9 @@ int fgetc(FILE *f) {
 int getc(FILE *f) { return fgetc(f); }
 int getchar(void) { return fgetc(stdin); }
 
-/* ungetc: one byte back into the buffer; fails when nothing was read from it yet. */
+/* ungetc: one byte back into the buffer; fails when nothing was read from it yet. The byte given
+ * back replaces the one read there, which is all C guarantees (one byte); after fseek, or on a
+ * FILE that has read nothing, it fails. */
 int ungetc(int c, FILE *f) {
     if (c == EOF || f->position == 0) return EOF;
     f->buffer[--f->position] = c;
@@ -208,7 +222,8 @@ int ungetc(int c, FILE *f) {
     return (unsigned char)c;
 }
 
-/* fgets: a line (with its newline) or n - 1 bytes, NUL-terminated; NULL at the end of the file. */
+/* fgets: a line (with its newline) or n - 1 bytes, NUL-terminated; NULL at the end of the file.
+ * With n of 1 there is room for no byte, and it returns NULL where C gives an empty string. */
 char *fgets(char *s, int n, FILE *f) {
     int i = 0;
     int c;
@@ -267,6 +282,7 @@ int fileno(FILE *f) { return f->fd; }
 int fseek(FILE *f, long offset, int whence) {
     if (f->writing) {
         if (fflush(f)) return -1;
+    /* The descriptor is ahead of the reader by the bytes read ahead: SEEK_CUR counts from the reader. */
     } else if (whence == SEEK_CUR) offset -= f->count - f->position;
     if (lseek(f->fd, offset, whence) < 0) return -1;
     f->count = f->position = 0;
@@ -309,6 +325,7 @@ void setbuf(FILE *f, char *buffer) { setvbuf(f, buffer, buffer ? _IOFBF : _IONBF
 /* remove: a file (unlink) or else an empty directory (rmdir). */
 int remove(const char *path) {
     if (unlink(path) == 0) return 0;
+    /* Linux's unlink refuses a directory with EISDIR. */
     if (errno == EISDIR) return rmdir(path);
     return -1;
 }
