@@ -53,7 +53,7 @@ const FLOORS: Record<string, number> = {
   'cdecl.b0': 12,
   'cmp.b0': 25,
   'cparse.b0': 11,
-  'cpp.b0': 11,
+  'cpp.b0': 14,
   'float.b0': 16,
   'gen.b0': 9,
   'lex.b0': 16,
