@@ -49,17 +49,17 @@ function commentRatio(text: string): number {
 
 /** Floors in percent of non-blank lines, per file of stages/amd64/07-cc. */
 const FLOORS: Record<string, number> = {
-  'base.b0': 38,
+  'base.b0': 42,
   'cdecl.b0': 12,
   'cmp.b0': 25,
   'cparse.b0': 11,
   'cpp.b0': 14,
-  'float.b0': 16,
+  'float.b0': 17,
   'gen.b0': 9,
   'lex.b0': 16,
   'main.b0': 22,
   'parse.b0': 18,
-  'types.b0': 22,
+  'types.b0': 32,
   'libc/ctype.c': 40,
   'libc/malloc.c': 19,
   'libc/math.c': 11,
