@@ -55,7 +55,7 @@ const FLOORS: Record<string, number> = {
   'cparse.b0': 11,
   'cpp.b0': 14,
   'float.b0': 17,
-  'gen.b0': 9,
+  'gen.b0': 11,
   'lex.b0': 16,
   'main.b0': 22,
   'parse.b0': 18,
