@@ -1,4 +1,4 @@
-// The line patches a stage carries (stages/amd64/13-tcc/tinycc.patch): pairs of "-OLD" and "+NEW"
+// The line patches a stage carries (stages/amd64/13-tcc/tinycc.patch, tccelf.patch): pairs of "-OLD" and "+NEW"
 // lines, '#' lines are comments. Applied here as the stage's replace-line program applies them,
 // so a build outside the chain starts from the sources the chain compiles.
 

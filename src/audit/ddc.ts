@@ -20,6 +20,8 @@ import { firstDifference, type Difference } from './first-difference.js';
 /** The stage whose fixed point is checked, and the generation whose lines are replayed. */
 export const DDC_STAGE = 'tcc';
 const GENERATION = 'bin/tcc-3 ';
+/** How build.kaem applies a line patch: `tmp/replace-line PATCH FILE`. */
+const REPLACE_LINE = 'tmp/replace-line ';
 
 export interface DdcFile {
   readonly path: string;
@@ -125,9 +127,15 @@ export async function buildIndependently(options: DdcOptions, root: string): Pro
       await place(await verifiedObject(options.store, input.sha256, `${input.origin.stage} ${input.origin.output}`), root, input.path);
     }
   }
-  const libtcc = join(root, 'tmp', 'tcc', 'libtcc.c');
-  const patch = join(root, 'src', 'tinycc.patch');
-  await writeFile(libtcc, applyLinePatch(await readFile(patch, 'latin1'), await readFile(libtcc, 'latin1'), patch), 'latin1');
+  // The stage's line patches, each to the file its build.kaem applies it to.
+  const kaem = (await readFile(join(root, 'build.kaem'), 'utf8')).split('\n');
+  for (const line of kaem.filter((l) => l.startsWith(REPLACE_LINE))) {
+    const [patchPath, targetPath] = line.slice(REPLACE_LINE.length).trim().split(/\s+/);
+    if (patchPath === undefined || targetPath === undefined)
+      throw new KindlingError('manifest', `ddc: ${join(stage.dir, 'build.kaem')}: '${line}' names no patch and file`);
+    const [patch, target] = [join(root, patchPath), join(root, targetPath)];
+    await writeFile(target, applyLinePatch(await readFile(patch, 'latin1'), await readFile(target, 'latin1'), patch), 'latin1');
+  }
   const independent = join('tmp', 'tcc-independent');
   await run(
     options.compiler,
@@ -136,7 +144,7 @@ export async function buildIndependently(options: DdcOptions, root: string): Pro
     `${options.compiler} compiling TinyCC`,
     true,
   );
-  const script = (await readFile(join(root, 'build.kaem'), 'utf8')).split('\n').filter((l) => l.startsWith(GENERATION));
+  const script = kaem.filter((l) => l.startsWith(GENERATION));
   if (script.length === 0)
     throw new KindlingError('manifest', `ddc: ${join(stage.dir, 'build.kaem')}: no lines of generation 3 ("${GENERATION.trim()} ...")`);
   const written: string[] = [];

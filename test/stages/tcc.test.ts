@@ -81,13 +81,17 @@ describe('the stage', () => {
   });
 
   it('holds its patches and says why for each', () => {
-    for (const name of ['tinycc.patch']) {
+    for (const name of ['tinycc.patch', 'tccelf.patch', 'tcc-ar.patch']) {
       const patch = readFileSync(join(STAGE_DIR, name), 'utf8');
       expect(patch).toMatch(/^# Why: /m);
       const pairs = patch.split('\n').filter((l) => l.startsWith('-') || l.startsWith('+'));
       expect(pairs.length % 2).toBe(0);
     }
     expect(readFileSync(join(STAGE_DIR, 'tinycc.patch'), 'utf8')).toContain('\n-    s->nocommon = 1;\n+    s->nocommon = 1; s->static_link = 1;\n');
+    // Each is applied, to the file it names, by build.kaem, which the DDC replays.
+    const kaem = readFileSync(join(STAGE_DIR, 'build.kaem'), 'utf8');
+    for (const [name, file] of [['tinycc.patch', 'libtcc.c'], ['tccelf.patch', 'tccelf.c'], ['tcc-ar.patch', 'tcc.c']])
+      expect(kaem).toContain(`\ntmp/replace-line src/${name} tmp/tcc/${file}\n`);
   });
 });
 
