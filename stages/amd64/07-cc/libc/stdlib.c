@@ -1,4 +1,6 @@
-/* stdlib.c — integers from text, absolute values and quotients, sorting and searching, rand. */
+/* stdlib.c — integers from text, absolute values and quotients, sorting and searching, rand.
+ * What it leaves out: the wide-character forms (wcstol ...), random() and the drand48 family,
+ * and any locale: digits and blanks are ASCII. */
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +38,8 @@ static int parse_integer(const char *s, char **end, int base, unsigned long limi
         else break;
         if (digit >= base) break;
         any = 1;
+        /* value·base + digit > limit, tested without computing it (it could wrap). After an
+         * overflow the digits are still read, so that *end is past the whole number, as C says. */
         if (value > (limit - digit) / base) *overflow = 1;
         else value = value * base + digit;
     }
@@ -64,6 +68,8 @@ unsigned long strtoul(const char *s, char **end, int base) { return strtoull(s, 
 /* strtoll: out of range gives LLONG_MAX or LLONG_MIN with errno ERANGE. */
 long long strtoll(const char *s, char **end, int base) {
     unsigned long value;
+    /* The negative side reaches 2^63 and the positive side only 2^63 - 1: one limit for reading,
+     * then the positive side is checked once more below. */
     unsigned long most = (unsigned long)LLONG_MAX + 1;  /* 2^63, the magnitude of LLONG_MIN */
     int overflow;
     int negative = parse_integer(s, end, base, most, &value, &overflow);
@@ -156,6 +162,7 @@ void *bsearch(const void *key, const void *base, size_t count, size_t size, int 
     size_t middle;
     int order;
     while (low < high) {
+        /* Not (low + high) / 2, which could wrap for a huge count. */
         middle = low + (high - low) / 2;
         order = compare(key, b + middle * size);
         if (order == 0) return (void *)(b + middle * size);
@@ -165,7 +172,9 @@ void *bsearch(const void *key, const void *base, size_t count, size_t size, int 
     return NULL;
 }
 
-/* rand: a 31-bit linear congruential generator (the same sequence on every run for a seed). */
+/* rand: a 31-bit linear congruential generator (the same sequence on every run for a seed):
+ * the 64-bit state uses Knuth's MMIX multiplier and increment, and the result is its top 31
+ * bits (0 to RAND_MAX), because the low bits of such a generator repeat with short periods. */
 static unsigned long rand_state = 1;
 
 int rand(void) {
