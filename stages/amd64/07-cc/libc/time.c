@@ -11,12 +11,13 @@
 /* clock_gettime: the kernel's clock (CLOCK_REALTIME, CLOCK_MONOTONIC, ...); -1 on error (errno not
  * set). */
 int clock_gettime(int clock, struct timespec *ts) {
+    /* 228: clock_gettime. The kernel's vDSO, which glibc uses to skip the system call, is not
+     * looked for: one system call per reading is simple and fast enough. */
     long r = __syscall(228, clock, ts);
     return r < 0 ? -1 : 0;
 }
 
-/* gettimeofday: the real-time clock in microseconds; the time zone, if asked for, is UTC (zeros).
- * gettimeofday: the real-time clock in microseconds; the time zone, if asked for, is UTC (zeros). */
+/* gettimeofday: the real-time clock in microseconds; the time zone, if asked for, is UTC (zeros). */
 int gettimeofday(struct timeval *tv, void *tz) {
     struct timespec ts;
     if (clock_gettime(CLOCK_REALTIME, &ts) < 0) return -1;
@@ -39,6 +40,8 @@ time_t time(time_t *t) {
 /* clock: the processor time this process used, in microseconds (CLOCK_PROCESS_CPUTIME_ID). */
 clock_t clock(void) {
     struct timespec ts;
+    /* 2: CLOCK_PROCESS_CPUTIME_ID. clock_t counts microseconds (CLOCKS_PER_SEC 1000000, as POSIX
+     * requires). */
     if (clock_gettime(2, &ts) < 0) return -1;
     return ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
@@ -58,6 +61,7 @@ static long days_from_civil(long year, int month, int day) {
     long day_of_year;
     long day_of_era;
     if (month <= 2) year--;
+    /* C's division truncates toward zero; before year 0 the era must round down, hence the -399. */
     era = (year >= 0 ? year : year - 399) / 400;
     year_of_era = year - era * 400;
     day_of_year = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
@@ -78,6 +82,7 @@ struct tm *gmtime_r(const time_t *t, struct tm *out) {
     long year;
     long day_number;
     int month;
+    /* Before 1970 the remainder is negative: borrow a day so that the time of day is 0..86399. */
     if (rest < 0) {
         rest += 86400;
         days--;
@@ -85,6 +90,7 @@ struct tm *gmtime_r(const time_t *t, struct tm *out) {
     out->tm_hour = rest / 3600;
     out->tm_min = rest / 60 % 60;
     out->tm_sec = rest % 60;
+    /* 1970-01-01 was a Thursday (4); the double % keeps negative day counts in 0..6. */
     out->tm_wday = (int)(((days + 4) % 7 + 7) % 7);
     day_number = days;
     /* The civil date of a day count: the inverse of days_from_civil. */
@@ -107,6 +113,7 @@ struct tm *gmtime_r(const time_t *t, struct tm *out) {
     return out;
 }
 
+/* The one struct gmtime and localtime return (C allows it: they are not reentrant). */
 static struct tm time_broken_down;
 
 /* gmtime, localtime (UTC: no time zones), localtime_r: gmtime_r, the first two into one struct
@@ -121,6 +128,9 @@ time_t mktime(struct tm *tm) {
     long year = tm->tm_year + 1900L;
     long month = tm->tm_mon;
     time_t t;
+    /* A month out of 0..11 carries into the year (C's division truncates, hence the fix for a
+     * negative month); days, hours, minutes and seconds out of range need no carry: they are
+     * simply added as seconds, and gmtime_r brings the struct back into range. */
     year += month / 12;
     month %= 12;
     if (month < 0) {
@@ -183,6 +193,8 @@ size_t strftime(char *s, size_t n, const char *format, const struct tm *tm) {
             default: snprintf(piece, sizeof piece, "%%%c", *f); break;
             }
         }
+        /* Each conversion is formatted into `piece` first, then copied while it fits: n counts the
+         * NUL too, and a result that does not fit returns 0 (the contents of s are then unspecified). */
         for (k = 0; piece[k]; k++) {
             if (length + 1 >= n) return 0;
             s[length++] = piece[k];
