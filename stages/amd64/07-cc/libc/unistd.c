@@ -19,6 +19,7 @@
 #include <sys/utsname.h>
 #include <sys/wait.h>
 
+/* One errno for the process: the library has no threads, so no thread-local storage. */
 int errno;
 
 #ifndef __KINDLING_CC__
@@ -68,7 +69,9 @@ void __libc_start(int argc, char **argv, char **envp) {
 }
 #endif
 
-/* check: a system call's result, or -1 with errno set when it is -4095 to -1. */
+/* check: a system call's result, or -1 with errno set when it is -4095 to -1. Only that range is
+ * an error: a successful result may be negative as a long (an mmap address high in memory, a
+ * large lseek offset read as signed), but the kernel never returns one of those 4095 values. */
 static long check(long result) {
     if (result < 0 && result > -4096) {
         errno = -result;
@@ -98,6 +101,7 @@ int dup2(int from, int to) { return check(__syscall(33, from, to)); }
 pid_t getpid(void) { return __syscall(39); }
 int fork(void) { return check(__syscall(57)); }
 int execve(const char *path, char *const argv[], char *const envp[]) { return check(__syscall(59, path, argv, envp)); }
+/* 61 is wait4: waitpid is wait4 without the resource usage (0). */
 int waitpid(int pid, int *status, int options) { return check(__syscall(61, pid, status, options, 0)); }
 int kill(pid_t pid, int signal) { return check(__syscall(62, pid, signal)); }
 int uname(struct utsname *name) { return check(__syscall(63, name)); }
@@ -115,6 +119,7 @@ int creat(const char *path, int mode) { return open(path, O_WRONLY | O_CREAT | O
 /* isatty: whether fd is a terminal (the TCGETS ioctl succeeds on it). */
 int isatty(int fd) {
     char termios[64];
+    /* 16: ioctl, 0x5401: TCGETS, which only a terminal answers; 64 bytes hold its struct termios. */
     return __syscall(16, fd, 0x5401, termios) == 0;
 }
 /* sysconf: only _SC_PAGESIZE (4096); -1 with EINVAL for every other name. */
@@ -178,6 +183,9 @@ int execvp(const char *file, char *const argv[]) {
     for (;;) {
         end = strchr(path, ':');
         length = end ? (size_t)(end - path) : strlen(path);
+        /* An empty element of PATH ("::", or a ':' first or last) is the working directory. An error
+         * other than "not there" (EACCES: found but not executable) is kept, so that errno says why
+         * the file that exists could not be run. */
         if (length + name_length + 2 <= sizeof full) {
             memcpy(full, length ? path : ".", length ? length : 1);
             if (length == 0) length = 1;
@@ -207,6 +215,7 @@ int atexit(void (*function)(void)) {
 /* exit: runs the atexit functions (then, built by another compiler than cc, the destructors,
  * the last first), flushes every open FILE, ends the process. */
 void exit(int status) {
+    /* The FILEs are flushed after the atexit functions, so that what those print goes out too. */
     while (exit_function_count > 0) exit_functions[--exit_function_count]();
 #ifndef __KINDLING_CC__
     {
@@ -221,6 +230,8 @@ void exit(int status) {
 /* abort: flushes output and ends the process with SIGABRT (as the default action would). */
 void abort(void) {
     fflush(NULL);
+    /* If SIGABRT is caught and the handler returns, or it is ignored, the process still ends, with
+     * the status a shell shows for SIGABRT (128 + 6). */
     kill(getpid(), SIGABRT);
     _exit(134);
 }
@@ -248,6 +259,8 @@ int setenv(const char *name, const char *value, int overwrite) {
                 *entry = text;
                 return 0;
             }
+    /* A new array, since the first environ is the kernel's, on the stack, where it cannot grow; the
+     * old arrays are not freed, as a caller may still hold them. */
     grown = malloc((count + 2) * sizeof(char *));
     if (grown == NULL) return -1;
     if (count) memcpy(grown, environ, count * sizeof(char *));
@@ -263,6 +276,7 @@ int system(const char *command) {
     int status;
     char *argv[4];
     if (command == NULL) return access("/bin/sh", X_OK) == 0;
+    /* Buffered output is written before fork, else parent and child would both write it. */
     fflush(NULL);
     pid = fork();
     if (pid < 0) return -1;
@@ -283,6 +297,8 @@ int system(const char *command) {
 int mkstemp(char *template) {
     static const char letters[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
     size_t n = strlen(template);
+    /* Names from the pid and the time are not secret, but O_EXCL makes them safe: an existing file
+     * is never opened, another name is tried (1000 times at most). */
     unsigned long seed = (unsigned long)getpid() * 2654435761UL;
     int attempt;
     int i;
