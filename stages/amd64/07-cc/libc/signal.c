@@ -1,5 +1,6 @@
 /* signal.c — signals (rt_sigaction and rt_sigprocmask of Linux), and what a program of one thread
- * needs of semaphores, and assert's failure. */
+ * needs of semaphores, and assert's failure. What it leaves out: sigsuspend, sigaltstack, sigqueue and the other real-time signal calls,
+ * and semaphores shared between processes or threads. */
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,7 +10,8 @@
 #include <semaphore.h>
 #include <unistd.h>
 
-/* The handlers a program installed, by signal number. */
+/* The handlers a program installed, by signal number. Not static: signal_enter's asm names it by
+ * its plain name, a label cc gives only to globals that are not static (gen_alias in gen.b0). */
 void *__libc_signal_handlers[65];
 
 #ifdef __KINDLING_CC__
@@ -63,6 +65,8 @@ int sigaction(int number, const struct sigaction *action, struct sigaction *old)
         }
         action = &copy;
     }
+    /* 13: rt_sigaction; 8: the size of the kernel's signal set, the only one it accepts. On failure
+     * the table is put back, so the program's view stays what the kernel has. */
     r = __syscall(13, number, action, old, 8);
     if (r < 0) {
         __libc_signal_handlers[number] = previous;
@@ -81,6 +85,8 @@ sighandler_t signal(int number, sighandler_t handler) {
     struct sigaction old;
     memset(&action, 0, sizeof action);
     action.sa_handler = handler;
+    /* SA_RESTART: a read or write the signal interrupts is resumed, as glibc's signal() does, so
+     * old programs that never check EINTR keep working. */
     action.sa_flags = SA_RESTART;
     if (sigaction(number, &action, &old) < 0) return SIG_ERR;
     return old.sa_handler;
@@ -156,7 +162,8 @@ int sem_post(sem_t *s) {
     return 0;
 }
 
-/* __assert_fail: what a false assert() calls. */
+/* __assert_fail: what a false assert() calls: glibc's message, word for word, then abort, so a
+ * failing assertion looks the same as on the host. */
 void __assert_fail(const char *condition, const char *file, int line, const char *function) {
     fprintf(stderr, "%s:%d: %s: Assertion `%s' failed.\n", file, line, function, condition);
     abort();
