@@ -188,6 +188,7 @@ double fmod(double x, double y) {
 /* sqrt: sqrtsd, correctly rounded (NaN for x < 0). */
 #ifdef __KINDLING_CC__
 double sqrt(double x) {
+    /* cc passes x on the stack (rbp + 16) and returns in rax, so the bits go through xmm0. */
     asm("DEFINE libc_sqrtsd 488B451066480F6EC0F20F51C066480F7EC0");
     /* mov rax,[rbp+16]  movq xmm0,rax  sqrtsd xmm0,xmm0  movq rax,xmm0 */
     asm("libc_sqrtsd");
@@ -256,6 +257,8 @@ static struct dd dd_multiply(struct dd a, struct dd b) {
 }
 
 static struct dd dd_divide(struct dd a, struct dd b) {
+    /* Long division in doubles: a first quotient, then the quotient of what it leaves, then a
+     * last correction; each step adds about 50 correct bits. */
     double q1 = a.hi / b.hi;
     struct dd r = dd_add(a, dd_multiply(b, dd_make(-q1, 0)));
     double q2 = r.hi / b.hi;
@@ -293,7 +296,7 @@ static struct dd dd_exp_reduced(struct dd x, int *k) {
     return dd_add(sum, dd_of(1.0));
 }
 
-/* dd_to_double: hi + lo·2^k rounded once, subnormal results too. */
+/* dd_scale: hi + lo·2^k rounded once, subnormal results too. */
 static double dd_scale(struct dd v, int k) {
     double hi;
     double lo;
@@ -454,6 +457,7 @@ static const double pio2_1 = 1.5707963267948966;
 static const double pio2_2 = 6.123233995736766e-17;
 static const double pio2_3 = -1.4973849048591698e-33;
 
+/* dd_negate: -a (both parts: the pair stays normalized). */
 static struct dd dd_negate(struct dd a) {
     a.hi = -a.hi;
     a.lo = -a.lo;
@@ -494,6 +498,9 @@ static int reduce(double x, struct dd *r) {
     return (int)(fmod(k, 4.0) + 4) % 4;
 }
 
+/* sin, cos: the kernel's value for r, picked and signed by the quadrant k (sin(r + k·pi/2) is
+ * sin r, cos r, -sin r, -cos r); NaN for NaN and infinities ((x - x) / (x - x) makes it without
+ * a constant). tan: their quotient, in double-double. */
 double sin(double x) {
     struct dd r;
     struct dd s;
@@ -711,7 +718,10 @@ double hypot(double x, double y) {
     return ldexp(s.hi + s.lo, e);
 }
 
-/* The float and long double forms: the double functions (long double is double in cc). */
+/* The float and long double forms: the double functions (long double is double in cc). Each float
+ * form is still correctly rounded: the double result is exact (fabs, ldexp, floor, ceil), or for
+ * sqrt has enough bits (53 > 2·24 + 2) that rounding it again to float cannot go wrong. Built by
+ * another compiler, the long double forms have only a double's precision. */
 float fabsf(float x) { return (float)fabs(x); }
 float ldexpf(float x, int n) { return (float)ldexp(x, n); }
 float sqrtf(float x) { return (float)sqrt(x); }
