@@ -1,6 +1,8 @@
 /* math.h — the functions of double that TinyCC and ordinary programs use; long double is double in cc. */
 #ifndef _MATH_H
 #define _MATH_H
+/* Infinity and NaN as constant expressions that overflow or have no value: cc has no
+ * __builtin_inf or __builtin_nan, and these fold to the same bits in cc, TinyCC and GCC. */
 #define HUGE_VAL (1e300 * 1e300)
 #define HUGE_VALF ((float)HUGE_VAL)
 #define HUGE_VALL HUGE_VAL
@@ -11,11 +13,13 @@
 #define M_LN2 0.69314718055994530942
 #define M_LN10 2.30258509299404568402
 #define M_SQRT2 1.41421356237309504880
+/* The classes in this order, so that isfinite is one comparison (zero, subnormal, normal). */
 #define FP_NAN 0
 #define FP_INFINITE 1
 #define FP_ZERO 2
 #define FP_SUBNORMAL 3
 #define FP_NORMAL 4
+/* The class macros take a double only: a float argument is converted, which keeps its class. */
 int __fpclassify(double x);
 int __signbit(double x);
 #define fpclassify(x) __fpclassify(x)

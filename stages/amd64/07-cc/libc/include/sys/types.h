@@ -2,6 +2,8 @@
 #ifndef _SYS_TYPES_H
 #define _SYS_TYPES_H
 #include <stddef.h>
+/* Each type is guarded by its own macro because several headers define it (unistd.h, sys/stat.h,
+ * time.h), and C99 forbids the same typedef twice in one translation unit. */
 #ifndef _OFF_T_DEFINED
 #define _OFF_T_DEFINED
 typedef long off_t;
