@@ -1,14 +1,26 @@
 // Stage 17-busybox in the real chain, run by kindling under bubblewrap: BusyBox 1.35.0 compiled
 // by the chain's tcc against the chain's musl. Each applet a configure script and a Makefile
 // need runs here on a small input, with an empty environment in a scratch directory, and must
-// give the output written below (what POSIX and GNU's tools give for the same command).
+// give the output written below (what POSIX and GNU's tools give for the same command). The
+// headers the stage generated (bbgen, from busybox.config) are compared with those BusyBox's own
+// build (kconfig, its scripts, the host's make and gcc) generates from the same configuration;
+// and a corrupt tarball given to a copy of the chain fails the stage with bunzip2's message.
 import { mkdtemp, readFile, rm, writeFile, mkdir, stat, readlink, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chainOutput } from '../support/amd64.js';
-import { chainOutputWithSources } from '../programs/unpack/tools.js';
+import { cpSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { sha256File } from '../../src/digest.js';
+import { loadChain } from '../../src/manifest/chain.js';
+import { bootstrap } from '../../src/run/bootstrap.js';
+import { createBwrapSandbox } from '../../src/sandbox/bwrap.js';
+import { Store } from '../../src/store/store.js';
+import { AMD64_CHAIN, SHARED_STORE, chainOutput } from '../support/amd64.js';
+import { REPO } from '../support/cli.js';
+import { chainOutputWithSources, distfile } from '../programs/unpack/tools.js';
+
+const CONFIG = join(AMD64_CHAIN, '17-busybox', 'busybox.config');
 
 let work: string;
 let busybox: string;
@@ -211,4 +223,103 @@ describe('system tools', () => {
     await expectOutput('date', ['-u', '-d', '@86400', '+%Y-%m-%d %H:%M:%S'], '', '1970-01-02 00:00:00\n');
     await expectOutput('uname', ['-s'], '', 'Linux\n');
   });
+});
+
+/** The definitions of an autoconf.h, whatever their order: CONFIG_X (value or #undef), ENABLE_X, IF_X. */
+function definitions(text: string): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const define = /^#define (CONFIG_\w+|ENABLE_\w+) (.*)$/.exec(line);
+    if (define !== null) found.set(define[1] ?? '', define[2] ?? '');
+    const undef = /^#undef (CONFIG_\w+)$/.exec(line);
+    if (undef !== null) found.set(undef[1] ?? '', 'undefined');
+    const when = /^#?\s*define (IF_(?:NOT_)?\w+)\(\.\.\.\)(.*)$/.exec(line);
+    if (when !== null && !/"CONFIG_/.test(line)) found.set(when[1] ?? '', (when[2] ?? '').trim());
+  }
+  return found;
+}
+
+describe("the generated headers, against BusyBox's own build on the host", () => {
+  let reference: string;
+
+  beforeAll(async () => {
+    // The host's kconfig reads busybox.config over allnoconfig's .config; its scripts and gcc
+    // generate the headers, as `make` would before compiling.
+    const tree = join(work, 'reference');
+    await mkdir(tree);
+    await execa('tar', ['-xjf', distfile('busybox-1.35.0.tar.bz2'), '-C', tree]);
+    reference = join(tree, 'busybox-1.35.0');
+    const quiet = { cwd: reference, input: '' } as const;
+    await execa('make', ['allnoconfig'], quiet);
+    const ours = new Map<string, string>();
+    for (const line of (await readFile(CONFIG, 'utf8')).split('\n')) {
+      const option = /^(CONFIG_\w+)=(.*)$/.exec(line);
+      if (option !== null) ours.set(option[1] ?? '', option[2] ?? '');
+    }
+    const merged = (await readFile(join(reference, '.config'), 'utf8')).split('\n').map((line) => {
+      const name = /^# (CONFIG_\w+) is not set$/.exec(line)?.[1] ?? /^(CONFIG_\w+)=/.exec(line)?.[1];
+      if (name === undefined) return line;
+      const value = ours.get(name);
+      return value !== undefined ? `${name}=${value}` : `# ${name} is not set`;
+    });
+    await writeFile(join(reference, '.config'), merged.join('\n'));
+    await execa('make', ['oldconfig'], quiet);
+    await execa('make', ['include/autoconf.h'], quiet);
+    await execa('make', ['applets/applet_tables', 'include/applet_tables.h', 'include/usage_compressed.h'], quiet);
+  }, 600_000);
+
+  it("busybox.config is what kconfig keeps: every option it sets stays, nothing else is switched on", async () => {
+    const kept = (await readFile(join(reference, '.config'), 'utf8')).split('\n').filter((l) => /^CONFIG_/.test(l));
+    const ours = (await readFile(CONFIG, 'utf8')).split('\n').filter((l) => /^CONFIG_/.test(l));
+    expect(kept.sort()).toEqual(ours.sort());
+  });
+
+  it('autoconf.h: the same definition of every option (kconfig orders them by menu, bbgen by file)', async () => {
+    const ours = definitions(await readFile(await chainOutput('busybox', 'share/busybox/generated/autoconf.h'), 'utf8'));
+    const theirs = definitions(await readFile(join(reference, 'include', 'autoconf.h'), 'utf8'));
+    expect(ours.size).toBeGreaterThan(3000);
+    expect(ours).toEqual(theirs);
+  });
+
+  it('applets.h, usage.h, applet_tables.h, NUM_APPLETS.h: the same bytes', async () => {
+    for (const name of ['applets.h', 'usage.h', 'applet_tables.h', 'NUM_APPLETS.h']) {
+      const ours = await readFile(await chainOutput('busybox', `share/busybox/generated/${name}`), 'utf8');
+      expect(ours, name).toBe(await readFile(join(reference, 'include', name), 'utf8'));
+    }
+  });
+
+  it('usage_compressed.h: the same usage text and length (the bzip2 form is unused and left empty)', async () => {
+    const upToPacked = (text: string): string => text.slice(0, text.indexOf('#define PACKED_USAGE'));
+    const ours = await readFile(await chainOutput('busybox', 'share/busybox/generated/usage_compressed.h'), 'utf8');
+    const theirs = await readFile(join(reference, 'include', 'usage_compressed.h'), 'utf8');
+    expect(ours).toContain('#define UNPACKED_USAGE_LENGTH ');
+    expect(upToPacked(ours)).toBe(upToPacked(theirs));
+  });
+});
+
+describe('a corrupt BusyBox tarball fails the stage with one line from bunzip2', () => {
+  it('a flipped bit in a block', async () => {
+    // A copy of the chain beside a link to the seeds; the stages before busybox are the shared
+    // store's, so only this stage runs.
+    const copy = join(work, 'copy');
+    cpSync(AMD64_CHAIN, join(copy, 'stages', 'amd64'), { recursive: true });
+    symlinkSync(join(REPO, 'seeds'), join(copy, 'seeds'));
+    const stageDir = join(copy, 'stages', 'amd64', '17-busybox');
+    const bad = Buffer.from(await readFile(distfile('busybox-1.35.0.tar.bz2')));
+    bad[300_000] = (bad[300_000] ?? 0) ^ 0x10;
+    writeFileSync(join(stageDir, 'bad.tar.bz2'), bad);
+    const manifest = readFileSync(join(stageDir, 'stage.yaml'), 'utf8');
+    const source = /  - path: src\/busybox-1\.35\.0\.tar\.bz2\n(    [^\n]*\n)+/.exec(manifest);
+    expect(source).not.toBeNull();
+    const replaced = `  - { path: src/busybox-1.35.0.tar.bz2, file: bad.tar.bz2, sha256: "${await sha256File(join(stageDir, 'bad.tar.bz2'))}" }\n`;
+    writeFileSync(join(stageDir, 'stage.yaml'), manifest.replace(source?.[0] ?? '', replaced));
+    const chain = await loadChain(join(copy, 'stages', 'amd64'));
+    const store = await Store.open(SHARED_STORE);
+    const result = await bootstrap({ chain, store, sandbox: createBwrapSandbox(), until: 'busybox' });
+    const outcome = result.outcomes.get('busybox');
+    expect(result.ok).toBe(false);
+    const log = outcome?.status === 'failed' && outcome.logFile !== undefined ? readFileSync(outcome.logFile, 'utf8') : '';
+    if (outcome?.status === 'failed' && outcome.workDir !== undefined) await rm(outcome.workDir, { recursive: true, force: true });
+    expect(log).toContain('bunzip2: src/busybox-1.35.0.tar.bz2: corrupt data (a block or stream CRC does not match)\n');
+  }, 600_000);
 });

@@ -19,7 +19,7 @@ export const QEMU_TIER_LEFT_OUT: readonly string[] = [
   // with 31 commands, took 323 s at load 5); make: 323 s.
   'musl',
   'make',
-  // busybox: about 300 sources, 40 s under bubblewrap at load 10 (its README).
+  // busybox: 27-43 s under bubblewrap, 460 s under qemu at load 10 (its README).
   'busybox',
 ];
 
