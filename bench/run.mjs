@@ -1,6 +1,7 @@
 // `make bench`: each benchmark prints its figures and the ratio that matters.
 import { measureBackends } from './backends.mjs';
 import { measureEmptyStage, median } from './empty-stage.mjs';
+import { measureEmulatedPrograms } from './emulated-programs.mjs';
 import { measureOverhead } from './overhead.mjs';
 import { measureLogAppend, measureRemote } from './remote.mjs';
 import { measureTinycc } from './tinycc.mjs';
@@ -90,6 +91,17 @@ for (const [label, key] of rows) {
   const cell = ({ bwrap: b, qemu: q }) =>
     b === undefined || q === undefined ? 'n/a'.padStart(24) : `${ms(q).padStart(8)} / ${ms(b).padStart(7)} = ${ratio(q, b).padStart(5)}`;
   console.log(`  ${label.padEnd(30)} ${cell(BEFORE[key])}   ${cell(now[key])}`);
+}
+
+const emulated = await measureEmulatedPrograms();
+if (emulated.skipped !== undefined) console.log(`\nprograms under qemu-user: skipped (${emulated.skipped})`);
+else {
+  console.log(`\nprograms decompressing ${emulated.tarball}, CPU time native and under qemu-user (a run stops at ${emulated.limitS} s):`);
+  for (const r of emulated.results) {
+    const emulatedCell = r.emulatedS === undefined ? `over ${emulated.limitS} s` : `${r.emulatedS.toFixed(2)} s`;
+    const cost = r.emulatedS === undefined ? `over ${(emulated.limitS / r.nativeS).toFixed(0)}×` : ratio(r.emulatedS, r.nativeS);
+    console.log(`  ${r.name.padEnd(20)} native ${r.nativeS.toFixed(2)} s, emulated ${emulatedCell}: ${cost}`);
+  }
 }
 
 const tinycc = await measureTinycc();
