@@ -52,7 +52,7 @@ const FLOORS: Record<string, number> = {
   'base.b0': 42,
   'cdecl.b0': 12,
   'cmp.b0': 25,
-  'cparse.b0': 11,
+  'cparse.b0': 12,
   'cpp.b0': 14,
   'float.b0': 17,
   'gen.b0': 11,
