@@ -55,7 +55,7 @@ const FLOORS: Record<string, number> = {
   'cparse.b0': 12,
   'cpp.b0': 14,
   'float.b0': 17,
-  'gen.b0': 11,
+  'gen.b0': 12,
   'lex.b0': 16,
   'main.b0': 22,
   'parse.b0': 18,
