@@ -4,7 +4,8 @@
 #   make test-fast   the fast tier only (npm test): Node and shell tools, no sandbox, no VM; seconds
 #   make bench       benchmarks, printing ratios
 #   make check-backends  every stage of the amd64 chain under bubblewrap and under qemu, outputs compared
-#   make fuzz        cc against the host C compiler on thousands of random C programs (FUZZ_PROGRAMS, FUZZ_SEED)
+#   make fuzz        cc against the host C compiler on thousands of random C programs (FUZZ_PROGRAMS, FUZZ_SEED),
+#                    and on tens of thousands of wrong ones (ROBUST_PROGRAMS)
 
 SHELL := /bin/bash
 DEBIAN_PACKAGES := bubblewrap strace bzip2 qemu-system-x86 qemu-system-arm qemu-user-static e2fsprogs busybox-static ca-certificates chromium git tar util-linux python3-minimal nginx gcc libc6-dev
@@ -33,11 +34,14 @@ QEMU_STAGES ?= all
 check-backends: deps
 	KINDLING_QEMU_STAGES=$(QEMU_STAGES) npx vitest run test/run/backend-equivalence.test.ts
 
-# The differential test of cc (test/stages/cc.test.ts) on many more random programs than CI runs.
+# The differential test of cc (test/stages/cc.test.ts) on many more random programs than CI runs,
+# and its robustness test (test/stages/cc-robust.test.ts) on many more wrong ones.
 FUZZ_PROGRAMS ?= 5000
 FUZZ_SEED ?= 1000000
+ROBUST_PROGRAMS ?= 20000
 fuzz: deps
 	KINDLING_FUZZ_PROGRAMS=$(FUZZ_PROGRAMS) KINDLING_FUZZ_SEED=$(FUZZ_SEED) npx vitest run test/stages/cc.test.ts -t 'floating point arithmetic'
+	KINDLING_ROBUST_PROGRAMS=$(ROBUST_PROGRAMS) KINDLING_ROBUST_SEED=$(FUZZ_SEED) npx vitest run test/stages/cc-robust.test.ts
 
 deps: debian-packages node-modules build kernel kernel-aarch64 binfmt
 
