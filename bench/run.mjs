@@ -4,7 +4,7 @@ import { measureEmptyStage, median } from './empty-stage.mjs';
 import { measureEmulatedPrograms } from './emulated-programs.mjs';
 import { measureOverhead } from './overhead.mjs';
 import { measureLogAppend, measureRemote } from './remote.mjs';
-import { measureTinycc } from './tinycc.mjs';
+import { CC_GAPS, measureTinycc } from './tinycc.mjs';
 
 const ms = (value) => (value < 1000 ? `${value.toFixed(0)} ms` : `${(value / 1000).toFixed(2)} s`);
 const perStage = (value, n) => `${(value / n).toFixed(1)} ms/stage`;
@@ -116,7 +116,10 @@ else {
   const missing = gccPasses.filter((r) => !r.ccPasses);
   if (missing.length > 0) {
     console.log(`  passed by gcc, not by cc (${missing.length}):`);
-    for (const r of missing) console.log(`    ${r.name}: ${r.error === undefined ? 'wrong output' : r.error.split('\n')[0]}`);
+    for (const r of missing) {
+      const why = CC_GAPS.get(r.name) ?? `UNEXPECTED: ${r.error === undefined ? 'wrong output' : r.error.split('\n')[0]}`;
+      console.log(`    ${r.name}: ${why}`);
+    }
   }
   console.log(`\ncc on TinyCC's tcc.c (ONE_SOURCE, x86_64) against gcc -O0 -S on the same file:`);
   console.log(`  gcc -O0 -S: ${ms(speed.gccMs)}${speed.gccError === undefined ? '' : ` (failed: ${speed.gccError})`}`);

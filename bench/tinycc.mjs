@@ -37,6 +37,19 @@ const NOT_PORTABLE = new Map([
   ['116_bound_setjmp2', 'TinyCC -b'],
   ['117_gcc_test', 'TinyCC -b'],
 ]);
+/**
+ * tests2 programs gcc passes and cc does not, each for something cc or its C library does not
+ * claim (LANGUAGE.md of stage 07-cc says so); any other one the bench prints as unexpected.
+ */
+export const CC_GAPS = new Map([
+  ['85_asm-outside-function', 'asm outside a function (GNU C)'],
+  ['94_generic', '_Generic (C11): it needs qualifiers in types, which cc does not keep'],
+  ['95_bitfields', 'a packed bit-field wider than 57 bits that does not start a byte'],
+  ['97_utf8_string_literal', 'no wchar.h in the C library'],
+  ['101_cleanup', "__attribute__((cleanup)) (GNU C); its macros also expand past cc's 1,000,000 tokens"],
+  ['102_alignas', "_Alignas of a variable: cc does not place variables at aligned addresses, so __alignof__ keeps the type's"],
+  ['106_pthread', 'no pthread.h in the C library'],
+]);
 /** Arguments and options TinyCC's tests2/Makefile gives. */
 const ARGS = new Map([
   ['31_args', ['arg1', 'arg2', 'arg3', 'arg4', 'arg5']],
