@@ -7,21 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static unsigned long state;
-
-static unsigned long next(void) {
-    state ^= state << 13;
-    state ^= state >> 7;
-    state ^= state << 17;
-    return state;
-}
-
-static double from_bits(unsigned long u) {
-    double d;
-    memcpy(&d, &u, 8);
-    return d;
-}
+#include "diff-harness.h"
 
 static unsigned long bits_of(double d) {
     unsigned long u;
@@ -71,13 +57,11 @@ static void random_decimal(char *s) {
 }
 
 int main(int argc, char **argv) {
-    int count = argc > 1 ? atoi(argv[1]) : 100;
+    int count = start(argc, argv);
     int i;
     int j;
     char text[512];
     char *end;
-    state = argc > 2 ? strtoul(argv[2], NULL, 10) : 1;
-    if (state == 0) state = 1;
     for (i = 0; i < count; i++) {
         double d = pick();
         printf("%016lx", bits_of(d));

@@ -7,21 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <math.h>
-
-static unsigned long state;
-
-static unsigned long next(void) {
-    state ^= state << 13;
-    state ^= state >> 7;
-    state ^= state << 17;
-    return state;
-}
-
-static double from_bits(unsigned long u) {
-    double d;
-    memcpy(&d, &u, 8);
-    return d;
-}
+#include "diff-harness.h"
 
 static unsigned long bits_of(double d) {
     unsigned long u;
@@ -46,13 +32,11 @@ static double pick(void) {
 }
 
 int main(int argc, char **argv) {
-    int count = argc > 1 ? atoi(argv[1]) : 100;
+    int count = start(argc, argv);
     int i;
     int e;
     double x;
     double y;
-    state = argc > 2 ? strtoul(argv[2], NULL, 10) : 1;
-    if (state == 0) state = 1;
     for (i = 0; i < count; i++) {
         x = pick();
         y = pick();
