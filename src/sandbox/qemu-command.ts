@@ -21,6 +21,11 @@ const COMMAND_LINE_LIMIT = 2047;
 const KERNEL_INIT_ARGUMENTS = 31;
 const SAFE_WORD = /^[\x21\x23-\x7e]+$/;
 
+/** True when `word` can be one of init's arguments on the kernel command line. */
+export function fitsKernelCommandLine(word: string): boolean {
+  return SAFE_WORD.test(word);
+}
+
 /**
  * Settings that make an x86-64 boot shorter or sturdier under emulation, each measured (see the
  * sandbox README). None changes what a stage sees of its files; each is a setting the kernel

@@ -40,6 +40,8 @@ async function addNodes(pack: tar.Pack, nodes: readonly TemplateNode[], contents
     if (node.kind === 'directory') {
       // A trailing slash marks a directory's name, as GNU tar and POSIX pax write it.
       await addEntry(pack, { ...common, name: `${node.path}/`, type: 'directory', size: 0 });
+    } else if (node.kind === 'symlink') {
+      await addEntry(pack, { ...common, type: 'symlink', linkname: node.target, size: 0 });
     } else {
       const bytes = contents.get(node.path);
       if (bytes === undefined) throw new Error(`no contents for template file ${node.path}`);
@@ -63,6 +65,8 @@ export interface ArchiveMember {
   readonly uname: string;
   readonly gname: string;
   readonly mtime: number;
+  /** A symbolic link's target ('' for other members). */
+  readonly linkname: string;
   readonly size: number;
   /** Offset of the member's data in the archive file. */
   readonly dataOffset: number;
@@ -87,6 +91,7 @@ export async function readArchive(bytes: Buffer): Promise<ArchiveMember[]> {
         uname: header.uname,
         gname: header.gname,
         mtime: header.mtime.getTime() / 1000,
+        linkname: header.linkname ?? '',
         size: header.size,
         // The source's offset is that of its ustar header; the data follows it.
         dataOffset: entry.offset + 512,

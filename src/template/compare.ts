@@ -111,7 +111,7 @@ export async function compareArchives(
       return { artifact: 'archive', path, artifactOffset, detail };
     }
     // A size difference is reported with the contents, at their first differing byte.
-    for (const field of ['type', 'mode', 'uid', 'gid', 'uname', 'gname', 'mtime'] as const) {
+    for (const field of ['type', 'mode', 'uid', 'gid', 'uname', 'gname', 'mtime', 'linkname'] as const) {
       if (x[field] === y[field]) continue;
       const show = (v: string | number): string => (field === 'mode' && typeof v === 'number' ? '0' + v.toString(8) : JSON.stringify(v));
       return {

@@ -3,7 +3,7 @@
 // that can be checked without running anything is checked here, and every error names the file
 // and the field, as the stage manifests' errors do.
 import { readdir, readFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join, posix, relative } from 'node:path';
 import yaml from 'js-yaml';
 import { sha256Bytes, type Sha256 } from '../digest.js';
 import { ManifestError } from '../manifest/errors.js';
@@ -25,6 +25,16 @@ export interface TemplateEntry {
   readonly mode: number;
 }
 
+/**
+ * A symbolic link the template holds: one program under several names (BusyBox's applets, `cc`
+ * for tcc) without a copy per name. It carries no bytes of its own, only the path it points to.
+ */
+export interface TemplateLink {
+  readonly path: string;
+  /** Where it points, as written: relative to the link's directory, or absolute in the template. */
+  readonly target: string;
+}
+
 export interface TemplateDeclaration {
   readonly name: string;
   readonly description: string;
@@ -33,10 +43,12 @@ export interface TemplateDeclaration {
   /** sha256 of the file's bytes: part of the template's identity. */
   readonly declarationSha256: Sha256;
   readonly entries: readonly TemplateEntry[];
+  readonly links: readonly TemplateLink[];
 }
 
 const TEMPLATE_KEYS = ['name', 'description', 'entries'];
 const ENTRY_KEYS = ['path', 'stage', 'output', 'mode'];
+const LINK_KEYS = ['path', 'link'];
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._+-]*$/;
 // Template paths are written into tar headers and given to debugfs, whose command parser splits on
 // blanks and treats quotes specially: a plain portable character set keeps both exact.
@@ -103,7 +115,7 @@ export function parseTemplate(chain: Chain, path: string, bytes: Buffer, expecte
   const list = asList(file, 'entries', required(file, '', top, 'entries'));
   if (list.length === 0) throw new ManifestError(file, 'entries', 'a template must hold at least one file');
   // Each declared entry with the index it came from, so a clash names the entry that caused it.
-  const expanded = list.flatMap((value, i) => readEntry(chain, file, `entries[${i}]`, value).map((entry) => ({ entry, index: i })));
+  const expanded = list.flatMap((value, i) => readEntryOrLink(chain, file, `entries[${i}]`, value).map((entry) => ({ entry, index: i })));
   expanded.forEach(({ entry, index }, k) => {
     const clash = expanded.findIndex((other, j) => j < k && pathsOverlap(other.entry.path, entry.path));
     if (clash === -1) return;
@@ -114,7 +126,38 @@ export function parseTemplate(chain: Chain, path: string, bytes: Buffer, expecte
         : `'${entry.path}' and '${other.entry.path}' (entries[${other.index}]) cannot both exist: one would be a directory of the other`;
     throw new ManifestError(file, `entries[${index}].path`, problem);
   });
-  return { name, description, file: path, declarationSha256: sha256Bytes(bytes), entries: expanded.map(({ entry }) => entry) };
+  const entries = expanded.flatMap(({ entry }) => ('target' in entry ? [] : [entry]));
+  const links = expanded.flatMap(({ entry }) => ('target' in entry ? [entry] : []));
+  const paths = new Set(entries.map((e) => e.path));
+  const linkPaths = new Set(links.map((l) => l.path));
+  expanded.forEach(({ entry, index }) => {
+    if (!('target' in entry)) return;
+    const dir = posix.dirname(entry.path);
+    const pointed = entry.target.startsWith('/') ? entry.target.slice(1) : posix.normalize(posix.join(dir, entry.target));
+    if (!paths.has(pointed) && !linkPaths.has(pointed)) {
+      throw new ManifestError(file, `entries[${index}].link`, `'${entry.target}' (from ${entry.path}) is no file or link of the template`);
+    }
+  });
+  return { name, description, file: path, declarationSha256: sha256Bytes(bytes), entries, links };
+}
+
+/** An entry is a stage output (or a directory of them), or a symbolic link: `{ path, link }`. */
+function readEntryOrLink(chain: Chain, file: string, field: string, value: unknown): (TemplateEntry | TemplateLink)[] {
+  const map = asMap(file, field, value);
+  if (map.link === undefined) return readEntry(chain, file, field, value);
+  checkKeys(file, field, map, LINK_KEYS);
+  const path = checkTemplatePath(file, `${field}.path`, required(file, field, map, 'path'));
+  const target = asString(file, `${field}.link`, map.link);
+  const segments = (target.startsWith('/') ? target.slice(1) : target).split('/');
+  const odd = segments.find((segment) => segment !== '..' && (segment === '.' || !PATH_SEGMENT_PATTERN.test(segment)));
+  if (target === '' || odd !== undefined) {
+    throw new ManifestError(
+      file,
+      `${field}.link`,
+      `'${target}' must be a path of the template, relative or absolute, of the characters a template path may hold`,
+    );
+  }
+  return [{ path, target }];
 }
 
 /**

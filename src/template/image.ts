@@ -12,7 +12,7 @@
 //    change time cannot be set from user space and reading a file moves its access time, so a
 //    debugfs pass sets every inode's times, owner and mode after the image is made.
 // The image is then checked with e2fsck, which must find nothing to say.
-import { chmod, mkdir, mkdtemp, rm, truncate, utimes, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, symlink, truncate, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { KindlingError } from '../errors.js';
@@ -182,6 +182,10 @@ async function stageTree(
     const path = join(tree, node.path);
     if (node.kind === 'directory') {
       await mkdir(path, { recursive: true });
+    } else if (node.kind === 'symlink') {
+      // mke2fs copies the link; its mode and times are set inside the image (chmod would follow it).
+      await symlink(node.target, path);
+      continue;
     } else {
       const bytes = contents.get(node.path);
       if (bytes === undefined) throw new ImageError(`no contents for template file ${node.path}`);
@@ -191,7 +195,7 @@ async function stageTree(
     // Set, not inherited from the umask; debugfs sets them again inside the image.
     await chmod(path, node.mode);
   }
-  for (const node of [...nodes].reverse()) await utimes(join(tree, node.path), 0, 0);
+  for (const node of [...nodes].reverse()) if (node.kind !== 'symlink') await utimes(join(tree, node.path), 0, 0);
   return sizes;
 }
 
@@ -204,6 +208,7 @@ function inodeFixes(nodes: readonly TemplateNode[]): string {
   };
   fix('/', 0o040000, DIRECTORY_MODE);
   fix('/lost+found', 0o040000, 0o700);
-  for (const node of nodes) fix(`/${node.path}`, node.kind === 'directory' ? 0o040000 : 0o100000, node.mode);
+  const typeBits = { directory: 0o040000, file: 0o100000, symlink: 0o120000 } as const;
+  for (const node of nodes) fix(`/${node.path}`, typeBits[node.kind], node.mode);
   return lines.join('\n') + '\n';
 }

@@ -12,7 +12,7 @@ export const TEMPLATE_MANIFEST_TYPE = 'https://kindling.dev/template/v1';
 
 export interface ManifestFile {
   readonly path: string;
-  readonly type: 'file' | 'directory';
+  readonly type: 'file' | 'directory' | 'symlink';
   /** Octal, four digits: "0755". */
   readonly mode: string;
   readonly size?: number;
@@ -21,6 +21,8 @@ export interface ManifestFile {
   readonly stage?: string;
   readonly stageKey?: Sha256;
   readonly output?: string;
+  /** A symbolic link's target, as declared. */
+  readonly target?: string;
 }
 
 export interface Artifact {
@@ -138,16 +140,18 @@ export function manifestFiles(
   return nodes.map((node): ManifestFile =>
     node.kind === 'directory'
       ? { path: node.path, type: 'directory', mode: formatMode(node.mode) }
-      : {
-          path: node.path,
-          type: 'file',
-          mode: formatMode(node.mode),
-          size: sizes.get(node.path) ?? 0,
-          sha256: node.sha256,
-          stage: node.stage,
-          stageKey: records.get(node.stage)!.stageKey,
-          output: node.output,
-        },
+      : node.kind === 'symlink'
+        ? { path: node.path, type: 'symlink', mode: formatMode(node.mode), target: node.target }
+        : {
+            path: node.path,
+            type: 'file',
+            mode: formatMode(node.mode),
+            size: sizes.get(node.path) ?? 0,
+            sha256: node.sha256,
+            stage: node.stage,
+            stageKey: records.get(node.stage)!.stageKey,
+            output: node.output,
+          },
   );
 }
 

@@ -4,13 +4,16 @@
 // the command with that root as the machine's whole filesystem: a VM booted on a disk made of it,
 // or bubblewrap with it as `/`. Afterwards the work directory receives what `/` holds beyond the
 // image: the files it had, as the command left them, and any the command made. The image's own
-// files are unpacked afresh for every run, so nothing a command does to them outlives it.
-import { lstat, mkdir, mkdtemp, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+// files are unpacked afresh for every run, so nothing a command does to them outlives it. In a VM
+// a command whose words the kernel command line cannot carry (a space, a quote) runs from a script
+// in /tmp, through the image's /bin/sh.
+import { lstat, mkdir, mkdtemp, readdir, readFile, readlink, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { execa } from 'execa';
 import { sha256File } from '../digest.js';
 import { KindlingError, messageOf } from '../errors.js';
+import { fitsKernelCommandLine } from '../sandbox/qemu-command.js';
 import type { Sandbox } from '../sandbox/sandbox.js';
 import { outputFiles } from './build.js';
 import { commandOutput } from './run-output.js';
@@ -81,11 +84,12 @@ export async function runInTemplate(options: TemplateRunOptions): Promise<Templa
       throw new KindlingError('failed', `command '${command[0]}' not found in template '${name}' or the work directory${where}`);
     }
 
+    const { init, args } = await invocation(root, program, command.slice(1), options.sandbox.name, name);
     const logFile = join(scratch, 'output.log');
     const result = await options.sandbox.run({
       root,
-      init: program,
-      args: command.slice(1),
+      init,
+      args,
       timeoutMs: options.timeoutMs,
       logFile,
       ...(options.signal === undefined ? {} : { signal: options.signal }),
@@ -112,6 +116,40 @@ export async function runInTemplate(options: TemplateRunOptions): Promise<Templa
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
+}
+
+/**
+ * What the backend starts. A VM's init gets its arguments through the kernel command line, which
+ * splits words at spaces and has no quoting; so when a word could not pass there, the command is
+ * written as a script in the run's /tmp (never returned to the work directory) and the image's
+ * /bin/sh runs it, which `exec`s the program with the words exactly as given.
+ */
+async function invocation(
+  root: string,
+  program: string,
+  args: readonly string[],
+  backend: string,
+  name: string,
+): Promise<{ init: string; args: readonly string[] }> {
+  if (backend !== 'qemu' || [program, ...args].every(fitsKernelCommandLine)) return { init: program, args };
+  if ((await resolveCommand(root, '/bin/sh')) === undefined) {
+    const word = args.find((a) => !fitsKernelCommandLine(a)) ?? program;
+    throw new KindlingError(
+      'usage',
+      `cannot pass ${JSON.stringify(word)} to a command in a VM: template '${name}' has no /bin/sh to run it from a script, and the kernel command line takes only words without spaces or '"'`,
+    );
+  }
+  const script = ['exec', `/${program}`, ...args].map((word, i) => (i === 0 ? word : shellQuoted(word))).join(' ') + '\n';
+  await writeFile(join(root, COMMAND_SCRIPT), script, { mode: 0o644 });
+  return { init: 'bin/sh', args: [`/${COMMAND_SCRIPT}`] };
+}
+
+/** Where a command that cannot pass on the kernel command line is written (under /tmp, which stays behind). */
+export const COMMAND_SCRIPT = 'tmp/kindling-command';
+
+/** A word in single quotes, for sh: a quote inside becomes '\''. */
+export function shellQuoted(word: string): string {
+  return `'${word.replaceAll("'", "'\\''")}'`;
 }
 
 async function builtArchiveSha256(manifestPath: string, name: string, templatesDir: string): Promise<string> {
@@ -148,9 +186,39 @@ export async function resolveCommand(root: string, name: string): Promise<string
   const candidates = name.includes('/') ? [posix.resolve('/', name).slice(1)] : SEARCH_PATH.map((dir) => `${dir}/${name}`);
   for (const candidate of candidates) {
     if (candidate === '') continue;
-    // lstat: a symbolic link would be followed on the host, not in the image.
-    const info = await lstat(join(root, candidate)).catch(() => undefined);
+    const resolved = await insideRoot(root, candidate);
+    if (resolved === undefined) continue;
+    const info = await lstat(join(root, resolved)).catch(() => undefined);
     if (info?.isFile() && (info.mode & 0o111) !== 0) return candidate;
+  }
+  return undefined;
+}
+
+/**
+ * The path (relative to root) that `path` names once its symbolic links are followed as the
+ * machine will follow them, with root as `/`; never read on the host, where a link would lead out
+ * of the image. Undefined for a loop or a dangling link.
+ */
+async function insideRoot(root: string, path: string): Promise<string | undefined> {
+  let current = path;
+  for (let hops = 0; hops < 40; hops += 1) {
+    const segments = current.split('/');
+    let prefix = '';
+    let followed = false;
+    for (let i = 0; i < segments.length; i += 1) {
+      const next = prefix === '' ? segments[i]! : `${prefix}/${segments[i]!}`;
+      const info = await lstat(join(root, next)).catch(() => undefined);
+      if (info === undefined) return undefined;
+      if (info.isSymbolicLink()) {
+        const target = await readlink(join(root, next));
+        const base = target.startsWith('/') ? target : posix.join('/', prefix, target);
+        current = posix.resolve('/', base, ...segments.slice(i + 1)).slice(1);
+        followed = true;
+        break;
+      }
+      prefix = next;
+    }
+    if (!followed) return current;
   }
   return undefined;
 }

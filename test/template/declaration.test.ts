@@ -56,6 +56,27 @@ describe('template declarations', () => {
     ]);
   });
 
+  it('holds symbolic links to its files, placed in the tree with their targets, and refuses one that leads nowhere', async () => {
+    const links = ['  - { path: bin/twice, link: ../usr/bin/twice }', '  - { path: usr/bin/again, link: /bin/twice }'];
+    await writeTemplate(rig.chainDir, 'linked', templateYaml('linked', [...DEMO_ENTRIES, ...links]));
+    const linked = await loadTemplate(rig.chain, 'linked');
+    expect(linked.links).toEqual([
+      { path: 'bin/twice', target: '../usr/bin/twice' },
+      { path: 'usr/bin/again', target: '/bin/twice' },
+    ]);
+    expect(
+      templateTree(linked)
+        .filter((n) => n.kind !== 'file')
+        .map((n) => `${n.kind} ${n.path}`),
+    ).toContain('symlink usr/bin/again');
+    expect(templateTree(linked).map((n) => n.path)).toContain('bin');
+    const dangling = await errorFor([...DEMO_ENTRIES, '  - { path: usr/bin/cc, link: tcc }']);
+    expect(dangling.field).toBe('entries[4].link');
+    expect(dangling.message).toContain("'tcc' (from usr/bin/cc) is no file or link of the template");
+    const mixed = await errorFor([...DEMO_ENTRIES, '  - { path: usr/bin/cc, link: twice, mode: 0755 }']);
+    expect(mixed.field).toBe('entries[4].mode');
+  });
+
   it('gives the same tree whatever order the entries are declared in', async () => {
     await writeTemplate(rig.chainDir, 'reversed', templateYaml('reversed', [...DEMO_ENTRIES].reverse()));
     const reversed = await loadTemplate(rig.chain, 'reversed');
