@@ -57,6 +57,7 @@ export function createBwrapSandbox(options: BwrapOptions = {}): Sandbox {
             '--bind',
             request.root,
             '/',
+            ...(request.devices === true ? ['--dev', '/dev'] : []),
             '--chdir',
             '/',
             '--',

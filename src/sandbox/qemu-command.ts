@@ -64,7 +64,13 @@ const SYNC_MOUNT_OPTIONS = `sync,${ROOT_MOUNT_OPTIONS}`;
  * ones it knows: an unknown word would be passed to init too. `quiet` keeps boot messages off the
  * log, while the restart line that carries the stage's status, and any panic, are still printed.
  */
-export function kernelCommandLine(init: string, args: readonly string[], profile?: ArchProfile, withGuestInit = true): string {
+export function kernelCommandLine(
+  init: string,
+  args: readonly string[],
+  profile?: ArchProfile,
+  withGuestInit = true,
+  devices = false,
+): string {
   const initPath = `/${init}`;
   for (const word of [initPath, ...args]) {
     if (!SAFE_WORD.test(word)) {
@@ -88,6 +94,8 @@ export function kernelCommandLine(init: string, args: readonly string[], profile
     'panic=-1',
     'quiet',
     ...(amd64 ? AMD64_BOOT_SHORTCUTS : []),
+    // The kernel mounts its devtmpfs on the root's /dev once the root is mounted.
+    ...(devices ? ['devtmpfs.mount=1'] : []),
     '--',
     ...(withGuestInit ? [initPath] : []),
     ...args,

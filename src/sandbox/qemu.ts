@@ -135,7 +135,7 @@ export function createQemuSandbox(options: QemuOptions = {}): Sandbox {
       if (!Number.isInteger(memoryMiB) || memoryMiB < MIN_MEMORY_MIB) {
         throw new Error(`the VM needs at least ${MIN_MEMORY_MIB} MiB of memory to boot its kernel, not ${memoryMiB}`);
       }
-      commandLine = kernelCommandLine(request.init, request.args, profile, withGuestInit);
+      commandLine = kernelCommandLine(request.init, request.args, profile, withGuestInit, request.devices === true);
       accel = await chooseAccel();
     } catch (error) {
       return failed(messageOf(error));

@@ -28,6 +28,12 @@ export interface SandboxRunRequest {
   /** Host file that receives everything the stage printed (the console log for a VM). */
   readonly logFile: string;
   readonly signal?: AbortSignal;
+  /**
+   * Gives the machine a /dev with the kernel's device nodes (/dev/null, /dev/zero, ...) on the
+   * root's /dev, which must exist. Stages see no devices; a template's command (a configure
+   * script writes to /dev/null) does.
+   */
+  readonly devices?: boolean;
   /** Told the pid of the process that runs the stage (bwrap, qemu), so its CPU can be watched. */
   readonly onSpawn?: (pid: number) => void;
 }

@@ -65,6 +65,8 @@ export async function runInTemplate(options: TemplateRunOptions): Promise<Templa
     if (unpacked.exitCode !== 0) throw new KindlingError('environment', `tar could not unpack ${files.archive}: ${unpacked.all?.trim()}`);
     const imageNames = new Set(await readdir(root));
     await mkdir(join(root, 'tmp'), { recursive: true, mode: 0o1777 });
+    // Where the machine's device nodes appear: configure scripts and Makefiles write to /dev/null.
+    await mkdir(join(root, 'dev'), { recursive: true });
 
     if (options.workDir !== undefined) {
       for (const entry of await readdir(options.workDir)) {
@@ -90,6 +92,7 @@ export async function runInTemplate(options: TemplateRunOptions): Promise<Templa
       root,
       init,
       args,
+      devices: true,
       timeoutMs: options.timeoutMs,
       logFile,
       ...(options.signal === undefined ? {} : { signal: options.signal }),
