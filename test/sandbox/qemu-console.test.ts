@@ -66,6 +66,13 @@ describe('the kernel command line', () => {
     expect(kernelCommandLine('bin/kaem', [])).toMatch(/ -- \/bin\/kaem$/);
   });
 
+  it("mounts the kernel's devices on /dev only when asked (a template run), never for a stage", () => {
+    expect(kernelCommandLine('bin/kaem', ['build.kaem']).split(' ')).not.toContain('devtmpfs.mount=1');
+    const [kernelPart, initPart] = kernelCommandLine('bin/sh', ['build.sh'], undefined, true, true).split(' -- ');
+    expect(kernelPart?.split(' ')).toContain('devtmpfs.mount=1');
+    expect(initPart).toBe('/bin/sh build.sh');
+  });
+
   it("without a guest init, starts the stage's init itself on a disk mounted sync", () => {
     const line = kernelCommandLine('bin/kaem', ['build.kaem'], archProfile('aarch64'), false);
     const [kernelPart, initPart] = line.split(' -- ');
