@@ -18,7 +18,7 @@ import { mutatedSource } from '../programs/mutate-c.js';
 import { distfile } from '../programs/unpack/tools.js';
 
 const TARBALL = 'tcc-0.9.27-git20200814.62c30a4a.tar.bz2';
-const count = Number(process.env.KINDLING_ROBUST_PROGRAMS ?? 400);
+const count = Number(process.env.KINDLING_ROBUST_PROGRAMS ?? 200);
 const first = Number(process.env.KINDLING_ROBUST_SEED ?? 1);
 
 let work: string;
