@@ -403,6 +403,21 @@ static void put_float(struct sink *out, double value, int conversion, int left, 
 
 /* format: the whole of printf: the format's bytes go to the sink, each conversion replaced by its
  * argument's text. A conversion is: '%', flags, width, '.' and precision, size, letter. */
+/* __format_size: the length modifiers at *f (hh h l ll j z t L q), read and stepped over: the
+ * size in bytes of the argument they give (4 without one), and in *long_double 1 after L.
+ * printf and scanf share it (a name of the library's own, as C reserves them). */
+int __format_size(const char **f, int *long_double) {
+    int size = 4;
+    *long_double = 0;
+    for (;; (*f)++) {
+        if (**f == 'h') size = size == 2 ? 1 : 2;
+        else if (**f == 'l' || **f == 'L' || **f == 'q' || **f == 'j' || **f == 'z' || **f == 't') size = 8;
+        else break;
+        if (**f == 'L') *long_double = 1;
+    }
+    return size;
+}
+
 static void format(struct sink *out, const char *f, va_list ap) {
     int left;
     int zero;
@@ -457,14 +472,7 @@ static void format(struct sink *out, const char *f, va_list ap) {
         /* '-' overrides '0' (C's rule): left-justified fields are padded with spaces. */
         if (left) zero = 0;
         /* The size of the argument: 1, 2, 4 or 8 bytes. */
-        size = 4;
-        long_double = 0;
-        for (;; f++) {
-            if (*f == 'h') size = size == 2 ? 1 : 2;
-            else if (*f == 'l' || *f == 'L' || *f == 'q' || *f == 'j' || *f == 'z' || *f == 't') size = 8;
-            else break;
-            if (*f == 'L') long_double = 1;
-        }
+        size = __format_size(&f, &long_double);
         if (*f == 'd' || *f == 'i') {
             /* Every integer argument is passed in a full 8-byte slot, so it is read as one and then cut to
              * the size the format names (a char or short argument arrives promoted to int). */

@@ -11,6 +11,9 @@
 #include <ctype.h>
 #include <stdio.h>
 
+/* The length modifiers' reader, printf.c's. */
+int __format_size(const char **f, int *long_double);
+
 /* The input: a FILE or a string; `count` bytes taken so far (for %n). */
 struct scan_input {
     FILE *file;
@@ -146,14 +149,7 @@ static int scan(struct scan_input *in, const char *f, va_list ap) {
         if (suppress) f++;
         width = 0;
         while (isdigit((unsigned char)*f)) width = width * 10 + *f++ - '0';
-        size = 4;
-        long_double = 0;
-        for (;; f++) {
-            if (*f == 'h') size = size == 2 ? 1 : 2;
-            else if (*f == 'l' || *f == 'L' || *f == 'q' || *f == 'j' || *f == 'z' || *f == 't') size = 8;
-            else break;
-            if (*f == 'L') long_double = 1;
-        }
+        size = __format_size(&f, &long_double);
         /* %n stores the count of bytes read so far; it takes no input and does not count as a stored
          * value. */
         if (*f == 'n') {

@@ -2,14 +2,8 @@
 #ifndef _UNISTD_H
 #define _UNISTD_H
 #include <stddef.h>
-#ifndef _OFF_T_DEFINED
-#define _OFF_T_DEFINED
-typedef long off_t;
-#endif
-#ifndef _PID_T_DEFINED
-#define _PID_T_DEFINED
-typedef int pid_t;
-#endif
+/* off_t, pid_t and the other system types, as sys/types.h defines them. */
+#include <sys/types.h>
 #ifndef __KINDLING_CC__
 /* cc has __syscall built in; for other compilers the C library defines it (unistd.c). */
 long __syscall(long number, ...);
