@@ -9,6 +9,7 @@
 import { IMM19, IMM26, withBranchField, type BranchField } from './aarch64-branch.js';
 import { AssemblyError } from './assembly-error.js';
 import { scanHex, sourceBytes } from './hex-scanner.js';
+import { labelOffsets } from './label-offsets.js';
 import { SIGNED_32, fits, littleEndian } from './little-endian.js';
 
 const BRANCHES: Readonly<Record<string, BranchField>> = { '^': IMM26, '&': IMM19 };
@@ -26,15 +27,7 @@ export function assembleHex1Aarch64(source: string | Uint8Array, fileName: strin
   const tokens = scanHex(sourceBytes(source), fileName, { prefixes: ':^&%', nameLength: 'one-character' });
 
   // Pass 1: the offset of every label. A branch reference takes no room of its own.
-  const labels = new Map<string, number>();
-  let offset = 0;
-  for (const token of tokens) {
-    if (token.kind === 'byte') offset += 1;
-    else if (token.prefix === ':') {
-      if (labels.has(token.name)) throw new AssemblyError(fileName, token.line, `label '${token.name}' defined twice`);
-      labels.set(token.name, offset);
-    } else if (token.prefix === '%') offset += 4;
-  }
+  const labels = labelOffsets(tokens, fileName, (prefix) => (prefix === '%' ? 4 : 0));
 
   const targetOf = (name: string, line: number): number => {
     const target = labels.get(name);

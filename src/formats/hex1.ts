@@ -6,6 +6,7 @@
 // independent cross-check that the audit and the tests compare it against.
 import { AssemblyError } from './assembly-error.js';
 import { scanHex, sourceBytes } from './hex-scanner.js';
+import { labelOffsets } from './label-offsets.js';
 import { SIGNED_32, SIGNED_8, fits, littleEndian, type FieldRange } from './little-endian.js';
 
 interface Hex1Reference {
@@ -22,15 +23,7 @@ export function assembleHex1(source: string | Uint8Array, fileName: string): Uin
   const tokens = scanHex(sourceBytes(source), fileName, { prefixes: ':%!', nameLength: 'one-character' });
 
   // Pass 1: the offset of every label. Labels may be used before they are defined.
-  const labels = new Map<string, number>();
-  let offset = 0;
-  for (const token of tokens) {
-    if (token.kind === 'byte') offset += 1;
-    else if (token.prefix === ':') {
-      if (labels.has(token.name)) throw new AssemblyError(fileName, token.line, `label '${token.name}' defined twice`);
-      labels.set(token.name, offset);
-    } else offset += (REFERENCES[token.prefix] as Hex1Reference).width;
-  }
+  const labels = labelOffsets(tokens, fileName, (prefix) => (REFERENCES[prefix] as Hex1Reference).width);
 
   // Pass 2: the bytes, with every reference resolved and range-checked.
   const out: number[] = [];

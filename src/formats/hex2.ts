@@ -12,6 +12,7 @@
 // The chain's own hex2 (stages/amd64/03-hex2/hex2.hex1) follows these rules.
 import { AssemblyError } from './assembly-error.js';
 import { scanHex, sourceBytes, type HexToken } from './hex-scanner.js';
+import { labelOffsets } from './label-offsets.js';
 import { SIGNED_16, SIGNED_32, SIGNED_8, UNSIGNED_16, UNSIGNED_32, fits, littleEndian, type FieldRange } from './little-endian.js';
 
 /** Where the ELF header (written in hex2 at the start of every program) loads the file. */
@@ -37,16 +38,12 @@ export function assembleHex2(source: string | Uint8Array, fileName: string): Uin
   const tokens = scanHex(sourceBytes(source), fileName, { prefixes: ':!@%$&', nameLength: 'word' });
 
   // Pass 1: the offset of every label, so references may point forward.
-  const labels = new Map<string, number>();
-  let offset = 0;
-  for (const token of tokens) {
-    if (token.kind === 'byte') offset += 1;
-    else if (token.prefix === ':') {
-      if (token.name.includes('>')) throw new AssemblyError(fileName, token.line, `label name '${token.name}' contains '>'`);
-      if (labels.has(token.name)) throw new AssemblyError(fileName, token.line, `label '${token.name}' defined twice`);
-      labels.set(token.name, offset);
-    } else offset += (REFERENCES[token.prefix] as Hex2Reference).width;
-  }
+  const labels = labelOffsets(
+    tokens,
+    fileName,
+    (prefix) => (REFERENCES[prefix] as Hex2Reference).width,
+    (name) => (name.includes('>') ? `label name '${name}' contains '>'` : undefined),
+  );
 
   const offsetOf = (token: LabelToken, name: string): number => {
     const found = labels.get(name);
