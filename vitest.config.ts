@@ -9,6 +9,7 @@ import { defineConfig } from 'vitest/config';
 export const FAST_TIER = [
   'test/attest/{keys,log,merkle,note,tiles,trust,verify}.test.ts',
   'test/audit/{first-difference,handwritten,scripts}.test.ts',
+  'test/docs/*.test.ts',
   'test/formats/*.test.ts',
   'test/manifest/{load,lost-stages,schema}.test.ts',
   'test/run/orchestrator.test.ts',

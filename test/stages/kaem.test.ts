@@ -15,7 +15,7 @@ import { ScriptSyntaxError } from '../../src/audit/scripts/script-reader.js';
 import { chainOutput } from '../support/amd64.js';
 
 let kaem: string;
-let root: string;
+let root = '';
 
 const PROGRAMS = ['bin/tool', 'bin/fail', 'amd64/bin/hex2', 'amd64/bin/M1', 'amd64/bin/catm', 'tools/catm', 'bin/kaem'];
 
@@ -31,7 +31,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
+  if (root !== '') await rm(root, { recursive: true, force: true });
 });
 
 /** Runs the chain's kaem on `script` (written at `name` in the root) as a stage would: root as working directory, no environment. */
