@@ -5,6 +5,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { countHandwritten } from '../../src/audit/handwritten.js';
 import { REPO } from '../support/cli.js';
 
 const read = (path: string): Promise<string> => readFile(join(REPO, path), 'utf8');
@@ -70,5 +71,11 @@ describe('figures in the docs', () => {
       const counted = file!.endsWith('/') ? await treeLines(path) : await lineCount(path);
       expect([file, number(lines!)]).toEqual([file, counted]);
     }
+  });
+
+  it('give the hand-written hex and assembly the lines `kindling audit --handwritten` counts', async () => {
+    const chain = join(REPO, 'stages', 'amd64');
+    const count = await countHandwritten([join(REPO, 'seeds', 'amd64'), chain], chain, 'amd64');
+    expect(figure(await read('README.md'), /counts the hand-written hex and assembly: ([\d,]+) lines/, 'README.md')).toBe(count.total);
   });
 });
