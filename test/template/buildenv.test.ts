@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadChain } from '../../src/manifest/chain.js';
 import type { Chain } from '../../src/manifest/types.js';
@@ -20,10 +20,13 @@ import { kindling } from '../support/cli.js';
 
 const HELLO = 'hello-2.10.tar.gz';
 // Unpacks, configures, builds, checks, and keeps hello's greeting in a file of the work directory.
-// tar -m: a VM's clock starts in 2000, before hello's files were made, and configure refuses files
-// from the future; unpacked with the time of unpacking, they are in order under both backends.
+// A VM's clock starts in 2000, before hello's files were made, and configure refuses files from
+// the future: every file takes the time of unpacking, one time for all, so make sees the generated
+// files (configure, Makefile.in, aclocal.m4) as up to date and never calls the autotools.
 const BUILD_HELLO = `set -e
-tar -xmzf ${HELLO}
+touch unpacked
+tar -xzf ${HELLO}
+find hello-2.10 -exec touch -r unpacked {} +
 cd hello-2.10
 ./configure
 make
@@ -122,15 +125,15 @@ describe('the buildenv template', () => {
     }
     const paths = new Set(files.map((f) => f.path));
     const links = manifest.files.filter((f) => f.type === 'symlink');
-    for (const path of ['usr/bin/cc', 'usr/bin/ar', 'usr/bin/sed', 'usr/bin/awk', 'usr/bin/tar']) {
+    for (const path of ['usr/bin/cc', 'usr/bin/ar', 'bin/sed', 'usr/bin/awk', 'bin/tar']) {
       expect(links.map((l) => l.path)).toContain(path);
     }
-    for (const link of links) expect(paths.has(`${link.path.slice(0, link.path.lastIndexOf('/'))}/${link.target!}`)).toBe(true);
+    for (const link of links) expect(paths.has(posix.resolve('/', posix.dirname(link.path), link.target!).slice(1))).toBe(true);
     for (const path of [
       'bin/sh',
       'usr/bin/tcc',
       'usr/bin/make',
-      'usr/bin/busybox',
+      'bin/busybox',
       'usr/lib/libc.a',
       'usr/include/stdio.h',
       'usr/lib/tcc/libtcc1.a',
