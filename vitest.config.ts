@@ -15,6 +15,7 @@ export const FAST_TIER = [
   'test/run/orchestrator.test.ts',
   'test/sandbox/{fake,guest-init,qemu-console}.test.ts',
   'test/seeds/{source-check,verify}.test.ts',
+  'test/stages/comment-ratio.test.ts',
   'test/sources/{cli-fetch,ensure,fetch,offline,settings}.test.ts',
   'test/template/declaration.test.ts',
   'test/tree-digest.test.ts',
