@@ -12,6 +12,7 @@ import { sha256File, type Sha256 } from '../digest.js';
 import { KindlingError } from '../errors.js';
 import type { Chain, Stage, StageInput } from '../manifest/types.js';
 import { populateRoot, type PlacedInput } from '../run/stage-root.js';
+import { isolatedCommand } from '../sandbox/bwrap.js';
 import { requireTool } from '../sandbox/tool-identity.js';
 import type { Store } from '../store/store.js';
 import { hashTree, TreeError } from '../tree-digest.js';
@@ -129,18 +130,7 @@ export async function traceStage(options: TraceOptions): Promise<TraceReport> {
         '-e',
         `trace=${TRACED_CALLS.join(',')}`,
         bwrap,
-        '--unshare-all',
-        '--die-with-parent',
-        '--new-session',
-        '--clearenv',
-        '--bind',
-        root,
-        '/',
-        '--chdir',
-        '/',
-        '--',
-        init,
-        ...stage.run.args,
+        ...isolatedCommand(root, init, stage.run.args),
       ],
       {
         stdin: 'ignore',

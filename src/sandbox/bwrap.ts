@@ -47,36 +47,18 @@ export function createBwrapSandbox(options: BwrapOptions = {}): Sandbox {
       }
       const started = performance.now();
       {
-        const child = execa(
-          bwrap,
-          [
-            '--unshare-all',
-            '--die-with-parent',
-            '--new-session',
-            '--clearenv',
-            '--bind',
-            request.root,
-            '/',
-            ...(request.devices === true ? ['--dev', '/dev'] : []),
-            '--chdir',
-            '/',
-            '--',
-            `/${request.init}`,
-            ...request.args,
-          ],
-          {
-            stdin: 'ignore',
-            // Both streams append to the one log, in the order the stage wrote them.
-            stdout: { file: request.logFile, append: true },
-            stderr: { file: request.logFile, append: true },
-            env: {},
-            extendEnv: false,
-            reject: false,
-            timeout: request.timeoutMs,
-            forceKillAfterDelay: 2_000,
-            ...(request.signal === undefined ? {} : { cancelSignal: request.signal }),
-          },
-        );
+        const child = execa(bwrap, isolatedCommand(request.root, `/${request.init}`, request.args, request.devices === true), {
+          stdin: 'ignore',
+          // Both streams append to the one log, in the order the stage wrote them.
+          stdout: { file: request.logFile, append: true },
+          stderr: { file: request.logFile, append: true },
+          env: {},
+          extendEnv: false,
+          reject: false,
+          timeout: request.timeoutMs,
+          forceKillAfterDelay: 2_000,
+          ...(request.signal === undefined ? {} : { cancelSignal: request.signal }),
+        });
         if (child.pid !== undefined) request.onSpawn?.(child.pid);
         const result = await child;
         const durationMs = Math.round(performance.now() - started);
@@ -98,4 +80,27 @@ export function createBwrapSandbox(options: BwrapOptions = {}): Sandbox {
       }
     },
   };
+}
+
+/**
+ * bubblewrap's arguments that run `init` (a path inside `root`) with `args` in a stage's
+ * isolation: every namespace of its own, no environment, `root` as the whole filesystem, and
+ * a `/dev` only when asked (template runs). The sandbox and `kindling trace` run stages alike.
+ */
+export function isolatedCommand(root: string, init: string, args: readonly string[], devices = false): string[] {
+  return [
+    '--unshare-all',
+    '--die-with-parent',
+    '--new-session',
+    '--clearenv',
+    '--bind',
+    root,
+    '/',
+    ...(devices ? ['--dev', '/dev'] : []),
+    '--chdir',
+    '/',
+    '--',
+    init,
+    ...args,
+  ];
 }
