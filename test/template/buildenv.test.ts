@@ -15,6 +15,7 @@ import { ensureKernel } from '../../src/sandbox/kernel.js';
 import { Store } from '../../src/store/store.js';
 import { buildTemplate, type BuildTemplateResult } from '../../src/template/build.js';
 import { loadTemplate, type TemplateDeclaration } from '../../src/template/declaration.js';
+import { reproduceTemplate } from '../../src/template/reproduce.js';
 import { AMD64_CHAIN, chainOutput, DISTFILES, SHARED_STORE } from '../support/amd64.js';
 import { kindling } from '../support/cli.js';
 
@@ -139,6 +140,23 @@ describe('the buildenv template', () => {
       'usr/lib/tcc/libtcc1.a',
     ])
       expect(paths.has(path)).toBe(true);
+  });
+
+  // The whole chain again, seeds to BusyBox, in a store of its own: musl and BusyBox alone take
+  // a minute and a half on an idle machine.
+  it('reproduces from an empty store under bubblewrap: the same archive, image and manifest', { timeout: 900_000 }, async () => {
+    const result = await reproduceTemplate({
+      chain,
+      template,
+      sandbox: createBwrapSandbox(),
+      against: templates,
+      sources: { distfiles: DISTFILES, retries: 0 },
+      workDir: dir,
+    });
+    if (!result.ok) throw new Error(`the rebuild from an empty store failed: ${JSON.stringify(result.build)}`);
+    expect(result.comparison).toEqual({ identical: true, differences: [] });
+    expect(result.build.manifest.archive.sha256).toBe(built.manifest.archive.sha256);
+    expect(result.build.manifest.image.sha256).toBe(built.manifest.image.sha256);
   });
 });
 
