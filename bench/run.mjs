@@ -1,5 +1,6 @@
 // `make bench`: each benchmark prints its figures and the ratio that matters.
 import { measureBackends } from './backends.mjs';
+import { measureBuildenv, printBuildenv } from './buildenv.mjs';
 import { measureEmptyStage, median } from './empty-stage.mjs';
 import { measureEmulatedPrograms } from './emulated-programs.mjs';
 import { measureOverhead } from './overhead.mjs';
@@ -126,6 +127,8 @@ else {
   if (speed.ccError !== undefined) console.log(`  cc: stops at ${speed.ccError} (after ${ms(speed.ccMs)}): no ratio yet`);
   else console.log(`  cc:         ${ms(speed.ccMs)}\n  ratio cc / gcc: ${(speed.ccMs / speed.gccMs).toFixed(2)}× (target: under 0.5×)`);
 }
+
+printBuildenv(await measureBuildenv());
 
 const remote = await measureRemote(chainDir);
 console.log(`\nthe amd64 chain (${remote.stages} stages) from a remote store on a local nginx, against building it:`);
