@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { loadChain } from '../dist/manifest/chain.js';
 import { bootstrap } from '../dist/run/bootstrap.js';
-import { createBwrapSandbox } from '../dist/sandbox/bwrap.js';
+import { createBwrapSandbox, isolatedCommand } from '../dist/sandbox/bwrap.js';
 import { Store } from '../dist/store/store.js';
 
 const STAGES = 20;
@@ -61,21 +61,7 @@ function byHand(dir, scripts) {
     copyFileSync(BUSYBOX, join(root, 'bin', 'busybox'));
     writeFileSync(join(root, 'build.sh'), scripts[i]);
     if (previous !== undefined) copyFileSync(previous, join(root, 'in', 'v'));
-    execFileSync('bwrap', [
-      '--unshare-all',
-      '--die-with-parent',
-      '--new-session',
-      '--clearenv',
-      '--bind',
-      root,
-      '/',
-      '--chdir',
-      '/',
-      '--',
-      '/bin/busybox',
-      'sh',
-      '/build.sh',
-    ]);
+    execFileSync('bwrap', isolatedCommand(root, '/bin/busybox', ['sh', '/build.sh']));
     previous = join(root, 'out', 'v');
   }
 }

@@ -7,16 +7,14 @@ import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promi
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadChain } from '../../src/manifest/chain.js';
 import type { Chain } from '../../src/manifest/types.js';
-import { describeFailure } from '../../src/run/failure.js';
 import { createBwrapSandbox } from '../../src/sandbox/bwrap.js';
 import { ensureKernel } from '../../src/sandbox/kernel.js';
-import { Store } from '../../src/store/store.js';
-import { buildTemplate, type BuildTemplateResult } from '../../src/template/build.js';
-import { loadTemplate, type TemplateDeclaration } from '../../src/template/declaration.js';
+import type { BuildTemplateResult } from '../../src/template/build.js';
+import type { TemplateDeclaration } from '../../src/template/declaration.js';
 import { reproduceTemplate } from '../../src/template/reproduce.js';
-import { AMD64_CHAIN, chainOutput, DISTFILES, SHARED_STORE } from '../support/amd64.js';
+import { AMD64_CHAIN, chainOutput, DISTFILES } from '../support/amd64.js';
+import { buildSharedTemplate } from '../support/template-build.js';
 import { kindling } from '../support/cli.js';
 
 const HELLO = 'hello-2.10.tar.gz';
@@ -53,25 +51,7 @@ beforeAll(async () => {
   templates = join(dir, 'templates');
   // The chain up to BusyBox in the store the test files share (its sources from the offline distfiles).
   await chainOutput('busybox', 'bin/busybox');
-  chain = await loadChain(AMD64_CHAIN);
-  template = await loadTemplate(chain, 'buildenv');
-  const result = await buildTemplate({
-    chain,
-    template,
-    store: await Store.open(SHARED_STORE),
-    sandbox: createBwrapSandbox(),
-    outDir: templates,
-  });
-  if (!result.ok) {
-    const problems =
-      result.reason === 'stages-failed'
-        ? [...result.stages.outcomes.values()].flatMap((o) =>
-            o.status === 'failed' ? o.failures.map((f) => `${o.stage}: ${describeFailure(f)}`) : [],
-          )
-        : [result.path];
-    throw new Error(`the buildenv template did not build:\n${problems.join('\n')}`);
-  }
-  built = result;
+  ({ chain, template, built } = await buildSharedTemplate('buildenv', templates));
   kernel = await ensureKernel();
 }, 1_800_000);
 afterAll(async () => {

@@ -7,14 +7,9 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadChain } from '../../src/manifest/chain.js';
-import { describeFailure } from '../../src/run/failure.js';
-import { createBwrapSandbox } from '../../src/sandbox/bwrap.js';
 import { ensureKernel } from '../../src/sandbox/kernel.js';
-import { Store } from '../../src/store/store.js';
-import { buildTemplate } from '../../src/template/build.js';
-import { loadTemplate } from '../../src/template/declaration.js';
-import { AMD64_CHAIN, chainOutput, SHARED_STORE } from '../support/amd64.js';
+import { AMD64_CHAIN, chainOutput } from '../support/amd64.js';
+import { buildSharedTemplate } from '../support/template-build.js';
 import { kindling } from '../support/cli.js';
 import { sha256 } from '../support/rig.js';
 
@@ -40,24 +35,7 @@ beforeAll(async () => {
   templates = join(dir, 'templates');
   // The chain up to tcc in the store the test files share (its sources from the offline distfiles).
   await chainOutput('tcc', 'bin/tcc');
-  const chain = await loadChain(AMD64_CHAIN);
-  const template = await loadTemplate(chain, 'toolchain');
-  const built = await buildTemplate({
-    chain,
-    template,
-    store: await Store.open(SHARED_STORE),
-    sandbox: createBwrapSandbox(),
-    outDir: templates,
-  });
-  if (!built.ok) {
-    const problems =
-      built.reason === 'stages-failed'
-        ? [...built.stages.outcomes.values()].flatMap((o) =>
-            o.status === 'failed' ? o.failures.map((f) => `${o.stage}: ${describeFailure(f)}`) : [],
-          )
-        : [built.path];
-    throw new Error(`the toolchain template did not build:\n${problems.join('\n')}`);
-  }
+  await buildSharedTemplate('toolchain', templates);
   kernel = await ensureKernel();
 }, 1_800_000);
 afterAll(async () => {
