@@ -5,6 +5,7 @@
 import { access, constants } from 'node:fs/promises';
 import { execa } from 'execa';
 import type { ArchProfile } from '../arch.js';
+import { bareMachine } from './qemu-command.js';
 
 /** The accelerators a user may ask for; 'auto' probes KVM and falls back to TCG. */
 export const ACCEL_CHOICES = ['kvm', 'tcg', 'auto'] as const;
@@ -30,16 +31,7 @@ export async function probeKvm(probe: KvmProbe): Promise<boolean> {
   const result = await execa(
     probe.qemu,
     [
-      ...(probe.profile?.qemuMachine ?? []),
-      ...(probe.profile?.qemuCpu === undefined ? [] : ['-cpu', 'host']),
-      '-accel',
-      'kvm',
-      '-no-reboot',
-      '-nographic',
-      '-nodefaults',
-      '-no-user-config',
-      '-nic',
-      'none',
+      ...bareMachine('kvm', probe.profile),
       '-m',
       '256',
       '-serial',

@@ -126,18 +126,29 @@ export interface QemuMachine {
   readonly profile?: ArchProfile;
 }
 
-export function qemuArguments(machine: QemuMachine): string[] {
+/**
+ * The machine every kindling VM is, the stage's and the KVM probe's alike: the architecture's
+ * board and CPU (the host's own under KVM), no reboot, no display, no default devices, no
+ * user configuration, no network.
+ */
+export function bareMachine(accel: Accel, profile?: ArchProfile): string[] {
   return [
-    ...(machine.profile?.qemuMachine ?? []),
-    ...(machine.profile?.qemuCpu === undefined ? [] : ['-cpu', machine.accel === 'kvm' ? 'host' : machine.profile.qemuCpu]),
+    ...(profile?.qemuMachine ?? []),
+    ...(profile?.qemuCpu === undefined ? [] : ['-cpu', accel === 'kvm' ? 'host' : profile.qemuCpu]),
     '-accel',
-    machine.accel,
+    accel,
     '-no-reboot',
     '-nographic',
     '-nodefaults',
     '-no-user-config',
     '-nic',
     'none',
+  ];
+}
+
+export function qemuArguments(machine: QemuMachine): string[] {
+  return [
+    ...bareMachine(machine.accel, machine.profile),
     '-smp',
     '1',
     '-m',
