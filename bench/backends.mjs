@@ -1,7 +1,7 @@
 // The cost of a VM per stage: a chain (amd64's, or aarch64's through qemu-user and
 // qemu-system-aarch64) from an empty store under bubblewrap and under qemu, per stage and in all,
 // as a ratio.
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadChain } from '../dist/manifest/chain.js';
@@ -9,10 +9,7 @@ import { bootstrap } from '../dist/run/bootstrap.js';
 import { createSandbox } from '../dist/sandbox/select.js';
 import { ensureSources } from '../dist/sources/ensure.js';
 import { Store } from '../dist/store/store.js';
-
-const DISTFILES = [process.env.KINDLING_DISTFILES, new URL('../../shared/distfiles', import.meta.url).pathname].filter(
-  (dir) => dir !== undefined && existsSync(dir),
-);
+import { DISTFILES } from './distfiles.mjs';
 
 async function timeChain(chainDir, name) {
   const dir = mkdtempSync(join(tmpdir(), `kindling-bench-${name}-`));

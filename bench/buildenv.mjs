@@ -13,33 +13,22 @@ import { ensureSources } from '../dist/sources/ensure.js';
 import { Store } from '../dist/store/store.js';
 import { buildTemplate, stagesFor } from '../dist/template/build.js';
 import { loadTemplate } from '../dist/template/declaration.js';
+import { DISTFILES, findDistfile } from './distfiles.mjs';
 
-const DISTFILES = [process.env.KINDLING_DISTFILES, new URL('../../shared/distfiles', import.meta.url).pathname].filter(
-  (dir) => dir !== undefined && existsSync(dir),
-);
 const CHAIN = new URL('../stages/amd64', import.meta.url).pathname;
 const KINDLING = new URL('../bin/kindling.js', import.meta.url).pathname;
 const HELLO = 'hello-2.10.tar.gz';
-// As in test/template/buildenv.test.ts: one time for every unpacked file, so make never calls the autotools.
-const BUILD_HELLO = `set -e
-touch unpacked
-tar -xzf ${HELLO}
-find hello-2.10 -exec touch -r unpacked {} +
-cd hello-2.10
-./configure
-make
-make check
-./hello > ../greeting
-`;
+// hello's build script, shared with test/template/buildenv.test.ts (why it touches every file: its comment).
+const BUILD_HELLO = new URL('../test/programs/hello/build-hello.sh', import.meta.url).pathname;
 
 /** One `kindling template run buildenv` of hello's build in a fresh work directory, timed. */
 async function timeHello(dir, templates, backend) {
-  const tarball = DISTFILES.map((d) => join(d, HELLO)).find((p) => existsSync(p));
+  const tarball = findDistfile(HELLO);
   if (tarball === undefined) return { skipped: `${HELLO} is not in the distfiles` };
   const work = join(dir, `hello-${backend}`);
   mkdirSync(work);
   copyFileSync(tarball, join(work, HELLO));
-  writeFileSync(join(work, 'build-hello.sh'), BUILD_HELLO);
+  copyFileSync(BUILD_HELLO, join(work, 'build-hello.sh'));
   const kernel = backend === 'qemu' ? ['--kernel', await ensureKernel(), '--accel', 'tcg'] : [];
   const args = ['template', 'run', 'buildenv', '--chain', CHAIN, '--templates', templates, '--backend', backend, ...kernel];
   const started = performance.now();

@@ -5,7 +5,7 @@
 // usual costs the 5–20× of emulated integer code. CPU times (user + system), which the load of a
 // shared machine sways less than wall times. The chain up to unpack is built under bubblewrap.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadChain } from '../dist/manifest/chain.js';
@@ -13,11 +13,9 @@ import { bootstrap } from '../dist/run/bootstrap.js';
 import { createBwrapSandbox } from '../dist/sandbox/bwrap.js';
 import { findExecutable } from '../dist/sandbox/tool-identity.js';
 import { Store } from '../dist/store/store.js';
+import { findDistfile } from './distfiles.mjs';
 
 const TARBALL = 'make-dfsg-4.3.tar.gz';
-const DISTFILES = [process.env.KINDLING_DISTFILES, new URL('../../shared/distfiles', import.meta.url).pathname].filter(
-  (dir) => dir !== undefined && existsSync(dir),
-);
 const CHAIN = new URL('../stages/amd64', import.meta.url).pathname;
 /** qemu-user runs of the chain's gunzip are stopped after this many seconds (EMULATION_LIMIT). */
 const LIMIT_S = Number(process.env.EMULATION_LIMIT ?? 120);
@@ -33,7 +31,7 @@ function cpuSeconds(command) {
 }
 
 export async function measureEmulatedPrograms() {
-  const tarball = DISTFILES.map((dir) => join(dir, TARBALL)).find((path) => existsSync(path));
+  const tarball = findDistfile(TARBALL);
   if (tarball === undefined) return { skipped: `${TARBALL} is not in the distfiles` };
   const qemuUser = (await findExecutable('qemu-x86_64-static')) ?? (await findExecutable('qemu-x86_64'));
   const gzip = await findExecutable('gzip');

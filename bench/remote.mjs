@@ -2,7 +2,7 @@
 // against the same results pushed to a local nginx by two signers and pulled into an empty store
 // with every check (two trusted signatures each, every object re-hashed). Prints the ratio and the
 // bytes moved.
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKeyFiles, loadSigningKey, loadTrustedKeys } from '../dist/attest/key-files.js';
@@ -16,10 +16,7 @@ import { createSandbox } from '../dist/sandbox/select.js';
 import { ensureSources } from '../dist/sources/ensure.js';
 import { Store } from '../dist/store/store.js';
 import { appendToLog, issueCheckpoint, proveInclusion, readLog } from '../dist/attest/log/log.js';
-
-const DISTFILES = [process.env.KINDLING_DISTFILES, new URL('../../shared/distfiles', import.meta.url).pathname].filter(
-  (dir) => dir !== undefined && existsSync(dir),
-);
+import { DISTFILES } from './distfiles.mjs';
 
 export async function measureRemote(chainDir) {
   const dir = mkdtempSync(join(tmpdir(), 'kindling-bench-remote-'));

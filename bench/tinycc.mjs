@@ -11,11 +11,9 @@ import { loadChain } from '../dist/manifest/chain.js';
 import { bootstrap } from '../dist/run/bootstrap.js';
 import { createBwrapSandbox } from '../dist/sandbox/bwrap.js';
 import { Store } from '../dist/store/store.js';
+import { findDistfile } from './distfiles.mjs';
 
 const TARBALL = 'tcc-0.9.27-git20200814.62c30a4a.tar.bz2';
-const DISTFILES = [process.env.KINDLING_DISTFILES, new URL('../../shared/distfiles', import.meta.url).pathname].filter(
-  (dir) => dir !== undefined && existsSync(dir),
-);
 const CHAIN = new URL('../stages/amd64', import.meta.url).pathname;
 
 /**
@@ -115,7 +113,7 @@ function runTest(executable, name, testsDir) {
 }
 
 export async function measureTinycc() {
-  const tarball = DISTFILES.map((dir) => join(dir, TARBALL)).find((file) => existsSync(file));
+  const tarball = findDistfile(TARBALL);
   if (tarball === undefined) return { skipped: `${TARBALL} is not in the distfiles` };
   const dir = mkdtempSync(join(tmpdir(), 'kindling-bench-tinycc-'));
   try {

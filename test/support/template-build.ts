@@ -8,6 +8,7 @@ import { Store } from '../../src/store/store.js';
 import { buildTemplate, type BuildTemplateResult } from '../../src/template/build.js';
 import { loadTemplate, type TemplateDeclaration } from '../../src/template/declaration.js';
 import { AMD64_CHAIN, SHARED_STORE } from './amd64.js';
+import { kindling } from './cli.js';
 
 export interface BuiltTemplate {
   readonly chain: Chain;
@@ -29,4 +30,42 @@ export async function buildSharedTemplate(name: string, outDir: string): Promise
     throw new Error(`the ${name} template did not build:\n${problems.join('\n')}`);
   }
   return { chain, template, built: result };
+}
+
+export interface TemplateRun {
+  readonly name: string;
+  readonly templates: string;
+  readonly backend: string;
+  readonly kernel: string;
+  readonly work: string;
+  readonly command: readonly string[];
+  /** More of `kindling template run`'s options (e.g. --timeout), before the command. */
+  readonly options?: readonly string[];
+}
+
+/** `kindling template run` of a built template of the amd64 chain, qemu under TCG with `kernel`, and only PATH from the environment. */
+export function runTemplate(run: TemplateRun): ReturnType<typeof kindling> {
+  return kindling(
+    [
+      'template',
+      'run',
+      run.name,
+      '--chain',
+      AMD64_CHAIN,
+      '--templates',
+      run.templates,
+      '--backend',
+      run.backend,
+      '--kernel',
+      run.kernel,
+      '--accel',
+      'tcg',
+      '--work',
+      run.work,
+      ...(run.options ?? []),
+      '--',
+      ...run.command,
+    ],
+    { env: { PATH: process.env.PATH ?? '' } },
+  );
 }

@@ -13,25 +13,13 @@ import { ensureKernel } from '../../src/sandbox/kernel.js';
 import type { BuildTemplateResult } from '../../src/template/build.js';
 import type { TemplateDeclaration } from '../../src/template/declaration.js';
 import { reproduceTemplate } from '../../src/template/reproduce.js';
-import { AMD64_CHAIN, chainOutput, DISTFILES } from '../support/amd64.js';
-import { buildSharedTemplate } from '../support/template-build.js';
-import { kindling } from '../support/cli.js';
+import { chainOutput, DISTFILES } from '../support/amd64.js';
+import { buildSharedTemplate, runTemplate } from '../support/template-build.js';
+import { REPO } from '../support/cli.js';
 
 const HELLO = 'hello-2.10.tar.gz';
-// Unpacks, configures, builds, checks, and keeps hello's greeting in a file of the work directory.
-// A VM's clock starts in 2000, before hello's files were made, and configure refuses files from
-// the future: every file takes the time of unpacking, one time for all, so make sees the generated
-// files (configure, Makefile.in, aclocal.m4) as up to date and never calls the autotools.
-const BUILD_HELLO = `set -e
-touch unpacked
-tar -xzf ${HELLO}
-find hello-2.10 -exec touch -r unpacked {} +
-cd hello-2.10
-./configure
-make
-make check
-./hello > ../greeting
-`;
+// hello's build script, shared with bench/buildenv.mjs (why it touches every file: its comment).
+const BUILD_HELLO = join(REPO, 'test', 'programs', 'hello', 'build-hello.sh');
 // A variadic function pulls libtcc1.a's va_list.o, which calls abort: it links with no flags.
 const VARIADIC_C = `#include <stdarg.h>
 #include <stdio.h>
@@ -59,30 +47,7 @@ afterAll(async () => {
 });
 
 const run = (backend: string, work: string, command: readonly string[], timeoutSeconds: number) =>
-  kindling(
-    [
-      'template',
-      'run',
-      'buildenv',
-      '--chain',
-      AMD64_CHAIN,
-      '--templates',
-      templates,
-      '--backend',
-      backend,
-      '--kernel',
-      kernel,
-      '--accel',
-      'tcg',
-      '--timeout',
-      String(timeoutSeconds),
-      '--work',
-      work,
-      '--',
-      ...command,
-    ],
-    { env: { PATH: process.env.PATH ?? '' } },
-  );
+  runTemplate({ name: 'buildenv', templates, backend, kernel, work, command, options: ['--timeout', String(timeoutSeconds)] });
 
 async function helloWork(name: string): Promise<string> {
   const work = join(dir, name);
@@ -90,7 +55,7 @@ async function helloWork(name: string): Promise<string> {
   const tarball = DISTFILES.map((d) => join(d, HELLO)).find((p) => existsSync(p));
   if (tarball === undefined) throw new Error(`${HELLO} is not in the distfiles (${DISTFILES.join(', ')})`);
   await copyFile(tarball, join(work, HELLO));
-  await writeFile(join(work, 'build-hello.sh'), BUILD_HELLO);
+  await copyFile(BUILD_HELLO, join(work, 'build-hello.sh'));
   return work;
 }
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureKernel } from '../../src/sandbox/kernel.js';
 import { AMD64_CHAIN, chainOutput } from '../support/amd64.js';
-import { buildSharedTemplate } from '../support/template-build.js';
+import { buildSharedTemplate, runTemplate } from '../support/template-build.js';
 import { kindling } from '../support/cli.js';
 import { sha256 } from '../support/rig.js';
 
@@ -42,32 +42,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const run = (backend: string, work: string, command: readonly string[], extra: readonly string[] = []) =>
-  kindling(
-    [
-      'template',
-      'run',
-      'toolchain',
-      '--chain',
-      AMD64_CHAIN,
-      '--templates',
-      templates,
-      '--backend',
-      backend,
-      '--kernel',
-      kernel,
-      '--accel',
-      'tcg',
-      '--work',
-      work,
-      ...extra,
-      '--',
-      ...command,
-    ],
-    {
-      env: { PATH: process.env.PATH ?? '' },
-    },
-  );
+const run = (backend: string, work: string, command: readonly string[], options: readonly string[] = []) =>
+  runTemplate({ name: 'toolchain', templates, backend, kernel, work, command, options });
 
 async function freshWork(name: string): Promise<string> {
   const work = join(dir, name);
