@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { damagedProgram, randomFrom } from '../programs/damage-bytes.js';
 import { readHeader } from '../programs/program-header.js';
 import { AARCH64_CHAIN, CAN_RUN_AARCH64, aarch64ChainOutput } from '../support/aarch64.js';
 import { AMD64_CHAIN, chainOutput } from '../support/amd64.js';
@@ -23,17 +24,6 @@ import { REPO } from '../support/cli.js';
 const PROGRAMS = join(REPO, 'test', 'programs', 'b0');
 const REJECTED = join(PROGRAMS, 'reject');
 const COMMON = join(AARCH64_CHAIN, 'common');
-
-/** A small deterministic generator (mulberry32), so every run sees the same inputs. */
-function randomFrom(start: number): () => number {
-  let seed = start;
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Tools {
   readonly b0: string;
@@ -248,25 +238,12 @@ describe.skipIf(!CAN_RUN_AARCH64)('b0 for aarch64 (chain stage)', () => {
     // Test programs with bytes deleted, inserted and copied at random: both compilers must give
     // the same message and status; where they succeed, the aarch64 output must assemble and link.
     const random = randomFrom(20261203);
-    const pick = (n: number): number => Math.floor(random() * n);
     const originals = readdirSync(PROGRAMS)
       .filter((f) => f.endsWith('.b0'))
       .map((f) => readFileSync(join(PROGRAMS, f)));
-    const alphabet = Buffer.from('(){}[];,=+-*/%<>!~&|^\'"\\ \nax_09@');
     let compiled = 0;
     for (let n = 0; n < 60; n += 1) {
-      let bytes = Buffer.from(originals[pick(originals.length)] ?? Buffer.alloc(0));
-      for (let k = 0; k <= pick(3); k += 1) {
-        const at = pick(bytes.length + 1);
-        const choice = random();
-        if (choice < 0.4) bytes = Buffer.concat([bytes.subarray(0, at), bytes.subarray(at + 1 + pick(5))]);
-        else if (choice < 0.8) bytes = Buffer.concat([bytes.subarray(0, at), Buffer.from([alphabet[pick(alphabet.length)] ?? 32]), bytes.subarray(at)]);
-        else {
-          const from = pick(bytes.length + 1);
-          bytes = Buffer.concat([bytes.subarray(0, at), bytes.subarray(from, from + 1 + pick(20)), bytes.subarray(at)]);
-        }
-      }
-      await writeFile(join(work, 'damaged.b0'), bytes);
+      await writeFile(join(work, 'damaged.b0'), damagedProgram(originals, random));
       const run = await expectBothAgree(['damaged.b0'], { runtime: true });
       if (run.exitCode === 0) {
         compiled += 1;

@@ -15,6 +15,7 @@ import { assembleHex2 } from '../../src/formats/hex2.js';
 import { m0ToHex2 } from '../../src/formats/m0.js';
 import { AMD64_CHAIN, chainOutput } from '../support/amd64.js';
 import { REPO } from '../support/cli.js';
+import { damagedProgram, randomFrom } from '../programs/damage-bytes.js';
 import { readHeader } from '../programs/program-header.js';
 
 const STAGE_DIR = join(AMD64_CHAIN, '06-b0');
@@ -260,13 +261,7 @@ describe('b0 expressions against an evaluator written here', () => {
   }
 
   it('gives the values of 300 random expressions with every operator', async () => {
-    let seed = 7;
-    const random = (): number => {
-      seed = (seed + 0x6d2b79f5) | 0;
-      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
+    const random = randomFrom(7);
     const pick = <T,>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
     const constants = [0n, 1n, 2n, 7n, 63n, 255n, 2147483647n, 2147483648n, 4294967295n, 123456789012n];
     const grow = (depth: number): Tree => {
@@ -313,30 +308,13 @@ describe('b0 on damaged programs', () => {
   // sees the same inputs): the compiler must either succeed with M0 that assembles, or fail
   // with status 1, one "file:line: message" line and no output file. Never crash.
   it('either compiles to M0 that assembles or reports one located error (400 inputs)', async () => {
-    let seed = 20261125;
-    const random = (): number => {
-      seed = (seed + 0x6d2b79f5) | 0;
-      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-    const pick = (n: number): number => Math.floor(random() * n);
-    const sources = [...readdirSync(PROGRAMS).filter((f) => f.endsWith('.b0')).map((f) => join(PROGRAMS, f))];
-    const originals = sources.map((f) => readFileSync(f));
-    const alphabet = Buffer.from('(){}[];,=+-*/%<>!~&|^\'"\\ \nax_09@');
+    const random = randomFrom(20261125);
+    const originals = readdirSync(PROGRAMS)
+      .filter((f) => f.endsWith('.b0'))
+      .map((f) => readFileSync(join(PROGRAMS, f)));
     let compiled = 0;
     for (let n = 0; n < 400; n += 1) {
-      let bytes = Buffer.from(originals[pick(originals.length)] ?? Buffer.alloc(0));
-      for (let k = 0; k <= pick(3); k += 1) {
-        const at = pick(bytes.length + 1);
-        const choice = random();
-        if (choice < 0.4) bytes = Buffer.concat([bytes.subarray(0, at), bytes.subarray(at + 1 + pick(5))]);
-        else if (choice < 0.8) bytes = Buffer.concat([bytes.subarray(0, at), Buffer.from([alphabet[pick(alphabet.length)] ?? 32]), bytes.subarray(at)]);
-        else {
-          const from = pick(bytes.length + 1);
-          bytes = Buffer.concat([bytes.subarray(0, at), bytes.subarray(from, from + 1 + pick(20)), bytes.subarray(at)]);
-        }
-      }
+      const bytes = damagedProgram(originals, random);
       const source = join(work, 'damaged.b0');
       await writeFile(source, bytes);
       const result = await compile([RUNTIME, source]);
