@@ -7,7 +7,7 @@ import { sha256Bytes } from '../digest.js';
 import { ManifestError } from './errors.js';
 import { asList, asMap, asSha256, asString, checkKeys, required, type YamlMap } from './fields.js';
 import { checkStageRootPath, pathsOverlap } from './paths.js';
-import type { InputOrigin, Stage, StageInput, StageOutput, StageRun } from './types.js';
+import type { InputOrigin, SameAs, Stage, StageInput, StageOutput, StageRun } from './types.js';
 
 export const STAGE_KEYS = ['name', 'description', 'inputs', 'run', 'outputs', 'scratch'];
 export const INPUT_KEYS = [
@@ -26,7 +26,8 @@ export const INPUT_KEYS = [
 ];
 const ORIGIN_KEYS = ['seed', 'seed-source', 'stage', 'file', 'tree', 'url'];
 export const RUN_KEYS = ['init', 'script', 'args', 'timeout'];
-export const OUTPUT_KEYS = ['path', 'sha256', 'executable'];
+export const OUTPUT_KEYS = ['path', 'sha256', 'executable', 'same-as'];
+export const SAME_AS_KEYS = ['chain', 'stage', 'output'];
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._+-]*$/;
 const MAX_TIMEOUT_SECONDS = 7 * 24 * 3600;
 
@@ -59,7 +60,9 @@ export async function loadStage(manifestPath: string, chainDir: string, sourceRo
   for (const input of inputs) {
     if (input.origin.kind === 'file' || input.origin.kind === 'tree') await checkFileOrigin(file, dir, [chainDir, ...sourceRoots], input);
   }
-  const outputs = asList(file, 'outputs', required(file, '', top, 'outputs')).map((value, i) => readOutput(file, `outputs[${i}]`, value));
+  const outputs = asList(file, 'outputs', required(file, '', top, 'outputs')).map((value, i) =>
+    readOutput(file, `outputs[${i}]`, value, dirname(manifestPath)),
+  );
   if (outputs.length === 0) throw new ManifestError(file, 'outputs', 'a stage must declare at least one output');
   const scratch =
     top.scratch === undefined ? [] : asList(file, 'scratch', top.scratch).map((p, i) => checkStageRootPath(file, `scratch[${i}]`, p));
@@ -169,7 +172,7 @@ export function isInside(root: string, path: string): boolean {
   return inside !== '' && inside !== '..' && !inside.startsWith(`..${sep}`) && !isAbsolute(inside);
 }
 
-function readOutput(file: string, field: string, value: unknown): StageOutput {
+function readOutput(file: string, field: string, value: unknown, stageDir: string): StageOutput {
   const map = asMap(file, field, value);
   checkKeys(file, field, map, OUTPUT_KEYS);
   const path = checkStageRootPath(file, `${field}.path`, required(file, field, map, 'path'));
@@ -177,7 +180,23 @@ function readOutput(file: string, field: string, value: unknown): StageOutput {
   if (map.executable !== undefined && typeof map.executable !== 'boolean') {
     throw new ManifestError(file, `${field}.executable`, 'must be true or false');
   }
-  return { path, sha256, executable: map.executable === true };
+  const output = { path, sha256, executable: map.executable === true };
+  return map['same-as'] === undefined ? output : { ...output, sameAs: readSameAs(file, `${field}.same-as`, map['same-as'], stageDir) };
+}
+
+/**
+ * `same-as`: the output must be the same bytes as an output of a stage of another chain (two
+ * routes to one binary). Only its form is checked here; the audit loads the other chain and
+ * compares (src/audit/same-as.ts), so a chain still loads and runs without the other.
+ */
+function readSameAs(file: string, field: string, value: unknown, stageDir: string): SameAs {
+  const map = asMap(file, field, value);
+  checkKeys(file, field, map, SAME_AS_KEYS);
+  const chain = asString(file, `${field}.chain`, required(file, field, map, 'chain'));
+  if (isAbsolute(chain)) throw new ManifestError(file, `${field}.chain`, `'${chain}' is absolute; give a path relative to the stage`);
+  const stage = asString(file, `${field}.stage`, required(file, field, map, 'stage'));
+  const output = checkStageRootPath(file, `${field}.output`, required(file, field, map, 'output'));
+  return { chain, chainDir: resolve(stageDir, chain), stage, output };
 }
 
 function readRun(file: string, map: YamlMap, inputs: readonly StageInput[]): StageRun {

@@ -30,6 +30,17 @@ export interface StageOutput {
   readonly path: string;
   readonly sha256: Sha256;
   readonly executable: boolean;
+  /** Another chain's output that must be the same bytes (`same-as`): a second route to one binary. */
+  readonly sameAs?: SameAs;
+}
+
+export interface SameAs {
+  /** The other chain's directory as the manifest gives it, relative to the stage's directory. */
+  readonly chain: string;
+  /** The same, absolute. */
+  readonly chainDir: string;
+  readonly stage: string;
+  readonly output: string;
 }
 
 export interface StageRun {
