@@ -146,7 +146,11 @@ export async function measureTinycc() {
   }
 }
 
-/** cc on tcc.c against gcc -O0 -S on the same file, each the best of three runs. */
+/**
+ * cc on tcc.c against gcc -O0 -S on the same file, each the best of three runs. cc writes a whole
+ * program, so it is given the C library too (with --library, as a static library: it still reads
+ * all of it); without one it stops at the end, at tcc's first call of malloc.
+ */
 function timeTccSource(tools, tree) {
   const defines = ['-DONE_SOURCE=1', '-DTCC_TARGET_X86_64', '-DCONFIG_TCC_STATIC=1', '-DTCC_VERSION="0.9.27"'];
   writeFileSync(join(tree, 'config.h'), '');
@@ -163,6 +167,6 @@ function timeTccSource(tools, tree) {
     return { ms: fastest, error };
   };
   const gcc = best('/usr/bin/gcc', ['-O0', '-S', '-w', ...defines, '-o', join(tree, 'tcc-gcc.s'), 'tcc.c']);
-  const cc = best(tools.cc, ['-I', tools.include, ...defines, 'tcc.c', join(tree, 'tcc-cc.M0')]);
+  const cc = best(tools.cc, ['-I', tools.include, ...defines, '--library', tools.libc, 'tcc.c', join(tree, 'tcc-cc.M0')]);
   return { gccMs: gcc.ms, ccMs: cc.ms, ccError: cc.error, gccError: gcc.error };
 }

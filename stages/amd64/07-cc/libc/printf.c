@@ -51,12 +51,19 @@ static void put_text(struct sink *out, const char *s) {
     while (*s) put(out, *s++);
 }
 
+/* put_field: n bytes of text, padded with blanks to width (after them if left). */
+static void put_field(struct sink *out, const char *text, int n, int left, int width) {
+    if (!left) put_padding(out, ' ', width - n);
+    width -= n;
+    while (n-- > 0) put(out, *text++);
+    if (left) put_padding(out, ' ', width);
+}
+
 /* put_number: the digits of value in base, with sign or prefix, padded to width. At least
  * `precision` digits (zeros in front); C's rule that precision 0 prints no digit for the value 0
  * ("%.0d" of 0 is empty). `zero` pads with zeros between the prefix and the digits, which C
  * forbids when a precision is given: the callers pass it only without one. 24 digits hold a
  * 64-bit value in octal (22). */
-/* put_number: the digits of value in base, with sign or prefix, padded to width. */
 static void put_number(struct sink *out, unsigned long value, int base, int upper, int left,
                        int zero, int width, int precision, const char *prefix) {
     char digits[24];
@@ -94,7 +101,6 @@ struct decimal {
 /* multiply: limbs (base 10^9, least significant first) times factor; returns the new length. A
  * limb below 10^9 times a factor up to 5^13 (1.2·10^9), plus the carry, stays below 2^64, which
  * is why to_decimal multiplies by at most 2^29 or 5^13 at a time. */
-/* multiply: limbs (base 10^9, least significant first) times factor; returns the new length. */
 static int multiply(unsigned int *limbs, int n, unsigned int factor) {
     unsigned long carry = 0;
     unsigned long t;
@@ -115,7 +121,6 @@ static int multiply(unsigned int *limbs, int n, unsigned int factor) {
  * decimal expansion, so the digits are computed in full, and rounding them afterwards
  * (round_decimal) gives the correctly rounded result at any precision with no floating
  * arithmetic at all: the same digits as glibc, whatever the precision. */
-/* to_decimal: the digits of mantissa·2^exponent, exactly. */
 static void to_decimal(unsigned long mantissa, int exponent, struct decimal *out) {
     unsigned int limbs[PRINTF_LIMBS];
     int n = 0;
@@ -229,6 +234,23 @@ static int exponent_length(int e) {
     return n + 2;
 }
 
+/* exponent_text: a decimal exponent's sign and digits (at least `least` of them) into b, with
+ * its NUL; returns the end. %e writes two digits at least, %a one. */
+static char *exponent_text(char *b, int e, int least) {
+    char digits[8];
+    int n = 0;
+    *b++ = e < 0 ? '-' : '+';
+    if (e < 0) e = -e;
+    do {
+        digits[n++] = '0' + e % 10;
+        e /= 10;
+    } while (e);
+    while (n < least) digits[n++] = '0';
+    while (n) *b++ = digits[--n];
+    *b = 0;
+    return b;
+}
+
 /* float_length: how many bytes put_float_body and the sign and prefix will write; the padding to
  * the width comes before them, so their length is needed first. */
 static int float_length(struct float_text *t) {
@@ -245,9 +267,7 @@ static int float_length(struct float_text *t) {
 static void put_float_body(struct sink *out, struct float_text *t) {
     struct decimal *v = t->digits;
     int i;
-    int e;
-    char exponent_digits[8];
-    int n = 0;
+    char exponent[8];
     if (t->style == 0) {
         put_text(out, t->body);
         return;
@@ -264,15 +284,8 @@ static void put_float_body(struct sink *out, struct float_text *t) {
     if (t->precision > 0 || t->point_anyway) put(out, '.');
     for (i = 1; i <= t->precision; i++) put(out, digit_at(v, i));
     put(out, t->upper ? 'E' : 'e');
-    e = t->exponent;
-    put(out, e < 0 ? '-' : '+');
-    if (e < 0) e = -e;
-    do {
-        exponent_digits[n++] = '0' + e % 10;
-        e /= 10;
-    } while (e);
-    if (n < 2) exponent_digits[n++] = '0';
-    while (n) put(out, exponent_digits[--n]);
+    exponent_text(exponent, t->exponent, 2);
+    put_text(out, exponent);
 }
 
 /* hex_float: %a of a finite double, into t->body. The 52 fraction bits are 13 hex digits after
@@ -313,18 +326,7 @@ static void hex_float(struct float_text *t, unsigned long bits, int precision) {
     b = t->body + strlen(t->body);
     for (i = 0; i < t->precision; i++) *b++ = '0';
     *b++ = t->upper ? 'P' : 'p';
-    *b++ = exponent < 0 ? '-' : '+';
-    if (exponent < 0) exponent = -exponent;
-    {
-        char e[8];
-        int n = 0;
-        do {
-            e[n++] = '0' + exponent % 10;
-            exponent /= 10;
-        } while (exponent);
-        while (n) *b++ = e[--n];
-    }
-    *b = 0;
+    exponent_text(b, exponent, 1);
     t->precision = 0;
 }
 
@@ -332,7 +334,6 @@ static void hex_float(struct float_text *t, unsigned long bits, int precision) {
  * precision (-1: none, then 6). The sign is taken from the bits, so -0.0 prints "-0". inf and nan
  * ignore the 0 flag, as C says. The digits are kept in one static buffer, not on the stack (800
  * bytes): printf is not reentrant, as C allows (a signal handler must not call it). */
-/* put_float: one floating conversion (f F e E g G a A) of value. */
 static void put_float(struct sink *out, double value, int conversion, int left, int zero, int plus,
                       int space, int alternate, int width, int precision) {
     static struct decimal v;
@@ -505,11 +506,8 @@ static void format(struct sink *out, const char *f, va_list ap) {
         } else if (*f == 'p') {
             /* %p as glibc prints it: "(nil)" for a null pointer, else hexadecimal with 0x. */
             number = (unsigned long)va_arg(ap, void *);
-            if (number == 0) {
-                if (!left) put_padding(out, ' ', width - 5);
-                put_text(out, "(nil)");
-                if (left) put_padding(out, ' ', width - 5);
-            } else
+            if (number == 0) put_field(out, "(nil)", 5, left, width);
+            else
                 put_number(out, number, 16, 0, left, zero && precision < 0, width, precision,
                            plus ? "+0x" : space ? " 0x" : "0x");
         } else if (*f == 'f' || *f == 'F' || *f == 'e' || *f == 'E' || *f == 'g' || *f == 'G' || *f == 'a' || *f == 'A') {
@@ -517,20 +515,15 @@ static void format(struct sink *out, const char *f, va_list ap) {
             double d = long_double ? (double)va_arg(ap, long double) : va_arg(ap, double);
             put_float(out, d, *f, left, zero, plus, space, alternate, width, precision);
         } else if (*f == 'c') {
-            n = va_arg(ap, int);
-            if (!left) put_padding(out, ' ', width - 1);
-            put(out, n);
-            if (left) put_padding(out, ' ', width - 1);
+            char c = (char)va_arg(ap, int);
+            put_field(out, &c, 1, left, width);
         } else if (*f == 's') {
             s = va_arg(ap, const char *);
             /* A null string is undefined in C; glibc prints "(null)" (or nothing if it would be cut), and so
              * does this library, so that programs print the same. */
             if (s == NULL) s = precision < 0 || precision >= 6 ? "(null)" : "";
             n = precision >= 0 ? (int)strnlen(s, precision) : (int)strlen(s);
-            if (!left) put_padding(out, ' ', width - n);
-            width -= n;
-            while (n--) put(out, *s++);
-            if (left) put_padding(out, ' ', width);
+            put_field(out, s, n, left, width);
         /* %n stores the bytes written so far, at the size the format names. */
         } else if (*f == 'n') {
             void *p = va_arg(ap, void *);
@@ -552,41 +545,34 @@ static void format(struct sink *out, const char *f, va_list ap) {
  * but for the sink's 256 bytes), or a string (sprintf, snprintf: bounded); each with its va_list
  * form. They return the number of bytes produced (for snprintf: that the whole output has), or -1
  * when a FILE's error flag is set after writing (the flag may be an earlier call's). */
+/* format_to: format into a sink made of file, fd and text (one of them in use). */
+static void format_to(struct sink *out, FILE *file, int fd, char *text, size_t size, const char *format_text, va_list ap) {
+    out->file = file;
+    out->fd = fd;
+    out->text = text;
+    out->size = size;
+    out->length = 0;
+    out->pending_count = 0;
+    format(out, format_text, ap);
+}
+
 int vfprintf(FILE *f, const char *format_text, va_list ap) {
     struct sink out;
-    out.file = f;
-    out.fd = -1;
-    out.text = NULL;
-    out.size = 0;
-    out.length = 0;
-    out.pending_count = 0;
-    format(&out, format_text, ap);
+    format_to(&out, f, -1, NULL, 0, format_text, ap);
     if (f->error) return -1;
     return out.length;
 }
 
 int vdprintf(int fd, const char *format_text, va_list ap) {
     struct sink out;
-    out.file = NULL;
-    out.fd = fd;
-    out.text = NULL;
-    out.size = 0;
-    out.length = 0;
-    out.pending_count = 0;
-    format(&out, format_text, ap);
+    format_to(&out, NULL, fd, NULL, 0, format_text, ap);
     if (out.pending_count) write(fd, out.pending, out.pending_count);
     return out.length;
 }
 
 int vsnprintf(char *s, size_t n, const char *format_text, va_list ap) {
     struct sink out;
-    out.file = NULL;
-    out.fd = -1;
-    out.text = s;
-    out.size = n;
-    out.length = 0;
-    out.pending_count = 0;
-    format(&out, format_text, ap);
+    format_to(&out, NULL, -1, s, n, format_text, ap);
     if (n > 0) s[out.length < n ? out.length : n - 1] = 0;
     return out.length;
 }

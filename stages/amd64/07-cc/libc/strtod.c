@@ -19,7 +19,6 @@
 
 /* A big unsigned integer: 32-bit limbs, the least significant first. 32 bits so that a limb
  * times a factor, plus a carry, fits the 64-bit unsigned long with no overflow check. */
-/* A big unsigned integer: 32-bit limbs, the least significant first. */
 struct strtod_big {
     int length;
     unsigned int limb[BIG_LIMBS];
@@ -190,6 +189,42 @@ static int hex_value(int c) {
     return -1;
 }
 
+/* read_exponent: after the mantissa, at *p, the letter (e for decimal, p for hexadecimal, in
+ * either case) and a signed decimal exponent, read and stepped over; 0 when there is none (a
+ * letter without digits after it is not part of the number). A longer exponent stops growing at
+ * 100000, so it cannot overflow: the result is out of range anyway. */
+static long read_exponent(const char **p, int letter) {
+    const char *q = *p;
+    long e = 0;
+    int negative = 0;
+    if (tolower((unsigned char)*q) != letter) return 0;
+    q++;
+    if (*q == '-' || *q == '+') negative = *q++ == '-';
+    if (!isdigit((unsigned char)*q)) return 0;
+    while (isdigit((unsigned char)*q)) {
+        if (e < 100000) e = e * 10 + *q - '0';
+        q++;
+    }
+    *p = q;
+    return negative ? -e : e;
+}
+
+/* normalize: top (not 0) shifted left until its bit 63 is set; returns by how many bits. */
+static int normalize(unsigned long *top) {
+    int shift = 0;
+    while (!(*top >> 63)) {
+        *top <<= 1;
+        shift++;
+    }
+    return shift;
+}
+
+/* big_times_ten_to: b·10^k (k >= 0), nine factors of ten at a time (10^9 fits a limb's factor). */
+static void big_times_ten_to(struct strtod_big *b, long k) {
+    for (; k >= 9; k -= 9) big_multiply_add(b, 1000000000, 0);
+    for (; k > 0; k--) big_multiply_add(b, 10, 0);
+}
+
 /* parse_float: the bits of the number at s in the format given (see round_bits); *end after it. */
 /* The big integers and the digits are static (over 2 KiB), not on the stack: strtod is not
  * reentrant, which C allows (a signal handler must not call it). */
@@ -251,25 +286,10 @@ static unsigned long parse_float(const char *s, char **end, int precision, int m
                 if (seen_point) exponent -= 4;
             }
         }
-        if ((*p == 'p' || *p == 'P') && (isdigit((unsigned char)p[1]) || ((p[1] == '-' || p[1] == '+') && isdigit((unsigned char)p[2])))) {
-            long e = 0;
-            int negative = 0;
-            p++;
-            if (*p == '-' || *p == '+') negative = *p++ == '-';
-            while (isdigit((unsigned char)*p)) {
-                /* A longer exponent stops growing (it cannot overflow); the result is out of range anyway. */
-                if (e < 100000) e = e * 10 + *p - '0';
-                p++;
-            }
-            exponent += negative ? -e : e;
-        }
+        exponent += read_exponent(&p, 'p');
         if (end) *end = (char *)p;
         if (top == 0) return sign;
-        binary_exponent = 63;
-        while (!(top >> 63)) {
-            top <<= 1;
-            binary_exponent--;
-        }
+        binary_exponent = 63 - normalize(&top);
         bits = round_bits(top, sticky, binary_exponent + exponent, precision, min_exponent, max_exponent, &range);
         if (range) errno = ERANGE;
         return sign | bits;
@@ -299,17 +319,7 @@ static unsigned long parse_float(const char *s, char **end, int precision, int m
         if (end) *end = (char *)s;
         return 0;
     }
-    if ((*p == 'e' || *p == 'E') && (isdigit((unsigned char)p[1]) || ((p[1] == '-' || p[1] == '+') && isdigit((unsigned char)p[2])))) {
-        long e = 0;
-        int negative = 0;
-        p++;
-        if (*p == '-' || *p == '+') negative = *p++ == '-';
-        while (isdigit((unsigned char)*p)) {
-            if (e < 100000) e = e * 10 + *p - '0';
-            p++;
-        }
-        exponent += negative ? -e : e;
-    }
+    exponent += read_exponent(&p, 'e');
     if (end) *end = (char *)p;
     if (n == 0) return sign;
     if (sticky) digits[n++] = 1;
@@ -327,7 +337,7 @@ static unsigned long parse_float(const char *s, char **end, int precision, int m
     number.length = 0;
     for (i = 0; i < n; i++) big_multiply_add(&number, 10, digits[i]);
     if (exponent >= 0) {
-        for (i = 0; i < exponent; i++) big_multiply_add(&number, 10, 0);
+        big_times_ten_to(&number, exponent);
         binary_exponent = top_bits(&number, &top, &sticky);
     } else {
         /* number / 10^-exponent, from a quotient of 63 or 64 bits and whether it left a remainder. */
@@ -336,7 +346,7 @@ static unsigned long parse_float(const char *s, char **end, int precision, int m
         unsigned long quotient = 0;
         divisor.length = 1;
         divisor.limb[0] = 1;
-        for (i = 0; i < -exponent; i++) big_multiply_add(&divisor, 10, 0);
+        big_times_ten_to(&divisor, -exponent);
         shift = big_bits(&divisor) + 63 - big_bits(&number);
         if (shift > 0) big_shift_left(&number, shift);
         else if (shift < 0) big_shift_left(&divisor, -shift);
@@ -353,12 +363,8 @@ static unsigned long parse_float(const char *s, char **end, int precision, int m
             big_shift_right_one(&divisor);
         }
         sticky = big_bits(&number) != 0;
-        binary_exponent = 63 - shift;
-        while (!(quotient >> 63)) {
-            quotient <<= 1;
-            binary_exponent--;
-        }
         top = quotient;
+        binary_exponent = 63 - shift - normalize(&top);
     }
     bits = round_bits(top, sticky, binary_exponent, precision, min_exponent, max_exponent, &range);
     if (range) errno = ERANGE;
