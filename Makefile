@@ -8,7 +8,7 @@
 #                    and on tens of thousands of wrong ones (ROBUST_PROGRAMS)
 
 SHELL := /bin/bash
-DEBIAN_PACKAGES := bubblewrap strace bzip2 qemu-system-x86 qemu-system-arm qemu-user-static e2fsprogs busybox-static ca-certificates chromium git tar util-linux python3-minimal nginx gcc libc6-dev
+DEBIAN_PACKAGES := bubblewrap strace bzip2 qemu-system-x86 qemu-system-arm qemu-user-static e2fsprogs busybox-static ca-certificates chromium git tar util-linux python3-minimal nginx gcc libc6-dev binutils-aarch64-linux-gnu
 # apt-get needs root; a user who is not root gets it through sudo.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 KINDLING := node bin/kindling.js

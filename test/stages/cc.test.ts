@@ -160,7 +160,7 @@ describe('cc --b0 rejects what b0 rejects, with the same message and no output',
 
   it('prints its usage when given fewer than two files', async () => {
     const result = await execa(cc, ['--b0', 'only.b0'], { reject: false, env: {}, extendEnv: false });
-    expect(result.stderr).toBe('cc: usage: cc [--b0] [-I DIR]... [-D NAME[=VALUE]]... [--library SOURCE]... SOURCE... OUTPUT');
+    expect(result.stderr).toBe('cc: usage: cc [--target amd64|aarch64] [--b0] [-I DIR]... [-D NAME[=VALUE]]... [--library SOURCE]... SOURCE... OUTPUT');
     expect(result.exitCode).toBe(1);
   });
 
