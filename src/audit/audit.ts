@@ -25,6 +25,7 @@ import { rebuild } from './rebuild.js';
 import type { FetchOptions } from '../sources/ensure.js';
 import { stageRoots } from './roots.js';
 import type { AuditReport, RebuildSummary, SeedReport, StageReport } from './report.js';
+import { checkSameAs } from './same-as.js';
 import { checkSeeds } from './seeds.js';
 import { traceInputs } from './trace-inputs.js';
 import { trustedBase } from './trusted-base.js';
@@ -35,6 +36,11 @@ export interface AuditOptions {
   readonly records?: string;
   /** A store whose objects give the sizes (and bytes) of stage outputs. */
   readonly store?: string;
+  /**
+   * Stores (or their stages/ directories) holding other chains' records, for the outputs declared
+   * `same-as` another chain's; the records' store is looked in too (a store may serve several chains).
+   */
+  readonly sameAsRecords?: readonly string[];
   /** Rebuild the chain from an empty temporary store in this sandbox and compare. */
   readonly rebuild?: {
     readonly sandbox: Sandbox;
@@ -133,6 +139,12 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
   }
 
   findings.push(...(await checkUpstreamObjects(chain, objectDirs)));
+  const sameAs = await checkSameAs(chain, {
+    ...(current === undefined ? {} : { records: current }),
+    otherRecords: [...(options.records === undefined ? [] : [options.records]), ...(options.sameAsRecords ?? [])],
+    objectDirs,
+  });
+  findings.push(...sameAs.findings);
   const sizes = await objectSizes(stages, objectDirs);
   let rebuildSummary: RebuildSummary | undefined;
   let rebuildBase: TrustedBase | undefined;
@@ -168,6 +180,7 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
     handwritten,
     ...(recordsSummary === undefined ? {} : { records: recordsSummary }),
     ...(rebuildSummary === undefined ? {} : { rebuild: rebuildSummary }),
+    ...(sameAs.reports.length === 0 ? {} : { sameAs: sameAs.reports }),
     findings,
   });
 }

@@ -72,7 +72,28 @@ export type Finding =
       readonly difference?: Difference;
       readonly rebuiltFile?: string;
     }
-  | { readonly reason: 'rebuild-not-compared'; readonly stages: readonly string[] };
+  | { readonly reason: 'rebuild-not-compared'; readonly stages: readonly string[] }
+  | {
+      readonly reason: 'same-as-unresolved';
+      readonly stage: string;
+      readonly path: string;
+      readonly other: string;
+      readonly detail: string;
+    }
+  | {
+      readonly reason: 'same-as-differs';
+      readonly stage: string;
+      readonly path: string;
+      /** The other route as the manifest names it: "stage b0 (bin/b0) of chain ../../aarch64". */
+      readonly other: string;
+      readonly otherChain: string;
+      /** Which evidence differs: the two manifests' hashes, the two runs' records, or the stored bytes. */
+      readonly evidence: 'manifests' | 'records' | 'stored bytes';
+      readonly sha256: Sha256;
+      readonly otherSha256: Sha256;
+      /** This route's bytes first, the other's second. */
+      readonly difference?: Difference;
+    };
 
 export function severityOf(finding: Finding): Severity {
   switch (finding.reason) {
@@ -155,6 +176,13 @@ export function describeFinding(finding: Finding): string {
     }
     case 'rebuild-not-compared':
       return `rebuild: not compared because an earlier stage differs or failed: ${finding.stages.join(', ')}`;
+    case 'same-as-unresolved':
+      return `stage ${finding.stage}: output ${finding.path} is declared the same as ${finding.other}, which cannot be found: ${finding.detail}`;
+    case 'same-as-differs': {
+      const where =
+        finding.difference === undefined ? '' : `; first differing byte ${describeDifference(finding.difference, 'here', 'there')}`;
+      return `stage ${finding.stage}: output ${finding.path} must be the same bytes as ${finding.other} (chain ${finding.otherChain}), but the ${finding.evidence} differ: sha256 ${finding.sha256} here, ${finding.otherSha256} there${where}`;
+    }
     default:
       return assertNever(finding);
   }

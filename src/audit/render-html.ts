@@ -4,6 +4,7 @@
 import { describeFinding, severityOf, stageOf } from './findings.js';
 import { escapeHtml as e } from './html/escape.js';
 import { ddcHtml } from './render-ddc.js';
+import { sameAsHtml } from './render-same-as.js';
 import { graphSvg } from './html/graph-svg.js';
 import { growthSvg } from './html/growth-svg.js';
 import { describeRoots, formatBytes } from './render-text.js';
@@ -186,6 +187,7 @@ export function renderHtml(report: AuditReport): string {
     report.rebuild === undefined
       ? ''
       : `<p>Rebuild in ${e(report.rebuild.sandbox)}: ${report.rebuild.stagesVerified} stages rebuilt from an empty store and verified${report.rebuild.firstDifference === undefined ? '' : `; first difference at stage <b>${e(report.rebuild.firstDifference.stage)}</b>, file <code>${e(report.rebuild.firstDifference.path)}</code>${report.rebuild.firstDifference.offset === undefined ? '' : `, byte ${report.rebuild.firstDifference.offset}`}`}.</p>`,
+    report.sameAs === undefined ? '' : sameAsHtml(report.sameAs),
     report.ddc === undefined ? '' : ddcHtml(report.ddc),
   ].join('');
   // A DDC difference is not one of the audit's findings but fails the page's verdict all the same.

@@ -1,6 +1,7 @@
 // The audit report as plain text: trusted base first (what is not built), then what is built,
 // then the findings and one line with the verdict.
 import { ddcLines } from './render-ddc.js';
+import { sameAsLines } from './render-same-as.js';
 import { describeFinding, severityOf } from './findings.js';
 import type { HandwrittenCount } from './handwritten.js';
 import type { AuditReport, StageRoots } from './report.js';
@@ -69,6 +70,10 @@ export function renderText(report: AuditReport): string {
         `  first difference: stage ${r.firstDifference.stage}, file ${r.firstDifference.path}${r.firstDifference.offset === undefined ? '' : `, byte ${r.firstDifference.offset}`}`,
       );
     }
+  }
+  if (report.sameAs !== undefined) {
+    line();
+    for (const text of sameAsLines(report.sameAs)) line(text);
   }
   if (report.ddc !== undefined) {
     line();

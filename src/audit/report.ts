@@ -5,6 +5,7 @@ import type { ContentKind } from './content-kind.js';
 import type { DdcResult } from './ddc.js';
 import type { Finding } from './findings.js';
 import type { HandwrittenCount } from './handwritten.js';
+import type { SameAsReport } from './same-as.js';
 
 /** Where an input comes from, in the words of the report. */
 export type InputOriginKind = 'seed' | 'seed-source' | 'repository' | 'upstream' | 'stage';
@@ -134,6 +135,8 @@ export interface AuditReport {
   readonly handwritten?: HandwrittenCount;
   readonly records?: { readonly dir: string; readonly read: number; readonly current: number };
   readonly rebuild?: RebuildSummary;
+  /** Outputs declared `same-as` another chain's: both routes to one binary, compared. */
+  readonly sameAs?: readonly SameAsReport[];
   /** Diverse double-compiling of the chain's TinyCC (--ddc); its verdict is its own, not in `ok`. */
   readonly ddc?: DdcResult;
   readonly findings: readonly Finding[];

@@ -23,6 +23,7 @@ import { sandboxFromFlags } from './sandbox-choice.js';
 interface AuditFlags {
   chain: string;
   records?: string;
+  sameAsRecords: string[];
   store?: string;
   rebuild?: boolean;
   sandbox: SandboxName;
@@ -42,6 +43,12 @@ export function register(program: Command): void {
     .description('prove a chain without running it: every input traced to its origin, every program to a seed or an earlier stage')
     .option('--chain <dir>', 'chain directory (holds chain.yaml)', defaultChainDir())
     .option('--records <dir>', "check a run's provenance records (a store, or its stages/ directory)")
+    .option(
+      '--same-as-records <dir>',
+      "another chain's records (a store, or its stages/ directory), for outputs declared same-as that chain's (repeatable; --records is looked in too)",
+      collectRepeated,
+      [],
+    )
     .option('--store <dir>', 'a store whose objects give output sizes and expected bytes')
     .option('--rebuild', 'rebuild the chain from an empty temporary store and compare every output')
     .addOption(sandboxOption('backend for --rebuild: qemu or bwrap'))
@@ -75,6 +82,7 @@ export function register(program: Command): void {
           audit({
             chainDir: flags.chain,
             ...(flags.records === undefined ? {} : { records: resolve(flags.records) }),
+            sameAsRecords: flags.sameAsRecords.map((dir) => resolve(dir)),
             ...(flags.store === undefined ? {} : { store: resolve(flags.store) }),
             ...(sandbox === undefined
               ? {}

@@ -14,7 +14,7 @@ import { Store } from '../../src/store/store.js';
 import { REPO } from './cli.js';
 
 export const AARCH64_CHAIN = join(REPO, 'stages', 'aarch64');
-const SHARED_STORE = join(tmpdir(), `kindling-test-store-aarch64-${process.getuid?.() ?? 0}`);
+export const SHARED_STORE = join(tmpdir(), `kindling-test-store-aarch64-${process.getuid?.() ?? 0}`);
 
 /** This host runs AArch64 programs: natively, or through qemu-user's binfmt_misc entry. */
 export const CAN_RUN_AARCH64 =
