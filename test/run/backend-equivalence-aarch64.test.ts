@@ -45,7 +45,7 @@ describe.skipIf(!CAN_RUN_AARCH64)('the aarch64 chain under both backends, and ag
     expect(problems(bwrap.result)).toEqual([]);
     expect(problems(qemu.result)).toEqual([]);
     expect(qemu.result.trustedBase?.backend).toBe('qemu');
-    expect(bwrap.result.stages.map((s) => s.name)).toEqual(['hex0', 'hex1', 'hex2', 'catm', 'M0', 'b0']);
+    expect(bwrap.result.stages.map((s) => s.name)).toEqual(['hex0', 'hex1', 'hex2', 'catm', 'M0', 'b0', 'cc']);
     for (const stage of bwrap.result.stages) {
       const a = bwrap.result.outcomes.get(stage.name);
       const b = qemu.result.outcomes.get(stage.name);

@@ -146,6 +146,33 @@ describe.skipIf(!CAN_RUN_AARCH64)('cc --target aarch64 (the b0 dialect)', () => 
     expect(outputs[0]!.split('\n')).toEqual(outputs[1]!.split('\n'));
   });
 
+  it("is the binary the amd64 chain's cc makes of the same source with --target aarch64, and writes what that cc writes", async () => {
+    // Two routes to one cc: the aarch64 chain's (aarch64 b0, then cc by itself, from the aarch64
+    // seeds) and the amd64 cc cross-compiling, linked here by the aarch64 chain's tools.
+    const armCc = await aarch64ChainOutput('cc', 'bin/cc');
+    const script = readFileSync(join(AARCH64_CHAIN, '07-cc', 'build.kaem'), 'utf8').split('\n');
+    const line = script.find((l) => l.startsWith('bin/cc-1 '))!.split(' ');
+    const args = line.slice(1, -1).map((a) => (a === 'lib/b0/rt.b0' ? arm.runtime : a.startsWith('src/cc/') ? join(CC_DIR, a.slice(7)) : a));
+    expect(args.slice(0, 3)).toEqual(['--target', 'aarch64', '--b0']);
+    const cross = await compile(args);
+    expect([cross.exitCode, cross.stderr]).toEqual([0, '']);
+    const crossCc = await link(cross.output, arm);
+    expect((await readFile(crossCc)).equals(await readFile(armCc))).toBe(true);
+    // And the aarch64 cc, given the test programs, writes the amd64 cc's M0 for either target.
+    for (const program of readdirSync(PROGRAMS).filter((f) => f.endsWith('.b0'))) {
+      for (const [target, tools] of [
+        ['aarch64', arm],
+        ['amd64', amd64],
+      ] as const) {
+        const ours = await compile(['--target', target, '--b0', tools.runtime, join(PROGRAMS, program)]);
+        const theirs = join(work, `arm-${target}-${program}.M0`);
+        const run = await execa(armCc, ['--target', target, '--b0', tools.runtime, join(PROGRAMS, program), theirs], { reject: false, env: {}, extendEnv: false });
+        expect([run.exitCode, run.stderr]).toEqual([0, '']);
+        expect((await readFile(theirs)).equals(await readFile(ours.output)), `${target} ${program}`).toBe(true);
+      }
+    }
+  }, 600_000);
+
   it('refuses an unknown target and, for aarch64, C sources, with one line and no output', async () => {
     const c = join(work, 'prog.c');
     await writeFile(c, 'int main(void) { return 0; }\n');
