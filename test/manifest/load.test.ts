@@ -48,6 +48,34 @@ describe('stage manifest validation', () => {
     expect(error.message).toContain('unknown key');
   });
 
+  it("reads an output's same-as, and names each field it cannot take", async () => {
+    rig = await makeRig({
+      bad: { ...ok, tweak: (m) => (outputs(m)[0]!['same-as'] = { chain: '../other', stage: 'b0', output: 'bin/b0' }) },
+    });
+    const chain = await loadChain(rig.chainDir);
+    const stage = chain.stages[0]!;
+    expect(stage.outputs[0]!.sameAs).toEqual({
+      chain: '../other',
+      chainDir: join(stage.dir, '..', 'other'),
+      stage: 'b0',
+      output: 'bin/b0',
+    });
+    await rig.cleanup();
+    const cases: [unknown, string, string][] = [
+      [{ chain: '/abs', stage: 'b0', output: 'bin/b0' }, 'outputs[0].same-as.chain', 'is absolute'],
+      [{ chain: '../other', output: 'bin/b0' }, 'outputs[0].same-as.stage', 'is missing'],
+      [{ chain: '../other', stage: 'b0', output: '../b0' }, 'outputs[0].same-as.output', ''],
+      [{ chain: '../other', stage: 'b0', output: 'bin/b0', sha256: 'x' }, 'outputs[0].same-as.sha256', 'unknown key'],
+      ['../other', 'outputs[0].same-as', 'must be a mapping'],
+    ];
+    for (const [value, field, message] of cases) {
+      const error = await errorFor((m) => (outputs(m)[0]!['same-as'] = value));
+      expect([error.field, error.message.includes(message)]).toEqual([field, true]);
+      await rig.cleanup();
+      rig = undefined;
+    }
+  });
+
   it('rejects a missing hash', async () => {
     const error = await errorFor((m) => delete outputs(m)[0]!.sha256);
     expect(error.field).toBe('outputs[0].sha256');
