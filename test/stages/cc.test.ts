@@ -33,7 +33,7 @@ const MACROS = join(B0_DIR, 'amd64.M0');
 /** The instructions cc's C code uses beyond b0's, assembled after them. */
 const CC_MACROS = join(STAGE_DIR, 'cc.M0');
 /** cc's own source, in the order the stage compiles it (b0's runtime library first). */
-const CC_SOURCES = [RUNTIME, ...['base', 'types', 'float', 'lex', 'parse', 'cparse', 'cdecl', 'cpp', 'gen', 'main'].map((f) => join(STAGE_DIR, `${f}.b0`))];
+const CC_SOURCES = [RUNTIME, ...['base', 'types', 'float', 'lex', 'parse', 'cparse', 'cdecl', 'cpp', 'gen', 'gen-aarch64', 'main'].map((f) => join(STAGE_DIR, `${f}.b0`))];
 
 
 let work: string;
