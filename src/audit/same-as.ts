@@ -155,9 +155,10 @@ async function route(
   objectDirs: readonly string[],
 ): Promise<Route> {
   const recorded = record?.outputs.find((o) => o.path === output.path)?.sha256;
-  // The bytes a run left, looked up by the hash the record (else the manifest) names, and hashed
-  // here again: a store is only as good as its bytes.
-  const file = await storedFile(objectDirs, recorded ?? output.sha256);
+  // The bytes the recorded run left, hashed here again: a store is only as good as its bytes.
+  // Without a record of this route the store's copy of that hash proves nothing about the route
+  // (in a store both chains share, it may be the other route's).
+  const file = recorded === undefined ? undefined : await storedFile(objectDirs, recorded);
   const stored = file === undefined ? undefined : await sha256File(file);
   return {
     report: {

@@ -1,6 +1,7 @@
 // Two routes to one binary: the aarch64 b0 assembled on x86-64 by the amd64 chain's aarch64 tools
 // (stages/amd64/20-aarch64-b0) and the one the aarch64 chain builds from its own seeds
-// (stages/aarch64/06-b0). Both chains really run, each into its own store; the audit compares the
+// (stages/aarch64/06-b0); the aarch64 cc compiled by the amd64 cc and linked by those tools
+// (stages/amd64/21-aarch64-cc) and the one the aarch64 chain builds (stages/aarch64/07-cc). Both chains really run, each into its own store; the audit compares the
 // two outputs by the manifests' hashes, by the runs' records and by the stored bytes, and a
 // difference on any of them, a changed route above all, is an error naming both.
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -26,12 +27,18 @@ function sameAsFindings(report: AuditReport): Finding[] {
   return report.findings.filter((f) => f.reason.startsWith('same-as-'));
 }
 
-describe.skipIf(!CAN_RUN_AARCH64)('same-as: the aarch64 b0 by two routes', () => {
+describe.skipIf(!CAN_RUN_AARCH64)('same-as: the aarch64 b0 and cc by two routes', () => {
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'kindling-same-as-'));
-    const [cross, native] = await Promise.all([chainOutput('aarch64-b0', 'bin/b0'), aarch64ChainOutput('b0', 'bin/b0')]);
+    const [cross, native, crossCc, nativeCc] = await Promise.all([
+      chainOutput('aarch64-b0', 'bin/b0'),
+      aarch64ChainOutput('b0', 'bin/b0'),
+      chainOutput('aarch64-cc', 'bin/cc'),
+      aarch64ChainOutput('cc', 'bin/cc'),
+    ]);
     b0 = await readFile(native);
     expect((await readFile(cross)).equals(b0)).toBe(true);
+    expect((await readFile(crossCc)).equals(await readFile(nativeCc))).toBe(true);
   }, 600_000);
 
   afterAll(async () => {
@@ -41,13 +48,23 @@ describe.skipIf(!CAN_RUN_AARCH64)('same-as: the aarch64 b0 by two routes', () =>
   it('reports both routes, with the hash each manifest, record and store gives, as the same bytes', async () => {
     const report = await audit({ chainDir: AMD64_CHAIN, records: AMD64_STORE, sameAsRecords: [AARCH64_STORE] });
     expect(sameAsFindings(report)).toEqual([]);
-    expect(report.sameAs).toHaveLength(1);
-    const [comparison] = report.sameAs!;
-    expect(comparison!.equal).toBe(true);
-    const [mine, theirs] = comparison!.routes;
-    expect([mine.chain, mine.arch, mine.stage, mine.path]).toEqual(['amd64', 'amd64', 'aarch64-b0', 'bin/b0']);
-    expect([theirs.chain, theirs.arch, theirs.stage, theirs.path]).toEqual(['aarch64', 'aarch64', 'b0', 'bin/b0']);
-    for (const route of [mine, theirs]) expect([route.declared, route.recorded, route.stored]).toEqual(Array(3).fill(mine.declared));
+    // The aarch64 b0, and the aarch64 cc.
+    expect(report.sameAs!.map((c) => c.routes.map((r) => [r.chain, r.arch, r.stage, r.path]))).toEqual([
+      [
+        ['amd64', 'amd64', 'aarch64-b0', 'bin/b0'],
+        ['aarch64', 'aarch64', 'b0', 'bin/b0'],
+      ],
+      [
+        ['amd64', 'amd64', 'aarch64-cc', 'bin/cc'],
+        ['aarch64', 'aarch64', 'cc', 'bin/cc'],
+      ],
+    ]);
+    for (const comparison of report.sameAs!) {
+      expect(comparison.equal).toBe(true);
+      const sha = comparison.routes[0].declared;
+      for (const route of comparison.routes) expect([route.declared, route.recorded, route.stored]).toEqual([sha, sha, sha]);
+    }
+    const [mine] = report.sameAs![0]!.routes;
 
     const text = renderText(report);
     expect(text).toContain('Two routes to one binary\n');
@@ -63,8 +80,8 @@ describe.skipIf(!CAN_RUN_AARCH64)('same-as: the aarch64 b0 by two routes', () =>
     const run = await kindling(['audit', '--chain', AMD64_CHAIN, '--records', AMD64_STORE, '--same-as-records', AARCH64_STORE, '--json']);
     const report = JSON.parse(run.stdout) as AuditReport;
     expect(sameAsFindings(report)).toEqual([]);
-    expect(report.sameAs![0]!.equal).toBe(true);
-    expect(report.sameAs![0]!.routes[1].recorded).toBe(report.sameAs![0]!.routes[0].declared);
+    expect(report.sameAs!.map((c) => c.equal)).toEqual([true, true]);
+    expect(report.sameAs![1]!.routes[1].recorded).toBe(report.sameAs![1]!.routes[0].declared);
   });
 
   it('names an other route that cannot be found', async () => {
@@ -106,7 +123,7 @@ describe.skipIf(!CAN_RUN_AARCH64)('same-as: the aarch64 b0 by two routes', () =>
     expect(renderHtml(report)).toContain('<span class="verdict fail">DIFFERENT</span>');
   });
 
-  it('fails when one route changes: a hex2 that loads programs at another address gives another b0', async () => {
+  it('fails when one route changes: a hex2 that loads programs at another address gives another b0 and cc', async () => {
     // Both chains and their seeds, copied; the amd64 route's hex2 gets another base address, and
     // lock writes what real runs of the changed route produce.
     const root = join(work, 'repo');
@@ -118,16 +135,26 @@ describe.skipIf(!CAN_RUN_AARCH64)('same-as: the aarch64 b0 by two routes', () =>
     expect(source).toContain('#define BASE_ADDRESS 0x00600000L');
     await writeFile(hex2, source.replace('#define BASE_ADDRESS 0x00600000L', '#define BASE_ADDRESS 0x00610000L'));
     const chainDir = join(root, 'stages', 'amd64');
-    const locked = await lockChain({ chainDir, store: await Store.open(AMD64_STORE), sandbox: createBwrapSandbox(), until: 'aarch64-b0' });
-    expect(locked.ok).toBe(true);
+    for (const until of ['aarch64-b0', 'aarch64-cc']) {
+      const locked = await lockChain({ chainDir, store: await Store.open(AMD64_STORE), sandbox: createBwrapSandbox(), until });
+      expect(locked.ok).toBe(true);
+    }
 
+    // Both binaries the changed hex2 links differ from the aarch64 chain's, by every evidence.
     const report = await audit({ chainDir, records: AMD64_STORE, sameAsRecords: [AARCH64_STORE] });
     const found = sameAsFindings(report);
-    expect(found.map((f) => (f.reason === 'same-as-differs' ? f.evidence : f.reason))).toEqual(['manifests', 'records', 'stored bytes']);
+    expect(found.map((f) => (f.reason === 'same-as-differs' ? `${f.stage} ${f.evidence}` : f.reason))).toEqual([
+      'aarch64-b0 manifests',
+      'aarch64-b0 records',
+      'aarch64-b0 stored bytes',
+      'aarch64-cc manifests',
+      'aarch64-cc records',
+      'aarch64-cc stored bytes',
+    ]);
     const [mine, theirs] = report.sameAs![0]!.routes;
     expect(mine.declared).not.toBe(theirs.declared);
     expect(theirs.declared).toBe(theirs.stored);
-    expect(report.sameAs![0]!.difference).toBeDefined();
+    expect(report.sameAs!.map((c) => c.difference !== undefined)).toEqual([true, true]);
     expect(describeFinding(found[0]!)).toContain(`but the manifests differ: sha256 ${mine.declared} here, ${theirs.declared} there`);
   }, 300_000);
 });
