@@ -41,7 +41,6 @@ const NOT_PORTABLE = new Map([
  */
 export const CC_GAPS = new Map([
   ['85_asm-outside-function', 'asm outside a function (GNU C)'],
-  ['94_generic', '_Generic (C11): it needs qualifiers in types, which cc does not keep'],
   ['95_bitfields', 'a packed bit-field wider than 57 bits that does not start a byte'],
   ['97_utf8_string_literal', 'no wchar.h in the C library'],
   ['101_cleanup', "__attribute__((cleanup)) (GNU C); its macros also expand past cc's 1,000,000 tokens"],
