@@ -71,7 +71,7 @@ describe('stage manifest validation', () => {
     for (const [value, field, message] of cases) {
       const error = await errorFor((m) => (outputs(m)[0]!['same-as'] = value));
       expect([error.field, error.message.includes(message)]).toEqual([field, true]);
-      await rig.cleanup();
+      await rig?.cleanup();
       rig = undefined;
     }
   });
