@@ -56,7 +56,7 @@ const FLOORS: Record<string, number> = {
   'cpp.b0': 14,
   'float.b0': 17,
   'gen.b0': 12,
-  'gen-aarch64.b0': 22,
+  'gen-aarch64.b0': 18,
   'lex.b0': 16,
   'main.b0': 22,
   'parse.b0': 18,
