@@ -21,6 +21,12 @@ function routeHashes(route: RouteReport): string {
   return known.map(([what, sha]) => `${what} ${sha}`).join(', ');
 }
 
+/** "stage aarch64-b0:bin/b0 (chain amd64) and stage b0:bin/b0 (chain aarch64)" */
+function routesName(comparison: SameAsReport): string {
+  const [mine, theirs] = comparison.routes;
+  return `stage ${mine.stage}:${mine.path} (chain ${mine.chain}) and stage ${theirs.stage}:${theirs.path} (chain ${theirs.chain})`;
+}
+
 function verdict(comparison: SameAsReport): string {
   if (comparison.equal) return 'the same bytes';
   const where = comparison.difference === undefined ? '' : `, ${describeDifference(comparison.difference, 'the first', 'the second')}`;
@@ -30,10 +36,7 @@ function verdict(comparison: SameAsReport): string {
 export function sameAsLines(comparisons: readonly SameAsReport[]): string[] {
   const lines = ['Two routes to one binary'];
   for (const comparison of comparisons) {
-    const [mine, theirs] = comparison.routes;
-    lines.push(
-      `  stage ${mine.stage}:${mine.path} (chain ${mine.chain}) and stage ${theirs.stage}:${theirs.path} (chain ${theirs.chain}): ${verdict(comparison)}`,
-    );
+    lines.push(`  ${routesName(comparison)}: ${verdict(comparison)}`);
     for (const route of comparison.routes) lines.push(`    ${routeName(route)}: ${routeHashes(route)}`);
   }
   return lines;
@@ -48,7 +51,7 @@ export function sameAsHtml(comparisons: readonly SameAsReport[]): string {
             `<tr><td>chain <b>${e(route.chain)}</b> <span class="muted">(${e(route.arch)})</span></td><td>${e(route.stage)}</td><td><code>${e(route.path)}</code></td><td class="hash">${e(routeHashes(route))}</td></tr>`,
         )
         .join('');
-      return `<p><span class="verdict ${comparison.equal ? 'pass' : 'fail'}">${comparison.equal ? 'SAME' : 'DIFFERENT'}</span>${e(verdict(comparison))}</p><table><thead><tr><th>Route</th><th>Stage</th><th>Output</th><th>sha256 (declared by the manifest, in the run's record, of the stored bytes)</th></tr></thead><tbody>${routes}</tbody></table>`;
+      return `<p><span class="verdict ${comparison.equal ? 'pass' : 'fail'}">${comparison.equal ? 'SAME' : 'DIFFERENT'}</span>${e(`${routesName(comparison)}: ${verdict(comparison)}`)}</p><table><thead><tr><th>Route</th><th>Stage</th><th>Output</th><th>sha256 (declared by the manifest, in the run's record, of the stored bytes)</th></tr></thead><tbody>${routes}</tbody></table>`;
     })
     .join('');
   return `<h2>Two routes to one binary</h2><div class="card"><p class="muted">Each output built by two chains that share no binary, from two sets of seeds; they must be the same bytes.</p>${rows}</div>`;
