@@ -54,9 +54,11 @@ debian-packages:
 
 node-modules: node_modules/.package-lock.json
 
+# A node_modules that is a symbolic link is an install shared with other checkouts: npm ci would
+# empty it for all of them, so it is left as it is.
 node_modules/.package-lock.json: package.json package-lock.json
-	npm ci --no-audit --no-fund
-	@touch $@
+	@if [ -L node_modules ]; then echo "node_modules links to a shared install: not reinstalled here"; \
+	else npm ci --no-audit --no-fund && touch $@; fi
 
 build: node-modules
 	npx tsc -p tsconfig.json
