@@ -17,41 +17,16 @@ const TARBALL = 'tcc-0.9.27-git20200814.62c30a4a.tar.bz2';
 const CHAIN = new URL('../stages/amd64', import.meta.url).pathname;
 
 /**
- * tests2 programs TinyCC's own Makefile does not run on x86-64 or runs only with its own options
- * (its bounds checker, -dt, -run, a second TinyCC-generated source): no yardstick for a C compiler.
+ * The tests2 programs that are no yardstick for a C compiler (NOT_PORTABLE), those gcc passes and
+ * cc does not, each for something cc or its C library does not claim (CC_GAPS: LANGUAGE.md of
+ * stage 07-cc says so; any other one the bench prints as unexpected), and the arguments
+ * TinyCC's tests2/Makefile gives: one list, test/programs/tinycc-tests2.json, which
+ * test/stages/cc-tests2.test.ts holds cc to.
  */
-const NOT_PORTABLE = new Map([
-  ['34_array_assignment', 'array assignment, not C (TinyCC skips it too)'],
-  ['60_errors_and_warnings', 'TinyCC -dt: its own diagnostics'],
-  ['73_arm64', 'arm64 only (TinyCC skips it on x86-64)'],
-  ['96_nodata_wanted', 'TinyCC -dt'],
-  ['98_al_ax_extend', 'i386 only'],
-  ['99_fastcall', 'i386 only'],
-  ['104_inline', 'compared with a TinyCC-generated file'],
-  ['112_backtrace', 'TinyCC -b -bt'],
-  ['113_btdll', 'TinyCC -bt -shared'],
-  ['114_bound_signal', 'TinyCC -b'],
-  ['115_bound_setjmp', 'TinyCC -b'],
-  ['116_bound_setjmp2', 'TinyCC -b'],
-  ['117_gcc_test', 'TinyCC -b'],
-]);
-/**
- * tests2 programs gcc passes and cc does not, each for something cc or its C library does not
- * claim (LANGUAGE.md of stage 07-cc says so); any other one the bench prints as unexpected.
- */
-export const CC_GAPS = new Map([
-  ['85_asm-outside-function', 'asm outside a function (GNU C)'],
-  ['95_bitfields', 'a packed bit-field wider than 57 bits that does not start a byte'],
-  ['97_utf8_string_literal', 'no wchar.h in the C library'],
-  ['101_cleanup', "__attribute__((cleanup)) (GNU C); its macros also expand past cc's 1,000,000 tokens"],
-  ['102_alignas', "_Alignas of a variable: cc does not place variables at aligned addresses, so __alignof__ keeps the type's"],
-  ['106_pthread', 'no pthread.h in the C library'],
-]);
-/** Arguments and options TinyCC's tests2/Makefile gives. */
-const ARGS = new Map([
-  ['31_args', ['arg1', 'arg2', 'arg3', 'arg4', 'arg5']],
-  ['46_grep', ['[^* ]*[:a:d: ]+\\:\\*-/: $', '46_grep.c']],
-]);
+const LISTS = JSON.parse(readFileSync(new URL('../test/programs/tinycc-tests2.json', import.meta.url), 'utf8'));
+const NOT_PORTABLE = new Map(Object.entries(LISTS.notPortable));
+export const CC_GAPS = new Map(Object.entries(LISTS.ccGaps));
+const ARGS = new Map(Object.entries(LISTS.args));
 
 /** The chain's outputs this needs, built into a temporary store: cc, its library, the linkers. */
 async function chainTools(dir) {
