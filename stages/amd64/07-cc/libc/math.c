@@ -188,10 +188,17 @@ double fmod(double x, double y) {
 /* sqrt: sqrtsd, correctly rounded (NaN for x < 0). */
 #ifdef __KINDLING_CC__
 double sqrt(double x) {
+#ifdef __aarch64__
+    /* On AArch64 (cc --target aarch64) x is at x29 + 16 and the result goes back in x0. */
+    asm("DEFINE libc_fsqrt A00B40F90000679E00C0611E0000669E");
+    /* ldr x0,[x29,#16]  fmov d0,x0  fsqrt d0,d0  fmov x0,d0 */
+    asm("libc_fsqrt");
+#else
     /* cc passes x on the stack (rbp + 16) and returns in rax, so the bits go through xmm0. */
     asm("DEFINE libc_sqrtsd 488B451066480F6EC0F20F51C066480F7EC0");
     /* mov rax,[rbp+16]  movq xmm0,rax  sqrtsd xmm0,xmm0  movq rax,xmm0 */
     asm("libc_sqrtsd");
+#endif
 }
 #else
 /* sqrtsd %xmm0, %xmm0 as bytes: TinyCC's assembler does not know it. */

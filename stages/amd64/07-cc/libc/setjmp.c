@@ -7,7 +7,23 @@
  * setjmp keep their new values (cc keeps every local in memory). */
 #include <setjmp.h>
 
-#ifdef __KINDLING_CC__
+#if defined __KINDLING_CC__ && defined __aarch64__
+/* The same on AArch64 (cc --target aarch64), where x29 is the frame and x27 the stack: the
+ * caller's x29, the return address and the caller's x27 after the return. */
+int setjmp(jmp_buf env) {
+    asm("DEFINE libc_setjmp_save A00B40F9B00340F9100000F9B00740F9100400F9B0430091100800F9000080D2");
+    /* ldr x0,[x29,#16]  ldr x16,[x29]  str x16,[x0]  ldr x16,[x29,#8]  str x16,[x0,#8]
+       add x16,x29,#16  str x16,[x0,#16]  mov x0,#0 */
+    asm("libc_setjmp_save");
+}
+
+void longjmp(jmp_buf env, int value) {
+    asm("DEFINE libc_longjmp_restore A10F40F93F00007120149F1A007C4093B00B40F91D0240F91B0A40F9110640F920021FD6");
+    /* ldr x1,[x29,#24]  cmp w1,#0  csinc w0,w1,wzr,ne  sxtw x0,w0  ldr x16,[x29,#16]
+       ldr x29,[x16]  ldr x27,[x16,#16]  ldr x17,[x16,#8]  br x17 */
+    asm("libc_longjmp_restore");
+}
+#elif defined __KINDLING_CC__
 int setjmp(jmp_buf env) {
     asm("DEFINE libc_setjmp_save 488B4510488B4D00488908488B4D0848894808488D4D104889481031C0");
     /* mov rax,[rbp+16]  mov rcx,[rbp]  mov [rax],rcx  mov rcx,[rbp+8]  mov [rax+8],rcx

@@ -14,7 +14,7 @@
  * its plain name, a label cc gives only to globals that are not static (gen_alias in gen.b0). */
 void *__libc_signal_handlers[65];
 
-#ifdef __KINDLING_CC__
+#if defined __KINDLING_CC__ && !defined __aarch64__
 /* signal_return: where a handler returns to: the rt_sigreturn system call, with rsp where the
  * kernel left it (this function's frame is taken down first). */
 static void signal_return(void) {
@@ -35,6 +35,12 @@ static void signal_enter(void) {
     asm("libc_signal_call");
 }
 #define SIGNAL_ENTER ((sighandler_t)signal_enter)
+#elif defined __KINDLING_CC__
+/* On AArch64 (cc --target aarch64) no handler is called yet: the kernel writes its signal frame
+ * below sp, and cc's stack (x27) grows below sp too, so sigaction refuses a handler (ENOSYS);
+ * SIG_DFL and SIG_IGN work. */
+static void signal_return(void) {}
+#define SIGNAL_ENTER copy.sa_handler
 #else
 /* Other compilers call handlers the kernel's way already: only the restorer is needed. */
 void __libc_signal_return(void);
@@ -55,6 +61,12 @@ int sigaction(int number, const struct sigaction *action, struct sigaction *old)
         return -1;
     }
     previous = __libc_signal_handlers[number];
+#if defined __KINDLING_CC__ && defined __aarch64__
+    if (action && action->sa_handler != SIG_DFL && action->sa_handler != SIG_IGN) {
+        errno = ENOSYS;
+        return -1;
+    }
+#endif
     if (action) {
         copy = *action;
         copy.sa_flags |= SA_RESTORER;
@@ -73,7 +85,7 @@ int sigaction(int number, const struct sigaction *action, struct sigaction *old)
         errno = -r;
         return -1;
     }
-#ifdef __KINDLING_CC__
+#if defined __KINDLING_CC__ && !defined __aarch64__
     if (old && old->sa_handler == SIGNAL_ENTER) old->sa_handler = (sighandler_t)previous;
 #endif
     return 0;

@@ -22,6 +22,90 @@
 /* One errno for the process: the library has no threads, so no thread-local storage. */
 int errno;
 
+#if defined __KINDLING_CC__ && defined __aarch64__
+/* On AArch64 (cc --target aarch64) the library's system calls keep their x86-64 numbers and
+ * arguments, and this one function gives each to the kernel as AArch64 Linux takes it: another
+ * number, or the *at form of a call AArch64 lacks (openat for open, ...: -100 is AT_FDCWD), and
+ * x86-64's struct stat and open flags made from and into AArch64's. The arguments are read from
+ * cc's argument slots (the one after n, and up: slots past the last argument passed are read but
+ * not used). A call it does not know is ENOSYS. (cc reads __syscall's arguments as b0
+ * expressions, so an array is passed through a pointer variable.) */
+static long aarch64_syscall(long n, ...) {
+    long *a = (long *)&n + 1, r, flags, k[16], *kernel = k, *u;
+    struct { long seconds, nanoseconds; } now;
+    if (n == 0) return __syscall(63, a[0], a[1], a[2]);
+    if (n == 1) return __syscall(64, a[0], a[1], a[2]);
+    if (n == 2) {
+        /* x86-64's O_DIRECT, O_LARGEFILE, O_DIRECTORY and O_NOFOLLOW sit elsewhere on AArch64. */
+        flags = a[1] & ~0360000;
+        if (a[1] & 040000) flags |= 0200000;
+        if (a[1] & 0100000) flags |= 0400000;
+        if (a[1] & 0200000) flags |= 040000;
+        if (a[1] & 0400000) flags |= 0100000;
+        return __syscall(56, -100, a[0], flags, a[2]);
+    }
+    if (n == 3) return __syscall(57, a[0]);
+    if (n == 4 || n == 5 || n == 6) {
+        /* AArch64's struct stat has the x86-64 one's sizes and times at the same offsets, but
+         * its mode and link count in other places, a 4-byte block size, and is 128 bytes. */
+        if (n == 5) r = __syscall(80, a[0], kernel);
+        else if (n == 4) r = __syscall(79, -100, a[0], kernel, 0);
+        else r = __syscall(79, -100, a[0], kernel, 0x100);
+        if (r < 0) return r;
+        u = (long *)a[1];
+        u[0] = k[0];
+        u[1] = k[1];
+        u[2] = (unsigned)(k[2] >> 32);
+        u[3] = (unsigned)k[2] | k[3] << 32;
+        u[4] = (unsigned)(k[3] >> 32);
+        u[5] = k[4];
+        u[6] = k[6];
+        u[7] = (int)k[7];
+        for (r = 8; r < 15; r++) u[r] = k[r];
+        u[15] = u[16] = u[17] = 0;
+        return 0;
+    }
+    if (n == 8) return __syscall(62, a[0], a[1], a[2]);
+    if (n == 9) return __syscall(222, a[0], a[1], a[2], a[3], a[4], a[5]);
+    if (n == 10) return __syscall(226, a[0], a[1], a[2]);
+    if (n == 11) return __syscall(215, a[0], a[1]);
+    if (n == 12) return __syscall(214, a[0]);
+    if (n == 13) return __syscall(134, a[0], a[1], a[2], a[3]);
+    if (n == 14) return __syscall(135, a[0], a[1], a[2], a[3]);
+    if (n == 16) return __syscall(29, a[0], a[1], a[2]);
+    if (n == 21) return __syscall(48, -100, a[0], a[1], 0);
+    if (n == 22) return __syscall(59, a[0], 0);
+    if (n == 32) return __syscall(23, a[0]);
+    if (n == 33) return a[0] == a[1] ? __syscall(25, a[0], 1, 0) < 0 ? -9 : a[1] : __syscall(24, a[0], a[1], 0);
+    if (n == 35) return __syscall(101, a[0], a[1]);
+    if (n == 39) return __syscall(172);
+    if (n == 57) return __syscall(220, 17, 0, 0, 0, 0);
+    if (n == 59) return __syscall(221, a[0], a[1], a[2]);
+    if (n == 60) return __syscall(93, a[0]);
+    if (n == 61) return __syscall(260, a[0], a[1], a[2], a[3]);
+    if (n == 62) return __syscall(129, a[0], a[1]);
+    if (n == 63) return __syscall(160, a[0]);
+    if (n == 77) return __syscall(46, a[0], a[1]);
+    if (n == 79) return __syscall(17, a[0], a[1]);
+    if (n == 80) return __syscall(49, a[0]);
+    if (n == 82) return __syscall(38, -100, a[0], -100, a[1]);
+    if (n == 83) return __syscall(34, -100, a[0], a[1]);
+    if (n == 84) return __syscall(35, -100, a[0], 0x200);
+    if (n == 87) return __syscall(35, -100, a[0], 0);
+    if (n == 89) return __syscall(78, -100, a[0], a[1], a[2]);
+    if (n == 90) return __syscall(53, -100, a[0], a[1]);
+    if (n == 201) {
+        /* time: AArch64 has no such call; the seconds of clock_gettime(CLOCK_REALTIME). */
+        r = __syscall(113, 0, &now);
+        return r < 0 ? r : now.seconds;
+    }
+    if (n == 228) return __syscall(113, a[0], a[1]);
+    return -38;
+}
+/* Every __syscall after this line, in this file and the library's later ones, is that function. */
+#define __syscall aarch64_syscall
+#endif
+
 #ifndef __KINDLING_CC__
 /* For other compilers (TinyCC building this library for its programs), in GNU assembler:
  * __syscall, the System V way (the number in rdi, the arguments in rsi, rdx, rcx, r8, r9 and on
