@@ -39,7 +39,7 @@
 // stdout: calls 400e000000000000 3fc00000 401e000000000000 4021000000000000
 // stdout: sizeof 4 8 4 8
 // stdout: cond 3ff0000000000000 3ff8000000000000
-// stdout: bool 1 0 1 1
+// stdout: bool 1 0 1 1 1 0
 // stdout: struct value 3ffc000000000000 c1200000
 // stdout: integer constants 2 125 -7 15
 #include <stdio.h>
@@ -151,7 +151,7 @@ int main(void) {
     {
         _Bool yes = 0.5, no = -0.0;
         struct point q = moved(origin);
-        printf("bool %d %d %d %d\n", yes, no, global_true, (_Bool)nan);
+        printf("bool %d %d %d %d %d %d\n", yes, no, global_true, (_Bool)nan, (_Bool)(b / 4), (_Bool)-z);
         printf("struct value %lx %x\n", bits(q.x), fbits(moved(q).y));
     }
     switch (i) { case (int)8.9: printf("integer constants %d %d %d %d\n", TRUNCATED, EIGHTH, NEGATIVE, (int)sizeof sized); }
