@@ -18,6 +18,7 @@ import { REPO } from '../support/cli.js';
 
 const PROGRAMS = join(REPO, 'test', 'programs', 'b0');
 const C_PROGRAMS = join(REPO, 'test', 'programs', 'c');
+const LIBC_PROGRAMS = join(C_PROGRAMS, 'libc');
 const CC_DIR = join(REPO, 'stages', 'amd64', '07-cc');
 const CC_AARCH64_MACROS = join(CC_DIR, 'cc-aarch64.M0');
 
@@ -306,6 +307,37 @@ describe.skipIf(!CAN_RUN_AARCH64)('cc --target aarch64 (the b0 dialect)', () => 
       expect(run.exitCode).toBe(header.exitCode);
     });
   }
+
+  // The C library's own test programs: setjmp, signal handlers (on AArch64 too), processes,
+  // files and the integer functions, as their headers say.
+  for (const program of ['control.c', 'integers.c', 'system.c']) {
+    it(`compiles the C library's ${program} for aarch64, which runs as its header says`, async () => {
+      const header = readHeader(join(LIBC_PROGRAMS, program));
+      const compiled = await compile(['--target', 'aarch64', '-I', join(CC_DIR, 'libc', 'include'), libc, program], LIBC_PROGRAMS);
+      expect([compiled.exitCode, compiled.stderr]).toEqual([0, '']);
+      const run = await execa(await link(compiled.output, arm), header.args, { reject: false, cwd: LIBC_PROGRAMS, env: {}, extendEnv: false, stripFinalNewline: false });
+      expect(run.stdout).toBe(header.stdout);
+      expect(run.exitCode).toBe(header.exitCode);
+    });
+  }
+
+  it("prints floating numbers (printf, strtod) and computes math.h's functions for aarch64 as for amd64, bit for bit", async () => {
+    for (const program of ['float-diff.c', 'math-diff.c']) {
+      const outputs: string[] = [];
+      for (const [target, tools] of [
+        ['aarch64', arm],
+        ['amd64', amd64],
+      ] as const) {
+        const compiled = await compile(['--target', target, '-I', join(CC_DIR, 'libc', 'include'), libc, program], LIBC_PROGRAMS);
+        expect([compiled.exitCode, compiled.stderr]).toEqual([0, '']);
+        const run = await execa(await link(compiled.output, tools), ['300', '1'], { reject: false, env: {}, extendEnv: false });
+        expect(run.exitCode, `${program} for ${target}`).toBe(0);
+        outputs.push(run.stdout);
+      }
+      expect(outputs[0]!.split('\n').length, program).toBeGreaterThanOrEqual(600);
+      expect(outputs[0]!.split('\n'), program).toEqual(outputs[1]!.split('\n'));
+    }
+  }, 300_000);
 
   it('refuses an unknown target with one line and no output; names the processor to C', async () => {
     const unknown = await compile(['--target', 'riscv64', '--b0', arm.runtime]);

@@ -36,11 +36,28 @@ static void signal_enter(void) {
 }
 #define SIGNAL_ENTER ((sighandler_t)signal_enter)
 #elif defined __KINDLING_CC__
-/* On AArch64 (cc --target aarch64) no handler is called yet: the kernel writes its signal frame
- * below sp, and cc's stack (x27) grows below sp too, so sigaction refuses a handler (ENOSYS);
- * SIG_DFL and SIG_IGN work. */
-static void signal_return(void) {}
-#define SIGNAL_ENTER copy.sa_handler
+/* On AArch64 (cc --target aarch64) the kernel calls a handler with the signal, the siginfo_t and
+ * the ucontext_t in x0, x1 and x2, on sp, which cc's code leaves where the kernel started the
+ * program: cc's stack (x27) starts 64 KiB below it (gen_start), so the kernel's signal frame
+ * lands in between. signal_enter pushes the three on x27, calls the program's handler the cc way
+ * and then makes the rt_sigreturn system call itself (139), which puts every register back. */
+static void signal_return(void) {
+    asm("DEFINE libc_signal_return 681180D2010000D4");
+    /* mov x8,#139  svc #0 */
+    asm("libc_signal_return");
+}
+
+static void signal_enter(void) {
+    asm("DEFINE libc_signal_enter 628F1FF8618F1FF8608F1FF85000001802000014");
+    /* str x2,[x27,#-8]!  str x1,[x27,#-8]!  str x0,[x27,#-8]!  ldr w16,.+8  b .+8: the
+       table's address, the 32-bit word that follows */
+    asm("libc_signal_enter $__libc_signal_handlers");
+    asm("DEFINE libc_signal_call 107A60F87E0000107E8F1FF800021FD67B630091681180D2010000D4");
+    /* ldr x16,[x16,x0,lsl #3]  adr x30,.+12  str x30,[x27,#-8]!  br x16  add x27,x27,#24
+       mov x8,#139  svc #0 */
+    asm("libc_signal_call");
+}
+#define SIGNAL_ENTER ((sighandler_t)signal_enter)
 #else
 /* Other compilers call handlers the kernel's way already: only the restorer is needed. */
 void __libc_signal_return(void);
@@ -61,12 +78,6 @@ int sigaction(int number, const struct sigaction *action, struct sigaction *old)
         return -1;
     }
     previous = __libc_signal_handlers[number];
-#if defined __KINDLING_CC__ && defined __aarch64__
-    if (action && action->sa_handler != SIG_DFL && action->sa_handler != SIG_IGN) {
-        errno = ENOSYS;
-        return -1;
-    }
-#endif
     if (action) {
         copy = *action;
         copy.sa_flags |= SA_RESTORER;
@@ -85,7 +96,7 @@ int sigaction(int number, const struct sigaction *action, struct sigaction *old)
         errno = -r;
         return -1;
     }
-#if defined __KINDLING_CC__ && !defined __aarch64__
+#ifdef __KINDLING_CC__
     if (old && old->sa_handler == SIGNAL_ENTER) old->sa_handler = (sighandler_t)previous;
 #endif
     return 0;
