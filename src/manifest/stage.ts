@@ -61,7 +61,7 @@ export async function loadStage(manifestPath: string, chainDir: string, sourceRo
     if (input.origin.kind === 'file' || input.origin.kind === 'tree') await checkFileOrigin(file, dir, [chainDir, ...sourceRoots], input);
   }
   const outputs = asList(file, 'outputs', required(file, '', top, 'outputs')).map((value, i) =>
-    readOutput(file, `outputs[${i}]`, value, dirname(manifestPath)),
+    readOutput(file, `outputs[${i}]`, value, dirname(manifestPath), chainDir),
   );
   if (outputs.length === 0) throw new ManifestError(file, 'outputs', 'a stage must declare at least one output');
   const scratch =
@@ -172,7 +172,7 @@ export function isInside(root: string, path: string): boolean {
   return inside !== '' && inside !== '..' && !inside.startsWith(`..${sep}`) && !isAbsolute(inside);
 }
 
-function readOutput(file: string, field: string, value: unknown, stageDir: string): StageOutput {
+function readOutput(file: string, field: string, value: unknown, stageDir: string, chainDir: string): StageOutput {
   const map = asMap(file, field, value);
   checkKeys(file, field, map, OUTPUT_KEYS);
   const path = checkStageRootPath(file, `${field}.path`, required(file, field, map, 'path'));
@@ -181,7 +181,9 @@ function readOutput(file: string, field: string, value: unknown, stageDir: strin
     throw new ManifestError(file, `${field}.executable`, 'must be true or false');
   }
   const output = { path, sha256, executable: map.executable === true };
-  return map['same-as'] === undefined ? output : { ...output, sameAs: readSameAs(file, `${field}.same-as`, map['same-as'], stageDir) };
+  return map['same-as'] === undefined
+    ? output
+    : { ...output, sameAs: readSameAs(file, `${field}.same-as`, map['same-as'], stageDir, chainDir) };
 }
 
 /**
@@ -189,14 +191,27 @@ function readOutput(file: string, field: string, value: unknown, stageDir: strin
  * routes to one binary). Only its form is checked here; the audit loads the other chain and
  * compares (src/audit/same-as.ts), so a chain still loads and runs without the other.
  */
-function readSameAs(file: string, field: string, value: unknown, stageDir: string): SameAs {
+function readSameAs(file: string, field: string, value: unknown, stageDir: string, chainDir: string): SameAs {
   const map = asMap(file, field, value);
   checkKeys(file, field, map, SAME_AS_KEYS);
   const chain = asString(file, `${field}.chain`, required(file, field, map, 'chain'));
   if (isAbsolute(chain)) throw new ManifestError(file, `${field}.chain`, `'${chain}' is absolute; give a path relative to the stage`);
+  // The other route is another chain beside this one (stages/aarch64 for stages/amd64): this
+  // chain itself would compare an output with itself, and a path out of the directory that holds
+  // the chains names no chain of this tree.
+  const otherDir = resolve(stageDir, chain);
+  if (otherDir === chainDir || isInside(chainDir, otherDir)) {
+    throw new ManifestError(file, `${field}.chain`, `'${chain}' is this stage's own chain; same-as names another chain`);
+  }
+  const chains = dirname(chainDir);
+  if (!isInside(chains, otherDir)) {
+    throw new ManifestError(file, `${field}.chain`, `'${chain}' resolves outside ${chains}; same-as names a chain beside this one`);
+  }
   const stage = asString(file, `${field}.stage`, required(file, field, map, 'stage'));
+  if (!NAME_PATTERN.test(stage))
+    throw new ManifestError(file, `${field}.stage`, `'${stage}' is not a stage name (letters, digits, . _ + -)`);
   const output = checkStageRootPath(file, `${field}.output`, required(file, field, map, 'output'));
-  return { chain, chainDir: resolve(stageDir, chain), stage, output };
+  return { chain, chainDir: otherDir, stage, output };
 }
 
 function readRun(file: string, map: YamlMap, inputs: readonly StageInput[]): StageRun {

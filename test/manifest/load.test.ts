@@ -50,27 +50,41 @@ describe('stage manifest validation', () => {
 
   it("reads an output's same-as, and names each field it cannot take", async () => {
     rig = await makeRig({
-      bad: { ...ok, tweak: (m) => (outputs(m)[0]!['same-as'] = { chain: '../other', stage: 'b0', output: 'bin/b0' }) },
+      bad: { ...ok, tweak: (m) => (outputs(m)[0]!['same-as'] = { chain: '../../other', stage: 'b0', output: 'bin/b0' }) },
     });
     const chain = await loadChain(rig.chainDir);
     const stage = chain.stages[0]!;
     expect(stage.outputs[0]!.sameAs).toEqual({
-      chain: '../other',
-      chainDir: join(stage.dir, '..', 'other'),
+      chain: '../../other',
+      chainDir: join(rig.chainDir, '..', 'other'),
       stage: 'b0',
       output: 'bin/b0',
     });
     await rig.cleanup();
+    const other = { stage: 'b0', output: 'bin/b0' };
     const cases: [unknown, string, string][] = [
-      [{ chain: '/abs', stage: 'b0', output: 'bin/b0' }, 'outputs[0].same-as.chain', 'is absolute'],
-      [{ chain: '../other', output: 'bin/b0' }, 'outputs[0].same-as.stage', 'is missing'],
-      [{ chain: '../other', stage: 'b0', output: '../b0' }, 'outputs[0].same-as.output', ''],
-      [{ chain: '../other', stage: 'b0', output: 'bin/b0', sha256: 'x' }, 'outputs[0].same-as.sha256', 'unknown key'],
-      ['../other', 'outputs[0].same-as', 'must be a mapping'],
+      [{ chain: '/abs', ...other }, 'outputs[0].same-as.chain', 'is absolute'],
+      [{ chain: 7, ...other }, 'outputs[0].same-as.chain', ''],
+      // This chain itself, its directory or one inside it: an output compared with itself.
+      [{ chain: '..', ...other }, 'outputs[0].same-as.chain', "is this stage's own chain"],
+      [{ chain: '.', ...other }, 'outputs[0].same-as.chain', "is this stage's own chain"],
+      [{ chain: '../../chain/01-bad', ...other }, 'outputs[0].same-as.chain', "is this stage's own chain"],
+      // Out of the directory that holds the chains.
+      [{ chain: '../../..', ...other }, 'outputs[0].same-as.chain', 'resolves outside'],
+      [{ chain: '../../../elsewhere/chain', ...other }, 'outputs[0].same-as.chain', 'resolves outside'],
+      [{ chain: '../../other', output: 'bin/b0' }, 'outputs[0].same-as.stage', 'is missing'],
+      [{ chain: '../../other', stage: ['b0'], output: 'bin/b0' }, 'outputs[0].same-as.stage', ''],
+      [{ chain: '../../other', stage: '../b0', output: 'bin/b0' }, 'outputs[0].same-as.stage', 'is not a stage name'],
+      [{ chain: '../../other', stage: 'b0', output: '../b0' }, 'outputs[0].same-as.output', ''],
+      [{ chain: '../../other', stage: 'b0', output: 3 }, 'outputs[0].same-as.output', ''],
+      [{ chain: '../../other', stage: 'b0' }, 'outputs[0].same-as.output', 'is missing'],
+      [{ chain: '../../other', stage: 'b0', output: 'bin/b0', sha256: 'x' }, 'outputs[0].same-as.sha256', 'unknown key'],
+      ['../../other', 'outputs[0].same-as', 'must be a mapping'],
     ];
     for (const [value, field, message] of cases) {
       const error = await errorFor((m) => (outputs(m)[0]!['same-as'] = value));
-      expect([error.field, error.message.includes(message)]).toEqual([field, true]);
+      expect([value, error.field, error.message.includes(message)]).toEqual([value, field, true]);
+      expect(error.file).toMatch(/01-bad\/stage\.yaml$/);
       await rig?.cleanup();
       rig = undefined;
     }
