@@ -194,10 +194,7 @@ const LIBRARY_GAPS = new Map<string, string>([]);
  * The same for the chain's own small C library (stage 07-cc's, which 13-tcc builds): what that
  * library does not have yet (the program fails to link or prints what the library does).
  */
-const OWN_LIBRARY_GAPS = new Map([
-  ['106_pthread', 'no pthread.h'],
-  ['97_utf8_string_literal', 'no wchar.h'],
-]);
+const OWN_LIBRARY_GAPS = new Map([['106_pthread', 'no pthread.h']]);
 
 /** As TinyCC's Makefile compares (diff -b): runs of blanks are one, blanks at a line's end none. */
 const normalized = (text: string): string =>
