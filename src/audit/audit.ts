@@ -141,7 +141,8 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
   findings.push(...(await checkUpstreamObjects(chain, objectDirs)));
   const sameAs = await checkSameAs(chain, {
     ...(current === undefined ? {} : { records: current }),
-    otherRecords: [...(options.records === undefined ? [] : [options.records]), ...(options.sameAsRecords ?? [])],
+    ...(options.records === undefined ? {} : { recordsDir: options.records }),
+    sameAsRecords: options.sameAsRecords ?? [],
     objectDirs,
   });
   findings.push(...sameAs.findings);

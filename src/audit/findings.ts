@@ -78,7 +78,18 @@ export type Finding =
       readonly stage: string;
       readonly path: string;
       readonly other: string;
+      /** The manifest and the field of the declaration that names what cannot be found. */
+      readonly file: string;
+      readonly field: string;
       readonly detail: string;
+    }
+  | {
+      /** Records were given, but none of the other route's run: it is compared by its manifest alone. */
+      readonly reason: 'same-as-unrecorded';
+      readonly stage: string;
+      readonly path: string;
+      readonly other: string;
+      readonly otherChain: string;
     }
   | {
       readonly reason: 'same-as-differs';
@@ -101,6 +112,7 @@ export function severityOf(finding: Finding): Severity {
     case 'record-stale':
     case 'record-other-chain':
     case 'rebuild-not-compared':
+    case 'same-as-unrecorded':
       return 'warning';
     case 'same-bytes-from-several':
       return 'note';
@@ -177,7 +189,9 @@ export function describeFinding(finding: Finding): string {
     case 'rebuild-not-compared':
       return `rebuild: not compared because an earlier stage differs or failed: ${finding.stages.join(', ')}`;
     case 'same-as-unresolved':
-      return `stage ${finding.stage}: output ${finding.path} is declared the same as ${finding.other}, which cannot be found: ${finding.detail}`;
+      return `${finding.file}: ${finding.field}: stage ${finding.stage}: output ${finding.path} is declared the same as ${finding.other}: ${finding.detail}`;
+    case 'same-as-unrecorded':
+      return `stage ${finding.stage}: output ${finding.path} is compared with ${finding.other} by the manifests' hashes alone: no store given holds a record of chain ${finding.otherChain}'s run (give that chain's store with --same-as-records)`;
     case 'same-as-differs': {
       const where =
         finding.difference === undefined ? '' : `; first differing byte ${describeDifference(finding.difference, 'here', 'there')}`;

@@ -4,8 +4,8 @@
 // the two outputs three ways, as far as it has the evidence: the hashes the two manifests declare
 // (each chain's runs are verified against them), the hashes in each route's record of a run, and
 // the bytes each route's store holds, hashed here and compared byte by byte.
-import { access } from 'node:fs/promises';
-import { join } from 'node:path';
+import { access, readdir } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
 import { sha256File, type Sha256 } from '../digest.js';
 import { loadChain } from '../manifest/chain.js';
 import { ManifestError } from '../manifest/errors.js';
@@ -13,7 +13,7 @@ import type { Chain, SameAs, Stage, StageOutput } from '../manifest/types.js';
 import type { ProvenanceRecord } from '../run/record.js';
 import type { Finding } from './findings.js';
 import { firstDifference, type Difference } from './first-difference.js';
-import { checkRecords } from './records.js';
+import { checkRecords, locateRecords } from './records.js';
 
 /** One route: a chain's stage output, with what each kind of evidence says its bytes are. */
 export interface RouteReport {
@@ -41,8 +41,10 @@ export interface SameAsReport {
 export interface SameAsOptions {
   /** This chain's records, by stage, when a run's records were given. */
   readonly records?: ReadonlyMap<string, ProvenanceRecord>;
-  /** Stores (or their stages/ directories) to look for the other chains' records in. */
-  readonly otherRecords: readonly string[];
+  /** Where this chain's records were read from (a store may hold the other chain's runs too). */
+  readonly recordsDir?: string;
+  /** Stores (or their stages/ directories) given for the other chains' records (--same-as-records). */
+  readonly sameAsRecords: readonly string[];
   /** Stores' objects directories that may hold this chain's bytes. */
   readonly objectDirs: readonly string[];
 }
@@ -82,16 +84,86 @@ async function otherEvidence(
   return { objectDirs: [] };
 }
 
+/** A stage output of a chain: one side of a pair. */
+interface Side {
+  readonly chain: Chain;
+  readonly stage: Stage;
+  readonly output: StageOutput;
+}
+
+/**
+ * The chains in the directories beside this chain's (stages/amd64 for stages/aarch64). One that
+ * does not load is left to its own audit: this chain's report is not about it.
+ */
+async function chainsBeside(chain: Chain): Promise<Chain[]> {
+  const parent = dirname(chain.dir);
+  const chains: Chain[] = [];
+  for (const entry of (await readdir(parent, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+    const dir = join(parent, entry.name);
+    if (!entry.isDirectory() || dir === chain.dir || !(await exists(join(dir, 'chain.yaml')))) continue;
+    try {
+      chains.push(await loadChain(dir));
+    } catch (error) {
+      if (!(error instanceof ManifestError)) throw error;
+    }
+  }
+  return chains;
+}
+
+/** A store given for the other routes that cannot be read would leave them unchecked without a word. */
+async function unreadableStores(dirs: readonly string[]): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  for (const dir of dirs) {
+    const { recordsDir } = await locateRecords(dir);
+    try {
+      await readdir(recordsDir);
+    } catch {
+      findings.push({ reason: 'record-unreadable', file: recordsDir, message: 'no such directory (--same-as-records)' });
+    }
+  }
+  return findings;
+}
+
 export async function checkSameAs(chain: Chain, options: SameAsOptions): Promise<{ reports: SameAsReport[]; findings: Finding[] }> {
   const reports: SameAsReport[] = [];
-  const findings: Finding[] = [];
+  const findings: Finding[] = await unreadableStores(options.sameAsRecords);
+  const otherRecords = [...(options.recordsDir === undefined ? [] : [options.recordsDir]), ...options.sameAsRecords];
   const loaded = new Map<string, Promise<Chain>>();
+  /** Compares this chain's output with another chain's (named `otherName` in findings). */
+  const comparePair = async (mine: Side, theirs: Side, otherName: string): Promise<void> => {
+    const evidence = await otherEvidence(theirs.chain, theirs.stage.name, otherRecords);
+    const at = { stage: mine.stage.name, path: mine.output.path, other: otherName, otherChain: theirs.chain.name };
+    if (evidence.record === undefined && otherRecords.length > 0) findings.push({ reason: 'same-as-unrecorded', ...at });
+    const compared = await compare(
+      await route(mine.chain, mine.stage, mine.output, options.records?.get(mine.stage.name), options.objectDirs),
+      await route(theirs.chain, theirs.stage, theirs.output, evidence.record, evidence.objectDirs),
+    );
+    reports.push(compared.report);
+    findings.push(
+      ...compared.differences.map((d): Finding => ({
+        reason: 'same-as-differs',
+        ...at,
+        evidence: d.evidence,
+        sha256: d.mine,
+        otherSha256: d.theirs,
+        ...(d.evidence === 'stored bytes' && compared.report.difference !== undefined ? { difference: compared.report.difference } : {}),
+      })),
+    );
+  };
   for (const stage of chain.stages) {
     for (const output of stage.outputs) {
       if (output.sameAs === undefined) continue;
       const same = output.sameAs;
-      const unresolved = (detail: string): void => {
-        findings.push({ reason: 'same-as-unresolved', stage: stage.name, path: output.path, other: describeOther(same), detail });
+      const unresolved = (key: string, detail: string): void => {
+        findings.push({
+          reason: 'same-as-unresolved',
+          stage: stage.name,
+          path: output.path,
+          other: describeOther(same),
+          file: relative(process.cwd(), stage.manifestPath) || stage.manifestPath,
+          field: key === '' ? same.field : `${same.field}.${key}`,
+          detail,
+        });
       };
       let other: Chain;
       try {
@@ -99,38 +171,42 @@ export async function checkSameAs(chain: Chain, options: SameAsOptions): Promise
         other = await loaded.get(same.chainDir)!;
       } catch (error) {
         if (!(error instanceof ManifestError)) throw error;
-        unresolved(`the chain does not load: ${error.message}`);
+        unresolved('chain', `the chain does not load: ${error.message}`);
         continue;
       }
       const otherStage = other.stages.find((s) => s.name === same.stage);
       const otherOutput = otherStage?.outputs.find((o) => o.path === same.output);
-      if (otherStage === undefined || otherOutput === undefined) {
-        unresolved(
-          otherStage === undefined
-            ? `chain ${other.name} has no stage '${same.stage}'`
-            : `stage ${same.stage} of chain ${other.name} declares no output '${same.output}'`,
-        );
+      if (otherStage === undefined) {
+        unresolved('stage', `chain ${other.name} has no stage '${same.stage}'`);
         continue;
       }
-      const evidence = await otherEvidence(other, otherStage.name, options.otherRecords);
-      const compared = await compare(
-        await route(chain, stage, output, options.records?.get(stage.name), options.objectDirs),
-        await route(other, otherStage, otherOutput, evidence.record, evidence.objectDirs),
-      );
-      reports.push(compared.report);
-      findings.push(
-        ...compared.differences.map((d): Finding => ({
-          reason: 'same-as-differs',
-          stage: stage.name,
-          path: output.path,
-          other: describeOther(same),
-          otherChain: other.name,
-          evidence: d.evidence,
-          sha256: d.mine,
-          otherSha256: d.theirs,
-          ...(d.evidence === 'stored bytes' && compared.report.difference !== undefined ? { difference: compared.report.difference } : {}),
-        })),
-      );
+      if (otherOutput === undefined) {
+        unresolved('output', `stage ${same.stage} of chain ${other.name} declares no output '${same.output}'`);
+        continue;
+      }
+      // One side of a pair declares it, and the other route is a plain output: so each pair is
+      // compared once, and no declarations can go round in a cycle.
+      if (otherOutput.sameAs !== undefined) {
+        unresolved('', `that output declares same-as itself (${describeOther(otherOutput.sameAs)}); only one of two routes declares it`);
+        continue;
+      }
+      await comparePair({ chain, stage, output }, { chain: other, stage: otherStage, output: otherOutput }, describeOther(same));
+    }
+  }
+  // The same pairs seen from the other side: a chain beside this one that declares one of its
+  // outputs same-as one of this chain's. Each chain's audit then says that its binary was reached
+  // by two routes; only the declaring chain's audit reports a declaration it cannot resolve.
+  for (const declaring of await chainsBeside(chain)) {
+    for (const stage of declaring.stages) {
+      for (const output of stage.outputs) {
+        const same = output.sameAs;
+        if (same === undefined || same.chainDir !== chain.dir) continue;
+        const mine = chain.stages.find((s) => s.name === same.stage);
+        const mineOutput = mine?.outputs.find((o) => o.path === same.output);
+        if (mine === undefined || mineOutput === undefined || mineOutput.sameAs !== undefined) continue;
+        const other = `stage ${stage.name} (${output.path}) of chain ${relative(mine.dir, declaring.dir)}`;
+        await comparePair({ chain, stage: mine, output: mineOutput }, { chain: declaring, stage, output }, other);
+      }
     }
   }
   return { reports, findings };

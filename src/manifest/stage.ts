@@ -211,7 +211,7 @@ function readSameAs(file: string, field: string, value: unknown, stageDir: strin
   if (!NAME_PATTERN.test(stage))
     throw new ManifestError(file, `${field}.stage`, `'${stage}' is not a stage name (letters, digits, . _ + -)`);
   const output = checkStageRootPath(file, `${field}.output`, required(file, field, map, 'output'));
-  return { chain, chainDir: otherDir, stage, output };
+  return { chain, chainDir: otherDir, stage, output, field };
 }
 
 function readRun(file: string, map: YamlMap, inputs: readonly StageInput[]): StageRun {

@@ -41,6 +41,8 @@ export interface SameAs {
   readonly chainDir: string;
   readonly stage: string;
   readonly output: string;
+  /** Where the manifest declares it ("outputs[0].same-as"), for the audit's findings. */
+  readonly field: string;
 }
 
 export interface StageRun {

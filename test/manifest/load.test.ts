@@ -59,6 +59,7 @@ describe('stage manifest validation', () => {
       chainDir: join(rig.chainDir, '..', 'other'),
       stage: 'b0',
       output: 'bin/b0',
+      field: 'outputs[0].same-as',
     });
     await rig.cleanup();
     const other = { stage: 'b0', output: 'bin/b0' };
