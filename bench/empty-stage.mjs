@@ -37,15 +37,15 @@ async function timedQemu(dir, log) {
   return wrapper;
 }
 
-async function timeRuns(sandbox, base, runs) {
+async function timeRuns(sandbox, base, runs, label = sandbox.name) {
   const walls = [];
   for (let i = 0; i < runs; i += 1) {
-    const root = join(base, `${sandbox.name}-${i}`, 'root');
+    const root = join(base, `${label}-${i}`, 'root');
     mkdirSync(join(root, 'bin'), { recursive: true });
     copyFileSync(join(seeds, 'kaem'), join(root, 'bin/kaem'));
     chmodSync(join(root, 'bin/kaem'), 0o755);
     writeFileSync(join(root, 'empty.kaem'), '');
-    const logFile = join(base, `${sandbox.name}-${i}`, 'stage.log');
+    const logFile = join(base, `${label}-${i}`, 'stage.log');
     writeFileSync(logFile, '');
     const started = performance.now();
     const result = await sandbox.run({ root, init: 'bin/kaem', args: ['empty.kaem'], timeoutMs: 120_000, logFile });
@@ -55,19 +55,35 @@ async function timeRuns(sandbox, base, runs) {
   return walls;
 }
 
-/** Wall times (ms) of `runs` empty stages under each backend, and the CPU time (ms) of each qemu. */
+function cpuTimes(cpuLog) {
+  const times = readFileSync(cpuLog, 'utf8')
+    .split('\n')
+    .filter((line) => line !== '')
+    .map(Number);
+  writeFileSync(cpuLog, '');
+  return times;
+}
+
+/**
+ * Wall times (ms) of `runs` empty stages under each backend, and the CPU time (ms) of each qemu:
+ * a VM restored from the saved machine (the default; saved once first, in a run not counted), and
+ * a VM booted per stage (`restore: false`, as before the saved machine).
+ */
 export async function measureEmptyStage(runs = 5) {
   const base = mkdtempSync(join(tmpdir(), 'kindling-bench-empty-'));
   try {
     const cpuLog = join(base, 'qemu-cpu.log');
     writeFileSync(cpuLog, '');
     const bwrap = await timeRuns(createBwrapSandbox(), base, runs);
-    const qemu = await timeRuns(createQemuSandbox({ accel: 'tcg', workDir: base, qemu: await timedQemu(base, cpuLog) }), base, runs);
-    const qemuCpu = readFileSync(cpuLog, 'utf8')
-      .split('\n')
-      .filter((line) => line !== '')
-      .map(Number);
-    return { runs, bwrap, qemu, qemuCpu };
+    const qemu = await timedQemu(base, cpuLog);
+    const booting = createQemuSandbox({ accel: 'tcg', workDir: base, qemu, restore: false });
+    const qemuBoot = await timeRuns(booting, base, runs, 'qemu-boot');
+    const qemuBootCpu = cpuTimes(cpuLog);
+    const restoring = createQemuSandbox({ accel: 'tcg', workDir: base, qemu, snapshotDir: join(base, 'vm-state') });
+    await timeRuns(restoring, base, 1, 'qemu-save');
+    cpuTimes(cpuLog);
+    const qemuRestore = await timeRuns(restoring, base, runs, 'qemu-restore');
+    return { runs, bwrap, qemu: qemuRestore, qemuCpu: cpuTimes(cpuLog), qemuBoot, qemuBootCpu };
   } finally {
     rmSync(base, { recursive: true, force: true });
   }

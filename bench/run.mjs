@@ -36,9 +36,13 @@ console.log(`  overhead per stage:         ${((overhead.kindlingMs - overhead.ha
 const empty = await measureEmptyStage(Number(process.env.RUNS ?? 5));
 console.log(`\na stage that does nothing (the kaem seed, an empty script), median of ${empty.runs} runs:`);
 console.log(`  bwrap ${ms(median(empty.bwrap))} (${empty.bwrap.map(ms).join(', ')})`);
-console.log(`  qemu  ${ms(median(empty.qemu))} (${empty.qemu.map(ms).join(', ')}), TCG`);
+console.log(`  qemu, booted per stage    ${ms(median(empty.qemuBoot))} (${empty.qemuBoot.map(ms).join(', ')}), TCG`);
+console.log(`  qemu, restored per stage  ${ms(median(empty.qemu))} (${empty.qemu.map(ms).join(', ')}), TCG`);
 console.log(
-  `  qemu's own CPU time (user + system), which the load of the machine sways far less: ${ms(median(empty.qemuCpu))} (${empty.qemuCpu.map(ms).join(', ')})`,
+  `  qemu's own CPU time (user + system), which the load of the machine sways far less: booted ${ms(median(empty.qemuBootCpu))} (${empty.qemuBootCpu.map(ms).join(', ')}); restored ${ms(median(empty.qemuCpu))} (${empty.qemuCpu.map(ms).join(', ')})`,
+);
+console.log(
+  `  restored / booted: wall ${ratio(median(empty.qemu), median(empty.qemuBoot))}, CPU ${ratio(median(empty.qemuCpu), median(empty.qemuBootCpu))}; restored / bwrap: ${ratio(median(empty.qemu), median(empty.bwrap))}`,
 );
 console.log(
   `  before the guest init and the shorter boot: ${ms(BEFORE_EMPTY_QEMU_CPU)} of CPU; now ${(median(empty.qemuCpu) / BEFORE_EMPTY_QEMU_CPU).toFixed(2)}× that (target: 1 s)`,

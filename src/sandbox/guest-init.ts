@@ -17,6 +17,14 @@ export const GUEST_INIT_SHA256: Readonly<Partial<Record<Arch, Sha256>>> = {
   amd64: '0cc6e8a2d52ec7257e80d484fa8d3090fe1cfa5e18cf71ee40da08f3f548b425' as Sha256,
   aarch64: 'cda4bd1faa2ce31d383d5bb93f63f53f6e610db90e958a90d5e83a04e163d4c7' as Sha256,
 };
+/**
+ * sha256 of guest/<arch>/boot, the initramfs's /init of a VM that is saved once and restored per
+ * stage (boot.hex0; qemu-snapshot.ts): it loads the disk driver, mounts the stage's disk and
+ * becomes the guest init. Checked like the guest init, and named in the trusted base beside it.
+ */
+export const GUEST_BOOT_SHA256: Readonly<Partial<Record<Arch, Sha256>>> = {
+  amd64: 'ff54e88ad0d2fe3ebde9b4d11fc646358c5418f3d9e0458976a77e903fcc24d9' as Sha256,
+};
 /** Where it sits on the disk (it removes itself before the stage starts). */
 export const GUEST_INIT_PATH = 'kindling-init';
 
@@ -44,8 +52,8 @@ export function hasGuestInit(arch: Arch): boolean {
   return GUEST_INIT_SHA256[arch] !== undefined;
 }
 
-async function loadAndCheck(dir: string, pinned: Sha256): Promise<GuestInit> {
-  const path = `${dir}init`;
+async function loadAndCheck(dir: string, pinned: Sha256, name = 'init'): Promise<GuestInit> {
+  const path = `${dir}${name}`;
   let binary: Buffer;
   let source: Buffer;
   try {
@@ -58,12 +66,12 @@ async function loadAndCheck(dir: string, pinned: Sha256): Promise<GuestInit> {
   if (check.result === 'invalid') throw new GuestInitError(`the guest init's source ${path}.hex0 does not assemble: ${check.message}`);
   if (check.result === 'differs') {
     throw new GuestInitError(
-      `the guest init ${path} is not what its source ${path}.hex0 assembles to, ${describeSourceDifference(check.difference)}`,
+      `the guest ${name} ${path} is not what its source ${path}.hex0 assembles to, ${describeSourceDifference(check.difference)}`,
     );
   }
   const sha256 = sha256Bytes(binary);
   if (sha256 !== pinned) {
-    throw new GuestInitError(`the guest init ${path} has sha256 ${sha256}, not the pinned ${pinned}`);
+    throw new GuestInitError(`the guest ${name} ${path} has sha256 ${sha256}, not the pinned ${pinned}`);
   }
   return { path, bytes: binary, sha256 };
 }
@@ -86,6 +94,30 @@ export function loadGuestInit(arch: Arch = 'amd64', dir?: string): Promise<Guest
   return result;
 }
 
+const loadedBoot = new Map<Arch, Promise<GuestInit>>();
+
+/** Whether VMs of this architecture can be saved once and restored per stage (they need the boot program). */
+export function hasGuestBoot(arch: Arch): boolean {
+  return GUEST_BOOT_SHA256[arch] !== undefined && hasGuestInit(arch);
+}
+
+/** The checked boot program of an architecture (guest/<arch>/boot), read and checked once per process. */
+export function loadGuestBoot(arch: Arch = 'amd64', dir?: string): Promise<GuestInit> {
+  const pinned = GUEST_BOOT_SHA256[arch];
+  if (pinned === undefined) return Promise.reject(new GuestInitError(`kindling has no guest boot program for ${arch} yet`));
+  if (dir !== undefined) return loadAndCheck(dir, pinned, 'boot');
+  let result = loadedBoot.get(arch);
+  if (result === undefined) {
+    result = loadAndCheck(guestInitDir(arch), pinned, 'boot');
+    loadedBoot.set(arch, result);
+  }
+  return result;
+}
+
 export function guestInitComponent(init: GuestInit): TrustedComponent {
   return { name: 'guest-init', path: init.path, sha256: init.sha256 };
+}
+
+export function guestBootComponent(boot: GuestInit): TrustedComponent {
+  return { name: 'guest-boot', path: boot.path, sha256: boot.sha256 };
 }

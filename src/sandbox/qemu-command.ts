@@ -109,7 +109,7 @@ export function kernelCommandLine(
 }
 
 /** qemu's option syntax doubles a comma inside a value. */
-function optionValue(value: string): string {
+export function optionValue(value: string): string {
   return value.replaceAll(',', ',,');
 }
 

@@ -128,13 +128,22 @@ export interface ExtraProgram {
 
 /**
  * Makes `image` (a new sparse file of `sizeBytes`) holding exactly the tree at `root`, plus the
- * console device the kernel and the stage write to, and `program` when given (the guest init).
+ * console device the kernel and the stage write to, and `programs` when given (the guest init, and
+ * the file of its arguments when the machine is a restored one: both remove themselves).
  * Every time on it is FIXED_TIME, and with the fixed identifiers the same tree always gives the
  * same bytes.
  */
-export async function buildImage(root: string, image: string, sizeBytes: number, program?: ExtraProgram): Promise<ImageAdditions> {
-  if (program !== undefined && (await exists(join(root, program.path)))) {
-    throw new DiskImageError(`the stage root already holds /${program.path}, the name kindling's guest init takes on the disk`);
+export async function buildImage(
+  root: string,
+  image: string,
+  sizeBytes: number,
+  programs?: ExtraProgram | readonly ExtraProgram[],
+): Promise<ImageAdditions> {
+  const extras: readonly ExtraProgram[] = programs === undefined ? [] : 'path' in programs ? [programs] : programs;
+  for (const program of extras) {
+    if (await exists(join(root, program.path))) {
+      throw new DiskImageError(`the stage root already holds /${program.path}, a name kindling's guest programs take on the disk`);
+    }
   }
   const mke2fs = await tool('mke2fs');
   const made = await execa(
@@ -189,7 +198,7 @@ export async function buildImage(root: string, image: string, sizeBytes: number,
     added.push('dev/console');
   }
   const timed = [...(await treePaths(root)), ...added];
-  if (program !== undefined) {
+  for (const program of extras) {
     // debugfs's write takes a host path (quoted like a name) and a name in the current directory.
     commands.push('cd /', `write ${debugfsQuoted(program.source)} ${program.path}`, `set_inode_field ${program.path} mode 0100755`);
     timed.push(program.path);

@@ -4,14 +4,35 @@
 // filesystem is then read back into the stage root, so outputs are verified outside exactly as for
 // any backend.
 // Slower than bubblewrap, but the stage shares nothing with the host, not even its kernel.
-import { mkdtemp, open, rm, stat } from 'node:fs/promises';
+import { mkdtemp, open, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { archProfile, type Arch } from '../arch.js';
 import { messageOf } from '../errors.js';
 import { resolveAccel, type Accel, type AccelChoice } from './accel.js';
 import { buildImage, e2fsprogsComponent, imageSizeFor, readImageInto, treeSize, type ImageSizing } from './qemu-disk.js';
-import { GUEST_INIT_PATH, guestInitComponent, hasGuestInit, loadGuestInit, type GuestInit } from './guest-init.js';
+import {
+  GUEST_INIT_PATH,
+  guestBootComponent,
+  guestInitComponent,
+  hasGuestBoot,
+  hasGuestInit,
+  loadGuestBoot,
+  loadGuestInit,
+  type GuestInit,
+} from './guest-init.js';
+import { ensureModules, modulesComponent } from './kernel-modules.js';
+import { QemuMonitor } from './qemu-monitor.js';
+import {
+  ARGS_FILE,
+  argsFileBytes,
+  discardSavedMachine,
+  savedMachine,
+  snapshotMachineArguments,
+  type SavedMachine,
+  type SnapshotParts,
+} from './qemu-snapshot.js';
 import { isSha256 } from '../digest.js';
 import { kernelHashVariable, readEnvironment } from '../environment.js';
 import { checkedKernel, ensureKernel, KernelError, kernelComponent, locateKernel, type ExpectedKernel, type KernelInfo } from './kernel.js';
@@ -45,6 +66,13 @@ export interface QemuOptions {
   readonly disk?: ImageSizing;
   /** Where the disk images are made (default: beside the stage root). */
   readonly workDir?: string;
+  /**
+   * Restore a machine saved once (qemu-snapshot.ts) instead of booting one per stage, where the
+   * architecture and kernel allow it (default true; $KINDLING_VM_RESTORE=0 turns it off).
+   */
+  readonly restore?: boolean;
+  /** Where saved machines are kept (default `<repo>/.kindling/vm-state`). */
+  readonly snapshotDir?: string;
 }
 
 export const DEFAULT_MEMORY_MIB = 256;
@@ -76,6 +104,67 @@ async function readConsole(logFile: string, from: number): Promise<string> {
     return buffer.toString('latin1');
   } finally {
     await handle.close();
+  }
+}
+
+/** A path as one word for the shell qemu runs `exec:` migrations with. */
+function shellQuoted(path: string): string {
+  return `'${path.replaceAll("'", "'\\''")}'`;
+}
+
+/**
+ * Restores the saved machine with the stage's disk in the blank one's place, and once it runs,
+ * sends the byte the boot program waits for. qemu's result, as for a boot; or, when the state
+ * did not load (qemu exited before the machine ran), what qemu said.
+ */
+async function restoreAndRun(parts: SnapshotParts, saved: SavedMachine, image: string, request: SandboxRunRequest) {
+  const socketDir = await mkdtemp(join(tmpdir(), 'kindling-qmp-'));
+  const socket = join(socketDir, 'qmp.sock');
+  try {
+    const child = execa(
+      parts.qemu,
+      [
+        ...snapshotMachineArguments(parts, saved.initramfs, image),
+        '-qmp',
+        `unix:${socket},server=on,wait=off`,
+        '-incoming',
+        `exec:cat ${shellQuoted(saved.state)}`,
+      ],
+      {
+        // stdin: the console's input, for the one byte; stdout: the console, as for a boot.
+        stdin: 'pipe',
+        stdout: { file: request.logFile, append: true },
+        stderr: 'pipe',
+        reject: false,
+        timeout: request.timeoutMs,
+        killSignal: 'SIGKILL',
+        ...(request.signal === undefined ? {} : { cancelSignal: request.signal }),
+      },
+    );
+    if (child.pid !== undefined) request.onSpawn?.(child.pid);
+    let exited = false;
+    void child.then(() => (exited = true));
+    let running = false;
+    try {
+      const monitor = await QemuMonitor.connect(socket, () => !exited);
+      try {
+        await monitor.running();
+        running = true;
+        child.stdin?.write('g');
+      } finally {
+        monitor.close();
+      }
+    } catch {
+      // qemu exited or was killed before the machine ran: its result says how.
+    }
+    const result = await child;
+    if (!running && !result.timedOut && !result.isCanceled) {
+      const said = result.stderr.split('\n').filter((line) => line.trim() !== '' && !line.includes(FIRMWARE_CONSOLE_SETTING));
+      return said.slice(0, 5).join('; ') || `qemu exited with status ${result.exitCode ?? result.signal ?? 'unknown'}`;
+    }
+    return result;
+  } finally {
+    await rm(socketDir, { recursive: true, force: true });
   }
 }
 
@@ -114,6 +203,29 @@ export function createQemuSandbox(options: QemuOptions = {}): Sandbox {
     return checkedKernel(await locateTheKernel(), expectedKernel());
   }
 
+  let restoreParts: Promise<SnapshotParts | undefined> | undefined;
+  /**
+   * What a saved machine is made of, when this backend restores one: amd64 with its boot program,
+   * a kernel kindling fetched (its package names the modules to fetch beside it), restore not
+   * turned off. Decided once per backend, so the trusted base names what the runs use.
+   */
+  function snapshotParts(): Promise<SnapshotParts | undefined> {
+    const wanted = (options.restore ?? process.env.KINDLING_VM_RESTORE !== '0') && profile.arch === 'amd64' && hasGuestBoot(profile.arch);
+    if (!wanted) return Promise.resolve(undefined);
+    return (restoreParts ??= (async () => {
+      const kernel = await pinnedKernel();
+      if (kernel.package === undefined) return undefined;
+      const [qemu, modules, boot, accel] = await Promise.all([
+        locateQemu(),
+        ensureModules(kernel),
+        loadGuestBoot(profile.arch),
+        chooseAccel(),
+      ]);
+      const qemuComponent = await describeTool(profile.qemuSystem, qemu, ['--version']);
+      return { qemu, qemuComponent, kernel, modules, boot, accel, memoryMiB, profile };
+    })());
+  }
+
   async function chooseAccel(): Promise<Accel> {
     // The probe boots the kernel, so it is checked first.
     return resolveAccel(options.accel ?? 'auto', { qemu: await locateQemu(), kernel: (await pinnedKernel()).path, profile });
@@ -126,17 +238,25 @@ export function createQemuSandbox(options: QemuOptions = {}): Sandbox {
     let commandLine: string;
     let accel: Accel;
     let guestInit: GuestInit | undefined;
+    let parts: SnapshotParts | undefined;
+    let saved: SavedMachine | undefined;
+    let argsFile: Buffer | undefined;
     try {
       guestInit = withGuestInit ? await loadGuestInit(profile.arch) : undefined;
       qemu = await locateQemu();
       const pinned = await pinnedKernel();
-      // An x86-64 kernel boots as its unpacked ELF where it has one (kernel-elf.ts): no unpacking in the VM.
-      kernel = profile.arch === 'amd64' ? await bootableKernel(pinned.path, pinned.sha256) : pinned.path;
+      kernel = pinned.path;
       if (!Number.isInteger(memoryMiB) || memoryMiB < MIN_MEMORY_MIB) {
         throw new Error(`the VM needs at least ${MIN_MEMORY_MIB} MiB of memory to boot its kernel, not ${memoryMiB}`);
       }
       commandLine = kernelCommandLine(request.init, request.args, profile, withGuestInit, request.devices === true);
       accel = await chooseAccel();
+      // A stage that asks for the kernel's devices boots: the saved machine mounts no devtmpfs on the stage's /dev.
+      parts = request.devices === true ? undefined : await snapshotParts();
+      if (parts !== undefined) {
+        argsFile = argsFileBytes(request.init, request.args);
+        saved = await savedMachine(parts, options.snapshotDir === undefined ? {} : { cacheDir: options.snapshotDir });
+      }
     } catch (error) {
       return failed(messageOf(error));
     }
@@ -155,29 +275,43 @@ export function createQemuSandbox(options: QemuOptions = {}): Sandbox {
       let added;
       try {
         const size = imageSizeFor(await treeSize(request.root), options.disk);
-        added = await buildImage(
-          request.root,
-          image,
-          size,
-          guestInit === undefined ? undefined : { path: GUEST_INIT_PATH, source: guestInit.path },
-        );
+        const extras = guestInit === undefined ? [] : [{ path: GUEST_INIT_PATH, source: guestInit.path }];
+        if (argsFile !== undefined) {
+          const argsSource = join(work, ARGS_FILE);
+          await writeFile(argsSource, argsFile);
+          extras.push({ path: ARGS_FILE, source: argsSource });
+        }
+        added = await buildImage(request.root, image, size, extras);
       } catch (error) {
         return failed(`the stage's disk could not be made: ${messageOf(error)}`);
       }
 
       const logStart = await fileSize(request.logFile);
-      const child = execa(qemu, qemuArguments({ kernel, image, accel, memoryMiB, commandLine, profile }), {
-        stdin: 'ignore',
-        // The serial console: kernel messages and everything the stage printed, in order.
-        stdout: { file: request.logFile, append: true },
-        stderr: 'pipe',
-        reject: false,
-        timeout: request.timeoutMs,
-        killSignal: 'SIGKILL',
-        ...(request.signal === undefined ? {} : { cancelSignal: request.signal }),
-      });
-      if (child.pid !== undefined) request.onSpawn?.(child.pid);
-      const result = await child;
+      let result;
+      if (parts !== undefined && saved !== undefined) {
+        const restored = await restoreAndRun(parts, saved, image, request);
+        if (typeof restored === 'string') {
+          // The saved state did not load: it is removed, and saved anew by the next run that needs it.
+          await discardSavedMachine(saved);
+          return failed(`the saved VM ${saved.state} could not be restored, and was removed: ${restored}`);
+        }
+        result = restored;
+      } else {
+        // An x86-64 kernel boots as its unpacked ELF where it has one (kernel-elf.ts): no unpacking in the VM.
+        const bootKernel = profile.arch === 'amd64' ? await bootableKernel(kernel, (await pinnedKernel()).sha256) : kernel;
+        const child = execa(qemu, qemuArguments({ kernel: bootKernel, image, accel, memoryMiB, commandLine, profile }), {
+          stdin: 'ignore',
+          // The serial console: kernel messages and everything the stage printed, in order.
+          stdout: { file: request.logFile, append: true },
+          stderr: 'pipe',
+          reject: false,
+          timeout: request.timeoutMs,
+          killSignal: 'SIGKILL',
+          ...(request.signal === undefined ? {} : { cancelSignal: request.signal }),
+        });
+        if (child.pid !== undefined) request.onSpawn?.(child.pid);
+        result = await child;
+      }
       // execa resolves only once qemu has exited and been reaped, also after a kill.
       if (result.timedOut) {
         const error: SandboxFailure = {
@@ -224,12 +358,13 @@ export function createQemuSandbox(options: QemuOptions = {}): Sandbox {
 
     async trustedBase(): Promise<TrustedBase> {
       const qemu = await locateQemu();
-      const [qemuComponent, kernel, guestInit, e2fsprogs, accel] = await Promise.all([
+      const [qemuComponent, kernel, guestInit, e2fsprogs, accel, parts] = await Promise.all([
         describeTool(profile.qemuSystem, qemu, ['--version']),
         pinnedKernel(),
         withGuestInit ? loadGuestInit(profile.arch) : undefined,
         e2fsprogsComponent(),
         chooseAccel(),
+        snapshotParts(),
       ]);
       // The accelerator is recorded too: emulation and hardware virtualisation are different machines.
       return {
@@ -238,6 +373,8 @@ export function createQemuSandbox(options: QemuOptions = {}): Sandbox {
           qemuComponent,
           kernelComponent(kernel),
           ...(guestInit === undefined ? [] : [guestInitComponent(guestInit)]),
+          // A saved machine's parts: the modules it loads and the program that loads them.
+          ...(parts === undefined ? [] : [modulesComponent(parts.modules), guestBootComponent(parts.boot)]),
           e2fsprogs,
           { name: 'qemu-accel', version: accel },
         ],

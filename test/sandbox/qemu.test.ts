@@ -23,7 +23,11 @@ let kernel: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'kindling-qemu-test-'));
   kernel = await ensureKernel();
-}, 120_000);
+  // The machine every stage restores is saved by the first run that needs it: done here, outside
+  // the tests' own time limits (a boot and a save, longer on a busy machine).
+  const warm = await rig({ 'build.kaem': '' });
+  expect(await createQemuSandbox({ kernel, accel: 'tcg' }).run(kaemRun(warm, 'build.kaem', 300_000))).toMatchObject({ ok: true });
+}, 400_000);
 
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -231,9 +235,17 @@ describe('failures of the machine itself', () => {
 
   it('fails as a sandbox failure when qemu dies without a verdict', async () => {
     const r = await rig({ 'build.kaem': '' });
-    const result = await createQemuSandbox({ kernel, accel: 'tcg', qemu: '/bin/false' }).run(kaemRun(r, 'build.kaem'));
-    expect(result).toMatchObject({ ok: false, error: { reason: 'sandbox-failed' } });
-    expect(!result.ok && result.error.message).toMatch(/^qemu exited with status 1 without the stage's exit status on the console/);
+    const booted = await createQemuSandbox({ kernel, accel: 'tcg', qemu: '/bin/false', restore: false }).run(kaemRun(r, 'build.kaem'));
+    expect(booted).toMatchObject({ ok: false, error: { reason: 'sandbox-failed' } });
+    expect(!booted.ok && booted.error.message).toMatch(/^qemu exited with status 1 without the stage's exit status on the console/);
+    // Restoring, the machine to save is the first to die.
+    const snapshotDir = join(dir, 'false-vm-state');
+    const restored = await createQemuSandbox({ kernel, accel: 'tcg', qemu: '/bin/false', snapshotDir }).run(kaemRun(r, 'build.kaem'));
+    expect(restored).toMatchObject({ ok: false, error: { reason: 'sandbox-failed' } });
+    expect(!restored.ok && restored.error.message).toMatch(
+      /^the VM could not be saved for restoring .*: the machine stopped before it was ready/,
+    );
+    expect(await readdir(snapshotDir)).toEqual([]);
   });
 
   it(
@@ -254,7 +266,7 @@ describe('failures of the machine itself', () => {
       );
       await chmod(damaging, 0o755);
       const before = await listTree(r.root);
-      const result = await createQemuSandbox({ kernel, accel: 'tcg', qemu: damaging }).run(kaemRun(r, 'build.kaem'));
+      const result = await createQemuSandbox({ kernel, accel: 'tcg', qemu: damaging, restore: false }).run(kaemRun(r, 'build.kaem'));
       expect(result).toMatchObject({ ok: false, error: { reason: 'sandbox-failed' } });
       expect(!result.ok && result.error.message).toMatch(
         /^the stage ended with status 0, but its disk could not be read back: the disk image .* is damaged/,
@@ -293,12 +305,20 @@ describe('failures of the machine itself', () => {
       );
       await chmod(wiping, 0o755);
       const before = await listTree(r.root);
-      const result = await createQemuSandbox({ kernel, accel: 'tcg', qemu: wiping }).run(kaemRun(r, 'build.kaem'));
+      const result = await createQemuSandbox({ kernel, accel: 'tcg', qemu: wiping, restore: false }).run(kaemRun(r, 'build.kaem'));
       expect(result).toMatchObject({ ok: false, error: { reason: 'sandbox-failed' } });
       expect(!result.ok && result.error.message).toMatch(/^the VM's kernel panicked before the stage ended: VFS: Unable to mount root fs/);
       expect(await listTree(r.root)).toEqual(before);
+      // A restored machine mounts the disk itself: the boot program says so, exits, and the kernel panics.
+      const snapshotDir = join(dir, 'wiping-vm-state');
+      const restored = await createQemuSandbox({ kernel, accel: 'tcg', qemu: wiping, snapshotDir }).run(kaemRun(r, 'build.kaem'));
+      expect(restored).toMatchObject({ ok: false, error: { reason: 'sandbox-failed' } });
+      expect(!restored.ok && restored.error.message).toMatch(/^the VM's kernel panicked before the stage ended: .*Attempted to kill init/);
+      expect(await readFile(r.logFile, 'utf8')).toContain("kindling: the stage's disk could not be attached");
+      expect(await listTree(r.root)).toEqual(before);
     },
-    BOOT_TIMEOUT_MS,
+    // Two machines: one booted, one saved (a boot and a save) and restored.
+    BOOT_TIMEOUT_MS * 4,
   );
 
   it('refuses too little memory for the kernel, saying how much it needs', async () => {

@@ -1,0 +1,295 @@
+// A VM saved once and restored for every stage, in place of a boot per stage (see the sandbox
+// README, "A saved machine"). The machine boots the pinned kernel with kindling's initramfs (the
+// boot program, guest/amd64/boot.hex0, and the virtio modules of the kernel's own package), loads
+// virtio's PCI transport, and waits for a byte on the console with a blank disk attached and no
+// disk driver loaded. qemu saves it there (migrate), once per set of everything that shapes it —
+// kernel, modules, boot program, qemu, accelerator, memory, command line — the key of its
+// directory in the cache. Each stage restores that state read-only (`-incoming` from the file)
+// with its own disk in the blank one's place, and sends the byte: the guest only then loads the
+// disk driver, which reads the stage's disk for the first time, mounts it and runs the guest init.
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rename, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import type { ArchProfile } from '../arch.js';
+import { sha256Bytes, type Sha256 } from '../digest.js';
+import { messageOf } from '../errors.js';
+import type { Accel } from './accel.js';
+import type { GuestInit } from './guest-init.js';
+import { buildInitramfs } from './initramfs.js';
+import type { KernelInfo } from './kernel.js';
+import type { KernelModules } from './kernel-modules.js';
+import { AMD64_BOOT_SHORTCUTS, bareMachine, FIRMWARE_CONSOLE_SETTING, optionValue } from './qemu-command.js';
+import { FIXED_TIME } from './qemu-disk.js';
+import { QemuMonitor } from './qemu-monitor.js';
+import type { TrustedComponent } from './sandbox.js';
+
+/** What the boot program writes once it waits for the host: the moment to save the machine. */
+export const READY_LINE = 'kindling: ready';
+/** Where the boot program reads the guest init's arguments from (it removes the file). */
+export const ARGS_FILE = 'kindling-args';
+/** The most bytes the boot program reads of ARGS_FILE. */
+export const ARGS_FILE_LIMIT = 4096;
+/** The disk of the saved machine: blank, never read by the guest (no disk driver is loaded before the save). */
+const BLANK_DISK_BYTES = 1024 * 1024;
+/** Bumped when the way a machine is saved changes, so older saved states are not used. */
+const FORMAT = 1;
+
+export interface SnapshotParts {
+  readonly qemu: string;
+  readonly qemuComponent: TrustedComponent;
+  /** The pinned kernel as Debian ships it (bzImage): a restore then needs no unpacked ELF. */
+  readonly kernel: KernelInfo;
+  readonly modules: KernelModules;
+  readonly boot: GuestInit;
+  readonly accel: Accel;
+  readonly memoryMiB: number;
+  readonly profile: ArchProfile;
+}
+
+/** `<repo>/.kindling/vm-state`: saved machines, one directory per key. */
+export function defaultSnapshotDir(): string {
+  return fileURLToPath(new URL('../../.kindling/vm-state', import.meta.url));
+}
+
+/** The kernel command line of the saved machine: no root (the boot program mounts it), the usual shortcuts. */
+export function snapshotCommandLine(profile: ArchProfile): string {
+  return [`console=${profile.console}`, 'panic=-1', 'quiet', ...AMD64_BOOT_SHORTCUTS].join(' ');
+}
+
+/** The machine, identical at the save and at every restore (qemu requires it), with `image` as its disk. */
+export function snapshotMachineArguments(parts: SnapshotParts, initramfs: string, image: string): string[] {
+  return [
+    ...bareMachine(parts.accel, parts.profile),
+    '-smp',
+    '1',
+    '-m',
+    String(parts.memoryMiB),
+    '-rtc',
+    `base=${FIXED_TIME.toISOString().slice(0, 19)},clock=vm`,
+    '-serial',
+    'stdio',
+    '-fw_cfg',
+    `name=${FIRMWARE_CONSOLE_SETTING},string=0`,
+    '-kernel',
+    parts.kernel.path,
+    '-initrd',
+    initramfs,
+    '-append',
+    snapshotCommandLine(parts.profile),
+    '-drive',
+    `file=${optionValue(image)},if=none,format=raw,id=stage,cache=unsafe`,
+    '-device',
+    'virtio-blk-pci,drive=stage,serial=kindling',
+  ];
+}
+
+/** The initramfs: the boot program as /init, the modules beside it, and what the kernel and the program need. */
+export function snapshotInitramfs(parts: Pick<SnapshotParts, 'boot' | 'modules'>): Buffer {
+  return buildInitramfs([
+    { kind: 'directory', name: 'dev', mode: 0o755 },
+    { kind: 'char-device', name: 'dev/console', mode: 0o600, major: 5, minor: 1 },
+    { kind: 'directory', name: 'root', mode: 0o755 },
+    { kind: 'file', name: 'init', mode: 0o755, bytes: parts.boot.bytes },
+    ...parts.modules.modules.map((m) => ({ kind: 'file' as const, name: m.name, mode: 0o644, bytes: m.bytes })),
+  ]);
+}
+
+/** The cache key: everything the saved state depends on. */
+export function snapshotKey(parts: SnapshotParts): Sha256 {
+  return sha256Bytes(
+    JSON.stringify({
+      format: FORMAT,
+      kernel: parts.kernel.sha256,
+      modules: parts.modules.sha256,
+      boot: parts.boot.sha256,
+      qemu: [parts.qemuComponent.version, parts.qemuComponent.sha256],
+      machine: snapshotMachineArguments({ ...parts, qemu: '', kernel: { ...parts.kernel, path: 'KERNEL' } }, 'INITRAMFS', 'DISK'),
+    }),
+  );
+}
+
+/** The file holding the arguments of the guest init: its path, the stage's init, its arguments, each ending with NUL. */
+export function argsFileBytes(init: string, args: readonly string[]): Buffer {
+  const bytes = Buffer.from(['/kindling-init', `/${init}`, ...args].map((word) => `${word}\0`).join(''), 'utf8');
+  if (bytes.length > ARGS_FILE_LIMIT) {
+    throw new Error(`the stage's init and its arguments take ${bytes.length} bytes, more than a VM accepts (${ARGS_FILE_LIMIT})`);
+  }
+  return bytes;
+}
+
+interface SnapshotMeta {
+  readonly key: string;
+  readonly stateSha256: string;
+  readonly stateBytes: number;
+  readonly initramfsSha256: string;
+}
+
+export interface SavedMachine {
+  readonly dir: string;
+  readonly state: string;
+  readonly initramfs: string;
+  readonly stateSha256: string;
+  /** The state file's size and modification time when it was verified: checked before each restore. */
+  readonly stamp: string;
+}
+
+async function stampOf(path: string): Promise<string> {
+  return stat(path).then(
+    (s) => `${s.size} ${s.mtimeMs} ${s.ino}`,
+    () => 'missing',
+  );
+}
+
+async function hashFile(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** A saved machine whose files are what its meta says, or why not. */
+async function verify(dir: string, key: string): Promise<SavedMachine | string> {
+  let meta: SnapshotMeta;
+  try {
+    meta = JSON.parse(await readFile(join(dir, 'meta.json'), 'utf8')) as SnapshotMeta;
+  } catch {
+    return 'no meta.json';
+  }
+  const state = join(dir, 'machine.state');
+  const initramfs = join(dir, 'initramfs.cpio');
+  if (meta.key !== key) return `meta.json names key ${meta.key}`;
+  const size = await stat(state).then(
+    (s) => s.size,
+    () => -1,
+  );
+  if (size !== meta.stateBytes) return `machine.state has ${size} bytes, not ${meta.stateBytes}`;
+  const [stateSha256, initramfsSha256] = await Promise.all([hashFile(state), hashFile(initramfs).catch(() => 'missing')]);
+  if (stateSha256 !== meta.stateSha256) return `machine.state has sha256 ${stateSha256}, not ${meta.stateSha256}`;
+  if (initramfsSha256 !== meta.initramfsSha256) return `initramfs.cpio has sha256 ${initramfsSha256}, not ${meta.initramfsSha256}`;
+  return { dir, state, initramfs, stateSha256, stamp: await stampOf(state) };
+}
+
+/** Boots the machine to the boot program's wait and saves it into `dir` (a new directory). */
+async function save(parts: SnapshotParts, dir: string, key: string, timeoutMs: number): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const initramfs = join(dir, 'initramfs.cpio');
+  const initramfsBytes = snapshotInitramfs(parts);
+  await writeFile(initramfs, initramfsBytes);
+  const blank = join(dir, 'blank.img');
+  await writeFile(blank, '');
+  await truncate(blank, BLANK_DISK_BYTES);
+  // A unix socket's path is short (108 bytes): the monitor's lives in the temporary directory.
+  const socketDir = await mkdtemp(join(tmpdir(), 'kindling-qmp-'));
+  const socket = join(socketDir, 'qmp.sock');
+  const state = join(dir, 'machine.state');
+  const child = execa(parts.qemu, [...snapshotMachineArguments(parts, initramfs, blank), '-qmp', `unix:${socket},server=on,wait=off`], {
+    stdin: 'pipe',
+    stdout: 'pipe',
+    stderr: 'pipe',
+    reject: false,
+    timeout: timeoutMs,
+    killSignal: 'SIGKILL',
+  });
+  let monitor: QemuMonitor | undefined;
+  let console = '';
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        console += chunk.toString('latin1');
+        if (console.includes(READY_LINE)) resolve();
+      });
+      child.then(
+        () => reject(new Error(`the machine stopped before it was ready: ${console.trim().split('\n').slice(-3).join('; ')}`)),
+        reject,
+      );
+    });
+    let exited = false;
+    void child.then(() => (exited = true));
+    monitor = await QemuMonitor.connect(socket, () => !exited);
+    // qemu writes the state through a shell; the path is quoted for it.
+    await monitor.execute('migrate', { uri: `exec:cat > '${state.replaceAll("'", "'\\''")}'` });
+    for (;;) {
+      const info = (await monitor.execute('query-migrate')) as { status?: string; 'error-desc'?: string };
+      if (info.status === 'completed') break;
+      if (info.status === 'failed' || info.status === 'cancelled')
+        throw new Error(`qemu could not save the machine: ${info['error-desc'] ?? info.status}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await monitor.execute('quit').catch(() => undefined);
+    await child;
+  } finally {
+    monitor?.close();
+    child.kill('SIGKILL');
+    await child;
+    await rm(socketDir, { recursive: true, force: true });
+  }
+  const meta: SnapshotMeta = {
+    key,
+    stateSha256: await hashFile(state),
+    stateBytes: (await stat(state)).size,
+    initramfsSha256: sha256Bytes(initramfsBytes),
+  };
+  await writeFile(join(dir, 'meta.json'), JSON.stringify(meta, null, 2) + '\n');
+}
+
+const verified = new Map<string, Promise<SavedMachine>>();
+
+export interface SnapshotOptions {
+  readonly cacheDir?: string;
+  /** How long the one boot that is saved may take (default 10 minutes). */
+  readonly saveTimeoutMs?: number;
+}
+
+/**
+ * The saved machine for these parts: verified against its meta once per process (its sha256), and
+ * saved first when the cache holds none or a damaged one. A damaged one is removed and saved anew;
+ * a failed save is an error naming why.
+ */
+export function savedMachine(parts: SnapshotParts, options: SnapshotOptions = {}): Promise<SavedMachine> {
+  const key = snapshotKey(parts);
+  const dir = join(options.cacheDir ?? defaultSnapshotDir(), key);
+  let result = verified.get(dir);
+  if (result !== undefined) {
+    // Verified earlier in this process: still the same file, or verified again.
+    const earlier = result;
+    result = earlier.then(async (saved) => ((await stampOf(saved.state)) === saved.stamp ? saved : reverify()));
+  }
+  return result ?? reverify();
+
+  function reverify(): Promise<SavedMachine> {
+    const result = (async (): Promise<SavedMachine> => {
+      const found = await verify(dir, key);
+      if (typeof found !== 'string') return found;
+      const partial = `${dir}.partial-${randomBytes(4).toString('hex')}`;
+      try {
+        await save(parts, partial, key, options.saveTimeoutMs ?? 600_000);
+        await rm(dir, { recursive: true, force: true });
+        // Another process may have saved one meanwhile; either is a valid save of the same parts.
+        await rename(partial, dir).catch(() => undefined);
+      } catch (error) {
+        throw new Error(`the VM could not be saved for restoring (${dir}): ${messageOf(error)}`);
+      } finally {
+        await rm(partial, { recursive: true, force: true });
+      }
+      const saved = await verify(dir, key);
+      if (typeof saved === 'string') throw new Error(`the saved VM in ${dir} is not usable: ${saved}`);
+      return saved;
+    })();
+    verified.set(dir, result);
+    result.catch(() => verified.delete(dir));
+    return result;
+  }
+}
+
+/** Forgets a saved machine that failed to restore, and removes it, so the next run saves it anew. */
+export async function discardSavedMachine(saved: SavedMachine): Promise<void> {
+  verified.delete(saved.dir);
+  await rm(saved.dir, { recursive: true, force: true });
+}
+
+export function savedMachineComponent(saved: SavedMachine): TrustedComponent {
+  return { name: 'vm-state', path: saved.state, sha256: saved.stateSha256 };
+}

@@ -1,0 +1,158 @@
+// The saved machine (qemu-snapshot.ts): each stage restores the same saved state, sees only its
+// own disk, and a damaged or unloadable state is caught, never run.
+import { chmod, copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sha256Bytes } from '../../src/digest.js';
+import { ensureKernel } from '../../src/sandbox/kernel.js';
+import { createQemuSandbox } from '../../src/sandbox/qemu.js';
+import { snapshotKey, type SnapshotParts } from '../../src/sandbox/qemu-snapshot.js';
+import type { SandboxRunRequest } from '../../src/sandbox/sandbox.js';
+
+// The first run of a cache saves the machine: a boot, then the save (seconds under TCG, more on a busy machine).
+const SAVE_TIMEOUT_MS = 120_000;
+
+let dir: string;
+let kernel: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'kindling-snapshot-test-'));
+  kernel = await ensureKernel();
+}, 120_000);
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+let count = 0;
+/** A stage root holding busybox, running `script` with sh. */
+async function shellStage(script: string): Promise<SandboxRunRequest> {
+  const base = join(dir, `stage-${count++}`);
+  const root = join(base, 'root');
+  await mkdir(join(root, 'bin'), { recursive: true });
+  await mkdir(join(root, 'out'));
+  await copyFile('/bin/busybox', join(root, 'bin/busybox'));
+  await chmod(join(root, 'bin/busybox'), 0o755);
+  await writeFile(join(root, 'build.sh'), script);
+  const logFile = join(base, 'stage.log');
+  await writeFile(logFile, '');
+  return { root, logFile, init: 'bin/busybox', args: ['sh', '/build.sh'], timeoutMs: SAVE_TIMEOUT_MS };
+}
+
+async function lines(path: string): Promise<string[]> {
+  return (await readFile(path, 'utf8')).split('\n').filter((line) => line !== '');
+}
+
+/** The one saved machine in a cache directory. */
+async function savedState(cache: string): Promise<string> {
+  const keys = (await readdir(cache)).filter((name) => /^[0-9a-f]{64}$/.test(name));
+  expect(keys).toHaveLength(1);
+  return join(cache, keys[0]!, 'machine.state');
+}
+
+describe('a saved machine, restored per stage', () => {
+  it(
+    "gives a second stage none of the first one's files, and every stage the same saved state",
+    async () => {
+      const cache = join(dir, 'cache-isolation');
+      const sandbox = createQemuSandbox({ kernel, accel: 'tcg', snapshotDir: cache });
+      const first = await shellStage('echo first-stage-secret > /secret; sync; ls -a / > out/root\n');
+      expect(await sandbox.run(first)).toMatchObject({ ok: true, exitCode: 0 });
+      expect(await readFile(join(first.root, 'secret'), 'utf8')).toBe('first-stage-secret\n');
+      const state = await savedState(cache);
+      const before = await stat(state);
+      const hashBefore = sha256Bytes(await readFile(state));
+
+      const second = await shellStage(
+        'ls -a / > out/root; ls -a /dev > out/dev; /bin/busybox cat /secret > out/cat 2>&1; echo $? > out/status\n',
+      );
+      expect(await sandbox.run(second)).toMatchObject({ ok: true, exitCode: 0 });
+      // Its inputs, the console and lost+found: no /secret, no argument file, no guest programs.
+      expect(await lines(join(second.root, 'out/root'))).toEqual(['.', '..', 'bin', 'build.sh', 'dev', 'lost+found', 'out']);
+      expect(await lines(join(second.root, 'out/dev'))).toEqual(['.', '..', 'console']);
+      expect(await lines(join(second.root, 'out/status'))).toEqual(['1']);
+      // The state both restored from is untouched: the second began where the first did.
+      const after = await stat(state);
+      expect([after.size, after.mtimeMs]).toEqual([before.size, before.mtimeMs]);
+      expect(sha256Bytes(await readFile(state))).toBe(hashBefore);
+    },
+    SAVE_TIMEOUT_MS * 2,
+  );
+
+  it(
+    'notices a saved state whose bytes changed, and saves the machine anew',
+    async () => {
+      const cache = join(dir, 'cache-damaged');
+      const sandbox = createQemuSandbox({ kernel, accel: 'tcg', snapshotDir: cache });
+      expect(await sandbox.run(await shellStage('true\n'))).toMatchObject({ ok: true, exitCode: 0 });
+      const state = await savedState(cache);
+      const bytes = await readFile(state);
+      // Some bytes in the middle of guest memory: qemu would load them without complaint.
+      bytes.fill(0x5a, bytes.length >> 1, (bytes.length >> 1) + 4096);
+      await writeFile(state, bytes);
+      const damaged = sha256Bytes(bytes);
+
+      const stage = await shellStage('echo ran > out/ran\n');
+      expect(await sandbox.run(stage)).toMatchObject({ ok: true, exitCode: 0 });
+      expect(await lines(join(stage.root, 'out/ran'))).toEqual(['ran']);
+      const saved = sha256Bytes(await readFile(await savedState(cache)));
+      expect(saved).not.toBe(damaged);
+      const meta = JSON.parse(await readFile(join(cache, (await readdir(cache))[0]!, 'meta.json'), 'utf8')) as { stateSha256: string };
+      expect(meta.stateSha256).toBe(saved);
+    },
+    SAVE_TIMEOUT_MS * 2,
+  );
+
+  it(
+    'reports a saved state qemu cannot load, and removes it so the next run saves it anew',
+    async () => {
+      const cache = join(dir, 'cache-unloadable');
+      const sandbox = createQemuSandbox({ kernel, accel: 'tcg', snapshotDir: cache });
+      expect(await sandbox.run(await shellStage('true\n'))).toMatchObject({ ok: true, exitCode: 0 });
+      const state = await savedState(cache);
+      const key = join(state, '..');
+      // Not a migration stream at all, with a meta that agrees: only qemu can tell.
+      const garbage = Buffer.alloc(4096, 0x41);
+      await writeFile(state, garbage);
+      const metaPath = join(key, 'meta.json');
+      const meta = JSON.parse(await readFile(metaPath, 'utf8')) as Record<string, unknown>;
+      await writeFile(metaPath, JSON.stringify({ ...meta, stateSha256: sha256Bytes(garbage), stateBytes: garbage.length }));
+
+      const fresh = createQemuSandbox({ kernel, accel: 'tcg', snapshotDir: cache });
+      const failed = await fresh.run(await shellStage('true\n'));
+      expect(failed).toMatchObject({ ok: false, error: { reason: 'sandbox-failed' } });
+      expect(!failed.ok && failed.error.message).toMatch(/^the saved VM .*machine\.state could not be restored, and was removed: /);
+      expect(await readdir(cache)).toEqual([]);
+
+      expect(await fresh.run(await shellStage('true\n'))).toMatchObject({ ok: true, exitCode: 0 });
+    },
+    SAVE_TIMEOUT_MS * 3,
+  );
+
+  it('is saved under a key that changes with every part of the machine', () => {
+    const parts = {
+      qemu: '/usr/bin/qemu-system-x86_64',
+      qemuComponent: { name: 'qemu-system-x86_64', version: '7.2', sha256: 'a'.repeat(64) },
+      kernel: { path: '/k/vmlinuz', sha256: 'b'.repeat(64) },
+      modules: { sha256: 'c'.repeat(64) },
+      boot: { sha256: 'd'.repeat(64) },
+      accel: 'tcg',
+      memoryMiB: 256,
+      profile: { arch: 'amd64', console: 'ttyS0', qemuMachine: ['-M', 'pc'] },
+    } as unknown as SnapshotParts;
+    const key = snapshotKey(parts);
+    // Where the kernel lies does not matter, its bytes do.
+    expect(snapshotKey({ ...parts, kernel: { ...parts.kernel, path: '/elsewhere/vmlinuz' } })).toBe(key);
+    const changed = [
+      { ...parts, qemuComponent: { ...parts.qemuComponent, sha256: 'e'.repeat(64) } },
+      { ...parts, qemuComponent: { ...parts.qemuComponent, version: '8.0' } },
+      { ...parts, kernel: { ...parts.kernel, sha256: 'e'.repeat(64) } },
+      { ...parts, modules: { ...parts.modules, sha256: 'e'.repeat(64) } },
+      { ...parts, boot: { ...parts.boot, sha256: 'e'.repeat(64) } },
+      { ...parts, accel: 'kvm' },
+      { ...parts, memoryMiB: 512 },
+    ] as SnapshotParts[];
+    expect(new Set([key, ...changed.map(snapshotKey)]).size).toBe(changed.length + 1);
+  });
+});
