@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveAccel } from '../../src/sandbox/accel.js';
-import { GUEST_INIT_SHA256 } from '../../src/sandbox/guest-init.js';
+import { GUEST_BOOT_SHA256, GUEST_INIT_SHA256 } from '../../src/sandbox/guest-init.js';
 import { ensureKernel } from '../../src/sandbox/kernel.js';
 import { createQemuSandbox } from '../../src/sandbox/qemu.js';
 import type { SandboxRunRequest } from '../../src/sandbox/sandbox.js';
@@ -355,5 +355,9 @@ describe('accelerator and trusted base', () => {
     expect(byName.get('e2fsprogs')?.version).toMatch(/^mke2fs \d/);
     expect(byName.get('guest-init')?.sha256).toBe(GUEST_INIT_SHA256.amd64);
     expect(byName.get('qemu-accel')?.version).toBe(accel);
+    // The saved machine's parts: the modules of the kernel's own package, and the program that loads them.
+    expect(byName.get('guest-boot')?.sha256).toBe(GUEST_BOOT_SHA256.amd64);
+    expect(byName.get('kernel-modules')?.version).toMatch(/^linux-image-\S+ \S+: virtio_ring\.ko .*virtio_blk\.ko$/);
+    expect(byName.get('kernel-modules')?.sha256).toMatch(/^[0-9a-f]{64}$/);
   }, 40_000);
 });
