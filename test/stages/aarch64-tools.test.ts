@@ -128,6 +128,51 @@ describe.skipIf(!CAN_RUN_AARCH64)("the amd64 chain's aarch64 M0 and hex2", () =>
     }
   });
 
+  it('M0 and hex2 agree on hostile input: cut-off files, over-long tokens and lines, NUL bytes, many names', async () => {
+    const long = (c: string, n: number): string => c.repeat(n);
+    const m0Cases: [string | Uint8Array, number, string][] = [
+      [`${long('x', 20_000)}\n`, 1, 'M0: in.M0:1: undefined word: xxx'],
+      [`DEFINE ${long('n', 5000)} ${long('AB', 5000)}\n${long('n', 5000)}\n`, 0, ''],
+      [`"${long('a', 70_000)}"\n`, 0, ''],
+      [`${Array(30_000).fill('%1').join(' ')}\n`, 0, ''],
+      [`:${long('L', 10_000)} ^${long('L', 10_000)}\n`, 0, ''],
+      [`${Array.from({ length: 40_000 }, (_, i) => `DEFINE w${i} ${(i % 256).toString(16).padStart(2, '0')}\n`).join('')}w39999 w0\n`, 0, ''],
+      [Buffer.from('DEFINE a 01\na\0a\n', 'latin1'), 1, 'M0: in.M0:2: undefined word: a'],
+      // Cut off inside a literal, inside a UTF-8 sequence, after DEFINE's name.
+      [Buffer.from([0x22, 0xc3]), 1, 'M0: in.M0:1: unterminated string literal: "'],
+      ["'0A 0", 1, 'M0: in.M0:1: '],
+      ['DEFINE nop', 1, 'M0: in.M0:1: '],
+    ];
+    for (const [source, status, message] of m0Cases) {
+      const run = await agree(m0, source);
+      expect([source.slice(0, 30), run.exitCode, run.stderr.startsWith(message)]).toEqual([source.slice(0, 30), status, true]);
+    }
+    const nops = (n: number): string => '1F 20 03 D5 '.repeat(n);
+    const hex2Cases: [string | Uint8Array, number, string][] = [
+      // Cut off after a reference, before its word is whole, and in the middle of a byte.
+      [':x ^x', 1, 'hex2: in.hex2:1: no instruction word after the reference: x'],
+      [':x ^x 00 00', 1, 'hex2: in.hex2:1: no instruction word after the reference: x'],
+      [':x =x 00 00 00', 1, 'hex2: in.hex2:1: no instruction word after the reference: x'],
+      ['00 0', 1, 'hex2: in.hex2:1: odd number of hex digits'],
+      [`:${long('L', 10_000)} %${long('L', 10_000)}\n`, 0, ''],
+      [`:${long('L', 10_000)} %${long('L', 9_999)}M\n`, 1, 'hex2: in.hex2:1: undefined label: LLL'],
+      [`${'00 '.repeat(100_000)}\n`, 0, ''],
+      [`${Array.from({ length: 30_000 }, (_, i) => `:l${i} 00 00 00 00 `).join('')}$l29999 %l0\n`, 0, ''],
+      [Buffer.from('00\u000000', 'latin1'), 0, ''],
+      [':a %a>b', 1, 'hex2: in.hex2:1: undefined label: b'],
+      // imm19 and adr at 1 MiB: one instruction short of the edge fits, the edge does not.
+      [`&x 00 00 00 54 ${nops(2 ** 18 - 2)}:x`, 0, ''],
+      [`&x 00 00 00 54 ${nops(2 ** 18)}:x`, 1, 'hex2: in.hex2:1: too far for the field: x'],
+      [`=x 00 00 00 10 ${nops(2 ** 18)}:x`, 1, 'hex2: in.hex2:1: too far for the field: x'],
+      [':x 00 ^x 00 00 00 14', 1, 'hex2: in.hex2:1: instruction word not at a multiple of 4: x'],
+      [':x ^x 01 00 00 14', 1, 'hex2: in.hex2:1: field of the word not zero: x'],
+    ];
+    for (const [source, status, message] of hex2Cases) {
+      const run = await agree(hex2, source);
+      expect([source.slice(0, 30), run.exitCode, run.stderr.startsWith(message)]).toEqual([source.slice(0, 30), status, true]);
+    }
+  });
+
   it("M0 and hex2 link the aarch64 cc that the amd64 cc writes for AArch64 (cc's own source) alike", async () => {
     const cc = await chainOutput('cc', 'bin/cc');
     const sources = join(AMD64_CHAIN, '07-cc');
