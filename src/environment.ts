@@ -11,6 +11,7 @@ export const ENVIRONMENT_VARIABLES = {
   distfiles: 'KINDLING_DISTFILES',
   mirrorsFile: 'KINDLING_MIRRORS_FILE',
   debug: 'KINDLING_DEBUG',
+  vmRestore: 'KINDLING_VM_RESTORE',
 } as const;
 
 export interface ProxySettings {
@@ -36,6 +37,8 @@ export interface KindlingEnvironment {
   readonly proxy: ProxySettings;
   /** Print stack traces of unexpected errors. */
   readonly debug: boolean;
+  /** Whether the qemu backend restores a saved machine per stage (false only for KINDLING_VM_RESTORE=0): see src/sandbox/README.md. */
+  readonly vmRestore: boolean;
   /** Where host tools (bwrap, qemu, mke2fs) are looked for. */
   readonly path: readonly string[];
 }
@@ -72,6 +75,7 @@ export function readEnvironment(env: RawEnvironment = process.env): KindlingEnvi
       noProxy: env.no_proxy ?? env.NO_PROXY ?? '',
     },
     debug: ['1', 'true', 'yes'].includes(env[ENVIRONMENT_VARIABLES.debug] ?? ''),
+    vmRestore: env[ENVIRONMENT_VARIABLES.vmRestore] !== '0',
     path: (env.PATH ?? '/usr/local/bin:/usr/bin:/bin').split(delimiter).filter((dir) => dir !== ''),
   };
 }

@@ -210,7 +210,7 @@ export function createQemuSandbox(options: QemuOptions = {}): Sandbox {
    * turned off. Decided once per backend, so the trusted base names what the runs use.
    */
   function snapshotParts(): Promise<SnapshotParts | undefined> {
-    const wanted = (options.restore ?? process.env.KINDLING_VM_RESTORE !== '0') && profile.arch === 'amd64' && hasGuestBoot(profile.arch);
+    const wanted = (options.restore ?? readEnvironment().vmRestore) && profile.arch === 'amd64' && hasGuestBoot(profile.arch);
     if (!wanted) return Promise.resolve(undefined);
     return (restoreParts ??= (async () => {
       const kernel = await pinnedKernel();
