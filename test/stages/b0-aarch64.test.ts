@@ -17,6 +17,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { damagedProgram, randomFrom } from '../programs/damage-bytes.js';
 import { readHeader } from '../programs/program-header.js';
+import { randomExpressionsProgram } from '../programs/random-b0.js';
 import { AARCH64_CHAIN, CAN_RUN_AARCH64, aarch64ChainOutput } from '../support/aarch64.js';
 import { AMD64_CHAIN, chainOutput } from '../support/amd64.js';
 import { REPO } from '../support/cli.js';
@@ -195,29 +196,8 @@ describe.skipIf(!CAN_RUN_AARCH64)('b0 for aarch64 (chain stage)', () => {
     // built by both chains must print the same numbers. Division by zero, the most negative
     // number divided by -1 and shift counts outside 0..63 are left out: the processors differ
     // there (x86-64 faults, AArch64 does not) and the language leaves them undefined.
-    const random = randomFrom(19);
-    const pick = <T,>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
-    const binary = ['||', '&&', '|', '^', '&', '==', '!=', '<', '<=', '>', '>=', '<<', '>>', '+', '-', '*', '/', '%'];
-    const leaves = ['a', 'b', 'g', 't[1]', 's{2}', '0', '1', '7', '63', '255', '2147483647', '2147483648', '4294967295', '123456789012', "'x'"];
-    const grow = (depth: number): string => {
-      const r = random();
-      if (depth === 0 || r < 0.2) return pick(leaves);
-      if (r < 0.35) return `${pick(['-', '!', '~'])}(${grow(depth - 1)})`;
-      const op = pick(binary);
-      let right = grow(depth - 1);
-      if (op === '/' || op === '%') right = pick(['1', '3', '7', '1000']);
-      if (op === '<<' || op === '>>') right = `(${right} & 63)`;
-      const text = `${grow(depth - 1)} ${op} ${right}`;
-      return random() < 0.5 ? `(${text})` : text;
-    };
-    const lines = ['var g, t[3];', 'main() {', '    var a, b, s;', '    s = "abcdef";'];
-    for (let n = 0; n < 300; n += 1) {
-      lines.push(`    a = ${Math.floor(random() * 200) - 100}; b = ${Math.floor(random() * 11) - 5}; g = 777359695179; t[1] = -3823804492959351424;`);
-      lines.push(`    print_number(${grow(4)}); putchar(10);`);
-    }
-    lines.push('    return 0;', '}');
     const source = join(work, 'expressions.b0');
-    await writeFile(source, lines.join('\n') + '\n');
+    await writeFile(source, randomExpressionsProgram(randomFrom(19), { count: 300, divisors: ['1', '3', '7', '1000'] }));
     const outputs: string[] = [];
     for (const [b0, runtime, tools, common] of [
       [arm.b0, arm.runtime, arm, COMMON],

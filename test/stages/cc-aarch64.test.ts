@@ -10,7 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomFrom } from '../programs/damage-bytes.js';
 import { readHeader } from '../programs/program-header.js';
+import { randomExpressionsProgram } from '../programs/random-b0.js';
 import { randomPrograms } from '../programs/random-c.js';
 import { AARCH64_CHAIN, CAN_RUN_AARCH64, aarch64ChainOutput } from '../support/aarch64.js';
 import { AMD64_CHAIN, chainOutput } from '../support/amd64.js';
@@ -186,38 +188,9 @@ describe.skipIf(!CAN_RUN_AARCH64)('cc --target aarch64 (the b0 dialect)', () => 
   }
 
   it('gives the values the amd64 code gives for 300 random expressions with every operator', async () => {
-    // A small deterministic generator (mulberry32), so every run sees the same program. Division
-    // by zero, the most negative number divided by -1 and shift counts outside 0..63 are left
-    // out: x86-64 faults or masks where AArch64 does not, and b0 leaves them undefined.
-    let seed = 1903;
-    const random = (): number => {
-      seed = (seed + 0x6d2b79f5) | 0;
-      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-    const pick = <T,>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
-    const binary = ['||', '&&', '|', '^', '&', '==', '!=', '<', '<=', '>', '>=', '<<', '>>', '+', '-', '*', '/', '%'];
-    const leaves = ['a', 'b', 'g', 't[1]', 's{2}', '0', '1', '7', '63', '255', '2147483647', '2147483648', '4294967295', '123456789012', "'x'"];
-    const grow = (depth: number): string => {
-      const r = random();
-      if (depth === 0 || r < 0.2) return pick(leaves);
-      if (r < 0.35) return `${pick(['-', '!', '~'])}(${grow(depth - 1)})`;
-      const op = pick(binary);
-      let right = grow(depth - 1);
-      if (op === '/' || op === '%') right = pick(['1', '3', '7', '1000', '-7']);
-      if (op === '<<' || op === '>>') right = `(${right} & 63)`;
-      const text = `${grow(depth - 1)} ${op} ${right}`;
-      return random() < 0.5 ? `(${text})` : text;
-    };
-    const lines = ['var g, t[3];', 'main() {', '    var a, b, s;', '    s = "abcdef";'];
-    for (let n = 0; n < 300; n += 1) {
-      lines.push(`    a = ${Math.floor(random() * 200) - 100}; b = ${Math.floor(random() * 11) - 5}; g = 777359695179; t[1] = -3823804492959351424;`);
-      lines.push(`    print_number(${grow(4)}); putchar(10);`);
-    }
-    lines.push('    return 0;', '}');
+    // -7 as a divisor too: cc's division must truncate toward zero on both targets.
     const source = join(work, 'expressions.b0');
-    await writeFile(source, lines.join('\n') + '\n');
+    await writeFile(source, randomExpressionsProgram(randomFrom(1903), { count: 300, divisors: ['1', '3', '7', '1000', '-7'] }));
     const outputs: string[] = [];
     for (const [target, tools] of [
       ['aarch64', arm],
