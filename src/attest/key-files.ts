@@ -12,6 +12,7 @@ import {
   type SigningKey,
 } from './keys.js';
 import { KindlingError } from '../errors.js';
+import { pathExists } from '../path-exists.js';
 
 export class KeyFileError extends KindlingError {
   override readonly name = 'KeyFileError';
@@ -41,7 +42,7 @@ export async function generateKeyFiles(privatePath: string, name = defaultKeyNam
   const { signingKey, privateText } = generateSigningKey(name);
   const publicPath = `${privatePath}.pub`;
   await mkdir(dirname(privatePath), { recursive: true });
-  if (await exists(publicPath)) throw new KeyFileError(publicPath, 'already exists; refusing to overwrite a key');
+  if (await pathExists(publicPath)) throw new KeyFileError(publicPath, 'already exists; refusing to overwrite a key');
   try {
     // 'wx': never overwrite a key someone already relies on.
     await writeFile(privatePath, privateText + '\n', { mode: 0o600, flag: 'wx' });
@@ -117,13 +118,6 @@ export async function loadTrustedKeys(path: string): Promise<ReadonlyMap<string,
   }
   if (keys.size === 0) throw new KeyFileError(path, 'no trusted public keys found');
   return keys;
-}
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
 }
 
 function describeWriteError(error: unknown): string {

@@ -1,7 +1,7 @@
 // Rebuilds the chain from nothing, in a fresh temporary store, and compares every output with the
 // manifests and with a run's records. A difference names the stage, the file and, when the
 // expected bytes are at hand (the records' store), the first byte that differs.
-import { access, mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Sha256 } from '../digest.js';
@@ -16,6 +16,7 @@ import { Store } from '../store/store.js';
 import type { Finding } from './findings.js';
 import { firstDifference } from './first-difference.js';
 import type { RebuildSummary } from './report.js';
+import { pathExists } from '../path-exists.js';
 
 export interface RebuildOptions {
   readonly chain: Chain;
@@ -41,15 +42,6 @@ export interface RebuildResult {
   readonly trustedBase: TrustedBase;
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export async function rebuild(options: RebuildOptions): Promise<RebuildResult> {
   const { chain, sandbox } = options;
   const storeDir = await mkdtemp(join(options.tempDir ?? tmpdir(), 'kindling-audit-rebuild-'));
@@ -58,7 +50,7 @@ export async function rebuild(options: RebuildOptions): Promise<RebuildResult> {
   const referenceFor = async (sha256: Sha256): Promise<string | undefined> => {
     for (const dir of references) {
       const path = join(dir, sha256.slice(0, 2), sha256);
-      if (await exists(path)) return path;
+      if (await pathExists(path)) return path;
     }
     return undefined;
   };

@@ -4,7 +4,7 @@
 // the two outputs three ways, as far as it has the evidence: the hashes the two manifests declare
 // (each chain's runs are verified against them), the hashes in each route's record of a run, and
 // the bytes each route's store holds, hashed here and compared byte by byte.
-import { access, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { sha256File, type Sha256 } from '../digest.js';
 import { loadChain } from '../manifest/chain.js';
@@ -14,6 +14,7 @@ import type { ProvenanceRecord } from '../run/record.js';
 import type { Finding } from './findings.js';
 import { firstDifference, type Difference } from './first-difference.js';
 import { checkRecords, locateRecords } from './records.js';
+import { pathExists } from '../path-exists.js';
 
 /** One route: a chain's stage output, with what each kind of evidence says its bytes are. */
 export interface RouteReport {
@@ -49,19 +50,10 @@ export interface SameAsOptions {
   readonly objectDirs: readonly string[];
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function storedFile(dirs: readonly string[], sha256: Sha256): Promise<string | undefined> {
   for (const dir of dirs) {
     const path = join(dir, sha256.slice(0, 2), sha256);
-    if (await exists(path)) return path;
+    if (await pathExists(path)) return path;
   }
   return undefined;
 }
@@ -100,7 +92,7 @@ async function chainsBeside(chain: Chain): Promise<Chain[]> {
   const chains: Chain[] = [];
   for (const entry of (await readdir(parent, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
     const dir = join(parent, entry.name);
-    if (!entry.isDirectory() || dir === chain.dir || !(await exists(join(dir, 'chain.yaml')))) continue;
+    if (!entry.isDirectory() || dir === chain.dir || !(await pathExists(join(dir, 'chain.yaml')))) continue;
     try {
       chains.push(await loadChain(dir));
     } catch (error) {

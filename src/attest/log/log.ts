@@ -8,7 +8,7 @@
 // Entries are leaves of an RFC 6962 Merkle tree; a signed checkpoint commits to its root. Anyone
 // holding an older checkpoint can prove offline that the log only grew since. Appending, signing a
 // checkpoint and proving inclusion read tiles, not entries; verifyLog re-reads every entry.
-import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { parseEnvelope } from '../dsse.js';
@@ -29,6 +29,7 @@ import {
 } from './tree-state.js';
 import { cosignNote, NoteError, parseNote, signNote, verifyNote } from './note.js';
 import { KindlingError } from '../../errors.js';
+import { pathExists } from '../../path-exists.js';
 
 export const DEFAULT_ORIGIN = 'kindling.dev/log';
 const ENTRY_NAME = /^[0-9]{12}$/;
@@ -130,23 +131,16 @@ async function loadTree(dir: string): Promise<TreeState> {
     await writeTreeState(dir, state);
     return state;
   }
-  if (state.size > 0 && !(await exists(entryPath(dir, state.size - 1)))) {
+  if (state.size > 0 && !(await pathExists(entryPath(dir, state.size - 1)))) {
     throw new LogError(
       `the tree covers ${state.size} entries but entry ${state.size - 1} is missing: the log was truncated or an entry removed`,
     );
   }
   // Entries written by an append that stopped before it saved the state.
   const before = state.size;
-  while (await exists(entryPath(dir, state.size))) await addLeaf(dir, state, leafHash(await readFile(entryPath(dir, state.size))));
+  while (await pathExists(entryPath(dir, state.size))) await addLeaf(dir, state, leafHash(await readFile(entryPath(dir, state.size))));
   if (state.size !== before) await writeTreeState(dir, state);
   return state;
-}
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
 }
 
 export interface IssuedCheckpoint {
@@ -376,7 +370,7 @@ function readSignedCheckpoint(
 
 async function tilesProblem(dir: string, checkpoint: Checkpoint): Promise<string | undefined> {
   // A log made before tiles has none until its next append or checkpoint: nothing to check yet.
-  if (!(await exists(join(dir, 'tree')))) return undefined;
+  if (!(await pathExists(join(dir, 'tree')))) return undefined;
   try {
     const root = await new TreeReader(localTileSource(dir), checkpoint.size).root();
     return hashesEqual(root, checkpoint.root)
