@@ -78,4 +78,13 @@ describe('figures in the docs', () => {
     const count = await countHandwritten([join(REPO, 'seeds', 'amd64'), chain], chain, 'amd64');
     expect(figure(await read('README.md'), /counts the hand-written hex and assembly: ([\d,]+) lines/, 'README.md')).toBe(count.total);
   });
+
+  it("give the aarch64 chain's hand-written lines as `kindling audit --chain stages/aarch64 --handwritten` counts them", async () => {
+    const chain = join(REPO, 'stages', 'aarch64');
+    const count = await countHandwritten([join(REPO, 'seeds', 'aarch64'), chain], chain, 'aarch64');
+    const readme = await read('README.md');
+    expect(figure(readme, /the aarch64 chain holds ([\d,]+) hand-written\s+lines/, 'README.md')).toBe(count.total);
+    expect(figure(readme, /--handwritten`: ([\d,]+) of code/, 'README.md')).toBe(count.code);
+    expect(figure(readme, /--handwritten`: [\d,]+ of code, ([\d,]+) of comment only/, 'README.md')).toBe(count.comment);
+  });
 });
