@@ -215,12 +215,15 @@ export function createQemuSandbox(options: QemuOptions = {}): Sandbox {
     return (restoreParts ??= (async () => {
       const kernel = await pinnedKernel();
       if (kernel.package === undefined) return undefined;
-      const [qemu, modules, boot, accel] = await Promise.all([
-        locateQemu(),
-        ensureModules(kernel),
-        loadGuestBoot(profile.arch),
-        chooseAccel(),
-      ]);
+      // Modules are fetched at the kernel's own version; once the archive has moved past it they can
+      // no longer be, and stages boot as before (slower, the same results). Modules that differ
+      // from their pin are an error, never passed over.
+      const modules = await ensureModules(kernel).catch((error: unknown) => {
+        if (error instanceof KernelError && error.kind === 'environment') return undefined;
+        throw error;
+      });
+      if (modules === undefined) return undefined;
+      const [qemu, boot, accel] = await Promise.all([locateQemu(), loadGuestBoot(profile.arch), chooseAccel()]);
       const qemuComponent = await describeTool(profile.qemuSystem, qemu, ['--version']);
       return { qemu, qemuComponent, kernel, modules, boot, accel, memoryMiB, profile };
     })());

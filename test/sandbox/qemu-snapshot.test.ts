@@ -130,6 +130,29 @@ describe('a saved machine, restored per stage', () => {
     SAVE_TIMEOUT_MS * 3,
   );
 
+  it(
+    "is not used when the kernel's modules cannot be fetched: the stage boots, and the trusted base names no modules",
+    async () => {
+      // A kernel whose pin names a package the archive does not have (as an old kernel's version, once the archive moved on).
+      const copy = join(dir, 'old-kernel', 'vmlinuz-old');
+      await mkdir(join(dir, 'old-kernel'));
+      await copyFile(kernel, copy);
+      const sha256 = sha256Bytes(await readFile(copy));
+      await writeFile(`${copy}.json`, JSON.stringify({ package: 'linux-image-kindling-test-absent', version: '0', sha256 }));
+      const cache = join(dir, 'cache-no-modules');
+      const sandbox = createQemuSandbox({ kernel: copy, accel: 'tcg', snapshotDir: cache });
+      const stage = await shellStage('echo booted > out/ran\n');
+      expect(await sandbox.run(stage)).toMatchObject({ ok: true, exitCode: 0 });
+      expect(await lines(join(stage.root, 'out/ran'))).toEqual(['booted']);
+      const names = (await sandbox.trustedBase()).components.map((c) => c.name);
+      expect(names).toContain('guest-init');
+      expect(names).not.toContain('kernel-modules');
+      expect(names).not.toContain('guest-boot');
+      await expect(readdir(cache)).rejects.toThrow(/ENOENT/);
+    },
+    SAVE_TIMEOUT_MS,
+  );
+
   it('is saved under a key that changes with every part of the machine', () => {
     const parts = {
       qemu: '/usr/bin/qemu-system-x86_64',
