@@ -9,6 +9,7 @@
 // stdout: int long double float char* const-char* void* struct-a struct-b default
 // stdout: int* int-const* int-array4 function 3 fptr
 // stdout: cv-long* void-cv* long* long* const-char* 0
+// stdout: const-int* int* const-char*
 #include <stdio.h>
 #define NAME(x) _Generic((x), int: "int", long: "long", double: "double", float: "float", \
     char *: "char*", const char *: "const-char*", void *: "void*", struct a: "struct-a", \
@@ -18,6 +19,8 @@ struct b { int x; };
 _Static_assert(sizeof(struct a) == 4, "struct a is one int");
 _Static_assert(1);
 typedef int (*fptr)(int);
+typedef const int cint;
+typedef const char *text_t;
 static int twice(int i) { return 2 * i; }
 extern int never_defined;
 struct sized {
@@ -49,5 +52,12 @@ int main(void) {
            _Generic(0 ? (long *)0 : 0, long *: "long*", default: "other"),
            _Generic(0 ? text : buffer, const char *: "const-char*", default: "other"),
            _Generic(never_defined++, int: count, default: 1));
+    {
+        cint *pc = 0;
+        int *pi = 0;
+        text_t t = "t";
+        printf("%s %s %s\n", _Generic(pc, int *: "int*", const int *: "const-int*"), _Generic(pi, int *: "int*", const int *: "const-int*"),
+               _Generic(t, char *: "char*", const char *: "const-char*"));
+    }
     return 0;
 }
