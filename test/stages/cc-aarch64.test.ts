@@ -126,7 +126,7 @@ let made = 0;
 async function compile(args: readonly string[], cwd?: string): Promise<{ exitCode: number | undefined; stderr: string; output: string }> {
   made += 1;
   const output = join(work, `out-${made}.M0`);
-  const run = await execa(cc, [...args, output], { reject: false, env: {}, extendEnv: false, cwd });
+  const run = await execa(cc, [...args, output], { reject: false, env: {}, extendEnv: false, ...(cwd === undefined ? {} : { cwd }) });
   return { exitCode: run.exitCode, stderr: run.stderr, output };
 }
 
