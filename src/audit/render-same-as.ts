@@ -27,8 +27,15 @@ function routesName(comparison: SameAsReport): string {
   return `stage ${mine.stage}:${mine.path} (chain ${mine.chain}) and stage ${theirs.stage}:${theirs.path} (chain ${theirs.chain})`;
 }
 
+/** What "the same" rests on: the bytes themselves only when both stores held them. */
 function verdict(comparison: SameAsReport): string {
-  if (comparison.equal) return 'the same bytes';
+  const [mine, theirs] = comparison.routes;
+  if (comparison.equal) {
+    if (mine.stored !== undefined && theirs.stored !== undefined) return 'the same bytes';
+    if (mine.recorded !== undefined && theirs.recorded !== undefined)
+      return "the same sha256 in both manifests and both runs' records (no stored bytes compared)";
+    return 'the same sha256 in both manifests (no run of both routes compared: give their records)';
+  }
   const where = comparison.difference === undefined ? '' : `, ${describeDifference(comparison.difference, 'the first', 'the second')}`;
   return `DIFFERENT bytes${where}`;
 }

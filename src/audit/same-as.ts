@@ -85,18 +85,25 @@ interface Side {
 
 /**
  * The chains in the directories beside this chain's (stages/amd64 for stages/aarch64). One that
- * does not load is left to its own audit: this chain's report is not about it.
+ * does not load, or a directory that cannot be read, is left to its own audit: this chain's
+ * report is not about it.
  */
 async function chainsBeside(chain: Chain): Promise<Chain[]> {
   const parent = dirname(chain.dir);
   const chains: Chain[] = [];
-  for (const entry of (await readdir(parent, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+  let entries;
+  try {
+    entries = await readdir(parent, { withFileTypes: true });
+  } catch {
+    return chains;
+  }
+  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
     const dir = join(parent, entry.name);
     if (!entry.isDirectory() || dir === chain.dir || !(await pathExists(join(dir, 'chain.yaml')))) continue;
     try {
       chains.push(await loadChain(dir));
-    } catch (error) {
-      if (!(error instanceof ManifestError)) throw error;
+    } catch {
+      // Not this chain's finding.
     }
   }
   return chains;
