@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AARCH64_CHAIN, CAN_RUN_AARCH64, aarch64ChainOutput } from '../support/aarch64.js';
-import { AMD64_CHAIN, chainOutput } from '../support/amd64.js';
+import { AMD64_CHAIN, CC_B0_SOURCES, chainOutput } from '../support/amd64.js';
 import { assemblerRunner, type ToolRun } from '../support/tool-run.js';
 
 let work: string;
@@ -177,9 +177,8 @@ describe.skipIf(!CAN_RUN_AARCH64)("the amd64 chain's aarch64 M0 and hex2", () =>
     const cc = await chainOutput('cc', 'bin/cc');
     const sources = join(AMD64_CHAIN, '07-cc');
     const b0 = join(AARCH64_CHAIN, '06-b0');
-    const names = ['base', 'types', 'float', 'lex', 'parse', 'cparse', 'cdecl', 'cpp', 'gen', 'gen-aarch64', 'main'];
     const out = join(work, 'cc.M0');
-    await execa(cc, ['--target', 'aarch64', '--b0', join(b0, 'rt.b0'), ...names.map((n) => join(sources, `${n}.b0`)), out]);
+    await execa(cc, ['--target', 'aarch64', '--b0', join(b0, 'rt.b0'), ...CC_B0_SOURCES, out]);
     const full = Buffer.concat([await readFile(join(b0, 'aarch64.M0')), await readFile(join(sources, 'cc-aarch64.M0')), await readFile(out)]);
     const run = await agree(m0, full);
     expect(run.exitCode).toBe(0);

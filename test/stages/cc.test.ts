@@ -16,7 +16,7 @@ import { sha256File } from '../../src/digest.js';
 import { assembleHex2 } from '../../src/formats/hex2.js';
 import { m0ToHex2 } from '../../src/formats/m0.js';
 import { loadStage } from '../../src/manifest/stage.js';
-import { AMD64_CHAIN, DISTFILES, chainOutput } from '../support/amd64.js';
+import { AMD64_CHAIN, CC_B0_SOURCES, DISTFILES, chainOutput } from '../support/amd64.js';
 import { REPO } from '../support/cli.js';
 import { readHeader } from '../programs/program-header.js';
 import { randomPrograms } from '../programs/random-c.js';
@@ -33,7 +33,7 @@ const MACROS = join(B0_DIR, 'amd64.M0');
 /** The instructions cc's C code uses beyond b0's, assembled after them. */
 const CC_MACROS = join(STAGE_DIR, 'cc.M0');
 /** cc's own source, in the order the stage compiles it (b0's runtime library first). */
-const CC_SOURCES = [RUNTIME, ...['base', 'types', 'float', 'lex', 'parse', 'cparse', 'cdecl', 'cpp', 'gen', 'gen-aarch64', 'main'].map((f) => join(STAGE_DIR, `${f}.b0`))];
+const CC_SOURCES = [RUNTIME, ...CC_B0_SOURCES];
 
 
 let work: string;

@@ -14,7 +14,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256File } from '../../src/digest.js';
 import { loadStage } from '../../src/manifest/stage.js';
-import { AMD64_CHAIN, chainOutput } from '../support/amd64.js';
+import { AMD64_CHAIN, CC_B0_SOURCES, chainOutput } from '../support/amd64.js';
 import { REPO } from '../support/cli.js';
 
 const STAGE_DIR = join(AMD64_CHAIN, '10-mescc-tools');
@@ -148,7 +148,7 @@ describe('M1 assembles M0 text to the bytes the chain M0 gives', () => {
   });
 
   it('cc compiled by itself: its M0 (after the b0 and cc macros) gives cc', async () => {
-    const sources = ['base', 'types', 'float', 'lex', 'parse', 'cparse', 'cdecl', 'cpp', 'gen', 'gen-aarch64', 'main'].map((f) => join(CC_DIR, `${f}.b0`));
+    const sources = CC_B0_SOURCES;
     const out = join(work, 'cc.M0');
     await run(chain.cc, ['--b0', join(B0_DIR, 'rt.b0'), ...sources, out]);
     const macros = readFileSync(join(B0_DIR, 'amd64.M0'), 'latin1') + readFileSync(join(CC_DIR, 'cc.M0'), 'latin1');

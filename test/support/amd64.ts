@@ -14,6 +14,11 @@ import { REPO } from './cli.js';
 import { distfilesDirs } from './distfiles.js';
 
 export const AMD64_CHAIN = join(REPO, 'stages', 'amd64');
+
+/** cc's own b0 source files (stages/amd64/07-cc), in the order its build.kaem compiles them. */
+export const CC_B0_SOURCES = ['base', 'types', 'float', 'lex', 'parse', 'cparse', 'cdecl', 'cpp', 'gen', 'gen-aarch64', 'main'].map(
+  (name) => join(AMD64_CHAIN, '07-cc', `${name}.b0`),
+);
 /** The upstream tarballs kept for offline use ($KINDLING_DISTFILES, shared/distfiles beside the checkout). */
 export const DISTFILES = distfilesDirs();
 export const SHARED_STORE = join(tmpdir(), `kindling-test-store-${process.getuid?.() ?? 0}`);
