@@ -84,6 +84,15 @@ export type Finding =
       readonly detail: string;
     }
   | {
+      /** A record of the other route's run that disagrees with that chain's manifest. */
+      readonly reason: 'same-as-record-rejected';
+      readonly stage: string;
+      readonly path: string;
+      readonly other: string;
+      readonly otherChain: string;
+      readonly detail: string;
+    }
+  | {
       /** Records were given, but none of the other route's run: it is compared by its manifest alone. */
       readonly reason: 'same-as-unrecorded';
       readonly stage: string;
@@ -190,6 +199,8 @@ export function describeFinding(finding: Finding): string {
       return `rebuild: not compared because an earlier stage differs or failed: ${finding.stages.join(', ')}`;
     case 'same-as-unresolved':
       return `${finding.file}: ${finding.field}: stage ${finding.stage}: output ${finding.path} is declared the same as ${finding.other}: ${finding.detail}`;
+    case 'same-as-record-rejected':
+      return `stage ${finding.stage}: output ${finding.path}: the record of the other route, ${finding.other} (chain ${finding.otherChain}), disagrees with that chain's manifest: ${finding.detail}`;
     case 'same-as-unrecorded':
       return `stage ${finding.stage}: output ${finding.path} is compared with ${finding.other} by the manifests' hashes alone: no store given holds a record of chain ${finding.otherChain}'s run (give that chain's store with --same-as-records)`;
     case 'same-as-differs': {

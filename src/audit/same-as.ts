@@ -11,7 +11,7 @@ import { loadChain } from '../manifest/chain.js';
 import { ManifestError } from '../manifest/errors.js';
 import type { Chain, SameAs, Stage, StageOutput } from '../manifest/types.js';
 import type { ProvenanceRecord } from '../run/record.js';
-import type { Finding } from './findings.js';
+import { describeFinding, type Finding } from './findings.js';
 import { firstDifference, type Difference } from './first-difference.js';
 import { checkRecords, locateRecords } from './records.js';
 import { pathExists } from '../path-exists.js';
@@ -61,19 +61,24 @@ async function storedFile(dirs: readonly string[], sha256: Sha256): Promise<stri
 /**
  * The other chain's record of the stage and the objects beside it: from the first of the given
  * stores that holds a record of that stage. Its bytes are looked for in that store alone, since
- * another store may hold this route's copy of the same hash.
+ * another store may hold this route's copy of the same hash. A record of the stage's current
+ * manifest that disagrees with it is not evidence, and is said (`rejected`), not passed over.
  */
 async function otherEvidence(
   other: Chain,
   stage: string,
   dirs: readonly string[],
-): Promise<{ record?: ProvenanceRecord; objectDirs: string[] }> {
+): Promise<{ record?: ProvenanceRecord; objectDirs: string[]; rejected: string[] }> {
+  const rejected: string[] = [];
   for (const dir of dirs) {
     const checked = await checkRecords(other, dir);
     const record = checked.current.get(stage);
-    if (record !== undefined) return { record, objectDirs: checked.objectsDir === undefined ? [] : [checked.objectsDir] };
+    if (record !== undefined) return { record, objectDirs: checked.objectsDir === undefined ? [] : [checked.objectsDir], rejected };
+    for (const finding of checked.findings) {
+      if (finding.reason === 'record-mismatch' && finding.stage === stage) rejected.push(`in ${checked.dir}, ${describeFinding(finding)}`);
+    }
   }
-  return { objectDirs: [] };
+  return { objectDirs: [], rejected };
 }
 
 /** A stage output of a chain: one side of a pair. */
@@ -132,7 +137,10 @@ export async function checkSameAs(chain: Chain, options: SameAsOptions): Promise
   const comparePair = async (mine: Side, theirs: Side, otherName: string): Promise<void> => {
     const evidence = await otherEvidence(theirs.chain, theirs.stage.name, otherRecords);
     const at = { stage: mine.stage.name, path: mine.output.path, other: otherName, otherChain: theirs.chain.name };
-    if (evidence.record === undefined && otherRecords.length > 0) findings.push({ reason: 'same-as-unrecorded', ...at });
+    for (const detail of evidence.rejected) findings.push({ reason: 'same-as-record-rejected', ...at, detail });
+    if (evidence.record === undefined && evidence.rejected.length === 0 && otherRecords.length > 0) {
+      findings.push({ reason: 'same-as-unrecorded', ...at });
+    }
     const compared = await compare(
       await route(mine.chain, mine.stage, mine.output, options.records?.get(mine.stage.name), options.objectDirs),
       await route(theirs.chain, theirs.stage, theirs.output, evidence.record, evidence.objectDirs),

@@ -4,12 +4,12 @@
 // (stages/amd64/21-aarch64-cc) and the one the aarch64 chain builds (stages/aarch64/07-cc). Both chains really run, each into its own store; the audit compares the
 // two outputs by the manifests' hashes, by the runs' records and by the stored bytes, and a
 // difference on any of them, a changed route above all, is an error naming both.
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { audit } from '../../src/audit/audit.js';
-import { describeFinding, type Finding } from '../../src/audit/findings.js';
+import { describeFinding, stageOf, type Finding } from '../../src/audit/findings.js';
 import { renderHtml } from '../../src/audit/render-html.js';
 import { renderText } from '../../src/audit/render-text.js';
 import type { AuditReport } from '../../src/audit/report.js';
@@ -121,6 +121,32 @@ describe.skipIf(!CAN_RUN_AARCH64)('same-as: the aarch64 b0 and cc by two routes'
     expect(report.sameAs![0]!.difference?.offset).toBe(0x1234);
     expect(renderText(report)).toMatch(/: DIFFERENT bytes, at byte 4660 \(0x1234\)/);
     expect(renderHtml(report)).toContain('<span class="verdict fail">DIFFERENT</span>');
+  });
+
+  it("rejects a record of the other route that disagrees with that chain's manifest, not passing over it", async () => {
+    // The aarch64 route's records as a copy, its b0 record's output hash changed.
+    const store = join(work, 'tampered-records');
+    await cp(join(AARCH64_STORE, 'stages'), join(store, 'stages'), { recursive: true });
+    const report0 = await audit({ chainDir: AMD64_CHAIN, records: AMD64_STORE, sameAsRecords: [AARCH64_STORE] });
+    const sha = report0.sameAs![0]!.routes[1].declared;
+    const other = sha.replace(/^./, (c) => (c === '0' ? '1' : '0'));
+    let tampered = '';
+    for (const name of await readdir(join(store, 'stages'))) {
+      const file = join(store, 'stages', name);
+      const text = await readFile(file, 'utf8');
+      if (!text.includes(sha) || !text.includes('"stage": "b0"')) continue;
+      await writeFile(file, text.replace(sha, other));
+      tampered = name;
+    }
+    expect(tampered).not.toBe('');
+
+    const report = await audit({ chainDir: AMD64_CHAIN, records: AMD64_STORE, sameAsRecords: [store] });
+    expect(report.ok).toBe(false);
+    const found = sameAsFindings(report).filter((f) => stageOf(f) === 'aarch64-b0');
+    expect(found.map((f) => f.reason)).toEqual(['same-as-record-rejected']);
+    expect(describeFinding(found[0]!)).toContain(
+      `stage aarch64-b0: output bin/b0: the record of the other route, stage b0 (bin/b0) of chain ../../aarch64 (chain aarch64), disagrees with that chain's manifest: in ${join(store, 'stages')}, record ${tampered} of stage b0: output bin/b0 is ${other} in the record but ${sha} by the manifest`,
+    );
   });
 
   it('fails when one route changes: a hex2 that loads programs at another address gives another b0 and cc', async () => {
