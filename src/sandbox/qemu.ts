@@ -73,6 +73,8 @@ export interface QemuOptions {
   readonly restore?: boolean;
   /** Where saved machines are kept (default `<repo>/.kindling/vm-state`). */
   readonly snapshotDir?: string;
+  /** How long a restore may take to reach a running machine before qemu is started again (default 60 s). */
+  readonly restoreDeadlineMs?: number;
 }
 
 export const DEFAULT_MEMORY_MIB = 256;
@@ -107,6 +109,11 @@ async function readConsole(logFile: string, from: number): Promise<string> {
   }
 }
 
+/** What restoreAndRun returns when the restored machine did not start running in time. */
+const STUCK = Symbol('stuck');
+/** How long loading the saved state may take before qemu is killed and started again. */
+const RESTORE_STUCK_MS = 60_000;
+
 /** A path as one word for the shell qemu runs `exec:` migrations with. */
 function shellQuoted(path: string): string {
   return `'${path.replaceAll("'", "'\\''")}'`;
@@ -117,7 +124,7 @@ function shellQuoted(path: string): string {
  * sends the byte the boot program waits for. qemu's result, as for a boot; or, when the state
  * did not load (qemu exited before the machine ran), what qemu said.
  */
-async function restoreAndRun(parts: SnapshotParts, saved: SavedMachine, image: string, request: SandboxRunRequest) {
+async function restoreAndRun(parts: SnapshotParts, saved: SavedMachine, image: string, request: SandboxRunRequest, stuckAfterMs: number) {
   const socketDir = await mkdtemp(join(tmpdir(), 'kindling-qmp-'));
   const socket = join(socketDir, 'qmp.sock');
   try {
@@ -145,19 +152,30 @@ async function restoreAndRun(parts: SnapshotParts, saved: SavedMachine, image: s
     let exited = false;
     void child.then(() => (exited = true));
     let running = false;
+    let stuck = false;
+    // A restore that never reaches the running state (seen once while this was built: qemu stayed
+    // `inmigrate`) is killed and tried again: the guest has not run, so the disk is untouched.
+    const deadline = setTimeout(() => {
+      stuck = true;
+      child.kill('SIGKILL');
+    }, stuckAfterMs);
     try {
       const monitor = await QemuMonitor.connect(socket, () => !exited);
       try {
         await monitor.running();
         running = true;
+        clearTimeout(deadline);
         child.stdin?.write('g');
       } finally {
         monitor.close();
       }
     } catch {
       // qemu exited or was killed before the machine ran: its result says how.
+    } finally {
+      clearTimeout(deadline);
     }
     const result = await child;
+    if (!running && stuck && !result.timedOut && !result.isCanceled) return STUCK;
     if (!running && !result.timedOut && !result.isCanceled) {
       const said = result.stderr.split('\n').filter((line) => line.trim() !== '' && !line.includes(FIRMWARE_CONSOLE_SETTING));
       return said.slice(0, 5).join('; ') || `qemu exited with status ${result.exitCode ?? result.signal ?? 'unknown'}`;
@@ -292,7 +310,10 @@ export function createQemuSandbox(options: QemuOptions = {}): Sandbox {
       const logStart = await fileSize(request.logFile);
       let result;
       if (parts !== undefined && saved !== undefined) {
-        const restored = await restoreAndRun(parts, saved, image, request);
+        const deadline = options.restoreDeadlineMs ?? RESTORE_STUCK_MS;
+        let restored = await restoreAndRun(parts, saved, image, request, deadline);
+        if (restored === STUCK) restored = await restoreAndRun(parts, saved, image, request, deadline);
+        if (restored === STUCK) return failed(`the saved VM ${saved.state} did not start running within ${deadline} ms, twice`);
         if (typeof restored === 'string') {
           // The saved state did not load: it is removed, and saved anew by the next run that needs it.
           await discardSavedMachine(saved);

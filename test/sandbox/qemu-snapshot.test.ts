@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Bytes } from '../../src/digest.js';
 import { ensureKernel } from '../../src/sandbox/kernel.js';
+import { findExecutable } from '../../src/sandbox/tool-identity.js';
 import { createQemuSandbox } from '../../src/sandbox/qemu.js';
 import { snapshotKey, type SnapshotParts } from '../../src/sandbox/qemu-snapshot.js';
 import type { SandboxRunRequest } from '../../src/sandbox/sandbox.js';
@@ -151,6 +152,52 @@ describe('a saved machine, restored per stage', () => {
       await expect(readdir(cache)).rejects.toThrow(/ENOENT/);
     },
     SAVE_TIMEOUT_MS,
+  );
+
+  it(
+    'starts qemu again when a restore does not reach a running machine, and fails with one line when it never does',
+    async () => {
+      const real = (await findExecutable('qemu-system-x86_64'))!;
+      const cache = join(dir, 'cache-stuck');
+      // Saved through the real qemu first, under the key of the wrapper below (its own bytes).
+      const counter = join(dir, 'stuck-count');
+      const stuckTimes = join(dir, 'stuck-times');
+      const wrapper = join(dir, 'stuck-qemu');
+      // A qemu whose restores wait for a migration that never comes (`-incoming defer`), as many times as stuck-times says.
+      await writeFile(
+        wrapper,
+        [
+          '#!/bin/bash',
+          'args=("$@"); incoming=0',
+          'for i in "${!args[@]}"; do [ "${args[$i]}" = -incoming ] && incoming=1 && n=$(($(cat ' +
+            counter +
+            ' 2>/dev/null || echo 0) + 1)) && echo $n > ' +
+            counter +
+            ' && [ $n -le $(cat ' +
+            stuckTimes +
+            ') ] && args[$((i + 1))]=defer; done',
+          `exec "${real}" "\${args[@]}"`,
+        ].join('\n') + '\n',
+      );
+      await chmod(wrapper, 0o755);
+      await writeFile(stuckTimes, '0');
+      const sandbox = createQemuSandbox({ kernel, accel: 'tcg', qemu: wrapper, snapshotDir: cache, restoreDeadlineMs: 5_000 });
+      expect(await sandbox.run(await shellStage('true\n'))).toMatchObject({ ok: true, exitCode: 0 });
+
+      await writeFile(counter, '0');
+      await writeFile(stuckTimes, '1');
+      const once = await shellStage('echo ran > out/ran\n');
+      expect(await sandbox.run(once)).toMatchObject({ ok: true, exitCode: 0 });
+      expect(await lines(join(once.root, 'out/ran'))).toEqual(['ran']);
+      expect(await readFile(counter, 'utf8')).toBe('2\n');
+
+      await writeFile(counter, '0');
+      await writeFile(stuckTimes, '2');
+      const never = await sandbox.run(await shellStage('true\n'));
+      expect(never).toMatchObject({ ok: false, error: { reason: 'sandbox-failed' } });
+      expect(!never.ok && never.error.message).toMatch(/^the saved VM .*machine\.state did not start running within 5000 ms, twice$/);
+    },
+    SAVE_TIMEOUT_MS * 2,
   );
 
   it('is saved under a key that changes with every part of the machine', () => {
