@@ -4,7 +4,7 @@
 // (stages/amd64/21-aarch64-cc) and the one the aarch64 chain builds (stages/aarch64/07-cc). Both chains really run, each into its own store; the audit compares the
 // two outputs by the manifests' hashes, by the runs' records and by the stored bytes, and a
 // difference on any of them, a changed route above all, is an error naming both.
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -241,6 +241,20 @@ describe('same-as: an other route the audit cannot compare with', () => {
       );
     } finally {
       process.chdir(cwd);
+    }
+  });
+
+  it('refuses a chain path that leads back to this chain through a link', async () => {
+    await symlink('amd64', join(root, 'stages', 'self'));
+    try {
+      const found = await findingsFor('same-as: { chain: ../../self, stage: aarch64-b0, output: bin/b0 }');
+      expect(found).toHaveLength(1);
+      // Loaded through the link, the chain's own declaration names the chain it is loaded as.
+      expect(found[0]).toMatch(
+        /outputs\[0\]\.same-as\.chain: .*the chain does not load: .*outputs\[0\]\.same-as\.chain: '\.\.\/\.\.\/self' is this stage's own chain; same-as names another chain$/,
+      );
+    } finally {
+      await rm(join(root, 'stages', 'self'));
     }
   });
 
