@@ -266,9 +266,12 @@ export function savedMachine(parts: SnapshotParts, options: SnapshotOptions = {}
       const partial = `${dir}.partial-${randomBytes(4).toString('hex')}`;
       try {
         await save(parts, partial, key, options.saveTimeoutMs ?? 600_000);
-        await rm(dir, { recursive: true, force: true });
-        // Another process may have saved one meanwhile; either is a valid save of the same parts.
-        await rename(partial, dir).catch(() => undefined);
+        // Another process may have saved one meanwhile, and may be restoring it: a valid one stays
+        // (either is a save of the same parts); only a damaged one is replaced.
+        if (typeof (await verify(dir, key)) === 'string') {
+          await rm(dir, { recursive: true, force: true });
+          await rename(partial, dir).catch(() => undefined);
+        }
       } catch (error) {
         throw new Error(`the VM could not be saved for restoring (${dir}): ${messageOf(error)}`);
       } finally {
