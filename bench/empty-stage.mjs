@@ -50,7 +50,10 @@ async function timeRuns(sandbox, base, runs, label = sandbox.name) {
     const started = performance.now();
     const result = await sandbox.run({ root, init: 'bin/kaem', args: ['empty.kaem'], timeoutMs: 120_000, logFile });
     walls.push(performance.now() - started);
-    if (!result.ok || result.exitCode !== 0) throw new Error(`${sandbox.name} run ${i} did not succeed: ${JSON.stringify(result)}`);
+    if (!result.ok || result.exitCode !== 0)
+      throw new Error(
+        `${label} run ${i} did not succeed: ${JSON.stringify(result)} (log: ${readFileSync(logFile, 'latin1').slice(-2000)})`,
+      );
   }
   return walls;
 }
