@@ -10,14 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cpSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { sha256File } from '../../src/digest.js';
 import { loadChain } from '../../src/manifest/chain.js';
 import { bootstrap } from '../../src/run/bootstrap.js';
 import { createBwrapSandbox } from '../../src/sandbox/bwrap.js';
 import { Store } from '../../src/store/store.js';
-import { AMD64_CHAIN, SHARED_STORE, chainOutput } from '../support/amd64.js';
-import { REPO } from '../support/cli.js';
+import { AMD64_CHAIN, SHARED_STORE, chainOutput, copyChains } from '../support/amd64.js';
 import { chainOutputWithSources, distfile } from '../programs/unpack/tools.js';
 
 const CONFIG = join(AMD64_CHAIN, '17-busybox', 'busybox.config');
@@ -301,10 +300,8 @@ describe('a corrupt BusyBox tarball fails the stage with one line from bunzip2',
   it('a flipped bit in a block', async () => {
     // A copy of the chain beside a link to the seeds; the stages before busybox are the shared
     // store's, so only this stage runs.
-    const copy = join(work, 'copy');
-    cpSync(AMD64_CHAIN, join(copy, 'stages', 'amd64'), { recursive: true });
-    symlinkSync(join(REPO, 'seeds'), join(copy, 'seeds'));
-    const stageDir = join(copy, 'stages', 'amd64', '17-busybox');
+    const copy = copyChains(join(work, 'copy'));
+    const stageDir = join(copy, '17-busybox');
     const bad = Buffer.from(await readFile(distfile('busybox-1.35.0.tar.bz2')));
     bad[300_000] = (bad[300_000] ?? 0) ^ 0x10;
     writeFileSync(join(stageDir, 'bad.tar.bz2'), bad);
@@ -313,7 +310,7 @@ describe('a corrupt BusyBox tarball fails the stage with one line from bunzip2',
     expect(source).not.toBeNull();
     const replaced = `  - { path: src/busybox-1.35.0.tar.bz2, file: bad.tar.bz2, sha256: "${await sha256File(join(stageDir, 'bad.tar.bz2'))}" }\n`;
     writeFileSync(join(stageDir, 'stage.yaml'), manifest.replace(source?.[0] ?? '', replaced));
-    const chain = await loadChain(join(copy, 'stages', 'amd64'));
+    const chain = await loadChain(copy);
     const store = await Store.open(SHARED_STORE);
     const result = await bootstrap({ chain, store, sandbox: createBwrapSandbox(), until: 'busybox' });
     const outcome = result.outcomes.get('busybox');

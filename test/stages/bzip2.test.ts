@@ -3,7 +3,7 @@
 // decompresses inside the chain. The host's bzip2 and tar are only the reference the chain's
 // results are compared with. A corrupt tarball given to a copy of the chain must fail the stage
 // with bunzip2's message and leave the store as it was.
-import { cpSync, readdirSync, readFileSync, writeFileSync, symlinkSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -15,8 +15,7 @@ import { bootstrap, selectStages } from '../../src/run/bootstrap.js';
 import { createBwrapSandbox } from '../../src/sandbox/bwrap.js';
 import { ensureSources } from '../../src/sources/ensure.js';
 import { Store } from '../../src/store/store.js';
-import { AMD64_CHAIN, DISTFILES, chainOutput } from '../support/amd64.js';
-import { REPO } from '../support/cli.js';
+import { AMD64_CHAIN, DISTFILES, chainOutput, copyChains } from '../support/amd64.js';
 import { chainOutputWithSources, distfile, runTool } from '../programs/unpack/tools.js';
 
 const TCC_TARBALL = 'tcc-0.9.27-git20200814.62c30a4a.tar.bz2';
@@ -135,11 +134,7 @@ describe('a corrupt TinyCC tarball fails the stage and stores nothing', () => {
       .sort();
 
   beforeAll(async () => {
-    // A copy of the chain beside a link to the seeds, so the copy's relative seed path holds.
-    const copy = join(work, 'copy');
-    cpSync(AMD64_CHAIN, join(copy, 'stages', 'amd64'), { recursive: true });
-    symlinkSync(join(REPO, 'seeds'), join(copy, 'seeds'));
-    chainDir = join(copy, 'stages', 'amd64');
+    chainDir = copyChains(join(work, 'copy'));
     store = await Store.open(join(work, 'store'));
     const chain = await loadChain(chainDir);
     const deps = selectStages(chain, 'bzip2').filter((s) => s.name !== 'bzip2');

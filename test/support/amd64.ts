@@ -1,5 +1,6 @@
 // The real amd64 chain's binaries for tests: built by kindling itself under bubblewrap into one
 // store shared by every test file (runs on one store are safe to race), then read from the store.
+import { cpSync, symlinkSync } from 'node:fs';
 import { mkdtemp, copyFile, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,4 +49,15 @@ export async function chainOutput(stage: string, path: string): Promise<string> 
   await copyFile(store.objectPath(output.sha256), copy);
   await chmod(copy, output.executable ? 0o755 : 0o644);
   return copy;
+}
+
+/**
+ * A copy of every chain of the repository under `dir`/stages, for a test to edit, beside a link
+ * to the seeds: the chains read each other's files (chain.yaml's `sources`, `same-as`), so the
+ * amd64 chain is not whole without the others. Returns the copy's amd64 chain directory.
+ */
+export function copyChains(dir: string): string {
+  cpSync(join(REPO, 'stages'), join(dir, 'stages'), { recursive: true });
+  symlinkSync(join(REPO, 'seeds'), join(dir, 'seeds'));
+  return join(dir, 'stages', 'amd64');
 }
