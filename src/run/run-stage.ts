@@ -174,6 +174,11 @@ async function runUncached(stage: Stage, key: Sha256, context: RunStageContext):
     orchestrator: { name: 'kindling', version: KINDLING_VERSION, node: process.version },
   };
   await store.writeRecord(record);
-  await rm(workDir, { recursive: true, force: true });
+  // Renamed to a temporary name that carries this pid before it is removed: a run killed while the
+  // removal is under way (which deletes the owner file first) then leaves a temporary directory
+  // that a later run proves stale, never a work directory that has lost its owner file.
+  const retired = store.tempPath('work');
+  await rename(workDir, retired);
+  await rm(retired, { recursive: true, force: true });
   return { status: 'verified', record, cached: false };
 }
