@@ -11,12 +11,9 @@ import type { Chain } from '../../src/manifest/types.js';
  * is still checked by `make check-backends`.
  */
 export const QEMU_TIER_LEFT_OUT: readonly string[] = [
-  // musl: 1,273 tcc commands, 199 s under qemu at load 14-16 (33-69 s under bubblewrap). bzip2
-  // (26 s), tcc (42 s), make (46 s) and dash (13 s) came into the tier once the chain kept its
-  // programs' variables off their code pages (src/sandbox/README.md, "Per operation").
-  'musl',
-  // busybox: 27-43 s under bubblewrap, 460 s under qemu at load 10 (its README).
-  'busybox',
+  // None since the VM is restored per stage instead of booted (src/sandbox/README.md): on an idle
+  // machine musl takes 38 s under qemu (199 s before, at load 14-16) and busybox 37 s (460 s at
+  // load 10, 227 s later); the whole chain 123 s under qemu against 23 s under bubblewrap.
 ];
 
 /** The stages CI runs under qemu, in build order. */
