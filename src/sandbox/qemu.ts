@@ -120,6 +120,25 @@ function shellQuoted(path: string): string {
 }
 
 /**
+ * qemu as a stage runs it, booted or restored: the serial console (kernel messages and everything
+ * the stage printed, in order) appended to the stage's log, stderr kept for the report, killed at
+ * the stage's timeout or signal. stdin is a pipe only where the host types on the console.
+ */
+function spawnStageQemu(qemu: string, args: readonly string[], request: SandboxRunRequest, stdin: 'pipe' | 'ignore') {
+  const child = execa(qemu, args, {
+    stdin,
+    stdout: { file: request.logFile, append: true },
+    stderr: 'pipe',
+    reject: false,
+    timeout: request.timeoutMs,
+    killSignal: 'SIGKILL',
+    ...(request.signal === undefined ? {} : { cancelSignal: request.signal }),
+  });
+  if (child.pid !== undefined) request.onSpawn?.(child.pid);
+  return child;
+}
+
+/**
  * Restores the saved machine with the stage's disk in the blank one's place, and once it runs,
  * sends the byte the boot program waits for. qemu's result, as for a boot; or, when the state
  * did not load (qemu exited before the machine ran), what qemu said.
@@ -128,7 +147,8 @@ async function restoreAndRun(parts: SnapshotParts, saved: SavedMachine, image: s
   const socketDir = await mkdtemp(join(tmpdir(), 'kindling-qmp-'));
   const socket = join(socketDir, 'qmp.sock');
   try {
-    const child = execa(
+    // stdin: the console's input, for the one byte.
+    const child = spawnStageQemu(
       parts.qemu,
       [
         ...snapshotMachineArguments(parts, saved.initramfs, image),
@@ -137,18 +157,9 @@ async function restoreAndRun(parts: SnapshotParts, saved: SavedMachine, image: s
         '-incoming',
         `exec:cat ${shellQuoted(saved.state)}`,
       ],
-      {
-        // stdin: the console's input, for the one byte; stdout: the console, as for a boot.
-        stdin: 'pipe',
-        stdout: { file: request.logFile, append: true },
-        stderr: 'pipe',
-        reject: false,
-        timeout: request.timeoutMs,
-        killSignal: 'SIGKILL',
-        ...(request.signal === undefined ? {} : { cancelSignal: request.signal }),
-      },
+      request,
+      'pipe',
     );
-    if (child.pid !== undefined) request.onSpawn?.(child.pid);
     let exited = false;
     void child.then(() => (exited = true));
     let running = false;
@@ -323,18 +334,12 @@ export function createQemuSandbox(options: QemuOptions = {}): Sandbox {
       } else {
         // An x86-64 kernel boots as its unpacked ELF where it has one (kernel-elf.ts): no unpacking in the VM.
         const bootKernel = profile.arch === 'amd64' ? await bootableKernel(kernel, (await pinnedKernel()).sha256) : kernel;
-        const child = execa(qemu, qemuArguments({ kernel: bootKernel, image, accel, memoryMiB, commandLine, profile }), {
-          stdin: 'ignore',
-          // The serial console: kernel messages and everything the stage printed, in order.
-          stdout: { file: request.logFile, append: true },
-          stderr: 'pipe',
-          reject: false,
-          timeout: request.timeoutMs,
-          killSignal: 'SIGKILL',
-          ...(request.signal === undefined ? {} : { cancelSignal: request.signal }),
-        });
-        if (child.pid !== undefined) request.onSpawn?.(child.pid);
-        result = await child;
+        result = await spawnStageQemu(
+          qemu,
+          qemuArguments({ kernel: bootKernel, image, accel, memoryMiB, commandLine, profile }),
+          request,
+          'ignore',
+        );
       }
       // execa resolves only once qemu has exited and been reaped, also after a kill.
       if (result.timedOut) {

@@ -21,6 +21,7 @@ import { randomExpressionsProgram } from '../programs/random-b0.js';
 import { AARCH64_CHAIN, CAN_RUN_AARCH64, aarch64ChainOutput } from '../support/aarch64.js';
 import { AMD64_CHAIN, chainOutput } from '../support/amd64.js';
 import { REPO } from '../support/cli.js';
+import { linkM0 } from '../support/link-m0.js';
 
 const PROGRAMS = join(REPO, 'test', 'programs', 'b0');
 const REJECTED = join(PROGRAMS, 'reject');
@@ -69,16 +70,9 @@ async function expectBothAgree(sources: readonly string[], options: { runtime?: 
 
 /** Builds compiled M0 into an executable with a chain's own tools (the aarch64 chain's unless told). */
 async function build(m0Text: Buffer, name: string, tools: Omit<Tools, 'runtime'> = arm, common = COMMON): Promise<string> {
-  const base = join(work, name);
-  await writeFile(`${base}.M0`, m0Text);
-  const steps: [string, string[]][] = [
-    [tools.catm, [`${base}.all.M0`, tools.macros, `${base}.M0`]],
-    [tools.m0, [`${base}.all.M0`, `${base}.hex2`]],
-    [tools.catm, [`${base}.linked.hex2`, join(common, 'elf64.hex2'), `${base}.hex2`, join(common, 'elf64-end.hex2')]],
-    [tools.hex2, [`${base}.linked.hex2`, base]],
-  ];
-  for (const [tool, args] of steps) await execa(tool, args, { env: {}, extendEnv: false });
-  return base;
+  const m0File = join(work, `${name}.M0`);
+  await writeFile(m0File, m0Text);
+  return linkM0(m0File, { ...tools, macros: [tools.macros], common });
 }
 
 describe.skipIf(!CAN_RUN_AARCH64)('b0 for aarch64 (chain stage)', () => {

@@ -17,6 +17,7 @@ import { randomPrograms } from '../programs/random-c.js';
 import { AARCH64_CHAIN, CAN_RUN_AARCH64, aarch64ChainOutput } from '../support/aarch64.js';
 import { AMD64_CHAIN, chainOutput } from '../support/amd64.js';
 import { REPO } from '../support/cli.js';
+import { linkM0, type M0Linker } from '../support/link-m0.js';
 
 const PROGRAMS = join(REPO, 'test', 'programs', 'b0');
 const C_PROGRAMS = join(REPO, 'test', 'programs', 'c');
@@ -106,12 +107,7 @@ int main(void) {
 }
 `;
 
-interface Linker {
-  readonly m0: string;
-  readonly catm: string;
-  readonly hex2: string;
-  readonly macros: readonly string[];
-  readonly common: string;
+interface Linker extends M0Linker {
   readonly runtime: string;
 }
 
@@ -130,18 +126,6 @@ async function compile(args: readonly string[], cwd?: string): Promise<{ exitCod
   return { exitCode: run.exitCode, stderr: run.stderr, output };
 }
 
-/** Links compiled M0 into an executable with one chain's tools and macros. */
-async function link(m0: string, tools: Linker): Promise<string> {
-  const base = m0.replace(/\.M0$/, '');
-  const steps: [string, string[]][] = [
-    [tools.catm, [`${base}.all.M0`, ...tools.macros, m0]],
-    [tools.m0, [`${base}.all.M0`, `${base}.hex2`]],
-    [tools.catm, [`${base}.linked.hex2`, join(tools.common, 'elf64.hex2'), `${base}.hex2`, join(tools.common, 'elf64-end.hex2')]],
-    [tools.hex2, [`${base}.linked.hex2`, base]],
-  ];
-  for (const [tool, args] of steps) await execa(tool, args, { env: {}, extendEnv: false });
-  return base;
-}
 
 describe.skipIf(!CAN_RUN_AARCH64)('cc --target aarch64 (the b0 dialect)', () => {
   beforeAll(async () => {
@@ -180,7 +164,7 @@ describe.skipIf(!CAN_RUN_AARCH64)('cc --target aarch64 (the b0 dialect)', () => 
       const header = readHeader(path);
       const compiled = await compile(['--target', 'aarch64', '--b0', arm.runtime, path]);
       expect([compiled.exitCode, compiled.stderr]).toEqual([0, '']);
-      const executable = await link(compiled.output, arm);
+      const executable = await linkM0(compiled.output, arm);
       const run = await execa(executable, header.args, { reject: false, cwd: PROGRAMS, env: {}, extendEnv: false, stripFinalNewline: false });
       expect(run.stdout).toBe(header.stdout);
       expect(run.exitCode).toBe(header.exitCode);
@@ -198,7 +182,7 @@ describe.skipIf(!CAN_RUN_AARCH64)('cc --target aarch64 (the b0 dialect)', () => 
     ] as const) {
       const compiled = await compile(['--target', target, '--b0', tools.runtime, source]);
       expect([compiled.exitCode, compiled.stderr]).toEqual([0, '']);
-      const run = await execa(await link(compiled.output, tools), [], { reject: false, env: {}, extendEnv: false, stripFinalNewline: false });
+      const run = await execa(await linkM0(compiled.output, tools), [], { reject: false, env: {}, extendEnv: false, stripFinalNewline: false });
       expect(run.exitCode).toBe(0);
       outputs.push(run.stdout);
     }
@@ -216,7 +200,7 @@ describe.skipIf(!CAN_RUN_AARCH64)('cc --target aarch64 (the b0 dialect)', () => 
     expect(args.slice(0, 3)).toEqual(['--target', 'aarch64', '--b0']);
     const cross = await compile(args);
     expect([cross.exitCode, cross.stderr]).toEqual([0, '']);
-    const crossCc = await link(cross.output, arm);
+    const crossCc = await linkM0(cross.output, arm);
     expect((await readFile(crossCc)).equals(await readFile(armCc))).toBe(true);
     // And the aarch64 cc, given the test programs, writes the amd64 cc's M0 for either target.
     for (const program of readdirSync(PROGRAMS).filter((f) => f.endsWith('.b0'))) {
@@ -254,7 +238,7 @@ describe.skipIf(!CAN_RUN_AARCH64)('cc --target aarch64 (the b0 dialect)', () => 
       ] as const) {
         const compiled = await compile(['--target', target, '-I', include, printf, source]);
         expect([compiled.exitCode, compiled.stderr]).toEqual([0, '']);
-        const run = await execa(await link(compiled.output, tools), [], { reject: false, env: {}, extendEnv: false, stripFinalNewline: false });
+        const run = await execa(await linkM0(compiled.output, tools), [], { reject: false, env: {}, extendEnv: false, stripFinalNewline: false });
         expect(run.exitCode, `${name} for ${target}`).toBe(0);
         outputs.push(run.stdout);
       }
@@ -274,7 +258,7 @@ describe.skipIf(!CAN_RUN_AARCH64)('cc --target aarch64 (the b0 dialect)', () => 
       const include = join(CC_DIR, 'libc', 'include');
       const compiled = await compile(['--target', 'aarch64', '-I', include, '-I', join(C_PROGRAMS, 'include'), libc, program], C_PROGRAMS);
       expect([compiled.exitCode, compiled.stderr]).toEqual([0, '']);
-      const executable = await link(compiled.output, arm);
+      const executable = await linkM0(compiled.output, arm);
       const run = await execa(executable, header.args, { reject: false, cwd: C_PROGRAMS, env: {}, extendEnv: false, stripFinalNewline: false });
       expect(run.stdout).toBe(header.stdout);
       expect(run.exitCode).toBe(header.exitCode);
@@ -288,7 +272,7 @@ describe.skipIf(!CAN_RUN_AARCH64)('cc --target aarch64 (the b0 dialect)', () => 
       const header = readHeader(join(LIBC_PROGRAMS, program));
       const compiled = await compile(['--target', 'aarch64', '-I', join(CC_DIR, 'libc', 'include'), libc, program], LIBC_PROGRAMS);
       expect([compiled.exitCode, compiled.stderr]).toEqual([0, '']);
-      const run = await execa(await link(compiled.output, arm), header.args, { reject: false, cwd: LIBC_PROGRAMS, env: {}, extendEnv: false, stripFinalNewline: false });
+      const run = await execa(await linkM0(compiled.output, arm), header.args, { reject: false, cwd: LIBC_PROGRAMS, env: {}, extendEnv: false, stripFinalNewline: false });
       expect(run.stdout).toBe(header.stdout);
       expect(run.exitCode).toBe(header.exitCode);
     });
@@ -303,7 +287,7 @@ describe.skipIf(!CAN_RUN_AARCH64)('cc --target aarch64 (the b0 dialect)', () => 
       ] as const) {
         const compiled = await compile(['--target', target, '-I', join(CC_DIR, 'libc', 'include'), libc, program], LIBC_PROGRAMS);
         expect([compiled.exitCode, compiled.stderr]).toEqual([0, '']);
-        const run = await execa(await link(compiled.output, tools), ['300', '1'], { reject: false, env: {}, extendEnv: false });
+        const run = await execa(await linkM0(compiled.output, tools), ['300', '1'], { reject: false, env: {}, extendEnv: false });
         expect(run.exitCode, `${program} for ${target}`).toBe(0);
         outputs.push(run.stdout);
       }
@@ -324,7 +308,7 @@ describe.skipIf(!CAN_RUN_AARCH64)('cc --target aarch64 (the b0 dialect)', () => 
     ] as const) {
       const compiled = await compile(['--target', target, c]);
       expect([compiled.exitCode, compiled.stderr]).toEqual([0, '']);
-      expect((await execa(await link(compiled.output, tools), [], { reject: false })).exitCode).toBe(status);
+      expect((await execa(await linkM0(compiled.output, tools), [], { reject: false })).exitCode).toBe(status);
     }
     // --target amd64 is the default, said out loud: the same output as without it.
     const program = join(PROGRAMS, 'strings.b0');
