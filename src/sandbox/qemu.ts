@@ -266,7 +266,7 @@ export function createQemuSandbox(options: QemuOptions = {}): Sandbox {
   async function run(request: SandboxRunRequest): Promise<SandboxRunResult> {
     const started = performance.now();
     let qemu: string;
-    let kernel: string;
+    let kernel: KernelInfo;
     let commandLine: string;
     let accel: Accel;
     let guestInit: GuestInit | undefined;
@@ -276,8 +276,7 @@ export function createQemuSandbox(options: QemuOptions = {}): Sandbox {
     try {
       guestInit = withGuestInit ? await loadGuestInit(profile.arch) : undefined;
       qemu = await locateQemu();
-      const pinned = await pinnedKernel();
-      kernel = pinned.path;
+      kernel = await pinnedKernel();
       if (!Number.isInteger(memoryMiB) || memoryMiB < MIN_MEMORY_MIB) {
         throw new Error(`the VM needs at least ${MIN_MEMORY_MIB} MiB of memory to boot its kernel, not ${memoryMiB}`);
       }
@@ -333,7 +332,7 @@ export function createQemuSandbox(options: QemuOptions = {}): Sandbox {
         result = restored;
       } else {
         // An x86-64 kernel boots as its unpacked ELF where it has one (kernel-elf.ts): no unpacking in the VM.
-        const bootKernel = profile.arch === 'amd64' ? await bootableKernel(kernel, (await pinnedKernel()).sha256) : kernel;
+        const bootKernel = profile.arch === 'amd64' ? await bootableKernel(kernel.path, kernel.sha256) : kernel.path;
         result = await spawnStageQemu(
           qemu,
           qemuArguments({ kernel: bootKernel, image, accel, memoryMiB, commandLine, profile }),
