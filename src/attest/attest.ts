@@ -11,6 +11,7 @@ import { haltStatement, type HaltAction, type HaltScope } from './halt.js';
 import type { SigningKey } from './keys.js';
 import { compareText, stageResultStatement, type Statement } from './statement.js';
 import { KindlingError } from '../errors.js';
+import { objectFile } from '../store/object-file.js';
 
 export class RecordError extends KindlingError {
   override readonly name = 'RecordError';
@@ -89,7 +90,7 @@ export async function attestHalt(
 
 async function checkOutputsHeld(file: string, record: ProvenanceRecord, objectsDir: string): Promise<void> {
   for (const output of record.outputs) {
-    const path = join(objectsDir, output.sha256.slice(0, 2), output.sha256);
+    const path = objectFile(objectsDir, output.sha256);
     let held;
     try {
       held = (await stat(path)).isFile() ? await sha256File(path) : 'not a regular file';

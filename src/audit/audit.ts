@@ -29,6 +29,7 @@ import { checkSameAs } from './same-as.js';
 import { checkSeeds } from './seeds.js';
 import { traceInputs } from './trace-inputs.js';
 import { trustedBase } from './trusted-base.js';
+import { objectFile } from '../store/object-file.js';
 
 export interface AuditOptions {
   readonly chainDir: string;
@@ -203,7 +204,7 @@ async function checkUpstreamObjects(chain: Chain, objectDirs: readonly string[])
     for (const input of stage.inputs) {
       if (input.origin.kind !== 'url') continue;
       for (const dir of objectDirs) {
-        const head = await readHead(join(dir, input.sha256.slice(0, 2), input.sha256), 4);
+        const head = await readHead(objectFile(dir, input.sha256), 4);
         if (head === undefined) continue;
         if (contentKind(head) === 'elf') {
           findings.push({
@@ -267,7 +268,7 @@ async function objectSizes(stages: readonly StageReport[], objectDirs: readonly 
     for (const output of stage.outputs) {
       for (const dir of objectDirs) {
         try {
-          sizes.set(output.sha256, (await stat(join(dir, output.sha256.slice(0, 2), output.sha256))).size);
+          sizes.set(output.sha256, (await stat(objectFile(dir, output.sha256))).size);
           break;
         } catch {
           // not in this store

@@ -16,7 +16,7 @@ import { Store } from '../store/store.js';
 import type { Finding } from './findings.js';
 import { firstDifference } from './first-difference.js';
 import type { RebuildSummary } from './report.js';
-import { pathExists } from '../path-exists.js';
+import { findObjectFile } from '../store/object-file.js';
 
 export interface RebuildOptions {
   readonly chain: Chain;
@@ -47,13 +47,7 @@ export async function rebuild(options: RebuildOptions): Promise<RebuildResult> {
   const storeDir = await mkdtemp(join(options.tempDir ?? tmpdir(), 'kindling-audit-rebuild-'));
   const store = await Store.open(storeDir);
   const references = options.referenceObjects ?? [];
-  const referenceFor = async (sha256: Sha256): Promise<string | undefined> => {
-    for (const dir of references) {
-      const path = join(dir, sha256.slice(0, 2), sha256);
-      if (await pathExists(path)) return path;
-    }
-    return undefined;
-  };
+  const referenceFor = (sha256: Sha256): Promise<string | undefined> => findObjectFile(references, sha256);
 
   // Upstream sources are not built: they are taken, checked by hash, from the reference stores.
   for (const stage of chain.stages) {

@@ -15,6 +15,7 @@ import { describeFinding, type Finding } from './findings.js';
 import { firstDifference, type Difference } from './first-difference.js';
 import { checkRecords, locateRecords } from './records.js';
 import { pathExists } from '../path-exists.js';
+import { findObjectFile } from '../store/object-file.js';
 
 /** One route: a chain's stage output, with what each kind of evidence says its bytes are. */
 export interface RouteReport {
@@ -48,14 +49,6 @@ export interface SameAsOptions {
   readonly sameAsRecords: readonly string[];
   /** Stores' objects directories that may hold this chain's bytes. */
   readonly objectDirs: readonly string[];
-}
-
-async function storedFile(dirs: readonly string[], sha256: Sha256): Promise<string | undefined> {
-  for (const dir of dirs) {
-    const path = join(dir, sha256.slice(0, 2), sha256);
-    if (await pathExists(path)) return path;
-  }
-  return undefined;
 }
 
 /**
@@ -93,7 +86,7 @@ interface Side {
  * does not load, or a directory that cannot be read, is left to its own audit: this chain's
  * report is not about it.
  */
-async function chainsBeside(chain: Chain): Promise<Chain[]> {
+async function chainsBeside(chain: Chain, load: (dir: string) => Promise<Chain>): Promise<Chain[]> {
   const parent = dirname(chain.dir);
   const chains: Chain[] = [];
   let entries;
@@ -106,7 +99,7 @@ async function chainsBeside(chain: Chain): Promise<Chain[]> {
     const dir = join(parent, entry.name);
     if (!entry.isDirectory() || dir === chain.dir || !(await pathExists(join(dir, 'chain.yaml')))) continue;
     try {
-      chains.push(await loadChain(dir));
+      chains.push(await load(dir));
     } catch {
       // Not this chain's finding.
     }
@@ -132,7 +125,12 @@ export async function checkSameAs(chain: Chain, options: SameAsOptions): Promise
   const reports: SameAsReport[] = [];
   const findings: Finding[] = await unreadableStores(options.sameAsRecords);
   const otherRecords = [...(options.recordsDir === undefined ? [] : [options.recordsDir]), ...options.sameAsRecords];
+  // Each other chain loaded once, whether a declaration here names it or it declares a pair itself.
   const loaded = new Map<string, Promise<Chain>>();
+  const load = (dir: string): Promise<Chain> => {
+    if (!loaded.has(dir)) loaded.set(dir, loadChain(dir));
+    return loaded.get(dir)!;
+  };
   /** Compares this chain's output with another chain's (named `otherName` in findings). */
   const comparePair = async (mine: Side, theirs: Side, otherName: string): Promise<void> => {
     const evidence = await otherEvidence(theirs.chain, theirs.stage.name, otherRecords);
@@ -174,8 +172,7 @@ export async function checkSameAs(chain: Chain, options: SameAsOptions): Promise
       };
       let other: Chain;
       try {
-        if (!loaded.has(same.chainDir)) loaded.set(same.chainDir, loadChain(same.chainDir));
-        other = await loaded.get(same.chainDir)!;
+        other = await load(same.chainDir);
       } catch (error) {
         if (!(error instanceof ManifestError)) throw error;
         unresolved('chain', `the chain does not load: ${error.message}`);
@@ -203,7 +200,7 @@ export async function checkSameAs(chain: Chain, options: SameAsOptions): Promise
   // The same pairs seen from the other side: a chain beside this one that declares one of its
   // outputs same-as one of this chain's. Each chain's audit then says that its binary was reached
   // by two routes; only the declaring chain's audit reports a declaration it cannot resolve.
-  for (const declaring of await chainsBeside(chain)) {
+  for (const declaring of await chainsBeside(chain, load)) {
     for (const stage of declaring.stages) {
       for (const output of stage.outputs) {
         const same = output.sameAs;
@@ -241,7 +238,7 @@ async function route(
   // The bytes the recorded run left, hashed here again: a store is only as good as its bytes.
   // Without a record of this route the store's copy of that hash proves nothing about the route
   // (in a store both chains share, it may be the other route's).
-  const file = recorded === undefined ? undefined : await storedFile(objectDirs, recorded);
+  const file = recorded === undefined ? undefined : await findObjectFile(objectDirs, recorded);
   const stored = file === undefined ? undefined : await sha256File(file);
   return {
     report: {

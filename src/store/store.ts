@@ -13,6 +13,7 @@ import type { ProvenanceRecord } from '../run/record.js';
 import { describeLeftovers, removeLeftovers } from './leftovers.js';
 import { describeOwner, ownerState, readOwner, writeOwner } from './owner.js';
 import { parseProvenanceRecord } from '../run/record-schema.js';
+import { objectFile } from './object-file.js';
 
 export type ImportResult =
   | { readonly ok: true; readonly sha256: Sha256; readonly path: string }
@@ -64,7 +65,7 @@ export class Store {
   }
 
   objectPath(sha256: Sha256): string {
-    return join(this.root, 'objects', sha256.slice(0, 2), sha256);
+    return objectFile(join(this.root, 'objects'), sha256);
   }
 
   async has(sha256: Sha256): Promise<boolean> {
