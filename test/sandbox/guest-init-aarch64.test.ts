@@ -3,7 +3,7 @@
 // what a stage does last. The stage here is a small AArch64 program (its words below, from GNU
 // as) that writes out/f with mode 0644 and, as its very last act, makes it 0755: the mode must
 // reach the host, under qemu as under bubblewrap.
-import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +11,15 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Bytes } from '../../src/digest.js';
 import { createBwrapSandbox } from '../../src/sandbox/bwrap.js';
-import { GUEST_INIT_SHA256, guestInitDir, hasGuestInit, loadGuestInit } from '../../src/sandbox/guest-init.js';
+import {
+  GUEST_BOOT_SHA256,
+  GUEST_INIT_SHA256,
+  guestInitDir,
+  hasGuestBoot,
+  hasGuestInit,
+  loadGuestBoot,
+  loadGuestInit,
+} from '../../src/sandbox/guest-init.js';
 import { createQemuSandbox } from '../../src/sandbox/qemu.js';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import { verifySeeds } from '../../src/seeds/verify.js';
@@ -47,15 +55,37 @@ describe('the aarch64 guest init', () => {
     const report = await verifySeeds(guestInitDir('aarch64'), { runNative: false });
     expect(report.ok).toBe(true);
     expect(report.seeds.map((s) => [s.name, s.sourceMatches, s.sumMatches, s.sha256])).toEqual([
+      ['boot', true, true, GUEST_BOOT_SHA256.aarch64],
       ['init', true, true, GUEST_INIT_SHA256.aarch64],
     ]);
     expect((await loadGuestInit('aarch64')).sha256).toBe(GUEST_INIT_SHA256.aarch64);
+    expect(hasGuestBoot('aarch64')).toBe(true);
+    expect(sha256Bytes((await loadGuestBoot('aarch64')).bytes)).toBe(GUEST_BOOT_SHA256.aarch64);
   });
 
   it.skipIf(!CAN_RUN_AARCH64)("is what the aarch64 chain's hex0 seed makes of its source", async () => {
     const output = join(dir, 'init-by-seed');
     await execa(HEX0_SEED, [join(guestInitDir('aarch64'), 'init.hex0'), output]);
     expect(sha256Bytes(await readFile(output))).toBe(GUEST_INIT_SHA256.aarch64);
+  });
+
+  it.skipIf(!CAN_RUN_AARCH64)(
+    "has a boot program (a restored machine's /init) that the aarch64 hex0 seed makes of its source",
+    async () => {
+      const output = join(dir, 'boot-by-seed');
+      await execa(HEX0_SEED, [join(guestInitDir('aarch64'), 'boot.hex0'), output]);
+      expect(sha256Bytes(await readFile(output))).toBe(GUEST_BOOT_SHA256.aarch64);
+    },
+  );
+
+  it('refuses a boot program that is not its source', async () => {
+    const changed = join(dir, 'changed-boot/');
+    await cp(guestInitDir('aarch64'), changed, { recursive: true });
+    const bytes = await readFile(join(changed, 'boot'));
+    expect(bytes.readUInt32LE(0x94)).toBe(0xd2800508); // mov x8, #40: system call 40 is mount
+    bytes.writeUInt32LE(0xd28004e8, 0x94); // mov x8, #39: umount2
+    await writeFile(join(changed, 'boot'), bytes);
+    await expect(loadGuestBoot('aarch64', changed)).rejects.toThrow(/is not what its source .*boot\.hex0 assembles to/);
   });
 
   describe.skipIf(!CAN_RUN_AARCH64)('keeps the last act of a stage', () => {
