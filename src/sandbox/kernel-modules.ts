@@ -1,12 +1,14 @@
 // The kernel modules a saved VM loads (qemu-snapshot.ts): virtio's PCI transport and disk driver,
-// which Debian's cloud kernel has only as modules. They come from the very package the pinned
-// kernel came from, at its version, and are pinned the same way: their sha256s are written beside
-// the kernel when they are fetched, with the kernel's own sha256, and every use checks both.
+// which Debian's cloud kernels, amd64 and arm64, have only as modules. They come from the very
+// package the pinned kernel came from, at its version, and are pinned the same way: their sha256s
+// are written beside the kernel when they are fetched, with the kernel's own sha256, and every use
+// checks both.
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { execa } from 'execa';
+import type { Arch } from '../arch.js';
 import { sha256Bytes, type Sha256 } from '../digest.js';
 import { KernelError, type KernelInfo } from './kernel.js';
 import type { TrustedComponent } from './sandbox.js';
@@ -16,7 +18,7 @@ import type { TrustedComponent } from './sandbox.js';
  * fields say), by their path in the package. The package ships them uncompressed
  * (CONFIG_MODULE_COMPRESS_NONE), so finit_module takes the files as they are.
  */
-export const VIRTIO_MODULES: readonly string[] = [
+const PCI_VIRTIO_MODULES: readonly string[] = [
   'kernel/drivers/virtio/virtio_ring.ko',
   'kernel/drivers/virtio/virtio.ko',
   'kernel/drivers/virtio/virtio_pci_modern_dev.ko',
@@ -24,6 +26,21 @@ export const VIRTIO_MODULES: readonly string[] = [
   'kernel/drivers/virtio/virtio_pci.ko',
   'kernel/drivers/block/virtio_blk.ko',
 ];
+
+/**
+ * Each architecture's modules. Both machines find the disk on PCI: the arm64 cloud kernel builds
+ * the `virt` board's PCIe host in (CONFIG_PCI_HOST_GENERIC=y) and virtio only as modules, its
+ * PCI and MMIO transports alike; the PCI one is the amd64 machine's, with the same `depends=`.
+ */
+const VIRTIO_MODULES_BY_ARCH: Readonly<Record<Arch, readonly string[]>> = {
+  amd64: PCI_VIRTIO_MODULES,
+  aarch64: PCI_VIRTIO_MODULES,
+};
+
+/** The modules a saved machine of this architecture loads, in order. */
+export function virtioModules(arch: Arch = 'amd64'): readonly string[] {
+  return VIRTIO_MODULES_BY_ARCH[arch];
+}
 
 export interface KernelModule {
   /** The file name, as the boot program opens it in the initramfs (virtio_blk.ko). */
@@ -61,7 +78,7 @@ function setHash(modules: readonly { name: string; sha256: string }[]): Sha256 {
 }
 
 /** The modules beside the kernel, checked against their pin and the kernel's hash; undefined when none were fetched. */
-export async function readModules(kernel: KernelInfo): Promise<KernelModules | undefined> {
+export async function readModules(kernel: KernelInfo, arch: Arch = 'amd64'): Promise<KernelModules | undefined> {
   const dir = modulesDir(kernel.path);
   let pin: ModulesPin;
   try {
@@ -76,7 +93,7 @@ export async function readModules(kernel: KernelInfo): Promise<KernelModules | u
     );
   }
   const modules: KernelModule[] = [];
-  for (const path of VIRTIO_MODULES) {
+  for (const path of virtioModules(arch)) {
     const name = basename(path);
     const pinned = pin.modules[name];
     const bytes = await readFile(join(dir, name)).catch(() => undefined);
@@ -106,7 +123,7 @@ async function run(command: string, args: readonly string[], cwd: string): Promi
  * `apt-get download PACKAGE=VERSION` (apt checks it against the signed archive index), then only
  * if that package's vmlinuz is the pinned kernel, byte for byte, are its modules kept and pinned.
  */
-export async function fetchModules(kernel: KernelInfo): Promise<KernelModules> {
+export async function fetchModules(kernel: KernelInfo, arch: Arch = 'amd64'): Promise<KernelModules> {
   if (kernel.package === undefined || kernel.version === undefined) {
     throw new KernelError(`the kernel ${kernel.path} names no Debian package, so its modules cannot be fetched`);
   }
@@ -128,7 +145,7 @@ export async function fetchModules(kernel: KernelInfo): Promise<KernelModules> {
     const partial = `${dir}.partial-${randomBytes(4).toString('hex')}`;
     await mkdir(partial, { recursive: true });
     const hashes: Record<string, string> = {};
-    for (const path of VIRTIO_MODULES) {
+    for (const path of virtioModules(arch)) {
       const bytes = await readFile(join(tree, 'lib/modules', release, path)).catch(() => undefined);
       if (bytes === undefined) throw new KernelError(`${deb} holds no ${path}`);
       hashes[basename(path)] = sha256Bytes(bytes);
@@ -141,14 +158,14 @@ export async function fetchModules(kernel: KernelInfo): Promise<KernelModules> {
   } finally {
     await rm(work, { recursive: true, force: true });
   }
-  const fetched = await readModules(kernel);
+  const fetched = await readModules(kernel, arch);
   if (fetched === undefined) throw new KernelError(`the modules of ${kernel.path} could not be kept in ${modulesDir(kernel.path)}`);
   return fetched;
 }
 
 /** The modules, fetched first when the kernel has none beside it yet. */
-export async function ensureModules(kernel: KernelInfo): Promise<KernelModules> {
-  return (await readModules(kernel)) ?? fetchModules(kernel);
+export async function ensureModules(kernel: KernelInfo, arch: Arch = 'amd64'): Promise<KernelModules> {
+  return (await readModules(kernel, arch)) ?? fetchModules(kernel, arch);
 }
 
 export function modulesComponent(modules: KernelModules): TrustedComponent {

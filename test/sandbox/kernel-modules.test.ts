@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Bytes } from '../../src/digest.js';
 import type { KernelInfo } from '../../src/sandbox/kernel.js';
-import { modulesComponent, modulesDir, readModules, VIRTIO_MODULES } from '../../src/sandbox/kernel-modules.js';
+import { modulesComponent, modulesDir, readModules, virtioModules } from '../../src/sandbox/kernel-modules.js';
 
 let dir: string;
 let kernel: KernelInfo;
@@ -18,7 +18,7 @@ async function fakeKernel(name: string): Promise<KernelInfo> {
   const info = { path, sha256: sha256Bytes(`kernel ${name}`), package: 'linux-image-test', version: '1' };
   await mkdir(modulesDir(path));
   const modules: Record<string, string> = {};
-  for (const module of VIRTIO_MODULES) {
+  for (const module of virtioModules()) {
     await writeFile(join(modulesDir(path), basename(module)), `module ${module}`);
     modules[basename(module)] = sha256Bytes(`module ${module}`);
   }
@@ -49,6 +49,13 @@ describe("the kernel's modules", () => {
     const component = modulesComponent(modules!);
     expect(component).toMatchObject({ name: 'kernel-modules', version: expect.stringMatching(/^linux-image-test 1: virtio_ring\.ko/) });
     expect(component.sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('are the same PCI transport and disk driver for the aarch64 machine, read beside an arm64 kernel', async () => {
+    expect(virtioModules('aarch64')).toEqual(virtioModules('amd64'));
+    expect((await readModules(kernel, 'aarch64'))?.modules.map((m) => m.name)).toEqual(
+      (await readModules(kernel, 'amd64'))?.modules.map((m) => m.name),
+    );
   });
 
   it('are none when none were fetched', async () => {
