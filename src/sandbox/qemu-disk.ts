@@ -129,7 +129,8 @@ export interface ExtraProgram {
 /**
  * Makes `image` (a new sparse file of `sizeBytes`) holding exactly the tree at `root`, plus the
  * console device the kernel and the stage write to, and `programs` when given (the guest init, and
- * the file of its arguments when the machine is a restored one: both remove themselves).
+ * when the machine is a restored one the file of its arguments and, for a stage that asks for the
+ * kernel's devices, the empty file that says so: each is removed in the guest before the stage runs).
  * Every time on it is FIXED_TIME, and with the fixed identifiers the same tree always gives the
  * same bytes.
  */

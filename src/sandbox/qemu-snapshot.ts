@@ -31,6 +31,11 @@ import type { TrustedComponent } from './sandbox.js';
 export const READY_LINE = 'kindling: ready';
 /** Where the boot program reads the guest init's arguments from (it removes the file). */
 export const ARGS_FILE = 'kindling-args';
+/**
+ * Written (empty) into the disk of a stage that asks for the kernel's devices: the boot program
+ * removes it and mounts devtmpfs on the disk's /dev, as `devtmpfs.mount=1` does for a booted stage.
+ */
+export const DEVICES_FILE = 'kindling-devices';
 /** The most bytes the boot program reads of ARGS_FILE. */
 export const ARGS_FILE_LIMIT = 4096;
 /** The disk of the saved machine: blank, never read by the guest (no disk driver is loaded before the save). */

@@ -4,7 +4,7 @@
 // filesystem is then read back into the stage root, so outputs are verified outside exactly as for
 // any backend.
 // Slower than bubblewrap, but the stage shares nothing with the host, not even its kernel.
-import { mkdtemp, open, rm, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdtemp, open, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
@@ -27,6 +27,7 @@ import { QemuMonitor } from './qemu-monitor.js';
 import {
   ARGS_FILE,
   argsFileBytes,
+  DEVICES_FILE,
   discardSavedMachine,
   savedMachine,
   snapshotMachineArguments,
@@ -282,8 +283,7 @@ export function createQemuSandbox(options: QemuOptions = {}): Sandbox {
       }
       commandLine = kernelCommandLine(request.init, request.args, profile, withGuestInit, request.devices === true);
       accel = await chooseAccel();
-      // A stage that asks for the kernel's devices boots: the saved machine mounts no devtmpfs on the stage's /dev.
-      parts = request.devices === true ? undefined : await snapshotParts();
+      parts = await snapshotParts();
       if (parts !== undefined) {
         argsFile = argsFileBytes(request.init, request.args);
         saved = await savedMachine(parts, options.snapshotDir === undefined ? {} : { cacheDir: options.snapshotDir });
@@ -311,6 +311,20 @@ export function createQemuSandbox(options: QemuOptions = {}): Sandbox {
           const argsSource = join(work, ARGS_FILE);
           await writeFile(argsSource, argsFile);
           extras.push({ path: ARGS_FILE, source: argsSource });
+          // Empty: its presence asks the boot program to mount the kernel's devices on /dev (it removes it).
+          if (request.devices === true) {
+            const devicesSource = join(work, DEVICES_FILE);
+            await writeFile(devicesSource, '');
+            extras.push({ path: DEVICES_FILE, source: devicesSource });
+          } else if (
+            await lstat(join(request.root, DEVICES_FILE)).then(
+              () => true,
+              () => false,
+            )
+          ) {
+            // An input of that name would give the stage devices it did not ask for, and be removed.
+            throw new Error(`the stage root already holds /${DEVICES_FILE}, a name kindling's guest programs take on the disk`);
+          }
         }
         added = await buildImage(request.root, image, size, extras);
       } catch (error) {

@@ -1,5 +1,6 @@
 // The saved machine (qemu-snapshot.ts): each stage restores the same saved state, sees only its
-// own disk, and a damaged or unloadable state is caught, never run.
+// own disk (and the kernel's devices only when it asks for them), and a damaged or unloadable
+// state is caught, never run.
 import { chmod, copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -77,6 +78,51 @@ describe('a saved machine, restored per stage', () => {
       const after = await stat(state);
       expect([after.size, after.mtimeMs]).toEqual([before.size, before.mtimeMs]);
       expect(sha256Bytes(await readFile(state))).toBe(hashBefore);
+    },
+    SAVE_TIMEOUT_MS * 2,
+  );
+
+  it(
+    "gives a stage that asks for the kernel's devices a working /dev/null and /dev/zero, restored, and the next stage none",
+    async () => {
+      const cache = join(dir, 'cache-devices');
+      const sandbox = createQemuSandbox({ kernel, accel: 'tcg', snapshotDir: cache });
+      const withDevices = await shellStage(
+        [
+          'ls -a / > out/root',
+          // Written to /dev/null and gone: a regular file there would keep the bytes.
+          'echo discarded > /dev/null; echo $? > out/null-status',
+          '/bin/busybox wc -c < /dev/null > out/null-size',
+          '[ -c /dev/null ] && [ -c /dev/zero ] && echo character-devices > out/kinds',
+          '/bin/busybox head -c 4096 /dev/zero > out/zeros',
+        ].join('\n') + '\n',
+      );
+      expect(await sandbox.run({ ...withDevices, devices: true })).toMatchObject({ ok: true, exitCode: 0 });
+      // Restored, not booted: the machine was saved for it (a booted stage saves none).
+      await savedState(cache);
+      // The boot program removed the file that asked for the devices: the stage sees its inputs.
+      expect(await lines(join(withDevices.root, 'out/root'))).toEqual(['.', '..', 'bin', 'build.sh', 'dev', 'lost+found', 'out']);
+      expect(await lines(join(withDevices.root, 'out/null-status'))).toEqual(['0']);
+      expect((await lines(join(withDevices.root, 'out/null-size'))).map((line) => line.trim())).toEqual(['0']);
+      expect(await lines(join(withDevices.root, 'out/kinds'))).toEqual(['character-devices']);
+      expect(await readFile(join(withDevices.root, 'out/zeros'))).toEqual(Buffer.alloc(4096));
+      // The kernel's device nodes lived in the guest's devtmpfs, not on the disk: none comes back.
+      await expect(readdir(join(withDevices.root, 'dev'))).rejects.toThrow(/ENOENT/);
+      await expect(stat(join(withDevices.root, 'kindling-devices'))).rejects.toThrow(/ENOENT/);
+
+      const without = await shellStage('ls -a /dev > out/dev; [ -e /dev/null ]; echo $? > out/null\n');
+      expect(await sandbox.run(without)).toMatchObject({ ok: true, exitCode: 0 });
+      expect(await lines(join(without.root, 'out/dev'))).toEqual(['.', '..', 'console']);
+      expect(await lines(join(without.root, 'out/null'))).toEqual(['1']);
+
+      // A stage's own file of that name would ask for devices in its place: refused before any VM runs.
+      const posing = await shellStage('true\n');
+      await writeFile(join(posing.root, 'kindling-devices'), '');
+      const refused = await sandbox.run(posing);
+      expect(refused).toMatchObject({ ok: false, error: { reason: 'sandbox-failed' } });
+      expect(!refused.ok && refused.error.message).toBe(
+        "the stage's disk could not be made: the stage root already holds /kindling-devices, a name kindling's guest programs take on the disk",
+      );
     },
     SAVE_TIMEOUT_MS * 2,
   );
