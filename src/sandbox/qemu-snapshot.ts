@@ -1,6 +1,6 @@
 // A VM saved once and restored for every stage, in place of a boot per stage (see the sandbox
 // README, "A saved machine"). The machine boots the pinned kernel with kindling's initramfs (the
-// boot program, guest/amd64/boot.hex0, and the virtio modules of the kernel's own package), loads
+// boot program, guest/<arch>/boot.hex0, and the virtio modules of the kernel's own package), loads
 // virtio's PCI transport, and waits for a byte on the console with a blank disk attached and no
 // disk driver loaded. qemu saves it there (migrate), once per set of everything that shapes it —
 // kernel, modules, boot program, qemu, accelerator, memory, command line — the key of its
@@ -46,7 +46,7 @@ const FORMAT = 1;
 export interface SnapshotParts {
   readonly qemu: string;
   readonly qemuComponent: TrustedComponent;
-  /** The pinned kernel as Debian ships it (bzImage): a restore then needs no unpacked ELF. */
+  /** The pinned kernel as Debian ships it (bzImage, or arm64's gzipped Image): a restore then needs no unpacked ELF. */
   readonly kernel: KernelInfo;
   readonly modules: KernelModules;
   readonly boot: GuestInit;
@@ -60,9 +60,9 @@ export function defaultSnapshotDir(): string {
   return fileURLToPath(new URL('../../.kindling/vm-state', import.meta.url));
 }
 
-/** The kernel command line of the saved machine: no root (the boot program mounts it), the usual shortcuts. */
+/** The kernel command line of the saved machine: no root (the boot program mounts it), the usual shortcuts on x86-64. */
 export function snapshotCommandLine(profile: ArchProfile): string {
-  return [`console=${profile.console}`, 'panic=-1', 'quiet', ...AMD64_BOOT_SHORTCUTS].join(' ');
+  return [`console=${profile.console}`, 'panic=-1', 'quiet', ...(profile.arch === 'amd64' ? AMD64_BOOT_SHORTCUTS : [])].join(' ');
 }
 
 /** The machine, identical at the save and at every restore (qemu requires it), with `image` as its disk. */
@@ -77,8 +77,8 @@ export function snapshotMachineArguments(parts: SnapshotParts, initramfs: string
     `base=${FIXED_TIME.toISOString().slice(0, 19)},clock=vm`,
     '-serial',
     'stdio',
-    '-fw_cfg',
-    `name=${FIRMWARE_CONSOLE_SETTING},string=0`,
+    // SeaBIOS (x86-64) keeps off the console; the Arm board has no firmware to tell.
+    ...(parts.profile.biosFirmware ? ['-fw_cfg', `name=${FIRMWARE_CONSOLE_SETTING},string=0`] : []),
     '-kernel',
     parts.kernel.path,
     '-initrd',

@@ -235,12 +235,12 @@ export function createQemuSandbox(options: QemuOptions = {}): Sandbox {
 
   let restoreParts: Promise<SnapshotParts | undefined> | undefined;
   /**
-   * What a saved machine is made of, when this backend restores one: amd64 with its boot program,
+   * What a saved machine is made of, when this backend restores one: an architecture with a boot program,
    * a kernel kindling fetched (its package names the modules to fetch beside it), restore not
    * turned off. Decided once per backend, so the trusted base names what the runs use.
    */
   function snapshotParts(): Promise<SnapshotParts | undefined> {
-    const wanted = (options.restore ?? readEnvironment().vmRestore) && profile.arch === 'amd64' && hasGuestBoot(profile.arch);
+    const wanted = (options.restore ?? readEnvironment().vmRestore) && hasGuestBoot(profile.arch);
     if (!wanted) return Promise.resolve(undefined);
     return (restoreParts ??= (async () => {
       const kernel = await pinnedKernel();
@@ -248,7 +248,7 @@ export function createQemuSandbox(options: QemuOptions = {}): Sandbox {
       // Modules are fetched at the kernel's own version; once the archive has moved past it they can
       // no longer be, and stages boot as before (slower, the same results). Modules that differ
       // from their pin are an error, never passed over.
-      const modules = await ensureModules(kernel).catch((error: unknown) => {
+      const modules = await ensureModules(kernel, profile.arch).catch((error: unknown) => {
         if (error instanceof KernelError && error.kind === 'environment') return undefined;
         throw error;
       });

@@ -17,11 +17,13 @@ const SAVE_TIMEOUT_MS = 120_000;
 
 let dir: string;
 let kernel: string;
+let aarch64Kernel: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'kindling-snapshot-test-'));
   kernel = await ensureKernel();
-}, 120_000);
+  aarch64Kernel = await ensureKernel({ arch: 'aarch64' });
+}, 240_000);
 
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -40,6 +42,37 @@ async function shellStage(script: string): Promise<SandboxRunRequest> {
   const logFile = join(base, 'stage.log');
   await writeFile(logFile, '');
   return { root, logFile, init: 'bin/busybox', args: ['sh', '/build.sh'], timeoutMs: SAVE_TIMEOUT_MS };
+}
+
+/**
+ * An AArch64 stage (its words below, from GNU as): exits with 1 to 5 when /secret, /kindling-args,
+ * /kindling-init, /kindling-devices or /dev/vda exists, with 6 when fd 3 is open (the boot
+ * program's files are closed), with 7 when it cannot create /secret, and with 0 once it has.
+ */
+const PROBE_PROGRAM = [
+  '7f454c4602010100 0000000000000000 0200b70001000000 7800600000000000', // ELF64 header: AArch64, entry 0x600078
+  '4000000000000000 0000000000000000 0000000040003800 0100000000000000', // one program header at 64
+  '0100000005000000 0000000000000000 0000600000000000 0000600000000000', // PT_LOAD, R-X, at 0x600000
+  '3e01000000000000 3e01000000000000 0010000000000000', // 318 bytes of file and memory
+  '33040010 340080d2', // x19 = the paths, x20 = 1, the status if the first exists
+  '600c8092 e10313aa 020080d2 030080d2 080680d2 010000d4 c00200b4', // faccessat(AT_FDCWD, path, F_OK, 0) == 0: exit(x20)
+  '60164038 e0ffff35 94060091 60024039 a0feff35', // past the name, x20 += 1, again until the empty name
+  '600080d2 210080d2 280380d2 010000d4 8001f8b6 94060091', // fcntl(3, F_GETFD) >= 0: exit(6)
+  '600c8092 81010010 221880d2 833480d2 080780d2 010000d4 8000f8b7', // openat(AT_FDCWD, "/secret", O_WRONLY|O_CREAT|O_EXCL, 0644) < 0: exit(7)
+  '000080d2 a80b80d2 010000d4', // exit(0)
+  'e00314aa a80b80d2 010000d4', // exit(x20)
+  Buffer.from('/secret\0/kindling-args\0/kindling-init\0/kindling-devices\0/dev/vda\0\0', 'latin1').toString('hex'),
+].join('');
+
+async function probeStage(): Promise<SandboxRunRequest> {
+  const base = join(dir, `stage-${count++}`);
+  const root = join(base, 'root');
+  await mkdir(join(root, 'bin'), { recursive: true });
+  await writeFile(join(root, 'bin/probe'), Buffer.from(PROBE_PROGRAM.replace(/\s/g, ''), 'hex'));
+  await chmod(join(root, 'bin/probe'), 0o755);
+  const logFile = join(base, 'stage.log');
+  await writeFile(logFile, '');
+  return { root, logFile, init: 'bin/probe', args: [], timeoutMs: SAVE_TIMEOUT_MS };
 }
 
 async function lines(path: string): Promise<string[]> {
@@ -242,6 +275,36 @@ describe('a saved machine, restored per stage', () => {
       const never = await sandbox.run(await shellStage('true\n'));
       expect(never).toMatchObject({ ok: false, error: { reason: 'sandbox-failed' } });
       expect(!never.ok && never.error.message).toMatch(/^the saved VM .*machine\.state did not start running within 5000 ms, twice$/);
+    },
+    SAVE_TIMEOUT_MS * 2,
+  );
+
+  it(
+    "on aarch64 too: a second stage sees none of the first one's files, and every stage restores the same saved state",
+    async () => {
+      const cache = join(dir, 'cache-aarch64');
+      const sandbox = createQemuSandbox({ kernel: aarch64Kernel, arch: 'aarch64', accel: 'tcg', snapshotDir: cache });
+      const names = (await sandbox.trustedBase()).components.map((c) => c.name);
+      expect(names).toEqual(expect.arrayContaining(['guest-init', 'guest-boot', 'kernel-modules']));
+      // Each stage exits 0 only when it created /secret itself: the first's is never on the second's disk.
+      const first = await probeStage();
+      expect(await sandbox.run(first)).toMatchObject({ ok: true, exitCode: 0 });
+      expect(await readdir(first.root)).toEqual(expect.arrayContaining(['secret']));
+      const state = await savedState(cache);
+      const before = await stat(state);
+      const hashBefore = sha256Bytes(await readFile(state));
+
+      const second = await probeStage();
+      expect(await sandbox.run(second)).toMatchObject({ ok: true, exitCode: 0 });
+      expect((await readdir(second.root)).sort()).toEqual(['bin', 'secret']);
+      const after = await stat(state);
+      expect([after.size, after.mtimeMs]).toEqual([before.size, before.mtimeMs]);
+      expect(sha256Bytes(await readFile(state))).toBe(hashBefore);
+
+      // The probe does see a /secret that is on its own disk.
+      const third = await probeStage();
+      await writeFile(join(third.root, 'secret'), 'an input\n');
+      expect(await sandbox.run(third)).toMatchObject({ ok: true, exitCode: 1 });
     },
     SAVE_TIMEOUT_MS * 2,
   );
