@@ -280,7 +280,7 @@ describe('a saved machine, restored per stage', () => {
   );
 
   it(
-    "on aarch64 too: a second stage sees none of the first one's files, and every stage restores the same saved state",
+    "on aarch64 too: a second stage sees none of the first one's files, every stage restores the same saved state, and one that asks has the kernel's devices",
     async () => {
       const cache = join(dir, 'cache-aarch64');
       const sandbox = createQemuSandbox({ kernel: aarch64Kernel, arch: 'aarch64', accel: 'tcg', snapshotDir: cache });
@@ -305,6 +305,9 @@ describe('a saved machine, restored per stage', () => {
       const third = await probeStage();
       await writeFile(join(third.root, 'secret'), 'an input\n');
       expect(await sandbox.run(third)).toMatchObject({ ok: true, exitCode: 1 });
+      // A stage that asks for the kernel's devices has them (the disk's /dev/vda: 5), and no /kindling-devices (4).
+      const devices = await probeStage();
+      expect(await sandbox.run({ ...devices, devices: true })).toMatchObject({ ok: true, exitCode: 5 });
     },
     SAVE_TIMEOUT_MS * 2,
   );
