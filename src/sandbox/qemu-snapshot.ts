@@ -2,11 +2,14 @@
 // README, "A saved machine"). The machine boots the pinned kernel with kindling's initramfs (the
 // boot program, guest/<arch>/boot.hex0, and the virtio modules of the kernel's own package), loads
 // virtio's PCI transport, and waits for a byte on the console with a blank disk attached and no
-// disk driver loaded. qemu saves it there (migrate), once per set of everything that shapes it —
-// kernel, modules, boot program, qemu, accelerator, memory, command line — the key of its
-// directory in the cache. Each stage restores that state read-only (`-incoming` from the file)
-// with its own disk in the blank one's place, and sends the byte: the guest only then loads the
-// disk driver, which reads the stage's disk for the first time, mounts it and runs the guest init.
+// disk driver loaded. qemu saves it there, once per set of everything that shapes it — kernel,
+// modules, boot program, qemu, accelerator, memory, command line — the key of its directory in the
+// cache. The guest's memory is a file (`memory`) the saved machine wrote through; the rest of the
+// machine (processor, devices) is a small migration stream (`machine.state`). Each stage maps the
+// memory file privately (copy on write: what the guest writes never reaches the file), loads the
+// stream from an open file descriptor, with its own disk in the blank one's place, and sends the
+// byte: the guest only then loads the disk driver, which reads the stage's disk for the first
+// time, mounts it and runs the guest init.
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rename, rm, stat, truncate, writeFile } from 'node:fs/promises';
@@ -24,6 +27,7 @@ import type { KernelInfo } from './kernel.js';
 import type { KernelModules } from './kernel-modules.js';
 import { AMD64_BOOT_SHORTCUTS, bareMachine, FIRMWARE_CONSOLE_SETTING, optionValue } from './qemu-command.js';
 import { FIXED_TIME } from './qemu-disk.js';
+import { fileStamp } from './file-stamp.js';
 import { QemuMonitor } from './qemu-monitor.js';
 import type { TrustedComponent } from './sandbox.js';
 
@@ -41,7 +45,9 @@ export const ARGS_FILE_LIMIT = 4096;
 /** The disk of the saved machine: blank, never read by the guest (no disk driver is loaded before the save). */
 const BLANK_DISK_BYTES = 1024 * 1024;
 /** Bumped when the way a machine is saved changes, so older saved states are not used. */
-const FORMAT = 1;
+const FORMAT = 2;
+/** The capability that leaves memory held in a file out of the migration stream, at the save and at each restore. */
+export const MEMORY_IN_FILE_CAPABILITY = { capabilities: [{ capability: 'x-ignore-shared', state: true }] };
 
 export interface SnapshotParts {
   readonly qemu: string;
@@ -65,14 +71,37 @@ export function snapshotCommandLine(profile: ArchProfile): string {
   return [`console=${profile.console}`, 'panic=-1', 'quiet', ...(profile.arch === 'amd64' ? AMD64_BOOT_SHORTCUTS : [])].join(' ');
 }
 
-/** The machine, identical at the save and at every restore (qemu requires it), with `image` as its disk. */
-export function snapshotMachineArguments(parts: SnapshotParts, initramfs: string, image: string): string[] {
+/** The files a machine is started from: at the save, the pinned kernel and a memory file it writes through. */
+export interface MachineFiles {
+  /** The kernel as qemu loads it: the pinned bzImage at the save, its setup part alone at a restore. */
+  readonly kernel: string;
+  readonly initramfs: string;
+  /** The guest's memory. */
+  readonly memory: string;
+  /**
+   * At the save the guest writes through to the file (`share=on`); at a restore it is mapped
+   * privately (`share=off`), so every page the guest writes is its own copy and the file stays as saved.
+   */
+  readonly writeThrough: boolean;
+}
+
+/**
+ * The machine, the same at the save and at every restore (qemu requires it), with `image` as its
+ * disk. Only two things differ, neither seen by the restored guest: whether its memory writes
+ * through to the file, and the kernel file (qemu reads it into its firmware configuration, which
+ * the booted kernel never reads again; at a restore the kernel that runs is the one in the memory).
+ */
+export function snapshotMachineArguments(parts: SnapshotParts, files: MachineFiles, image: string): string[] {
   return [
     ...bareMachine(parts.accel, parts.profile),
     '-smp',
     '1',
     '-m',
     String(parts.memoryMiB),
+    '-object',
+    `memory-backend-file,id=guest-memory,size=${parts.memoryMiB}M,mem-path=${optionValue(files.memory)},share=${files.writeThrough ? 'on' : 'off'}`,
+    '-machine',
+    'memory-backend=guest-memory',
     '-rtc',
     `base=${FIXED_TIME.toISOString().slice(0, 19)},clock=vm`,
     '-serial',
@@ -80,9 +109,9 @@ export function snapshotMachineArguments(parts: SnapshotParts, initramfs: string
     // SeaBIOS (x86-64) keeps off the console; the Arm board has no firmware to tell.
     ...(parts.profile.biosFirmware ? ['-fw_cfg', `name=${FIRMWARE_CONSOLE_SETTING},string=0`] : []),
     '-kernel',
-    parts.kernel.path,
+    files.kernel,
     '-initrd',
-    initramfs,
+    files.initramfs,
     '-append',
     snapshotCommandLine(parts.profile),
     '-drive',
@@ -112,7 +141,11 @@ export function snapshotKey(parts: SnapshotParts): Sha256 {
       modules: parts.modules.sha256,
       boot: parts.boot.sha256,
       qemu: [parts.qemuComponent.version, parts.qemuComponent.sha256],
-      machine: snapshotMachineArguments({ ...parts, qemu: '', kernel: { ...parts.kernel, path: 'KERNEL' } }, 'INITRAMFS', 'DISK'),
+      machine: snapshotMachineArguments(
+        { ...parts, qemu: '' },
+        { kernel: 'KERNEL', initramfs: 'INITRAMFS', memory: 'MEMORY', writeThrough: true },
+        'DISK',
+      ),
     }),
   );
 }
@@ -126,33 +159,57 @@ export function argsFileBytes(init: string, args: readonly string[]): Buffer {
   return bytes;
 }
 
+/** The files of a saved machine, in its directory, with the sha256 and size each had when saved. */
+const SAVED_FILES = {
+  state: 'machine.state',
+  memory: 'memory',
+  kernelSetup: 'kernel-setup',
+  initramfs: 'initramfs.cpio',
+} as const;
+type SavedFile = keyof typeof SAVED_FILES;
+
 interface SnapshotMeta {
   readonly key: string;
-  readonly stateSha256: string;
-  readonly stateBytes: number;
-  readonly initramfsSha256: string;
+  readonly files: Record<SavedFile, { readonly sha256: string; readonly bytes: number }>;
 }
 
 export interface SavedMachine {
   readonly dir: string;
+  /** The processor and devices: a migration stream, loaded through a file descriptor. */
   readonly state: string;
+  /** The guest's memory, mapped privately by every restore. */
+  readonly memory: string;
+  readonly kernelSetup: string;
   readonly initramfs: string;
   readonly stateSha256: string;
-  /** The state file's size and modification time when it was verified: checked before each restore. */
+  readonly memorySha256: string;
+  /** The stamps (fileStamp) of the state and the memory when they were verified: checked before each restore. */
   readonly stamp: string;
-}
-
-async function stampOf(path: string): Promise<string> {
-  return stat(path).then(
-    (s) => `${s.size} ${s.mtimeMs} ${s.ino}`,
-    () => 'missing',
-  );
 }
 
 async function hashFile(path: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
   return hash.digest('hex');
+}
+
+async function stampOf(saved: Pick<SavedMachine, 'state' | 'memory'>): Promise<string> {
+  return `${await fileStamp(saved.state)} ${await fileStamp(saved.memory)}`;
+}
+
+/**
+ * The real-mode setup part of a bzImage: the boot sector and the setup sectors its header counts.
+ * qemu needs a kernel of the same boot protocol to lay out the same machine at a restore, and
+ * reads the whole file into its firmware configuration; the setup part alone is 20 KiB, not 14 MB.
+ */
+export function kernelSetupPart(bzImage: Buffer): Buffer {
+  if (bzImage.length < 0x206 || bzImage.toString('latin1', 0x202, 0x206) !== 'HdrS') {
+    throw new Error('the kernel is not a bzImage (no "HdrS" boot header at 0x202)');
+  }
+  // A setup_sects of 0 means 4 (the boot protocol's oldest rule).
+  const bytes = ((bzImage[0x1f1] || 4) + 1) * 512;
+  if (bytes > bzImage.length) throw new Error(`the kernel's header counts ${bytes} bytes of setup, more than the file holds`);
+  return bzImage.subarray(0, bytes);
 }
 
 /** A saved machine whose files are what its meta says, or why not. */
@@ -163,34 +220,50 @@ async function verify(dir: string, key: string): Promise<SavedMachine | string> 
   } catch {
     return 'no meta.json';
   }
-  const state = join(dir, 'machine.state');
-  const initramfs = join(dir, 'initramfs.cpio');
   if (meta.key !== key) return `meta.json names key ${meta.key}`;
-  const size = await stat(state).then(
-    (s) => s.size,
+  const hashes: Partial<Record<SavedFile, string>> = {};
+  for (const [file, name] of Object.entries(SAVED_FILES) as [SavedFile, string][]) {
+    const expected = meta.files?.[file];
+    if (expected === undefined) return `meta.json says nothing of ${name}`;
+    const size = await fileSize(join(dir, name));
+    if (size !== expected.bytes) return `${name} has ${size} bytes, not ${expected.bytes}`;
+    const sha256 = await hashFile(join(dir, name)).catch(() => 'unreadable');
+    if (sha256 !== expected.sha256) return `${name} has sha256 ${sha256}, not ${expected.sha256}`;
+    hashes[file] = sha256;
+  }
+  const paths = { state: join(dir, SAVED_FILES.state), memory: join(dir, SAVED_FILES.memory) };
+  return {
+    dir,
+    ...paths,
+    kernelSetup: join(dir, SAVED_FILES.kernelSetup),
+    initramfs: join(dir, SAVED_FILES.initramfs),
+    stateSha256: hashes.state!,
+    memorySha256: hashes.memory!,
+    stamp: await stampOf(paths),
+  };
+}
+
+async function fileSize(path: string): Promise<number> {
+  return stat(path).then(
+    (info) => info.size,
     () => -1,
   );
-  if (size !== meta.stateBytes) return `machine.state has ${size} bytes, not ${meta.stateBytes}`;
-  const [stateSha256, initramfsSha256] = await Promise.all([hashFile(state), hashFile(initramfs).catch(() => 'missing')]);
-  if (stateSha256 !== meta.stateSha256) return `machine.state has sha256 ${stateSha256}, not ${meta.stateSha256}`;
-  if (initramfsSha256 !== meta.initramfsSha256) return `initramfs.cpio has sha256 ${initramfsSha256}, not ${meta.initramfsSha256}`;
-  return { dir, state, initramfs, stateSha256, stamp: await stampOf(state) };
 }
 
 /** Boots the machine to the boot program's wait and saves it into `dir` (a new directory). */
 async function save(parts: SnapshotParts, dir: string, key: string, timeoutMs: number): Promise<void> {
   await mkdir(dir, { recursive: true });
-  const initramfs = join(dir, 'initramfs.cpio');
-  const initramfsBytes = snapshotInitramfs(parts);
-  await writeFile(initramfs, initramfsBytes);
+  const path = (file: SavedFile): string => join(dir, SAVED_FILES[file]);
+  await writeFile(path('initramfs'), snapshotInitramfs(parts));
+  await writeFile(path('kernelSetup'), kernelSetupPart(await readFile(parts.kernel.path)));
   const blank = join(dir, 'blank.img');
   await writeFile(blank, '');
   await truncate(blank, BLANK_DISK_BYTES);
   // A unix socket's path is short (108 bytes): the monitor's lives in the temporary directory.
   const socketDir = await mkdtemp(join(tmpdir(), 'kindling-qmp-'));
   const socket = join(socketDir, 'qmp.sock');
-  const state = join(dir, 'machine.state');
-  const child = execa(parts.qemu, [...snapshotMachineArguments(parts, initramfs, blank), '-qmp', `unix:${socket},server=on,wait=off`], {
+  const files: MachineFiles = { kernel: parts.kernel.path, initramfs: path('initramfs'), memory: path('memory'), writeThrough: true };
+  const child = execa(parts.qemu, [...snapshotMachineArguments(parts, files, blank), '-qmp', `unix:${socket},server=on,wait=off`], {
     stdin: 'pipe',
     stdout: 'pipe',
     stderr: 'pipe',
@@ -214,8 +287,10 @@ async function save(parts: SnapshotParts, dir: string, key: string, timeoutMs: n
     let exited = false;
     void child.then(() => (exited = true));
     monitor = await QemuMonitor.connect(socket, () => !exited);
+    // The memory is already in its file: the stream holds the processor and devices alone.
+    await monitor.execute('migrate-set-capabilities', MEMORY_IN_FILE_CAPABILITY);
     // qemu writes the state through a shell; the path is quoted for it.
-    await monitor.execute('migrate', { uri: `exec:cat > '${state.replaceAll("'", "'\\''")}'` });
+    await monitor.execute('migrate', { uri: `exec:cat > '${path('state').replaceAll("'", "'\\''")}'` });
     for (;;) {
       const info = (await monitor.execute('query-migrate')) as { status?: string; 'error-desc'?: string };
       if (info.status === 'completed') break;
@@ -223,6 +298,7 @@ async function save(parts: SnapshotParts, dir: string, key: string, timeoutMs: n
         throw new Error(`qemu could not save the machine: ${info['error-desc'] ?? info.status}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
+    // The machine is paused once saved; quitting unmaps the memory, which is in the file by then.
     await monitor.execute('quit').catch(() => undefined);
     await child;
   } finally {
@@ -231,12 +307,11 @@ async function save(parts: SnapshotParts, dir: string, key: string, timeoutMs: n
     await child;
     await rm(socketDir, { recursive: true, force: true });
   }
-  const meta: SnapshotMeta = {
-    key,
-    stateSha256: await hashFile(state),
-    stateBytes: (await stat(state)).size,
-    initramfsSha256: sha256Bytes(initramfsBytes),
-  };
+  const described: Partial<SnapshotMeta['files']> = {};
+  for (const file of Object.keys(SAVED_FILES) as SavedFile[]) {
+    described[file] = { sha256: await hashFile(path(file)), bytes: await fileSize(path(file)) };
+  }
+  const meta: SnapshotMeta = { key, files: described as SnapshotMeta['files'] };
   await writeFile(join(dir, 'meta.json'), JSON.stringify(meta, null, 2) + '\n');
 }
 
@@ -260,7 +335,7 @@ export function savedMachine(parts: SnapshotParts, options: SnapshotOptions = {}
   if (result !== undefined) {
     // Verified earlier in this process: still the same file, or verified again.
     const earlier = result;
-    result = earlier.then(async (saved) => ((await stampOf(saved.state)) === saved.stamp ? saved : reverify()));
+    result = earlier.then(async (saved) => ((await stampOf(saved)) === saved.stamp ? saved : reverify()));
   }
   return result ?? reverify();
 
@@ -296,8 +371,4 @@ export function savedMachine(parts: SnapshotParts, options: SnapshotOptions = {}
 export async function discardSavedMachine(saved: SavedMachine): Promise<void> {
   verified.delete(saved.dir);
   await rm(saved.dir, { recursive: true, force: true });
-}
-
-export function savedMachineComponent(saved: SavedMachine): TrustedComponent {
-  return { name: 'vm-state', path: saved.state, sha256: saved.stateSha256 };
 }

@@ -29,6 +29,7 @@ import {
   argsFileBytes,
   DEVICES_FILE,
   discardSavedMachine,
+  MEMORY_IN_FILE_CAPABILITY,
   savedMachine,
   snapshotMachineArguments,
   type SavedMachine,
@@ -36,7 +37,17 @@ import {
 } from './qemu-snapshot.js';
 import { isSha256 } from '../digest.js';
 import { kernelHashVariable, readEnvironment } from '../environment.js';
-import { checkedKernel, ensureKernel, KernelError, kernelComponent, locateKernel, type ExpectedKernel, type KernelInfo } from './kernel.js';
+import {
+  checkedKernel,
+  ensureKernel,
+  KernelError,
+  kernelComponent,
+  locateKernel,
+  pinPath,
+  type ExpectedKernel,
+  type KernelInfo,
+} from './kernel.js';
+import { fileStamp } from './file-stamp.js';
 import { bootableKernel } from './kernel-elf.js';
 import { FIRMWARE_CONSOLE_SETTING, kernelCommandLine, qemuArguments } from './qemu-command.js';
 import { readConsoleVerdict } from './qemu-console.js';
@@ -115,21 +126,18 @@ const STUCK = Symbol('stuck');
 /** How long loading the saved state may take before qemu is killed and started again. */
 const RESTORE_STUCK_MS = 60_000;
 
-/** A path as one word for the shell qemu runs `exec:` migrations with. */
-function shellQuoted(path: string): string {
-  return `'${path.replaceAll("'", "'\\''")}'`;
-}
+/** The descriptor a restored qemu reads the saved machine's state from (the first after stdin, stdout and stderr). */
+const STATE_FD = 3;
 
 /**
  * qemu as a stage runs it, booted or restored: the serial console (kernel messages and everything
  * the stage printed, in order) appended to the stage's log, stderr kept for the report, killed at
  * the stage's timeout or signal. stdin is a pipe only where the host types on the console.
  */
-function spawnStageQemu(qemu: string, args: readonly string[], request: SandboxRunRequest, stdin: 'pipe' | 'ignore') {
+function spawnStageQemu(qemu: string, args: readonly string[], request: SandboxRunRequest, stdin: 'pipe' | 'ignore', stateFd?: number) {
   const child = execa(qemu, args, {
-    stdin,
-    stdout: { file: request.logFile, append: true },
-    stderr: 'pipe',
+    // execa's types name only 3 to 9 as descriptors to pass on; any open descriptor is passed as it is.
+    stdio: [stdin, { file: request.logFile, append: true }, 'pipe', ...(stateFd === undefined ? [] : [stateFd as 3])],
     reject: false,
     timeout: request.timeoutMs,
     killSignal: 'SIGKILL',
@@ -147,20 +155,20 @@ function spawnStageQemu(qemu: string, args: readonly string[], request: SandboxR
 async function restoreAndRun(parts: SnapshotParts, saved: SavedMachine, image: string, request: SandboxRunRequest, stuckAfterMs: number) {
   const socketDir = await mkdtemp(join(tmpdir(), 'kindling-qmp-'));
   const socket = join(socketDir, 'qmp.sock');
+  // The state is read through a descriptor opened here, read-only: no shell, no pipe, no copy.
+  const state = await open(saved.state, 'r');
   try {
-    // stdin: the console's input, for the one byte.
+    const files = { kernel: saved.kernelSetup, initramfs: saved.initramfs, memory: saved.memory, writeThrough: false };
+    // stdin: the console's input, for the one byte. The migration waits (`defer`) until the
+    // monitor has told qemu that the memory is in its file, not in the stream.
     const child = spawnStageQemu(
       parts.qemu,
-      [
-        ...snapshotMachineArguments(parts, saved.initramfs, image),
-        '-qmp',
-        `unix:${socket},server=on,wait=off`,
-        '-incoming',
-        `exec:cat ${shellQuoted(saved.state)}`,
-      ],
+      [...snapshotMachineArguments(parts, files, image), '-qmp', `unix:${socket},server=on,wait=off`, '-incoming', 'defer'],
       request,
       'pipe',
+      state.fd,
     );
+    await state.close();
     let exited = false;
     void child.then(() => (exited = true));
     let running = false;
@@ -174,6 +182,8 @@ async function restoreAndRun(parts: SnapshotParts, saved: SavedMachine, image: s
     try {
       const monitor = await QemuMonitor.connect(socket, () => !exited);
       try {
+        await monitor.execute('migrate-set-capabilities', MEMORY_IN_FILE_CAPABILITY);
+        await monitor.execute('migrate-incoming', { uri: `fd:${STATE_FD}` });
         await monitor.running();
         running = true;
         clearTimeout(deadline);
@@ -194,6 +204,7 @@ async function restoreAndRun(parts: SnapshotParts, saved: SavedMachine, image: s
     }
     return result;
   } finally {
+    await state.close();
     await rm(socketDir, { recursive: true, force: true });
   }
 }
@@ -228,9 +239,20 @@ export function createQemuSandbox(options: QemuOptions = {}): Sandbox {
     return { sha256, from };
   }
 
-  /** The kernel, its bytes checked against its pin: done before every boot, as a kernel file can change between two. */
+  let kernelChecked: { readonly stamp: string; readonly info: KernelInfo } | undefined;
+  /**
+   * The kernel, its bytes checked against its pin before every use, as a kernel file can change
+   * between two. Hashing it costs about 0.1 s; once hashed in this process, its stamp (and its
+   * pin's, and the hash asked for) standing still is the check (file-stamp.ts), until either moves.
+   */
   async function pinnedKernel(): Promise<KernelInfo> {
-    return checkedKernel(await locateTheKernel(), expectedKernel());
+    const path = await locateTheKernel();
+    const expected = expectedKernel();
+    const stamp = `${expected?.sha256 ?? 'pin'} ${await fileStamp(path)} ${await fileStamp(pinPath(path))}`;
+    if (kernelChecked?.stamp === stamp) return kernelChecked.info;
+    const info = await checkedKernel(path, expected);
+    kernelChecked = { stamp, info };
+    return info;
   }
 
   let restoreParts: Promise<SnapshotParts | undefined> | undefined;

@@ -1,6 +1,6 @@
 // The guest kernel is pinned: its sha256, written down when it is fetched or pinned, or stated in
 // configuration, is checked before every boot. A changed kernel never boots silently.
-import { copyFile, mkdtemp, readFile, rm, writeFile, appendFile } from 'node:fs/promises';
+import { appendFile, chmod, copyFile, mkdir, mkdtemp, open, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -103,6 +103,37 @@ describe('a changed kernel never boots', () => {
       "--kernel-sha256 must be a sha256 (64 hex digits), not 'abc'",
     );
   });
+
+  it('a kernel changed between two stages of one run is refused at the second, though its size and time are as before', async () => {
+    const path = join(dir, 'vmlinuz-between');
+    await copyFile(real, path);
+    await pinKernel(path);
+    const sandbox = createQemuSandbox({ kernel: path, accel: 'tcg' });
+    const stage = async (name: string) => {
+      const root = join(dir, name, 'root');
+      await mkdir(join(root, 'bin'), { recursive: true });
+      await copyFile(fileURLToPath(new URL('../../seeds/amd64/kaem', import.meta.url)), join(root, 'bin/kaem'));
+      await chmod(join(root, 'bin/kaem'), 0o755);
+      await writeFile(join(root, 'empty.kaem'), '');
+      const logFile = join(dir, name, 'stage.log');
+      await writeFile(logFile, '');
+      return sandbox.run({ root, init: 'bin/kaem', args: ['empty.kaem'], timeoutMs: 120_000, logFile });
+    };
+    expect(await stage('between-1')).toMatchObject({ ok: true, exitCode: 0 });
+    // One byte in the middle, written in place, the modification time put back: only the change
+    // time and the bytes tell.
+    const { size, mtime } = await stat(path);
+    const file = await open(path, 'r+');
+    const byte = Buffer.alloc(1);
+    await file.read(byte, 0, 1, size >> 1);
+    await file.write(Buffer.from([byte[0]! ^ 0xff]), 0, 1, size >> 1);
+    await file.close();
+    await utimes(path, mtime, mtime);
+    expect(await stage('between-2')).toEqual({
+      ok: false,
+      error: { reason: 'sandbox-failed', message: expect.stringContaining(`the kernel ${path} changed since it was pinned`) },
+    });
+  }, 240_000);
 
   it('bootstrap stops with one line and exit 1; $KINDLING_KERNEL_SHA256 and kernel pin are the ways out', async () => {
     const path = join(dir, 'vmlinuz-cli');

@@ -1,7 +1,7 @@
 // The saved machine (qemu-snapshot.ts): each stage restores the same saved state, sees only its
 // own disk (and the kernel's devices only when it asks for them), and a damaged or unloadable
 // state is caught, never run.
-import { chmod, copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, mkdtemp, open, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -79,11 +79,27 @@ async function lines(path: string): Promise<string[]> {
   return (await readFile(path, 'utf8')).split('\n').filter((line) => line !== '');
 }
 
-/** The one saved machine in a cache directory. */
-async function savedState(cache: string): Promise<string> {
+/** The one saved machine in a cache directory: its directory. */
+async function savedDir(cache: string): Promise<string> {
   const keys = (await readdir(cache)).filter((name) => /^[0-9a-f]{64}$/.test(name));
   expect(keys).toHaveLength(1);
-  return join(cache, keys[0]!, 'machine.state');
+  return join(cache, keys[0]!);
+}
+
+/** The saved machine's processor and device state (a migration stream). */
+async function savedState(cache: string): Promise<string> {
+  return join(await savedDir(cache), 'machine.state');
+}
+
+/** The saved machine's memory, which every restore maps privately. */
+async function savedMemory(cache: string): Promise<string> {
+  return join(await savedDir(cache), 'memory');
+}
+
+/** What says a file is unchanged: its size, its modification time and its sha256. */
+async function fingerprint(path: string): Promise<[number, number, string]> {
+  const info = await stat(path);
+  return [info.size, info.mtimeMs, sha256Bytes(await readFile(path))];
 }
 
 describe('a saved machine, restored per stage', () => {
@@ -95,9 +111,8 @@ describe('a saved machine, restored per stage', () => {
       const first = await shellStage('echo first-stage-secret > /secret; sync; ls -a / > out/root\n');
       expect(await sandbox.run(first)).toMatchObject({ ok: true, exitCode: 0 });
       expect(await readFile(join(first.root, 'secret'), 'utf8')).toBe('first-stage-secret\n');
-      const state = await savedState(cache);
-      const before = await stat(state);
-      const hashBefore = sha256Bytes(await readFile(state));
+      const saved = [await savedState(cache), await savedMemory(cache)];
+      const before = await Promise.all(saved.map(fingerprint));
 
       const second = await shellStage(
         'ls -a / > out/root; ls -a /dev > out/dev; /bin/busybox cat /secret > out/cat 2>&1; echo $? > out/status\n',
@@ -107,10 +122,9 @@ describe('a saved machine, restored per stage', () => {
       expect(await lines(join(second.root, 'out/root'))).toEqual(['.', '..', 'bin', 'build.sh', 'dev', 'lost+found', 'out']);
       expect(await lines(join(second.root, 'out/dev'))).toEqual(['.', '..', 'console']);
       expect(await lines(join(second.root, 'out/status'))).toEqual(['1']);
-      // The state both restored from is untouched: the second began where the first did.
-      const after = await stat(state);
-      expect([after.size, after.mtimeMs]).toEqual([before.size, before.mtimeMs]);
-      expect(sha256Bytes(await readFile(state))).toBe(hashBefore);
+      // The state and the memory both restored from are untouched (the first stage wrote a file,
+      // so its guest's page cache changed): the second began where the first did.
+      expect(await Promise.all(saved.map(fingerprint))).toEqual(before);
     },
     SAVE_TIMEOUT_MS * 2,
   );
@@ -161,25 +175,30 @@ describe('a saved machine, restored per stage', () => {
   );
 
   it(
-    'notices a saved state whose bytes changed, and saves the machine anew',
+    'notices a saved machine whose memory changed, though not its size or its time, and saves it anew',
     async () => {
       const cache = join(dir, 'cache-damaged');
       const sandbox = createQemuSandbox({ kernel, accel: 'tcg', snapshotDir: cache });
       expect(await sandbox.run(await shellStage('true\n'))).toMatchObject({ ok: true, exitCode: 0 });
-      const state = await savedState(cache);
-      const bytes = await readFile(state);
-      // Some bytes in the middle of guest memory: qemu would load them without complaint.
-      bytes.fill(0x5a, bytes.length >> 1, (bytes.length >> 1) + 4096);
-      await writeFile(state, bytes);
-      const damaged = sha256Bytes(bytes);
+      const memory = await savedMemory(cache);
+      const { size, mtime } = await stat(memory);
+      // A page in the middle of guest memory, written in place with the time put back: qemu would
+      // map it without complaint, and neither the size nor the modification time tells.
+      const file = await open(memory, 'r+');
+      await file.write(Buffer.alloc(4096, 0x5a), 0, 4096, Math.floor(size / 8192) * 4096);
+      await file.close();
+      await utimes(memory, mtime, mtime);
+      const damaged = sha256Bytes(await readFile(memory));
 
       const stage = await shellStage('echo ran > out/ran\n');
       expect(await sandbox.run(stage)).toMatchObject({ ok: true, exitCode: 0 });
       expect(await lines(join(stage.root, 'out/ran'))).toEqual(['ran']);
-      const saved = sha256Bytes(await readFile(await savedState(cache)));
+      const saved = sha256Bytes(await readFile(await savedMemory(cache)));
       expect(saved).not.toBe(damaged);
-      const meta = JSON.parse(await readFile(join(cache, (await readdir(cache))[0]!, 'meta.json'), 'utf8')) as { stateSha256: string };
-      expect(meta.stateSha256).toBe(saved);
+      const meta = JSON.parse(await readFile(join(await savedDir(cache), 'meta.json'), 'utf8')) as {
+        files: { memory: { sha256: string } };
+      };
+      expect(meta.files.memory.sha256).toBe(saved);
     },
     SAVE_TIMEOUT_MS * 2,
   );
@@ -197,7 +216,11 @@ describe('a saved machine, restored per stage', () => {
       await writeFile(state, garbage);
       const metaPath = join(key, 'meta.json');
       const meta = JSON.parse(await readFile(metaPath, 'utf8')) as Record<string, unknown>;
-      await writeFile(metaPath, JSON.stringify({ ...meta, stateSha256: sha256Bytes(garbage), stateBytes: garbage.length }));
+      const files = meta.files as Record<string, unknown>;
+      await writeFile(
+        metaPath,
+        JSON.stringify({ ...meta, files: { ...files, state: { sha256: sha256Bytes(garbage), bytes: garbage.length } } }),
+      );
 
       const fresh = createQemuSandbox({ kernel, accel: 'tcg', snapshotDir: cache });
       const failed = await fresh.run(await shellStage('true\n'));
@@ -242,20 +265,21 @@ describe('a saved machine, restored per stage', () => {
       const counter = join(dir, 'stuck-count');
       const stuckTimes = join(dir, 'stuck-times');
       const wrapper = join(dir, 'stuck-qemu');
-      // A qemu whose restores wait for a migration that never comes (`-incoming defer`), as many times as stuck-times says.
+      // A qemu whose restores wait for a state that never comes (its descriptor a pipe no one
+      // writes to), as many times as stuck-times says. The writer holds none of qemu's other
+      // streams, so qemu's end is the end of the run.
       await writeFile(
         wrapper,
         [
           '#!/bin/bash',
-          'args=("$@"); incoming=0',
-          'for i in "${!args[@]}"; do [ "${args[$i]}" = -incoming ] && incoming=1 && n=$(($(cat ' +
+          'for arg in "$@"; do [ "$arg" = -incoming ] && n=$(($(cat ' +
             counter +
             ' 2>/dev/null || echo 0) + 1)) && echo $n > ' +
             counter +
             ' && [ $n -le $(cat ' +
             stuckTimes +
-            ') ] && args[$((i + 1))]=defer; done',
-          `exec "${real}" "\${args[@]}"`,
+            ') ] && exec 3< <(exec sleep 30 </dev/null 2>/dev/null); done',
+          `exec "${real}" "$@"`,
         ].join('\n') + '\n',
       );
       await chmod(wrapper, 0o755);
