@@ -9,7 +9,7 @@
 // ext4 with a journal: the machine stops without unmounting, and e2fsck -p replays the journal
 // before the files are read back. (The disk was once mounted `sync` instead, with the stage's
 // init as PID 1: each one-byte write then cost a journal commit, and a chmod done last was lost.)
-import { lstat, mkdir, mkdtemp, readdir, rename, rm, rmdir } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, open, readdir, rename, rm, rmdir, truncate } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { describeTool, requireTool } from './tool-identity.js';
@@ -127,7 +127,18 @@ export interface ExtraProgram {
 }
 
 /**
- * Makes `image` (a new sparse file of `sizeBytes`) holding exactly the tree at `root`, plus the
+ * Makes `image` a sparse file of `sizeBytes` (all zeros), or leaves it so when it is already: the
+ * file qemu opens and mke2fs then fills. mke2fs knows a sparse file's blocks read as zeros, and so
+ * leaves the inode tables unwritten; it marks them zeroed, one flag that differs from a file it
+ * creates itself, so every image starts this way (the same tree, the same bytes).
+ */
+export async function reserveImage(image: string, sizeBytes: number): Promise<void> {
+  await (await open(image, 'a')).close();
+  await truncate(image, sizeBytes);
+}
+
+/**
+ * Makes `image` (a sparse file of `sizeBytes`, see reserveImage) holding exactly the tree at `root`, plus the
  * console device the kernel and the stage write to, and `programs` when given (the guest init, and
  * when the machine is a restored one the file of its arguments and, for a stage that asks for the
  * kernel's devices, the empty file that says so: each is removed in the guest before the stage runs).
@@ -147,6 +158,7 @@ export async function buildImage(
     }
   }
   const mke2fs = await tool('mke2fs');
+  await reserveImage(image, sizeBytes);
   const made = await execa(
     mke2fs,
     [

@@ -11,7 +11,17 @@ import { execa } from 'execa';
 import { archProfile, type Arch } from '../arch.js';
 import { messageOf } from '../errors.js';
 import { resolveAccel, type Accel, type AccelChoice } from './accel.js';
-import { buildImage, e2fsprogsComponent, imageSizeFor, readImageInto, treeSize, type ImageSizing } from './qemu-disk.js';
+import {
+  buildImage,
+  e2fsprogsComponent,
+  imageSizeFor,
+  readImageInto,
+  reserveImage,
+  treeSize,
+  type ExtraProgram,
+  type ImageAdditions,
+  type ImageSizing,
+} from './qemu-disk.js';
 import {
   GUEST_INIT_PATH,
   guestBootComponent,
@@ -151,8 +161,19 @@ function spawnStageQemu(qemu: string, args: readonly string[], request: SandboxR
  * Restores the saved machine with the stage's disk in the blank one's place, and once it runs,
  * sends the byte the boot program waits for. qemu's result, as for a boot; or, when the state
  * did not load (qemu exited before the machine ran), what qemu said.
+ *
+ * The disk's filesystem may still be being made when qemu starts: qemu opens the file (of its
+ * final size) as it starts, but nothing reads it before the guest runs, so the machine is loaded
+ * only once `diskMade` says the image is complete (false: it could not be made; qemu is stopped).
  */
-async function restoreAndRun(parts: SnapshotParts, saved: SavedMachine, image: string, request: SandboxRunRequest, stuckAfterMs: number) {
+async function restoreAndRun(
+  parts: SnapshotParts,
+  saved: SavedMachine,
+  image: string,
+  diskMade: Promise<boolean>,
+  request: SandboxRunRequest,
+  stuckAfterMs: number,
+) {
   const socketDir = await mkdtemp(join(tmpdir(), 'kindling-qmp-'));
   const socket = join(socketDir, 'qmp.sock');
   // The state is read through a descriptor opened here, read-only: no shell, no pipe, no copy.
@@ -183,6 +204,11 @@ async function restoreAndRun(parts: SnapshotParts, saved: SavedMachine, image: s
       const monitor = await QemuMonitor.connect(socket, () => !exited);
       try {
         await monitor.execute('migrate-set-capabilities', MEMORY_IN_FILE_CAPABILITY);
+        // Without a disk there is nothing to run: qemu is stopped, and the caller says why.
+        if (!(await diskMade)) {
+          child.kill('SIGKILL');
+          throw new Error('no disk');
+        }
         await monitor.execute('migrate-incoming', { uri: `fd:${STATE_FD}` });
         await monitor.running();
         running = true;
@@ -325,10 +351,12 @@ export function createQemuSandbox(options: QemuOptions = {}): Sandbox {
     }
     try {
       const image = join(work, 'disk.img');
-      let added;
+      const diskFailed = (error: unknown): SandboxRunResult => failed(`the stage's disk could not be made: ${messageOf(error)}`);
+      let size: number;
+      let extras: ExtraProgram[];
       try {
-        const size = imageSizeFor(await treeSize(request.root), options.disk);
-        const extras = guestInit === undefined ? [] : [{ path: GUEST_INIT_PATH, source: guestInit.path }];
+        size = imageSizeFor(await treeSize(request.root), options.disk);
+        extras = guestInit === undefined ? [] : [{ path: GUEST_INIT_PATH, source: guestInit.path }];
         if (argsFile !== undefined) {
           const argsSource = join(work, ARGS_FILE);
           await writeFile(argsSource, argsFile);
@@ -348,17 +376,32 @@ export function createQemuSandbox(options: QemuOptions = {}): Sandbox {
             throw new Error(`the stage root already holds /${DEVICES_FILE}, a name kindling's guest programs take on the disk`);
           }
         }
-        added = await buildImage(request.root, image, size, extras);
       } catch (error) {
-        return failed(`the stage's disk could not be made: ${messageOf(error)}`);
+        return diskFailed(error);
       }
 
       const logStart = await fileSize(request.logFile);
+      let added: ImageAdditions;
       let result;
       if (parts !== undefined && saved !== undefined) {
+        // The image is made while qemu starts (about 0.1 s each), into the file qemu opens.
+        try {
+          await reserveImage(image, size);
+        } catch (error) {
+          return diskFailed(error);
+        }
+        const made = buildImage(request.root, image, size, extras).then(
+          (additions) => ({ additions }),
+          (error: unknown) => ({ error }),
+        );
+        const diskMade = made.then((disk) => 'additions' in disk);
         const deadline = options.restoreDeadlineMs ?? RESTORE_STUCK_MS;
-        let restored = await restoreAndRun(parts, saved, image, request, deadline);
-        if (restored === STUCK) restored = await restoreAndRun(parts, saved, image, request, deadline);
+        let restored = await restoreAndRun(parts, saved, image, diskMade, request, deadline);
+        if (restored === STUCK) restored = await restoreAndRun(parts, saved, image, diskMade, request, deadline);
+        // Whatever qemu did, the image is no longer being written once the run goes on.
+        const disk = await made;
+        if ('error' in disk) return diskFailed(disk.error);
+        added = disk.additions;
         if (restored === STUCK) return failed(`the saved VM ${saved.state} did not start running within ${deadline} ms, twice`);
         if (typeof restored === 'string') {
           // The saved state did not load: it is removed, and saved anew by the next run that needs it.
@@ -367,6 +410,11 @@ export function createQemuSandbox(options: QemuOptions = {}): Sandbox {
         }
         result = restored;
       } else {
+        try {
+          added = await buildImage(request.root, image, size, extras);
+        } catch (error) {
+          return diskFailed(error);
+        }
         // An x86-64 kernel boots as its unpacked ELF where it has one (kernel-elf.ts): no unpacking in the VM.
         const bootKernel = profile.arch === 'amd64' ? await bootableKernel(kernel.path, kernel.sha256) : kernel.path;
         result = await spawnStageQemu(

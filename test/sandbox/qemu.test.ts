@@ -227,10 +227,14 @@ describe('failures of the machine itself', () => {
     const r = await rig({ 'build.kaem': '', 'big-input': 'x'.repeat(3 * 1024 * 1024) });
     const before = await listTree(r.root);
     const sandbox = createQemuSandbox({ kernel, accel: 'tcg', disk: { factor: 0, headroomMiB: 1 } });
-    const result = await sandbox.run(kaemRun(r, 'build.kaem'));
+    // A restored machine's qemu starts while its disk is being made: it is stopped when the disk fails.
+    const started: number[] = [];
+    const result = await sandbox.run({ ...kaemRun(r, 'build.kaem'), onSpawn: (pid) => started.push(pid) });
     expect(result).toMatchObject({ ok: false, error: { reason: 'sandbox-failed' } });
     expect(!result.ok && result.error.message).toMatch(/^the stage's disk could not be made: mke2fs could not make a 1 MiB image of /);
     expect(await listTree(r.root)).toEqual(before);
+    expect(started).toHaveLength(1);
+    expect(() => process.kill(started[0]!, 0)).toThrow();
   });
 
   it('fails as a sandbox failure when qemu dies without a verdict', async () => {
@@ -292,15 +296,23 @@ describe('failures of the machine itself', () => {
     'reports a machine that crashes: a disk the kernel cannot mount makes it panic',
     async () => {
       const r = await rig({ 'build.kaem': '' });
-      // A qemu that wipes the disk's superblock before the machine starts.
+      // A qemu given a disk of zeros, of the stage disk's size, in its place (the stage's own disk
+      // may still be being made as qemu starts, so it is not damaged in place).
       const wiping = join(dir, 'wiping-qemu');
       await writeFile(
         wiping,
         [
-          '#!/bin/sh',
-          'for arg in "$@"; do case "$arg" in file=*) image="${arg#file=}"; image="${image%%,if=*}";; esac; done',
-          'dd if=/dev/zero of="$image" bs=1024 seek=1 count=8 conv=notrunc status=none',
-          `exec "${(await findExecutable('qemu-system-x86_64'))!}" "$@"`,
+          '#!/bin/bash',
+          'args=()',
+          'for arg in "$@"; do',
+          '  case "$arg" in file=*)',
+          '    image="${arg#file=}"; image="${image%%,if=*}"',
+          '    truncate -s "$(stat -c %s "$image")" "$image.zeros"',
+          '    arg="file=$image.zeros,${arg#*,}";;',
+          '  esac',
+          '  args+=("$arg")',
+          'done',
+          `exec "${(await findExecutable('qemu-system-x86_64'))!}" "\${args[@]}"`,
         ].join('\n') + '\n',
       );
       await chmod(wiping, 0o755);
