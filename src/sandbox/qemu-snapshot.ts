@@ -212,6 +212,24 @@ export function kernelSetupPart(bzImage: Buffer): Buffer {
   return bzImage.subarray(0, bytes);
 }
 
+/**
+ * The header of an arm64 kernel Image (64 bytes: its load offset, its size, the "ARM\x64" magic).
+ * qemu's Arm board copies the whole Image (27 MB) into a buffer for the guest's memory at every
+ * start; at a restore that copy is never used (the kernel that runs is in the saved memory), and the
+ * header alone is read as an Image of the same size, so the board is laid out as at the save.
+ */
+export function arm64ImageHeader(image: Buffer): Buffer {
+  if (image.length < 64 || image.toString('latin1', 0x38, 0x3c) !== 'ARM\x64') {
+    throw new Error('the kernel is not an arm64 Image (no "ARM\\x64" magic at 0x38)');
+  }
+  return image.subarray(0, 64);
+}
+
+/** What qemu is given as the kernel at a restore: the part of the pinned kernel that lays the machine out. */
+export function kernelRestorePart(kernel: Buffer, profile: ArchProfile): Buffer {
+  return profile.arch === 'aarch64' ? arm64ImageHeader(kernel) : kernelSetupPart(kernel);
+}
+
 /** A saved machine whose files are what its meta says, or why not. */
 async function verify(dir: string, key: string): Promise<SavedMachine | string> {
   let meta: SnapshotMeta;
@@ -255,7 +273,7 @@ async function save(parts: SnapshotParts, dir: string, key: string, timeoutMs: n
   await mkdir(dir, { recursive: true });
   const path = (file: SavedFile): string => join(dir, SAVED_FILES[file]);
   await writeFile(path('initramfs'), snapshotInitramfs(parts));
-  await writeFile(path('kernelSetup'), kernelSetupPart(await readFile(parts.kernel.path)));
+  await writeFile(path('kernelSetup'), kernelRestorePart(await readFile(parts.kernel.path), parts.profile));
   const blank = join(dir, 'blank.img');
   await writeFile(blank, '');
   await truncate(blank, BLANK_DISK_BYTES);

@@ -9,7 +9,8 @@ import { sha256Bytes } from '../../src/digest.js';
 import { ensureKernel } from '../../src/sandbox/kernel.js';
 import { findExecutable } from '../../src/sandbox/tool-identity.js';
 import { createQemuSandbox } from '../../src/sandbox/qemu.js';
-import { snapshotKey, type SnapshotParts } from '../../src/sandbox/qemu-snapshot.js';
+import { archProfile } from '../../src/arch.js';
+import { kernelRestorePart, snapshotKey, type SnapshotParts } from '../../src/sandbox/qemu-snapshot.js';
 import type { SandboxRunRequest } from '../../src/sandbox/sandbox.js';
 
 // The first run of a cache saves the machine: a boot, then the save (seconds under TCG, more on a busy machine).
@@ -335,6 +336,17 @@ describe('a saved machine, restored per stage', () => {
     },
     SAVE_TIMEOUT_MS * 2,
   );
+
+  it("gives qemu at a restore only the part of each kernel that lays the machine out, and refuses another architecture's", async () => {
+    const [bzImage, image] = await Promise.all([readFile(kernel), readFile(aarch64Kernel)]);
+    const setup = kernelRestorePart(bzImage, archProfile('amd64'));
+    expect(setup.toString('latin1', 0x202, 0x206)).toBe('HdrS');
+    expect(setup.length).toBeLessThan(64 * 1024);
+    // The arm64 Image's header: its load offset and size, and the magic at 0x38.
+    expect(kernelRestorePart(image, archProfile('aarch64'))).toEqual(image.subarray(0, 64));
+    expect(() => kernelRestorePart(bzImage, archProfile('aarch64'))).toThrow(/is not an arm64 Image/);
+    expect(() => kernelRestorePart(image, archProfile('amd64'))).toThrow(/is not a bzImage/);
+  });
 
   it('is saved under a key that changes with every part of the machine', () => {
     const parts = {
