@@ -12,7 +12,7 @@ import { createBwrapSandbox } from '../dist/sandbox/bwrap.js';
 import { createQemuSandbox } from '../dist/sandbox/qemu.js';
 import { findExecutable } from '../dist/sandbox/tool-identity.js';
 
-const seeds = fileURLToPath(new URL('../seeds/amd64/', import.meta.url));
+const seedsOf = (arch) => fileURLToPath(new URL(`../seeds/${arch}/`, import.meta.url));
 
 export const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -21,10 +21,10 @@ export const median = (values) => {
 };
 
 /** A qemu that appends its CPU time in ms (user + system) to `log` after each run. */
-async function timedQemu(dir, log) {
-  const qemu = await findExecutable('qemu-system-x86_64');
-  if (qemu === undefined) throw new Error('qemu-system-x86_64 is not installed');
-  const wrapper = join(dir, 'qemu-system-x86_64');
+async function timedQemu(dir, log, name = 'qemu-system-x86_64') {
+  const qemu = await findExecutable(name);
+  if (qemu === undefined) throw new Error(`${name} is not installed`);
+  const wrapper = join(dir, name);
   writeFileSync(
     wrapper,
     `#!/bin/bash\n"${qemu}" "$@"\nstatus=$?\n` +
@@ -37,12 +37,12 @@ async function timedQemu(dir, log) {
   return wrapper;
 }
 
-async function timeRuns(sandbox, base, runs, label = sandbox.name) {
+async function timeRuns(sandbox, base, runs, label = sandbox.name, arch = 'amd64') {
   const walls = [];
   for (let i = 0; i < runs; i += 1) {
     const root = join(base, `${label}-${i}`, 'root');
     mkdirSync(join(root, 'bin'), { recursive: true });
-    copyFileSync(join(seeds, 'kaem'), join(root, 'bin/kaem'));
+    copyFileSync(join(seedsOf(arch), 'kaem'), join(root, 'bin/kaem'));
     chmodSync(join(root, 'bin/kaem'), 0o755);
     writeFileSync(join(root, 'empty.kaem'), '');
     const logFile = join(base, `${label}-${i}`, 'stage.log');
@@ -70,22 +70,23 @@ function cpuTimes(cpuLog) {
 /**
  * Wall times (ms) of `runs` empty stages under each backend, and the CPU time (ms) of each qemu:
  * a VM restored from the saved machine (the default; saved once first, in a run not counted), and
- * a VM booted per stage (`restore: false`, as before the saved machine).
+ * a VM booted per stage (`restore: false`, as before the saved machine). `arch` aarch64 runs the
+ * aarch64 kaem seed, under bubblewrap through qemu-user and in qemu-system-aarch64.
  */
-export async function measureEmptyStage(runs = 5) {
+export async function measureEmptyStage(runs = 5, arch = 'amd64') {
   const base = mkdtempSync(join(tmpdir(), 'kindling-bench-empty-'));
   try {
     const cpuLog = join(base, 'qemu-cpu.log');
     writeFileSync(cpuLog, '');
-    const bwrap = await timeRuns(createBwrapSandbox(), base, runs);
-    const qemu = await timedQemu(base, cpuLog);
-    const booting = createQemuSandbox({ accel: 'tcg', workDir: base, qemu, restore: false });
-    const qemuBoot = await timeRuns(booting, base, runs, 'qemu-boot');
+    const bwrap = await timeRuns(createBwrapSandbox({ arch }), base, runs, 'bwrap', arch);
+    const qemu = await timedQemu(base, cpuLog, arch === 'aarch64' ? 'qemu-system-aarch64' : 'qemu-system-x86_64');
+    const booting = createQemuSandbox({ accel: 'tcg', arch, workDir: base, qemu, restore: false });
+    const qemuBoot = await timeRuns(booting, base, runs, 'qemu-boot', arch);
     const qemuBootCpu = cpuTimes(cpuLog);
-    const restoring = createQemuSandbox({ accel: 'tcg', workDir: base, qemu, snapshotDir: join(base, 'vm-state') });
-    await timeRuns(restoring, base, 1, 'qemu-save');
+    const restoring = createQemuSandbox({ accel: 'tcg', arch, workDir: base, qemu, snapshotDir: join(base, 'vm-state') });
+    await timeRuns(restoring, base, 1, 'qemu-save', arch);
     cpuTimes(cpuLog);
-    const qemuRestore = await timeRuns(restoring, base, runs, 'qemu-restore');
+    const qemuRestore = await timeRuns(restoring, base, runs, 'qemu-restore', arch);
     return { runs, bwrap, qemu: qemuRestore, qemuCpu: cpuTimes(cpuLog), qemuBoot, qemuBootCpu };
   } finally {
     rmSync(base, { recursive: true, force: true });

@@ -61,6 +61,15 @@ console.log(
   `  ${'whole'.padEnd(width)} ${ms(bwrap.totalMs).padStart(9)} ${ms(qemu.totalMs).padStart(9)}  ${ratio(qemu.totalMs, bwrap.totalMs)}`,
 );
 
+const armEmpty = await measureEmptyStage(Number(process.env.RUNS ?? 5), 'aarch64');
+console.log(`\nan aarch64 stage that does nothing (the aarch64 kaem seed, an empty script), median of ${armEmpty.runs} runs:`);
+console.log(`  bwrap (qemu-user)         ${ms(median(armEmpty.bwrap))} (${armEmpty.bwrap.map(ms).join(', ')})`);
+console.log(`  qemu, booted per stage    ${ms(median(armEmpty.qemuBoot))} (${armEmpty.qemuBoot.map(ms).join(', ')}), TCG`);
+console.log(`  qemu, restored per stage  ${ms(median(armEmpty.qemu))} (${armEmpty.qemu.map(ms).join(', ')}), TCG`);
+console.log(
+  `  qemu's own CPU time (user + system): booted ${ms(median(armEmpty.qemuBootCpu))}; restored ${ms(median(armEmpty.qemuCpu))}; restored / booted: wall ${ratio(median(armEmpty.qemu), median(armEmpty.qemuBoot))}, CPU ${ratio(median(armEmpty.qemuCpu), median(armEmpty.qemuBootCpu))}`,
+);
+
 const arm = await measureBackends(new URL('../stages/aarch64', import.meta.url).pathname);
 console.log(
   `\nthe aarch64 chain from an empty store, per stage (bubblewrap through qemu-user; qemu-system-aarch64, ${arm.qemu.accel ?? 'unknown'}):`,
