@@ -37,7 +37,7 @@ async function timedQemu(dir, log, name = 'qemu-system-x86_64') {
   return wrapper;
 }
 
-async function timeRuns(sandbox, base, runs, label = sandbox.name, arch = 'amd64') {
+async function timeRuns(sandbox, base, runs, label = sandbox.name, arch = 'amd64', phases = []) {
   const walls = [];
   for (let i = 0; i < runs; i += 1) {
     const root = join(base, `${label}-${i}`, 'root');
@@ -54,6 +54,7 @@ async function timeRuns(sandbox, base, runs, label = sandbox.name, arch = 'amd64
       throw new Error(
         `${label} run ${i} did not succeed: ${JSON.stringify(result)} (log: ${readFileSync(logFile, 'latin1').slice(-2000)})`,
       );
+    if (result.phasesMs !== undefined) phases.push(result.phasesMs);
   }
   return walls;
 }
@@ -86,8 +87,9 @@ export async function measureEmptyStage(runs = 5, arch = 'amd64') {
     const restoring = createQemuSandbox({ accel: 'tcg', arch, workDir: base, qemu, snapshotDir: join(base, 'vm-state') });
     await timeRuns(restoring, base, 1, 'qemu-save', arch);
     cpuTimes(cpuLog);
-    const qemuRestore = await timeRuns(restoring, base, runs, 'qemu-restore', arch);
-    return { runs, bwrap, qemu: qemuRestore, qemuCpu: cpuTimes(cpuLog), qemuBoot, qemuBootCpu };
+    const qemuPhases = [];
+    const qemuRestore = await timeRuns(restoring, base, runs, 'qemu-restore', arch, qemuPhases);
+    return { runs, bwrap, qemu: qemuRestore, qemuCpu: cpuTimes(cpuLog), qemuPhases, qemuBoot, qemuBootCpu };
   } finally {
     rmSync(base, { recursive: true, force: true });
   }

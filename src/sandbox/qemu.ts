@@ -165,6 +165,7 @@ function spawnStageQemu(qemu: string, args: readonly string[], request: SandboxR
  * The disk's filesystem may still be being made when qemu starts: qemu opens the file (of its
  * final size) as it starts, but nothing reads it before the guest runs, so the machine is loaded
  * only once `diskMade` says the image is complete (false: it could not be made; qemu is stopped).
+ * `phases` is told how long qemu took to start, to load the state, and the guest to run.
  */
 async function restoreAndRun(
   parts: SnapshotParts,
@@ -173,6 +174,7 @@ async function restoreAndRun(
   diskMade: Promise<boolean>,
   request: SandboxRunRequest,
   stuckAfterMs: number,
+  phases: Record<string, number>,
 ) {
   const socketDir = await mkdtemp(join(tmpdir(), 'kindling-qmp-'));
   const socket = join(socketDir, 'qmp.sock');
@@ -182,6 +184,7 @@ async function restoreAndRun(
     const files = { kernel: saved.kernelSetup, initramfs: saved.initramfs, memory: saved.memory, writeThrough: false };
     // stdin: the console's input, for the one byte. The migration waits (`defer`) until the
     // monitor has told qemu that the memory is in its file, not in the stream.
+    const spawned = performance.now();
     const child = spawnStageQemu(
       parts.qemu,
       [...snapshotMachineArguments(parts, files, image), '-qmp', `unix:${socket},server=on,wait=off`, '-incoming', 'defer'],
@@ -193,6 +196,7 @@ async function restoreAndRun(
     let exited = false;
     void child.then(() => (exited = true));
     let running = false;
+    let ranAt = 0;
     let stuck = false;
     // A restore that never reaches the running state (seen once while this was built: qemu stayed
     // `inmigrate`) is killed and tried again: the guest has not run, so the disk is untouched.
@@ -202,6 +206,7 @@ async function restoreAndRun(
     }, stuckAfterMs);
     try {
       const monitor = await QemuMonitor.connect(socket, () => !exited);
+      phases['qemu start'] = performance.now() - spawned;
       try {
         await monitor.execute('migrate-set-capabilities', MEMORY_IN_FILE_CAPABILITY);
         // Without a disk there is nothing to run: qemu is stopped, and the caller says why.
@@ -209,9 +214,12 @@ async function restoreAndRun(
           child.kill('SIGKILL');
           throw new Error('no disk');
         }
+        const loading = performance.now();
         await monitor.execute('migrate-incoming', { uri: `fd:${STATE_FD}` });
         await monitor.running();
         running = true;
+        ranAt = performance.now();
+        phases['state load'] = ranAt - loading;
         clearTimeout(deadline);
         child.stdin?.write('g');
       } finally {
@@ -223,6 +231,7 @@ async function restoreAndRun(
       clearTimeout(deadline);
     }
     const result = await child;
+    if (running) phases.guest = performance.now() - ranAt;
     if (!running && stuck && !result.timedOut && !result.isCanceled) return STUCK;
     if (!running && !result.timedOut && !result.isCanceled) {
       const said = result.stderr.split('\n').filter((line) => line.trim() !== '' && !line.includes(FIRMWARE_CONSOLE_SETTING));
@@ -381,6 +390,13 @@ export function createQemuSandbox(options: QemuOptions = {}): Sandbox {
       }
 
       const logStart = await fileSize(request.logFile);
+      const phases: Record<string, number> = { prepare: performance.now() - started };
+      const timedDisk = async (): Promise<ImageAdditions> => {
+        const making = performance.now();
+        const additions = await buildImage(request.root, image, size, extras);
+        phases.disk = performance.now() - making;
+        return additions;
+      };
       let added: ImageAdditions;
       let result;
       if (parts !== undefined && saved !== undefined) {
@@ -390,14 +406,14 @@ export function createQemuSandbox(options: QemuOptions = {}): Sandbox {
         } catch (error) {
           return diskFailed(error);
         }
-        const made = buildImage(request.root, image, size, extras).then(
+        const made = timedDisk().then(
           (additions) => ({ additions }),
           (error: unknown) => ({ error }),
         );
         const diskMade = made.then((disk) => 'additions' in disk);
         const deadline = options.restoreDeadlineMs ?? RESTORE_STUCK_MS;
-        let restored = await restoreAndRun(parts, saved, image, diskMade, request, deadline);
-        if (restored === STUCK) restored = await restoreAndRun(parts, saved, image, diskMade, request, deadline);
+        let restored = await restoreAndRun(parts, saved, image, diskMade, request, deadline, phases);
+        if (restored === STUCK) restored = await restoreAndRun(parts, saved, image, diskMade, request, deadline, phases);
         // Whatever qemu did, the image is no longer being written once the run goes on.
         const disk = await made;
         if ('error' in disk) return diskFailed(disk.error);
@@ -411,18 +427,20 @@ export function createQemuSandbox(options: QemuOptions = {}): Sandbox {
         result = restored;
       } else {
         try {
-          added = await buildImage(request.root, image, size, extras);
+          added = await timedDisk();
         } catch (error) {
           return diskFailed(error);
         }
         // An x86-64 kernel boots as its unpacked ELF where it has one (kernel-elf.ts): no unpacking in the VM.
         const bootKernel = profile.arch === 'amd64' ? await bootableKernel(kernel.path, kernel.sha256) : kernel.path;
+        const booting = performance.now();
         result = await spawnStageQemu(
           qemu,
           qemuArguments({ kernel: bootKernel, image, accel, memoryMiB, commandLine, profile }),
           request,
           'ignore',
         );
+        phases['boot and guest'] = performance.now() - booting;
       }
       // execa resolves only once qemu has exited and been reaped, also after a kill.
       if (result.timedOut) {
@@ -449,12 +467,15 @@ export function createQemuSandbox(options: QemuOptions = {}): Sandbox {
         return failed(`qemu ${how} ${when} (log: ${request.logFile})${qemuSaid === '' ? '' : `: ${qemuSaid}`}`);
       }
 
+      const reading = performance.now();
       try {
         await readImageInto(image, request.root, added);
       } catch (error) {
         return failed(`the stage ended with status ${verdict.exitCode}, but its disk could not be read back: ${messageOf(error)}`);
       }
-      return { ok: true, exitCode: verdict.exitCode, durationMs: Math.round(performance.now() - started) };
+      phases['read back'] = performance.now() - reading;
+      const phasesMs = Object.fromEntries(Object.entries(phases).map(([name, ms]) => [name, Math.round(ms)]));
+      return { ok: true, exitCode: verdict.exitCode, durationMs: Math.round(performance.now() - started), phasesMs };
     } finally {
       await rm(work, { recursive: true, force: true });
     }

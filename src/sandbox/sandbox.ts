@@ -39,7 +39,14 @@ export interface SandboxRunRequest {
 }
 
 export type SandboxRunResult =
-  { readonly ok: true; readonly exitCode: number; readonly durationMs: number } | { readonly ok: false; readonly error: SandboxFailure };
+  | {
+      readonly ok: true;
+      readonly exitCode: number;
+      readonly durationMs: number;
+      /** Where the time went, part by part (ms), for a backend whose run has parts: a VM's disk, start, guest, read-back. */
+      readonly phasesMs?: Readonly<Record<string, number>>;
+    }
+  | { readonly ok: false; readonly error: SandboxFailure };
 
 export type SandboxFailure =
   | { readonly reason: 'timeout'; readonly timeoutMs: number; readonly message: string }
