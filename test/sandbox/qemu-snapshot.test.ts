@@ -337,6 +337,45 @@ describe('a saved machine, restored per stage', () => {
     SAVE_TIMEOUT_MS * 2,
   );
 
+  it(
+    'on aarch64, reports a restored machine whose disk cannot be mounted as a crash: the boot program says so and exits',
+    async () => {
+      // A qemu that is given a disk of zeros of the same size in place of each disk.
+      const wiping = join(dir, 'wiping-qemu-system-aarch64');
+      await writeFile(
+        wiping,
+        [
+          '#!/bin/bash',
+          'args=()',
+          'for arg in "$@"; do',
+          '  case "$arg" in file=*)',
+          '    image="${arg#file=}"; image="${image%%,if=*}"',
+          '    truncate -s "$(stat -c %s "$image")" "$image.zeros"',
+          '    arg="file=$image.zeros,${arg#*,}";;',
+          '  esac',
+          '  args+=("$arg")',
+          'done',
+          `exec "${(await findExecutable('qemu-system-aarch64'))!}" "\${args[@]}"`,
+        ].join('\n') + '\n',
+      );
+      await chmod(wiping, 0o755);
+      const sandbox = createQemuSandbox({
+        kernel: aarch64Kernel,
+        arch: 'aarch64',
+        accel: 'tcg',
+        qemu: wiping,
+        snapshotDir: join(dir, 'cache-aarch64-wiping'),
+      });
+      const stage = await probeStage();
+      const result = await sandbox.run(stage);
+      expect(result).toMatchObject({ ok: false, error: { reason: 'sandbox-failed' } });
+      expect(!result.ok && result.error.message).toMatch(/^the VM's kernel panicked before the stage ended: .*Attempted to kill init/);
+      expect(await readFile(stage.logFile, 'utf8')).toContain("kindling: the stage's disk could not be attached");
+      expect(await readdir(stage.root)).toEqual(['bin']);
+    },
+    SAVE_TIMEOUT_MS * 2,
+  );
+
   it("gives qemu at a restore only the part of each kernel that lays the machine out, and refuses another architecture's", async () => {
     const [bzImage, image] = await Promise.all([readFile(kernel), readFile(aarch64Kernel)]);
     const setup = kernelRestorePart(bzImage, archProfile('amd64'));
