@@ -78,6 +78,9 @@ console.log(
   `  qemu's own CPU time (user + system): booted ${ms(median(armEmpty.qemuBootCpu))}; restored ${ms(median(armEmpty.qemuCpu))}; restored / booted: wall ${ratio(median(armEmpty.qemu), median(armEmpty.qemuBoot))}, CPU ${ratio(median(armEmpty.qemuCpu), median(armEmpty.qemuBootCpu))}`,
 );
 
+const armPart = (name) => median(armEmpty.qemuPhases.map((phases) => phases[name] ?? 0));
+console.log(`  the parts of a restored aarch64 stage, medians: ${parts.map((name) => `${name} ${ms(armPart(name))}`).join(', ')}`);
+
 const arm = await measureBackends(new URL('../stages/aarch64', import.meta.url).pathname);
 console.log(
   `\nthe aarch64 chain from an empty store, per stage (bubblewrap through qemu-user; qemu-system-aarch64, ${arm.qemu.accel ?? 'unknown'}):`,
