@@ -12,9 +12,9 @@
 // time, mounts it and runs the guest init.
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rename, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, truncate, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import type { ArchProfile } from '../arch.js';
@@ -335,6 +335,54 @@ async function save(parts: SnapshotParts, dir: string, key: string, timeoutMs: n
 
 const verified = new Map<string, Promise<SavedMachine>>();
 
+/** A saved machine no run has used for this long is removed when another is saved (each holds 100–250 MB). */
+const UNUSED_FOR_MS = 30 * 24 * 60 * 60 * 1000;
+/** A save left half-written (its process killed) is removed after this long. */
+const PARTIAL_FOR_MS = 24 * 60 * 60 * 1000;
+/** Touched once per process that uses a saved machine: when it was last used. */
+const USED_FILE = 'used';
+
+async function markUsed(dir: string): Promise<void> {
+  const now = new Date();
+  await utimes(join(dir, USED_FILE), now, now).catch(() => writeFile(join(dir, USED_FILE), ''));
+}
+
+async function modifiedMs(path: string): Promise<number | undefined> {
+  return stat(path).then(
+    (info) => info.mtimeMs,
+    () => undefined,
+  );
+}
+
+/**
+ * Removes from the cache what no run will use again: machines saved in an older format (their
+ * meta names no files) or without a meta, machines no run has used for 30 days, and saves left
+ * half-written more than a day ago. Machines in use under other keys (the other architecture's,
+ * another memory size, another qemu) are kept, and so is anything not named like a key. Done when
+ * a machine is saved, the one time the cache grows. Returns the names removed.
+ */
+export async function pruneSavedMachines(cacheDir: string, keep: string, now = Date.now()): Promise<string[]> {
+  const removed: string[] = [];
+  for (const name of await readdir(cacheDir).catch(() => [] as string[])) {
+    const dir = join(cacheDir, name);
+    let stale: boolean;
+    if (/^[0-9a-f]{64}\.partial-[0-9a-f]{8}$/.test(name)) {
+      stale = now - ((await modifiedMs(dir)) ?? now) > PARTIAL_FOR_MS;
+    } else if (/^[0-9a-f]{64}$/.test(name) && name !== keep) {
+      const meta = await readFile(join(dir, 'meta.json'), 'utf8').then(
+        (text) => JSON.parse(text) as Partial<SnapshotMeta>,
+        () => undefined,
+      );
+      const lastUsed = (await modifiedMs(join(dir, USED_FILE))) ?? (await modifiedMs(join(dir, 'meta.json'))) ?? 0;
+      stale = typeof meta?.files !== 'object' || now - lastUsed > UNUSED_FOR_MS;
+    } else continue;
+    if (!stale) continue;
+    await rm(dir, { recursive: true, force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
 export interface SnapshotOptions {
   readonly cacheDir?: string;
   /** How long the one boot that is saved may take (default 10 minutes). */
@@ -360,7 +408,10 @@ export function savedMachine(parts: SnapshotParts, options: SnapshotOptions = {}
   function reverify(): Promise<SavedMachine> {
     const result = (async (): Promise<SavedMachine> => {
       const found = await verify(dir, key);
-      if (typeof found !== 'string') return found;
+      if (typeof found !== 'string') {
+        await markUsed(dir);
+        return found;
+      }
       const partial = `${dir}.partial-${randomBytes(4).toString('hex')}`;
       try {
         await save(parts, partial, key, options.saveTimeoutMs ?? 600_000);
@@ -377,6 +428,8 @@ export function savedMachine(parts: SnapshotParts, options: SnapshotOptions = {}
       }
       const saved = await verify(dir, key);
       if (typeof saved === 'string') throw new Error(`the saved VM in ${dir} is not usable: ${saved}`);
+      await markUsed(dir);
+      await pruneSavedMachines(dirname(dir), key);
       return saved;
     })();
     verified.set(dir, result);

@@ -205,6 +205,43 @@ describe('a saved machine, restored per stage', () => {
   );
 
   it(
+    'removes, when it saves a machine, the saved machines no run will use again, and keeps those in use',
+    async () => {
+      const cache = join(dir, 'cache-pruned');
+      await mkdir(cache);
+      const key = (digit: string) => digit.repeat(64);
+      const daysAgo = (days: number) => new Date(Date.now() - days * 24 * 60 * 60 * 1000);
+      const fakeMachine = async (name: string, meta: unknown, usedDaysAgo?: number) => {
+        await mkdir(join(cache, name));
+        await writeFile(join(cache, name, 'meta.json'), JSON.stringify(meta));
+        if (usedDaysAgo !== undefined) {
+          await writeFile(join(cache, name, 'used'), '');
+          await utimes(join(cache, name, 'used'), daysAgo(usedDaysAgo), daysAgo(usedDaysAgo));
+        }
+      };
+      // An older format (its meta names a state, not files), one unused for 40 days, one used
+      // yesterday (another architecture's, say), a machine without a meta, half-written saves.
+      await fakeMachine(key('1'), { key: key('1'), stateSha256: key('f'), stateBytes: 1 });
+      await fakeMachine(key('2'), { key: key('2'), files: {} }, 40);
+      await fakeMachine(key('3'), { key: key('3'), files: {} }, 1);
+      await mkdir(join(cache, key('4')));
+      await mkdir(join(cache, `${key('5')}.partial-0123abcd`));
+      await utimes(join(cache, `${key('5')}.partial-0123abcd`), daysAgo(2), daysAgo(2));
+      await mkdir(join(cache, `${key('6')}.partial-0123abcd`));
+      await mkdir(join(cache, 'notes'));
+
+      const sandbox = createQemuSandbox({ kernel, accel: 'tcg', snapshotDir: cache });
+      expect(await sandbox.run(await shellStage('true\n'))).toMatchObject({ ok: true, exitCode: 0 });
+      const saved = (await readdir(cache)).filter((name) => /^[0-9a-f]{64}$/.test(name) && !/^(.)\1+$/.test(name));
+      expect(saved).toHaveLength(1);
+      expect((await readdir(cache)).sort()).toEqual([key('3'), `${key('6')}.partial-0123abcd`, saved[0]!, 'notes'].sort());
+      // The machine saved is marked used, so a later save keeps it while it is.
+      expect((await stat(join(cache, saved[0]!, 'used'))).mtimeMs).toBeGreaterThan(Date.now() - 60_000);
+    },
+    SAVE_TIMEOUT_MS,
+  );
+
+  it(
     'reports a saved state qemu cannot load, and removes it so the next run saves it anew',
     async () => {
       const cache = join(dir, 'cache-unloadable');
