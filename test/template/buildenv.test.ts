@@ -1,7 +1,7 @@
 // The buildenv template, for real: an image made only of chain outputs (tcc, musl, make, dash,
 // BusyBox) in which GNU hello 2.10 is unpacked, configured, built and checked with its own
-// `./configure`, `make` and `make check`, under bubblewrap and in a qemu VM booted on the
-// template's files. The template's manifest shows every file came from the chain.
+// `./configure`, `make` and `make check`, under bubblewrap and in a qemu VM on the template's
+// files. The template's manifest shows every file came from the chain.
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -1,6 +1,6 @@
 // kindling template run, for real: the amd64 toolchain template (built from the two seeds under
 // bubblewrap) compiles a C program with its own tcc and runs it, under bubblewrap and in a qemu VM
-// booted on the template's files; the command's exit status is kindling's; a command that never
+// on the template's files (restored from the saved machine, /dev mounted for it); the command's exit status is kindling's; a command that never
 // ends is stopped at --timeout; and the errors a user meets are one line each.
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -54,8 +54,8 @@ async function freshWork(name: string): Promise<string> {
 
 describe.each([
   { backend: 'bwrap', hangAfter: 2 },
-  // The VM's timeout counts its boot too (13–18 s at load 12 under TCG); a boot slower than that
-  // still ends in the same timeout.
+  // The VM's timeout counts its start too (a restore, or a boot of 13–18 s at load 12 under TCG);
+  // a start slower than that still ends in the same timeout.
   { backend: 'qemu', hangAfter: 30 },
 ])('kindling template run toolchain under $backend', ({ backend, hangAfter }) => {
   let work: string;
