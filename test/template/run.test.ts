@@ -1,7 +1,8 @@
 // kindling template run, for real: the amd64 toolchain template (built from the two seeds under
 // bubblewrap) compiles a C program with its own tcc and runs it, under bubblewrap and in a qemu VM
-// on the template's files (restored from the saved machine, /dev mounted for it); the command's exit status is kindling's; a command that never
-// ends is stopped at --timeout; and the errors a user meets are one line each.
+// on the template's files (restored from the saved machine, /dev mounted for it); the command's
+// exit status is kindling's; a command that never ends is stopped at --timeout; and the errors a
+// user meets are one line each.
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
