@@ -23,7 +23,7 @@ export const GUEST_INIT_SHA256: Readonly<Partial<Record<Arch, Sha256>>> = {
  * becomes the guest init. Checked like the guest init, and named in the trusted base beside it.
  */
 export const GUEST_BOOT_SHA256: Readonly<Partial<Record<Arch, Sha256>>> = {
-  amd64: '56a360e9e38f94925c3c2cd19737ed6e24fd5350271b1df4fdd93baadbe2829e' as Sha256,
+  amd64: '1ff9dd5a008dad14671a8ebe36b5e6ebcd2e47276baec0134e4d7573698c3509' as Sha256,
   aarch64: '194f3199541d1389b68684383a02d7ecc3e6a93a3085e907f39b9a49f6342e7e' as Sha256,
 };
 /** Where it sits on the disk (it removes itself before the stage starts). */

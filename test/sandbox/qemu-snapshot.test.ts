@@ -65,11 +65,27 @@ const PROBE_PROGRAM = [
   Buffer.from('/secret\0/kindling-args\0/kindling-init\0/kindling-devices\0/dev/vda\0\0', 'latin1').toString('hex'),
 ].join('');
 
-async function probeStage(): Promise<SandboxRunRequest> {
+/**
+ * An x86-64 stage (its instructions below): exits with the lowest descriptor from 3 to 1023 that
+ * fcntl(fd, F_GETFD) finds open, or with 0 when there is none, as under bubblewrap.
+ */
+const AMD64_FD_PROBE = [
+  '7f454c4602010100 0000000000000000 02003e0001000000 7800600000000000', // ELF64 header: x86-64, entry 0x600078
+  '4000000000000000 0000000000000000 0000000040003800 0100000000000000', // one program header at 64
+  '0100000005000000 0000000000000000 0000600000000000 0000600000000000', // PT_LOAD, R-X, at 0x600000
+  'a000000000000000 a000000000000000 0010000000000000', // 160 bytes of file and memory
+  'bf03000000', // mov edi, 3: the first fd after the console's
+  'b848000000 be01000000 0f05 85c0 790c', // fcntl(edi, F_GETFD) >= 0: to the exit, with edi
+  'ffc7 81ff00040000 72e6', // edi += 1, again below 1024
+  '31ff', // none open: status 0
+  'b83c000000 0f05', // exit(edi)
+].join('');
+
+async function probeStage(program = PROBE_PROGRAM): Promise<SandboxRunRequest> {
   const base = join(dir, `stage-${count++}`);
   const root = join(base, 'root');
   await mkdir(join(root, 'bin'), { recursive: true });
-  await writeFile(join(root, 'bin/probe'), Buffer.from(PROBE_PROGRAM.replace(/\s/g, ''), 'hex'));
+  await writeFile(join(root, 'bin/probe'), Buffer.from(program.replace(/\s/g, ''), 'hex'));
   await chmod(join(root, 'bin/probe'), 0o755);
   const logFile = join(base, 'stage.log');
   await writeFile(logFile, '');
@@ -128,6 +144,18 @@ describe('a saved machine, restored per stage', () => {
       expect(await Promise.all(saved.map(fingerprint))).toEqual(before);
     },
     SAVE_TIMEOUT_MS * 2,
+  );
+
+  it(
+    "starts a restored stage with the console's descriptors only: the boot program closes the files it opened",
+    async () => {
+      // The cache of the test above when it ran first (a restore); else this run saves the machine.
+      const cache = join(dir, 'cache-isolation');
+      const sandbox = createQemuSandbox({ kernel, accel: 'tcg', snapshotDir: cache });
+      expect(await sandbox.run(await probeStage(AMD64_FD_PROBE))).toMatchObject({ ok: true, exitCode: 0 });
+      await savedState(cache);
+    },
+    SAVE_TIMEOUT_MS,
   );
 
   it(
