@@ -153,6 +153,7 @@ describe('a saved machine, restored per stage', () => {
       const cache = join(dir, 'cache-isolation');
       const sandbox = createQemuSandbox({ kernel, accel: 'tcg', snapshotDir: cache });
       expect(await sandbox.run(await probeStage(AMD64_FD_PROBE))).toMatchObject({ ok: true, exitCode: 0 });
+      // Restored, not booted: a booted stage starts with fds 0, 1 and 2 and proves nothing.
       await savedState(cache);
     },
     SAVE_TIMEOUT_MS,
