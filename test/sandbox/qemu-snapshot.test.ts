@@ -11,6 +11,7 @@ import { findExecutable } from '../../src/sandbox/tool-identity.js';
 import { createQemuSandbox } from '../../src/sandbox/qemu.js';
 import { archProfile } from '../../src/arch.js';
 import { kernelRestorePart, snapshotKey, type SnapshotParts } from '../../src/sandbox/qemu-snapshot.js';
+import { qemuWithZeroedDisk } from '../support/zeroed-disk-qemu.js';
 import type { SandboxRunRequest } from '../../src/sandbox/sandbox.js';
 
 // The first run of a cache saves the machine: a boot, then the save (seconds under TCG, more on a busy machine).
@@ -406,25 +407,7 @@ describe('a saved machine, restored per stage', () => {
   it(
     'on aarch64, reports a restored machine whose disk cannot be mounted as a crash: the boot program says so and exits',
     async () => {
-      // A qemu that is given a disk of zeros of the same size in place of each disk.
-      const wiping = join(dir, 'wiping-qemu-system-aarch64');
-      await writeFile(
-        wiping,
-        [
-          '#!/bin/bash',
-          'args=()',
-          'for arg in "$@"; do',
-          '  case "$arg" in file=*)',
-          '    image="${arg#file=}"; image="${image%%,if=*}"',
-          '    truncate -s "$(stat -c %s "$image")" "$image.zeros"',
-          '    arg="file=$image.zeros,${arg#*,}";;',
-          '  esac',
-          '  args+=("$arg")',
-          'done',
-          `exec "${(await findExecutable('qemu-system-aarch64'))!}" "\${args[@]}"`,
-        ].join('\n') + '\n',
-      );
-      await chmod(wiping, 0o755);
+      const wiping = await qemuWithZeroedDisk(dir, 'qemu-system-aarch64');
       const sandbox = createQemuSandbox({
         kernel: aarch64Kernel,
         arch: 'aarch64',

@@ -11,6 +11,7 @@ import { resolveAccel } from '../../src/sandbox/accel.js';
 import { GUEST_BOOT_SHA256, GUEST_INIT_SHA256 } from '../../src/sandbox/guest-init.js';
 import { ensureKernel } from '../../src/sandbox/kernel.js';
 import { createQemuSandbox } from '../../src/sandbox/qemu.js';
+import { qemuWithZeroedDisk } from '../support/zeroed-disk-qemu.js';
 import type { SandboxRunRequest } from '../../src/sandbox/sandbox.js';
 import { findExecutable } from '../../src/sandbox/tool-identity.js';
 
@@ -296,26 +297,7 @@ describe('failures of the machine itself', () => {
     'reports a machine that crashes: a disk the kernel cannot mount makes it panic',
     async () => {
       const r = await rig({ 'build.kaem': '' });
-      // A qemu given a disk of zeros, of the stage disk's size, in its place (the stage's own disk
-      // may still be being made as qemu starts, so it is not damaged in place).
-      const wiping = join(dir, 'wiping-qemu');
-      await writeFile(
-        wiping,
-        [
-          '#!/bin/bash',
-          'args=()',
-          'for arg in "$@"; do',
-          '  case "$arg" in file=*)',
-          '    image="${arg#file=}"; image="${image%%,if=*}"',
-          '    truncate -s "$(stat -c %s "$image")" "$image.zeros"',
-          '    arg="file=$image.zeros,${arg#*,}";;',
-          '  esac',
-          '  args+=("$arg")',
-          'done',
-          `exec "${(await findExecutable('qemu-system-x86_64'))!}" "\${args[@]}"`,
-        ].join('\n') + '\n',
-      );
-      await chmod(wiping, 0o755);
+      const wiping = await qemuWithZeroedDisk(dir, 'qemu-system-x86_64');
       const before = await listTree(r.root);
       const result = await createQemuSandbox({ kernel, accel: 'tcg', qemu: wiping, restore: false }).run(kaemRun(r, 'build.kaem'));
       expect(result).toMatchObject({ ok: false, error: { reason: 'sandbox-failed' } });
