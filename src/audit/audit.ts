@@ -17,7 +17,7 @@ import { FileFactsCache } from './file-facts.js';
 import { severityOf, type Finding } from './findings.js';
 import { originGraph } from './graph.js';
 import { growthRows, withSizes } from './growth.js';
-import { countHandwritten } from './handwritten.js';
+import { countChainHandwritten } from './handwritten.js';
 import { referenceHex0, type Hex0Assembler } from '../seeds/source-check.js';
 import { checkPrograms } from './programs.js';
 import { checkRecords } from './records.js';
@@ -169,7 +169,7 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
   withSizes(stages, sizes);
 
   const seedsDir = chain.seeds.size > 0 ? dirname([...chain.seeds.values()][0]!.path) : undefined;
-  const handwritten = await countHandwritten(seedsDir === undefined ? [chain.dir] : [seedsDir, chain.dir], chain.dir, chain.arch);
+  const handwritten = await countChainHandwritten(chain, seedsDir);
   return finish({
     chain: { name: chain.name, arch: chain.arch, dir: chain.dir },
     auditedAt,

@@ -104,19 +104,30 @@ export function describeRoots(roots: StageRoots): string {
   return `${seeds}; ${count(roots.repositoryFiles.length, 'repository file')}; ${upstream}`;
 }
 
-export function handwrittenLines(count: HandwrittenCount): string[] {
+export function handwrittenLines(hand: HandwrittenCount): string[] {
   const lines = [
-    `Hand-written hex and assembly: ${count.files.length} files, ${count.total} lines (${count.code} code, ${count.comment} comment only; ${count.blank} blank not counted)`,
+    `Hand-written hex and assembly: ${hand.files.length} files, ${hand.total} lines (${hand.code} code, ${hand.comment} comment only; ${hand.blank} blank not counted)`,
   ];
-  for (const [extension, entry] of Object.entries(count.byExtension)) {
+  for (const [extension, entry] of Object.entries(hand.byExtension)) {
     lines.push(
       `  ${extension.padEnd(5)} ${String(entry.files).padStart(3)} file${entry.files === 1 ? ' ' : 's'} ${String(entry.code).padStart(6)} code ${String(entry.comment).padStart(6)} comment`,
     );
   }
-  const anchor = count.stage0Posix;
-  if (anchor !== undefined) {
+  // Files a stage takes from outside the chain (another chain's directory, say) are named: its reader reads them too.
+  const taken = hand.fromSources;
+  if (taken !== undefined) {
     lines.push(
-      `  stage0-posix, hex0 to cc_amd64: about ${anchor.lines} lines; ratio ${anchor.ratio.toFixed(2)} (${(anchor.ratio * 100).toFixed(0)}%)`,
+      `  taken from chain.yaml's sources, outside this chain: ${count(taken.files, 'file')}, ${taken.total} lines (${taken.code} code, ${taken.comment} comment only)`,
+    );
+    for (const file of hand.files) {
+      if (file.from !== undefined) lines.push(`    ${file.path}: ${file.code} code, ${file.comment} comment only`);
+    }
+  }
+  const anchor = hand.stage0Posix;
+  if (anchor !== undefined) {
+    const own = taken === undefined ? '' : ` of the chain's own ${anchor.counted} lines`;
+    lines.push(
+      `  stage0-posix, hex0 to cc_amd64: about ${anchor.lines} lines; ratio${own} ${anchor.ratio.toFixed(2)} (${(anchor.ratio * 100).toFixed(0)}%)`,
     );
   }
   return lines;

@@ -8,7 +8,7 @@ import type { FetchOptions } from '../sources/ensure.js';
 import { resolveSourceSettings } from '../sources/settings.js';
 import { audit } from '../audit/audit.js';
 import { diverseDoubleCompile, type DdcResult } from '../audit/ddc.js';
-import { countHandwritten } from '../audit/handwritten.js';
+import { countChainHandwritten, countHandwritten } from '../audit/handwritten.js';
 import { renderHtml } from '../audit/render-html.js';
 import { handwrittenLines, renderText, verdictLine } from '../audit/render-text.js';
 import { loadChain } from '../manifest/chain.js';
@@ -149,17 +149,13 @@ async function runDdc(flags: AuditFlags): Promise<DdcResult> {
 
 async function printHandwritten(flags: AuditFlags): Promise<void> {
   const chainDir = resolve(flags.chain);
-  const dirs = [chainDir];
-  let arch = 'amd64';
-  try {
-    const chain = await loadChain(chainDir);
-    arch = chain.arch;
-    const seed = [...chain.seeds.values()][0];
-    if (seed !== undefined) dirs.unshift(dirname(seed.path));
-  } catch {
-    // A chain that does not load still has files to count.
-  }
-  const count = await countHandwritten(dirs, chainDir, arch);
+  // A chain that does not load still has files to count: those under its directory.
+  const chain = await loadChain(chainDir).catch(() => undefined);
+  const seed = chain === undefined ? undefined : [...chain.seeds.values()][0];
+  const count =
+    chain === undefined
+      ? await countHandwritten([chainDir], chainDir, 'amd64')
+      : await countChainHandwritten(chain, seed === undefined ? undefined : dirname(seed.path));
   if (flags.json === true) process.stdout.write(JSON.stringify(count, null, 2) + '\n');
   else process.stdout.write(handwrittenLines(count).join('\n') + '\n');
 }

@@ -5,7 +5,8 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { countHandwritten } from '../../src/audit/handwritten.js';
+import { countChainHandwritten } from '../../src/audit/handwritten.js';
+import { loadChain } from '../../src/manifest/chain.js';
 import { REPO } from '../support/cli.js';
 
 const read = (path: string): Promise<string> => readFile(join(REPO, path), 'utf8');
@@ -74,17 +75,19 @@ describe('figures in the docs', () => {
   });
 
   it('give the hand-written hex and assembly the lines `kindling audit --handwritten` counts', async () => {
-    const chain = join(REPO, 'stages', 'amd64');
-    const count = await countHandwritten([join(REPO, 'seeds', 'amd64'), chain], chain, 'amd64');
-    expect(figure(await read('README.md'), /counts the hand-written hex and assembly: ([\d,]+) lines/, 'README.md')).toBe(count.total);
+    const count = await countChainHandwritten(await loadChain(join(REPO, 'stages', 'amd64')), join(REPO, 'seeds', 'amd64'));
+    const readme = await read('README.md');
+    expect(figure(readme, /counts the hand-written hex and assembly every stage reads: ([\d,]+) lines/, 'README.md')).toBe(count.total);
+    expect(figure(readme, /lines, of which\s+([\d,]+) are the aarch64 chain's/, 'README.md')).toBe(count.fromSources?.total);
+    expect(figure(readme, /The chain's own ([\d,]+) lines, from the seeds/, 'README.md')).toBe(count.stage0Posix?.counted);
   });
 
   it("give the aarch64 chain's hand-written lines as `kindling audit --chain stages/aarch64 --handwritten` counts them", async () => {
-    const chain = join(REPO, 'stages', 'aarch64');
-    const count = await countHandwritten([join(REPO, 'seeds', 'aarch64'), chain], chain, 'aarch64');
+    const count = await countChainHandwritten(await loadChain(join(REPO, 'stages', 'aarch64')), join(REPO, 'seeds', 'aarch64'));
     const readme = await read('README.md');
-    expect(figure(readme, /the aarch64 chain holds ([\d,]+) hand-written\s+lines/, 'README.md')).toBe(count.total);
+    expect(figure(readme, /the aarch64 chain rests on ([\d,]+) hand-written\s+lines/, 'README.md')).toBe(count.total);
     expect(figure(readme, /--handwritten`: ([\d,]+) of code/, 'README.md')).toBe(count.code);
     expect(figure(readme, /--handwritten`: [\d,]+ of code, ([\d,]+) of comment only/, 'README.md')).toBe(count.comment);
+    expect(figure(readme, /of comment only\), ([\d,]+) of them\s+`cc-aarch64\.M0`/, 'README.md')).toBe(count.fromSources?.total);
   });
 });
