@@ -146,29 +146,47 @@ export function bareMachine(accel: Accel, profile?: ArchProfile): string[] {
   ];
 }
 
-export function qemuArguments(machine: QemuMachine): string[] {
+/**
+ * A stage's machine before its kernel and disk, booted or saved and restored alike: one processor,
+ * the memory, the fixed clock, the console on stdout.
+ */
+export function stageMachine(accel: Accel, memoryMiB: number, profile?: ArchProfile): string[] {
   return [
-    ...bareMachine(machine.accel, machine.profile),
+    ...bareMachine(accel, profile),
     '-smp',
     '1',
     '-m',
-    String(machine.memoryMiB),
+    String(memoryMiB),
     // The guest clock starts at the instant the disk's files carry, on every run, and follows
     // virtual time: a stage that reads the clock sees no trace of when the host ran it.
     '-rtc',
     `base=${FIXED_TIME.toISOString().slice(0, 19)},clock=vm`,
     // The console goes to qemu's stdout, which the backend sends to the stage's log. The firmware
-    // is told to keep off it, so the log starts with what the stage printed.
+    // (SeaBIOS, x86-64's) is told to keep off it, so the log starts with what the stage printed;
+    // the Arm board has no firmware to tell.
     '-serial',
     'stdio',
-    ...(machine.profile?.biosFirmware === false ? [] : ['-fw_cfg', `name=${FIRMWARE_CONSOLE_SETTING},string=0`]),
+    ...(profile?.biosFirmware === false ? [] : ['-fw_cfg', `name=${FIRMWARE_CONSOLE_SETTING},string=0`]),
+  ];
+}
+
+/** The stage's disk image, raw, on the given controller (`nvme` when booted, `virtio-blk-pci` when restored). */
+export function stageDisk(image: string, controller: string): string[] {
+  return [
+    '-drive',
+    `file=${optionValue(image)},if=none,format=raw,id=stage,cache=unsafe`,
+    '-device',
+    `${controller},drive=stage,serial=kindling`,
+  ];
+}
+
+export function qemuArguments(machine: QemuMachine): string[] {
+  return [
+    ...stageMachine(machine.accel, machine.memoryMiB, machine.profile),
     '-kernel',
     machine.kernel,
     '-append',
     machine.commandLine,
-    '-drive',
-    `file=${optionValue(machine.image)},if=none,format=raw,id=stage,cache=unsafe`,
-    '-device',
-    'nvme,drive=stage,serial=kindling',
+    ...stageDisk(machine.image, 'nvme'),
   ];
 }

@@ -10,23 +10,21 @@
 // stream from an open file descriptor, with its own disk in the blank one's place, and sends the
 // byte: the guest only then loads the disk driver, which reads the stage's disk for the first
 // time, mounts it and runs the guest init.
-import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, truncate, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import type { ArchProfile } from '../arch.js';
-import { sha256Bytes, type Sha256 } from '../digest.js';
+import { sha256Bytes, sha256File, type Sha256 } from '../digest.js';
 import { messageOf } from '../errors.js';
 import type { Accel } from './accel.js';
 import type { GuestInit } from './guest-init.js';
 import { buildInitramfs } from './initramfs.js';
 import type { KernelInfo } from './kernel.js';
 import type { KernelModules } from './kernel-modules.js';
-import { AMD64_BOOT_SHORTCUTS, bareMachine, FIRMWARE_CONSOLE_SETTING, optionValue } from './qemu-command.js';
-import { FIXED_TIME } from './qemu-disk.js';
+import { AMD64_BOOT_SHORTCUTS, optionValue, stageDisk, stageMachine } from './qemu-command.js';
 import { fileStamp } from './file-stamp.js';
 import { QemuMonitor } from './qemu-monitor.js';
 import type { TrustedComponent } from './sandbox.js';
@@ -93,31 +91,18 @@ export interface MachineFiles {
  */
 export function snapshotMachineArguments(parts: SnapshotParts, files: MachineFiles, image: string): string[] {
   return [
-    ...bareMachine(parts.accel, parts.profile),
-    '-smp',
-    '1',
-    '-m',
-    String(parts.memoryMiB),
+    ...stageMachine(parts.accel, parts.memoryMiB, parts.profile),
     '-object',
     `memory-backend-file,id=guest-memory,size=${parts.memoryMiB}M,mem-path=${optionValue(files.memory)},share=${files.writeThrough ? 'on' : 'off'}`,
     '-machine',
     'memory-backend=guest-memory',
-    '-rtc',
-    `base=${FIXED_TIME.toISOString().slice(0, 19)},clock=vm`,
-    '-serial',
-    'stdio',
-    // SeaBIOS (x86-64) keeps off the console; the Arm board has no firmware to tell.
-    ...(parts.profile.biosFirmware ? ['-fw_cfg', `name=${FIRMWARE_CONSOLE_SETTING},string=0`] : []),
     '-kernel',
     files.kernel,
     '-initrd',
     files.initramfs,
     '-append',
     snapshotCommandLine(parts.profile),
-    '-drive',
-    `file=${optionValue(image)},if=none,format=raw,id=stage,cache=unsafe`,
-    '-device',
-    'virtio-blk-pci,drive=stage,serial=kindling',
+    ...stageDisk(image, 'virtio-blk-pci'),
   ];
 }
 
@@ -181,16 +166,8 @@ export interface SavedMachine {
   readonly memory: string;
   readonly kernelSetup: string;
   readonly initramfs: string;
-  readonly stateSha256: string;
-  readonly memorySha256: string;
   /** The stamps (fileStamp) of the state and the memory when they were verified: checked before each restore. */
   readonly stamp: string;
-}
-
-async function hashFile(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
 
 async function stampOf(saved: Pick<SavedMachine, 'state' | 'memory'>): Promise<string> {
@@ -239,15 +216,13 @@ async function verify(dir: string, key: string): Promise<SavedMachine | string> 
     return 'no meta.json';
   }
   if (meta.key !== key) return `meta.json names key ${meta.key}`;
-  const hashes: Partial<Record<SavedFile, string>> = {};
   for (const [file, name] of Object.entries(SAVED_FILES) as [SavedFile, string][]) {
     const expected = meta.files?.[file];
     if (expected === undefined) return `meta.json says nothing of ${name}`;
     const size = await fileSize(join(dir, name));
     if (size !== expected.bytes) return `${name} has ${size} bytes, not ${expected.bytes}`;
-    const sha256 = await hashFile(join(dir, name)).catch(() => 'unreadable');
+    const sha256 = await sha256File(join(dir, name)).catch(() => 'unreadable');
     if (sha256 !== expected.sha256) return `${name} has sha256 ${sha256}, not ${expected.sha256}`;
-    hashes[file] = sha256;
   }
   const paths = { state: join(dir, SAVED_FILES.state), memory: join(dir, SAVED_FILES.memory) };
   return {
@@ -255,8 +230,6 @@ async function verify(dir: string, key: string): Promise<SavedMachine | string> 
     ...paths,
     kernelSetup: join(dir, SAVED_FILES.kernelSetup),
     initramfs: join(dir, SAVED_FILES.initramfs),
-    stateSha256: hashes.state!,
-    memorySha256: hashes.memory!,
     stamp: await stampOf(paths),
   };
 }
@@ -327,7 +300,7 @@ async function save(parts: SnapshotParts, dir: string, key: string, timeoutMs: n
   }
   const described: Partial<SnapshotMeta['files']> = {};
   for (const file of Object.keys(SAVED_FILES) as SavedFile[]) {
-    described[file] = { sha256: await hashFile(path(file)), bytes: await fileSize(path(file)) };
+    described[file] = { sha256: await sha256File(path(file)), bytes: await fileSize(path(file)) };
   }
   const meta: SnapshotMeta = { key, files: described as SnapshotMeta['files'] };
   await writeFile(join(dir, 'meta.json'), JSON.stringify(meta, null, 2) + '\n');
