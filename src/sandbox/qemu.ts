@@ -136,6 +136,15 @@ const STUCK = Symbol('stuck');
 /** How long loading the saved state may take before qemu is killed and started again. */
 const RESTORE_STUCK_MS = 60_000;
 
+/** What qemu wrote on stderr, at most five lines on one, without its warning about the firmware's console setting. */
+function whatQemuSaid(stderr: string): string {
+  return stderr
+    .split('\n')
+    .filter((line) => line.trim() !== '' && !line.includes(FIRMWARE_CONSOLE_SETTING))
+    .slice(0, 5)
+    .join('; ');
+}
+
 /** The descriptor a restored qemu reads the saved machine's state from (the first after stdin, stdout and stderr). */
 const STATE_FD = 3;
 
@@ -234,8 +243,7 @@ async function restoreAndRun(
     if (running) phases.guest = performance.now() - ranAt;
     if (!running && stuck && !result.timedOut && !result.isCanceled) return STUCK;
     if (!running && !result.timedOut && !result.isCanceled) {
-      const said = result.stderr.split('\n').filter((line) => line.trim() !== '' && !line.includes(FIRMWARE_CONSOLE_SETTING));
-      return said.slice(0, 5).join('; ') || `qemu exited with status ${result.exitCode ?? result.signal ?? 'unknown'}`;
+      return whatQemuSaid(result.stderr) || `qemu exited with status ${result.exitCode ?? result.signal ?? 'unknown'}`;
     }
     return result;
   } finally {
@@ -454,11 +462,7 @@ export function createQemuSandbox(options: QemuOptions = {}): Sandbox {
       if (result.isCanceled) return { ok: false, error: { reason: 'aborted', message: 'the run was interrupted; the VM was killed' } };
 
       const verdict = readConsoleVerdict(await readConsole(request.logFile, logStart), { initExitPanics: !withGuestInit });
-      const qemuSaid = result.stderr
-        .split('\n')
-        .filter((line) => line.trim() !== '' && !line.includes(FIRMWARE_CONSOLE_SETTING))
-        .slice(0, 5)
-        .join('; ');
+      const qemuSaid = whatQemuSaid(result.stderr);
       if (verdict.kind === 'kernel-panic') return failed(`the VM's kernel panicked before the stage ended: ${verdict.message}`);
       if (verdict.kind === 'no-verdict' || result.exitCode !== 0) {
         const how =
