@@ -73,7 +73,7 @@ export function classifyLines(text: string): { code: number; comment: number; bl
   return { code, comment, blank };
 }
 
-async function findFiles(dir: string, skip: ReadonlySet<string>): Promise<string[]> {
+async function findFiles(dir: string): Promise<string[]> {
   const found: string[] = [];
   let entries;
   try {
@@ -83,8 +83,8 @@ async function findFiles(dir: string, skip: ReadonlySet<string>): Promise<string
   }
   for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory() && !entry.name.startsWith('.') && entry.name !== 'node_modules' && !skip.has(entry.name)) {
-      found.push(...(await findFiles(path, skip)));
+    if (entry.isDirectory() && !entry.name.startsWith('.') && entry.name !== 'node_modules') {
+      found.push(...(await findFiles(path)));
     } else if (entry.isFile() && isHandwritten(entry.name)) {
       found.push(path);
     }
@@ -105,7 +105,7 @@ interface Found {
 /** Counts the hand-written hex and assembly under `dirs`; a file reached twice is counted once. */
 export async function countHandwritten(dirs: readonly string[], base: string, arch: string): Promise<HandwrittenCount> {
   const found: Found[] = [];
-  for (const dir of dirs) for (const path of await findFiles(dir, new Set())) found.push({ path });
+  for (const dir of dirs) for (const path of await findFiles(dir)) found.push({ path });
   return tally(found, base, arch);
 }
 
@@ -119,12 +119,12 @@ export async function countChainHandwritten(chain: Chain, seedsDir?: string): Pr
   const own = seedsDir === undefined ? [chain.dir] : [seedsDir, chain.dir];
   const ownReal = await Promise.all(own.map((dir) => realpath(dir).catch(() => resolve(dir))));
   const found: Found[] = [];
-  for (const dir of own) for (const path of await findFiles(dir, new Set())) found.push({ path });
+  for (const dir of own) for (const path of await findFiles(dir)) found.push({ path });
   const declared: string[] = [...chain.seeds.values()].map((seed) => seed.sourcePath).filter(isHandwritten);
   for (const stage of chain.stages) {
     for (const input of stage.inputs) {
       if (input.origin.kind === 'file' && isHandwritten(input.origin.file)) declared.push(resolve(stage.dir, input.origin.file));
-      else if (input.origin.kind === 'tree') declared.push(...(await findFiles(resolve(stage.dir, input.origin.tree), new Set())));
+      else if (input.origin.kind === 'tree') declared.push(...(await findFiles(resolve(stage.dir, input.origin.tree))));
     }
   }
   const chainReal = await realpath(chain.dir);
