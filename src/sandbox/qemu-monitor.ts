@@ -1,7 +1,18 @@
-// A minimal client of qemu's machine protocol (QMP) on a unix socket: enough to save a machine
-// (migrate, query-migrate, quit) and to learn when a restored one runs.
-import { createConnection, type Socket } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
+// A minimal client of qemu's machine protocol (QMP) on a socket qemu inherits: enough to save a
+// machine (migrate, query-migrate, quit) and to learn when a restored one runs.
+//
+// The socket is one end of a socket pair (a child's `pipe` descriptor is one, under Node), the other
+// end given to qemu as a descriptor: no path in a temporary directory to make, poll for and remove,
+// and qemu's greeting arrives as soon as it has made its monitor.
+import { Duplex, type Readable } from 'node:stream';
+
+/**
+ * The arguments that give qemu its monitor on descriptor `fd`, already connected (qemu's socket
+ * character device takes a connected socket as its `fd`, in client mode).
+ */
+export function monitorArguments(fd: number): string[] {
+  return ['-chardev', `socket,id=monitor,fd=${fd}`, '-mon', 'chardev=monitor,mode=control'];
+}
 
 type Message = Record<string, unknown>;
 
@@ -11,9 +22,9 @@ export class QemuMonitor {
   private readonly queued: Message[] = [];
   private closed = false;
 
-  private readonly socket: Socket;
+  private readonly socket: Duplex;
 
-  private constructor(socket: Socket) {
+  private constructor(socket: Duplex) {
     this.socket = socket;
     socket.setEncoding('utf8');
     socket.on('data', (chunk: string) => {
@@ -47,23 +58,21 @@ export class QemuMonitor {
     return new Promise((resolve) => this.waiting.push(resolve));
   }
 
-  /** Connects once qemu has made its socket (it may still be starting), and enters command mode. */
-  static async connect(path: string, alive: () => boolean): Promise<QemuMonitor> {
-    for (;;) {
-      const socket = await new Promise<Socket | undefined>((resolve) => {
-        const attempt = createConnection(path);
-        attempt.once('connect', () => resolve(attempt));
-        attempt.once('error', () => resolve(undefined));
-      });
-      if (socket !== undefined) {
-        const monitor = new QemuMonitor(socket);
-        await monitor.next(); // the greeting
-        await monitor.execute('qmp_capabilities');
-        return monitor;
-      }
-      if (!alive()) throw new Error('qemu exited before its monitor could be reached');
-      await sleep(5);
-    }
+  /**
+   * The monitor on qemu's end of `socket`. Call it as soon as qemu is spawned: what qemu sends
+   * from then on (its greeting first) is kept until read, so none of it is lost however late
+   * `ready` is awaited. (execa types a child's extra descriptors as readable; a `pipe` one is a
+   * socket, which writes too.)
+   */
+  static attach(socket: Readable | Duplex): QemuMonitor {
+    if (!(socket instanceof Duplex)) throw new Error("qemu's monitor descriptor is not a socket");
+    return new QemuMonitor(socket);
+  }
+
+  /** Waits for qemu's greeting and enters command mode; rejects if qemu goes first. */
+  async ready(): Promise<void> {
+    if ('closed' in (await this.next())) throw new Error('qemu exited before its monitor could be reached');
+    await this.execute('qmp_capabilities');
   }
 
   /** Runs a command and returns its result; events that arrive first are passed to onEvent. */

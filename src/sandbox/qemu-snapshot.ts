@@ -11,8 +11,7 @@
 // byte: the guest only then loads the disk driver, which reads the stage's disk for the first
 // time, mounts it and runs the guest init.
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, truncate, utimes, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, rename, rm, stat, truncate, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
@@ -26,7 +25,7 @@ import type { KernelInfo } from './kernel.js';
 import type { KernelModules } from './kernel-modules.js';
 import { AMD64_BOOT_SHORTCUTS, optionValue, stageDisk, stageMachine } from './qemu-command.js';
 import { fileStamp } from './file-stamp.js';
-import { QemuMonitor } from './qemu-monitor.js';
+import { monitorArguments, QemuMonitor } from './qemu-monitor.js';
 import type { TrustedComponent } from './sandbox.js';
 
 /** What the boot program writes once it waits for the host: the moment to save the machine. */
@@ -250,19 +249,16 @@ async function save(parts: SnapshotParts, dir: string, key: string, timeoutMs: n
   const blank = join(dir, 'blank.img');
   await writeFile(blank, '');
   await truncate(blank, BLANK_DISK_BYTES);
-  // A unix socket's path is short (108 bytes): the monitor's lives in the temporary directory.
-  const socketDir = await mkdtemp(join(tmpdir(), 'kindling-qmp-'));
-  const socket = join(socketDir, 'qmp.sock');
   const files: MachineFiles = { kernel: parts.kernel.path, initramfs: path('initramfs'), memory: path('memory'), writeThrough: true };
-  const child = execa(parts.qemu, [...snapshotMachineArguments(parts, files, blank), '-qmp', `unix:${socket},server=on,wait=off`], {
-    stdin: 'pipe',
-    stdout: 'pipe',
-    stderr: 'pipe',
+  // The monitor is qemu's descriptor 3, its end of a socket pair whose other end is the child's stdio[3].
+  const child = execa(parts.qemu, [...snapshotMachineArguments(parts, files, blank), ...monitorArguments(3)], {
+    stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
+    buffer: { fd3: false },
     reject: false,
     timeout: timeoutMs,
     killSignal: 'SIGKILL',
   });
-  let monitor: QemuMonitor | undefined;
+  const monitor = QemuMonitor.attach(child.stdio[3]);
   let console = '';
   try {
     await new Promise<void>((resolve, reject) => {
@@ -275,9 +271,7 @@ async function save(parts: SnapshotParts, dir: string, key: string, timeoutMs: n
         reject,
       );
     });
-    let exited = false;
-    void child.then(() => (exited = true));
-    monitor = await QemuMonitor.connect(socket, () => !exited);
+    await monitor.ready();
     // The memory is already in its file: the stream holds the processor and devices alone.
     await monitor.execute('migrate-set-capabilities', MEMORY_IN_FILE_CAPABILITY);
     // qemu writes the state through a shell; the path is quoted for it.
@@ -293,10 +287,9 @@ async function save(parts: SnapshotParts, dir: string, key: string, timeoutMs: n
     await monitor.execute('quit').catch(() => undefined);
     await child;
   } finally {
-    monitor?.close();
+    monitor.close();
     child.kill('SIGKILL');
     await child;
-    await rm(socketDir, { recursive: true, force: true });
   }
   const described: Partial<SnapshotMeta['files']> = {};
   for (const file of Object.keys(SAVED_FILES) as SavedFile[]) {

@@ -5,7 +5,6 @@
 // any backend.
 // Slower than bubblewrap, but the stage shares nothing with the host, not even its kernel.
 import { lstat, mkdtemp, open, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { archProfile, type Arch } from '../arch.js';
@@ -33,7 +32,7 @@ import {
   type GuestInit,
 } from './guest-init.js';
 import { ensureModules, modulesComponent } from './kernel-modules.js';
-import { QemuMonitor } from './qemu-monitor.js';
+import { monitorArguments, QemuMonitor } from './qemu-monitor.js';
 import {
   ARGS_FILE,
   argsFileBytes,
@@ -147,16 +146,26 @@ function whatQemuSaid(stderr: string): string {
 
 /** The descriptor a restored qemu reads the saved machine's state from (the first after stdin, stdout and stderr). */
 const STATE_FD = 3;
+/** The descriptor of a restored qemu's monitor: its end of a socket pair whose other end is the child's stdio[4]. */
+const MONITOR_FD = 4;
 
 /**
  * qemu as a stage runs it, booted or restored: the serial console (kernel messages and everything
  * the stage printed, in order) appended to the stage's log, stderr kept for the report, killed at
- * the stage's timeout or signal. stdin is a pipe only where the host types on the console.
+ * the stage's timeout or signal. A restored one is given stdin as a pipe (the host types one byte
+ * on the console), the state's descriptor, and its monitor.
  */
-function spawnStageQemu(qemu: string, args: readonly string[], request: SandboxRunRequest, stdin: 'pipe' | 'ignore', stateFd?: number) {
+function spawnStageQemu(qemu: string, args: readonly string[], request: SandboxRunRequest, restore?: { stateFd: number }) {
   const child = execa(qemu, args, {
     // execa's types name only 3 to 9 as descriptors to pass on; any open descriptor is passed as it is.
-    stdio: [stdin, { file: request.logFile, append: true }, 'pipe', ...(stateFd === undefined ? [] : [stateFd as 3])],
+    stdio: [
+      restore === undefined ? 'ignore' : 'pipe',
+      { file: request.logFile, append: true },
+      'pipe',
+      ...(restore === undefined ? [] : [restore.stateFd as 3, 'pipe' as const]),
+    ],
+    // The monitor's socket is read by the monitor client, not gathered into the result.
+    ...(restore === undefined ? {} : { buffer: { fd4: false } }),
     reject: false,
     timeout: request.timeoutMs,
     killSignal: 'SIGKILL',
@@ -185,8 +194,6 @@ async function restoreAndRun(
   stuckAfterMs: number,
   phases: Record<string, number>,
 ) {
-  const socketDir = await mkdtemp(join(tmpdir(), 'kindling-qmp-'));
-  const socket = join(socketDir, 'qmp.sock');
   // The state is read through a descriptor opened here, read-only: no shell, no pipe, no copy.
   const state = await open(saved.state, 'r');
   try {
@@ -196,14 +203,12 @@ async function restoreAndRun(
     const spawned = performance.now();
     const child = spawnStageQemu(
       parts.qemu,
-      [...snapshotMachineArguments(parts, files, image), '-qmp', `unix:${socket},server=on,wait=off`, '-incoming', 'defer'],
+      [...snapshotMachineArguments(parts, files, image), ...monitorArguments(MONITOR_FD), '-incoming', 'defer'],
       request,
-      'pipe',
-      state.fd,
+      { stateFd: state.fd },
     );
+    const monitor = QemuMonitor.attach(child.stdio[MONITOR_FD]);
     await state.close();
-    let exited = false;
-    void child.then(() => (exited = true));
     let running = false;
     let ranAt = 0;
     let stuck = false;
@@ -214,30 +219,27 @@ async function restoreAndRun(
       child.kill('SIGKILL');
     }, stuckAfterMs);
     try {
-      const monitor = await QemuMonitor.connect(socket, () => !exited);
+      await monitor.ready();
       phases['qemu start'] = performance.now() - spawned;
-      try {
-        await monitor.execute('migrate-set-capabilities', MEMORY_IN_FILE_CAPABILITY);
-        // Without a disk there is nothing to run: qemu is stopped, and the caller says why.
-        if (!(await diskMade)) {
-          child.kill('SIGKILL');
-          throw new Error('no disk');
-        }
-        const loading = performance.now();
-        await monitor.execute('migrate-incoming', { uri: `fd:${STATE_FD}` });
-        await monitor.running();
-        running = true;
-        ranAt = performance.now();
-        phases['state load'] = ranAt - loading;
-        clearTimeout(deadline);
-        child.stdin?.write('g');
-      } finally {
-        monitor.close();
+      await monitor.execute('migrate-set-capabilities', MEMORY_IN_FILE_CAPABILITY);
+      // Without a disk there is nothing to run: qemu is stopped, and the caller says why.
+      if (!(await diskMade)) {
+        child.kill('SIGKILL');
+        throw new Error('no disk');
       }
+      const loading = performance.now();
+      await monitor.execute('migrate-incoming', { uri: `fd:${STATE_FD}` });
+      await monitor.running();
+      running = true;
+      ranAt = performance.now();
+      phases['state load'] = ranAt - loading;
+      clearTimeout(deadline);
+      child.stdin?.write('g');
     } catch {
       // qemu exited or was killed before the machine ran: its result says how.
     } finally {
       clearTimeout(deadline);
+      monitor.close();
     }
     const result = await child;
     if (running) phases.guest = performance.now() - ranAt;
@@ -248,7 +250,6 @@ async function restoreAndRun(
     return result;
   } finally {
     await state.close();
-    await rm(socketDir, { recursive: true, force: true });
   }
 }
 
@@ -420,8 +421,14 @@ export function createQemuSandbox(options: QemuOptions = {}): Sandbox {
         );
         const diskMade = made.then((disk) => 'additions' in disk);
         const deadline = options.restoreDeadlineMs ?? RESTORE_STUCK_MS;
-        let restored = await restoreAndRun(parts, saved, image, diskMade, request, deadline, phases);
-        if (restored === STUCK) restored = await restoreAndRun(parts, saved, image, diskMade, request, deadline, phases);
+        let restored: Awaited<ReturnType<typeof restoreAndRun>>;
+        try {
+          restored = await restoreAndRun(parts, saved, image, diskMade, request, deadline, phases);
+          if (restored === STUCK) restored = await restoreAndRun(parts, saved, image, diskMade, request, deadline, phases);
+        } catch (error) {
+          // The state could not be opened (removed or replaced by another process meanwhile).
+          restored = `its state could not be opened: ${messageOf(error)}`;
+        }
         // Whatever qemu did, the image is no longer being written once the run goes on.
         const disk = await made;
         if ('error' in disk) return diskFailed(disk.error);
@@ -446,7 +453,6 @@ export function createQemuSandbox(options: QemuOptions = {}): Sandbox {
           qemu,
           qemuArguments({ kernel: bootKernel, image, accel, memoryMiB, commandLine, profile }),
           request,
-          'ignore',
         );
         phases['boot and guest'] = performance.now() - booting;
       }
