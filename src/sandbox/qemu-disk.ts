@@ -1,28 +1,24 @@
 // The disk a VM stage runs on: an ext4 image made from the stage root alone, and the way back from
-// that image to a host directory once the machine has stopped. Everything is done with e2fsprogs
-// (mke2fs -d, debugfs, e2fsck), so no step needs root or a loop mount.
+// that image to a host directory once the machine has stopped. e2fsprogs makes the image (mke2fs -d,
+// debugfs), so no step needs root or a loop mount; kindling reads it back itself (ext4-read.ts),
+// since what the guest wrote is hostile input, and two process spawns were most of the read back.
 //
 // Durability: the disk is mounted without `sync`, so the stage's writes stay in the guest's page
 // cache as on any Linux machine, and the guest init (guest/init.hex0) calls sync(2) after the
-// stage and everything it started have ended, before it restarts the machine. Every change the
-// stage made (data, creates, renames, chmods, truncates, times) is then in the image. The image is
-// ext4 with a journal: the machine stops without unmounting, and e2fsck -p replays the journal
-// before the files are read back. (The disk was once mounted `sync` instead, with the stage's
-// init as PID 1: each one-byte write then cost a journal commit, and a chmod done last was lost.)
-import { lstat, mkdir, mkdtemp, open, readdir, rename, rm, rmdir, truncate } from 'node:fs/promises';
+// stage and everything it started have ended, before it restarts the machine. The image has no
+// journal: with none, sync(2) writes every change (data, creates, renames, chmods, truncates,
+// times) in place, so the image is complete, as a cleanly unmounted one is, with nothing to replay.
+// A machine that stops any other way (a timeout, a crash, a panic) is never read back, and so a
+// journal, which only makes a filesystem consistent after such a stop, would buy nothing.
+import { chmod, lstat, mkdir, mkdtemp, open, readdir, rename, rm, rmdir, truncate } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { describeTool, requireTool } from './tool-identity.js';
-import { KindlingError } from '../errors.js';
+import { DiskImageError } from './disk-image-error.js';
+import { readExt4Tree } from './ext4-read.js';
 import type { TrustedComponent } from './sandbox.js';
 
-/** Any failure to make, check or read back an image; the message says which step and why. */
-export class DiskImageError extends KindlingError {
-  constructor(message: string) {
-    super('environment', message);
-    this.name = 'DiskImageError';
-  }
-}
+export { DiskImageError } from './disk-image-error.js';
 
 /** How the kernel must mount the disk for everything the stage writes to reach it. */
 export const ROOT_FILESYSTEM = 'ext4';
@@ -112,11 +108,11 @@ async function exists(path: string): Promise<boolean> {
 }
 
 /** debugfs reports most errors on stderr and still exits 0: every line but its banner is a problem. */
-function debugfsProblems(stderr: string, tolerated: RegExp[] = []): string[] {
+function debugfsProblems(stderr: string): string[] {
   return stderr
     .split('\n')
     .map((line) => line.trim())
-    .filter((line) => line !== '' && !/^debugfs \d/.test(line) && !tolerated.some((pattern) => pattern.test(line)));
+    .filter((line) => line !== '' && !/^debugfs \d/.test(line));
 }
 
 /** A program put on the disk beside the stage's tree, at `path` (a name in `/`), executable. */
@@ -174,11 +170,10 @@ export async function buildImage(
       '4096',
       '-m',
       '0',
-      // Only what the stage needs; no feature depends on the host's mke2fs.conf. Not fast_commit:
-      // it halves the cost of a synchronous write, but e2fsck 1.47.0 failed to replay the journal
-      // a run of creates, renames and deletes left ("Invalid argument while recovering journal").
+      // Only what the stage needs; no feature depends on the host's mke2fs.conf. No journal (see
+      // the top of this file), and no incompatible feature ext4-read.ts does not know.
       '-O',
-      'none,has_journal,extent,filetype,sparse_super,large_file,dir_index',
+      'none,extent,filetype,sparse_super,large_file,dir_index',
       '-U',
       FIXED_UUID,
       '-E',
@@ -236,42 +231,30 @@ export async function buildImage(
   return { paths: added };
 }
 
-/**
- * Brings the image to the state the kernel would find at its next mount, as a boot-time fsck does:
- * `e2fsck -f -p` replays the journal, finishes orphaned inodes and corrects what stopping without
- * a sync leaves behind (allocation bitmaps, free counts). It repairs only what is safe to repair
- * without a person; anything else means files or directories are damaged, and is an error.
- */
-export async function recoverImage(image: string): Promise<void> {
-  const e2fsck = await tool('e2fsck');
-  const result = await execa(e2fsck, ['-f', '-p', image], { reject: false, env: E2FS_ENV, timeout: 600_000 });
-  // 0: nothing to correct; 1: corrected. 4 and above: damage it would not repair, or it could not run.
-  if (result.exitCode === 0 || result.exitCode === 1) return;
-  // Its errors first, then its report: the two streams interleave differently from run to run.
-  const said = `${result.stderr}\n${result.stdout}`.split('\n').filter((line) => line.trim() !== '' && !/^e2fsck \d/.test(line));
-  throw new DiskImageError(`the disk image ${image} is damaged (e2fsck exit status ${result.exitCode}): ${said.slice(0, 8).join('; ')}`);
+/** Removes a tree the reader left half-written, whose directories may already have mode 000. */
+async function removeStaging(staging: string): Promise<void> {
+  try {
+    await rm(staging, { recursive: true, force: true });
+  } catch {
+    const open = async (path: string): Promise<void> => {
+      await chmod(path, 0o700);
+      for (const entry of await readdir(path, { withFileTypes: true })) if (entry.isDirectory()) await open(join(path, entry.name));
+    };
+    await open(staging);
+    await rm(staging, { recursive: true, force: true });
+  }
 }
 
 /**
  * Replaces the contents of `root` with the image's whole filesystem, keeping file modes and
- * dropping what buildImage added. The image is recovered and dumped beside root first, so when
- * anything fails root still holds what it held before and nothing half-read is left in it.
+ * dropping what buildImage added. The image is read beside root first, so when anything fails
+ * root still holds what it held before and nothing half-read is left in it.
  */
 export async function readImageInto(image: string, root: string, added: ImageAdditions): Promise<void> {
-  await recoverImage(image);
-  const debugfs = await tool('debugfs');
   await mkdir(dirname(root), { recursive: true });
   const staging = await mkdtemp(join(dirname(root), `.${basename(root)}.readback-`));
   try {
-    // rdump into the current directory avoids quoting host paths for debugfs's own parser.
-    const result = await execa(debugfs, ['-R', 'rdump / .', image], { cwd: staging, reject: false, env: E2FS_ENV, timeout: 600_000 });
-    // Without root, files cannot be given the image's owners; ownership is not part of a result.
-    const problems = debugfsProblems(result.stderr, [/while changing ownership of/]);
-    if (result.exitCode !== 0 || problems.length > 0) {
-      throw new DiskImageError(
-        `debugfs could not read the files back from ${image}: ${problems.slice(0, 8).join('; ') || `exit status ${result.exitCode}`}`,
-      );
-    }
+    await readExt4Tree(image, staging);
     // Deepest first, so dev/console goes before dev; a directory the stage filled is kept.
     for (const path of [...added.paths].sort().reverse()) {
       const target = join(staging, path);
@@ -283,7 +266,7 @@ export async function readImageInto(image: string, root: string, added: ImageAdd
     for (const name of await readdir(root)) await rm(join(root, name), { recursive: true, force: true });
     for (const name of await readdir(staging)) await rename(join(staging, name), join(root, name));
   } finally {
-    await rm(staging, { recursive: true, force: true });
+    await removeStaging(staging);
   }
 }
 
