@@ -3,6 +3,7 @@ import { measureBackends } from './backends.mjs';
 import { measureBuildenv, printBuildenv } from './buildenv.mjs';
 import { measureEmptyStage, median } from './empty-stage.mjs';
 import { measureEmulatedPrograms } from './emulated-programs.mjs';
+import { measureExt4Read, printExt4Read } from './ext4-read.mjs';
 import { measureOverhead } from './overhead.mjs';
 import { measureLogAppend, measureRemote } from './remote.mjs';
 import { CC_GAPS, measureTinycc } from './tinycc.mjs';
@@ -55,6 +56,8 @@ const parts = ['prepare', 'disk', 'qemu start', 'state load', 'guest', 'read bac
 console.log(`  the parts of a restored stage, medians: ${parts.map((name) => `${name} ${ms(part(name))}`).join(', ')}`);
 const hostPart = part('prepare') + Math.max(part('disk'), part('qemu start')) + part('state load') + part('read back');
 console.log(`  the host's part (the disk is made while qemu starts): ${ms(hostPart)}; the emulated guest's: ${ms(part('guest'))}`);
+
+printExt4Read(await measureExt4Read(Number(process.env.RUNS ?? 5)));
 
 const chainDir = new URL('../stages/amd64', import.meta.url).pathname;
 const { bwrap, qemu } = await measureBackends(chainDir);
