@@ -232,6 +232,12 @@ export async function buildImage(
   return { paths: added };
 }
 
+/** Whether every directory above `path` (relative, `/`-separated) under `base` is a directory, not a symlink. */
+function parentsAreDirectories(base: string, path: string): boolean {
+  const parts = path.split('/').slice(0, -1);
+  return parts.every((_, i) => lstatSync(join(base, ...parts.slice(0, i + 1)), { throwIfNoEntry: false })?.isDirectory() === true);
+}
+
 /** Removes the staging directory: empty after a read back, or a tree the reader left half-written, whose directories may have mode 000. */
 async function removeStaging(staging: string): Promise<void> {
   try {
@@ -264,13 +270,21 @@ export async function readImageInto(image: string, root: string, added: ImageAdd
   const staging = mkdtempSync(join(dirname(root), `.${basename(root)}.readback-`));
   try {
     await readExt4Tree(image, staging);
-    // Deepest first, so dev/console goes before dev; a directory the stage filled is kept.
+    // Deepest first, so dev/console goes before dev; a directory the stage filled is kept. A
+    // path whose parent the stage replaced (dev, a symlink to anywhere) is not followed.
     for (const path of [...added.paths].sort().reverse()) {
+      if (!parentsAreDirectories(staging, path)) continue;
       const target = join(staging, path);
       const info = lstatSync(target, { throwIfNoEntry: false });
       if (info === undefined) continue;
       if (!info.isDirectory()) unlinkSync(target);
-      else if (readdirSync(target).length === 0) rmdirSync(target);
+      else {
+        try {
+          rmdirSync(target);
+        } catch {
+          // Not empty: the stage put files in it.
+        }
+      }
     }
     for (const name of readdirSync(root)) await rm(join(root, name), { recursive: true, force: true });
     for (const name of readdirSync(staging)) renameSync(join(staging, name), join(root, name));

@@ -185,6 +185,17 @@ describe('reading the final filesystem back', () => {
     await expect(lstat(join(root, 'lost+found'))).rejects.toThrow();
   });
 
+  it('does not follow a symlink the stage put in place of a directory the image added', async () => {
+    const added = await buildImage(root, image, imageSizeFor(await treeSize(root)));
+    // /dev, which the image added, becomes a symlink to a host directory that holds a `console`.
+    const elsewhere = join(dir, 'elsewhere');
+    await mkdir(elsewhere);
+    await writeFile(join(elsewhere, 'console'), 'a host file');
+    await writeInsideImage(['rm /dev/console', 'rmdir /dev', `symlink /dev ${elsewhere}`]);
+    await readImageInto(image, root, added);
+    expect(await readFile(join(elsewhere, 'console'), 'utf8')).toBe('a host file');
+  });
+
   it('keeps symlinks created by the image untouched on the host side', async () => {
     await symlink('bin/tool', join(root, 'alias'));
     const added = await buildImage(root, image, imageSizeFor(await treeSize(root)));
