@@ -317,6 +317,16 @@ describe('refusing a damaged image', () => {
     await expectRefused(before, /\/out\/a \(inode \d+\): its size is 68719489024 bytes, larger than the disk \(\d+ bytes\)$/);
   });
 
+  it('with hard links that would have it read far more than the filesystem holds', async () => {
+    const { before } = await smallImage();
+    // 8000 unwritten blocks cost nothing to write on the host, and count as read: 80 links to
+    // them are over 16 times the disk's blocks and inodes.
+    const links = Array.from({ length: 80 }, (_, i) => `ln /out/bc /out/link-${i}`);
+    await debugfsWrite([`sif /out/bc size ${8000 * 4096}`, 'fallocate /out/bc 0 7999', ...links]);
+    expect(await debugfsSays('ex /out/bc')).toMatch(/Uninit/);
+    await expectRefused(before, /: \/out\/link-\d+ \(inode \d+\): reading it takes more than \d+ blocks and names, 16 times what the filesystem holds/);
+  });
+
   it('with a name that appears twice in a directory, which must not write through a symlink', async () => {
     const { before } = await smallImage();
     // /out/bc becomes a symlink to a file outside; a second entry "bc", a file, follows it.
