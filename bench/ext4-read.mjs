@@ -40,6 +40,8 @@ async function timeReads(image, base, runs) {
       await read(into);
       execFileSync('chmod', ['-R', 'u+rwx', into]);
       rmSync(into, { recursive: true });
+      // The removal's writes and discards, flushed now, would otherwise land in the next run.
+      execFileSync('sync');
     }
   }
   return { reader, debugfs };
