@@ -64,7 +64,11 @@ export async function measureExt4Read(runs = 5) {
     const large = join(base, 'large');
     mkdirSync(large);
     for (const tarball of found) execFileSync('tar', ['-xf', tarball, '-C', large]);
-    const files = Number(execFileSync('sh', ['-c', `find "${large}" | wc -l`]).toString().trim());
+    const files = Number(
+      execFileSync('sh', ['-c', `find "${large}" | wc -l`])
+        .toString()
+        .trim(),
+    );
     const bytes = await treeSize(large);
     const largeImage = join(base, 'large.img');
     await buildImage(large, largeImage, imageSizeFor(bytes));
@@ -101,7 +105,9 @@ export function printExt4Read(result) {
   const line = ({ reader, debugfs }) =>
     `reader ${ms(median(reader))} (${reader.map(ms).join(', ')}); e2fsck + debugfs rdump ${ms(median(debugfs))} (${debugfs.map(ms).join(', ')}); debugfs / reader ${(median(debugfs) / median(reader)).toFixed(2)}`;
   console.log(`\nreading a VM stage's disk back, medians of ${result.runs} runs:`);
-  console.log(`  ${result.tarballs} tarballs unpacked (${result.files} entries, ${(result.bytes / 1e6).toFixed(0)} MB): ${line(result.large)}`);
+  console.log(
+    `  ${result.tarballs} tarballs unpacked (${result.files} entries, ${(result.bytes / 1e6).toFixed(0)} MB): ${line(result.large)}`,
+  );
   if (result.largeInMemory !== undefined) console.log(`  the same onto /dev/shm (tmpfs): ${line(result.largeInMemory)}`);
   console.log(`  an empty stage's disk: ${line(result.empty)} (target: 10 ms)`);
 }

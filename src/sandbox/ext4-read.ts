@@ -253,7 +253,8 @@ class Ext4Reader {
     if (size > blocksCount * blockSize) {
       throw this.damaged(`its size is ${size} bytes, larger than the disk (${blocksCount * blockSize} bytes)`, place);
     }
-    if ((flags & INLINE_DATA_FL) !== 0) throw this.damaged('it keeps its data inline (inline_data), a feature this filesystem does not have', place);
+    if ((flags & INLINE_DATA_FL) !== 0)
+      throw this.damaged('it keeps its data inline (inline_data), a feature this filesystem does not have', place);
     if ((flags & ENCRYPT_FL) !== 0) throw this.damaged('it is encrypted, a feature this filesystem does not have', place);
     return {
       number,
@@ -360,7 +361,7 @@ class Ext4Reader {
             }
             writeSync(out, this.window, from - this.windowStart, end - start, start);
           } else {
-            for (let done = 0; start + done < end; ) {
+            for (let done = 0; start + done < end;) {
               const count = Math.min(CHUNK, end - start - done);
               this.readExact(this.data, count, from + done, place);
               writeSync(out, this.data, 0, count, start + done);
@@ -426,7 +427,7 @@ class Ext4Reader {
     this.forEachExtent(directory.inode, place, (logical, physical, length, unwritten) => {
       if (unwritten) return;
       const inside = Math.min(length, blocks - logical);
-      for (let done = 0; done < inside; ) {
+      for (let done = 0; done < inside;) {
         const count = Math.min(inside - done, CHUNK / blockSize);
         this.spend(count, place);
         // Its own buffer: files written while this directory is read use the shared one.

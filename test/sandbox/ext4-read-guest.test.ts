@@ -68,7 +68,10 @@ async function describeTree(root: string, prefix = ''): Promise<string[]> {
     } else if (info.isSymbolicLink()) lines.push(`${path} -> ${await readlink(full)}`);
     else if (!info.isFile()) lines.push(`${path} not a file`);
     else {
-      const digest = createHash('sha256').update(await readFile(full)).digest('hex').slice(0, 16);
+      const digest = createHash('sha256')
+        .update(await readFile(full))
+        .digest('hex')
+        .slice(0, 16);
       lines.push(`${path} ${mode} ${info.size} ${digest}`);
     }
   }

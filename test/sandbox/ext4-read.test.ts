@@ -48,7 +48,10 @@ async function describeTree(base: string, prefix = ''): Promise<string[]> {
     const mtime = Math.floor(info.mtimeMs / 1000);
     if (info.isSymbolicLink()) found.push(`${path} link -> ${await readlink(full)}`);
     else if (info.isFile()) {
-      const hash = createHash('sha256').update(await readFile(full)).digest('hex').slice(0, 16);
+      const hash = createHash('sha256')
+        .update(await readFile(full))
+        .digest('hex')
+        .slice(0, 16);
       found.push(`${path} file ${perms} ${info.size} ${hash} ${mtime}`);
     } else if (info.isDirectory()) {
       found.push(`${path} dir ${perms} ${mtime}`);
@@ -208,7 +211,7 @@ async function entryOffset(path: string, name: string): Promise<number> {
   const handle = await open(image, 'r');
   await handle.read(bytes, 0, 4096, block * 4096);
   await handle.close();
-  for (let at = 0; at < 4096; ) {
+  for (let at = 0; at < 4096;) {
     const nameLength = bytes[at + 6]!;
     if (bytes.toString('latin1', at + 8, at + 8 + nameLength) === name) return block * 4096 + at;
     at += bytes.readUInt16LE(at + 4);
@@ -250,7 +253,10 @@ describe('refusing a damaged image', () => {
   it('with an incompatible feature it does not know', async () => {
     const { before } = await smallImage();
     await poke(1024 + 0x60, u32(0x2 | 0x40 | 0x8000 | 0x80000000));
-    await expectRefused(before, /damaged: its superblock asks for the incompatible feature inline_data, 0x80000000, which the reader does not know$/);
+    await expectRefused(
+      before,
+      /damaged: its superblock asks for the incompatible feature inline_data, 0x80000000, which the reader does not know$/,
+    );
   });
 
   it('with an extent past the end of the disk', async () => {
@@ -307,7 +313,10 @@ describe('refusing a damaged image', () => {
   it('with a directory inside itself', async () => {
     const { before } = await smallImage();
     await debugfsWrite(['ln /out /out/again']);
-    await expectRefused(before, /: \/out\/again \(inode \d+\): the directory is met a second time \(a loop, or a hard link to a directory\)$/);
+    await expectRefused(
+      before,
+      /: \/out\/again \(inode \d+\): the directory is met a second time \(a loop, or a hard link to a directory\)$/,
+    );
   });
 
   it('with a file larger than the disk', async () => {
@@ -324,7 +333,10 @@ describe('refusing a damaged image', () => {
     const links = Array.from({ length: 80 }, (_, i) => `ln /out/bc /out/link-${i}`);
     await debugfsWrite([`sif /out/bc size ${8000 * 4096}`, 'fallocate /out/bc 0 7999', ...links]);
     expect(await debugfsSays('ex /out/bc')).toMatch(/Uninit/);
-    await expectRefused(before, /: \/out\/link-\d+ \(inode \d+\): reading it takes more than \d+ blocks and names, 16 times what the filesystem holds/);
+    await expectRefused(
+      before,
+      /: \/out\/link-\d+ \(inode \d+\): reading it takes more than \d+ blocks and names, 16 times what the filesystem holds/,
+    );
   });
 
   it('with a name that appears twice in a directory, which must not write through a symlink', async () => {
