@@ -195,7 +195,13 @@ async function restoreAndRun(
   phases: Record<string, number>,
 ) {
   // The state is read through a descriptor opened here, read-only: no shell, no pipe, no copy.
-  const state = await open(saved.state, 'r');
+  let state;
+  try {
+    state = await open(saved.state, 'r');
+  } catch (error) {
+    // Removed by another process since it was checked: it is not loadable, as a damaged one is not.
+    return `its state could not be opened: ${messageOf(error)}`;
+  }
   try {
     const files = { kernel: saved.kernelSetup, initramfs: saved.initramfs, memory: saved.memory, writeThrough: false };
     // stdin: the console's input, for the one byte. The migration waits (`defer`) until the
@@ -421,14 +427,8 @@ export function createQemuSandbox(options: QemuOptions = {}): Sandbox {
         );
         const diskMade = made.then((disk) => 'additions' in disk);
         const deadline = options.restoreDeadlineMs ?? RESTORE_STUCK_MS;
-        let restored: Awaited<ReturnType<typeof restoreAndRun>>;
-        try {
-          restored = await restoreAndRun(parts, saved, image, diskMade, request, deadline, phases);
-          if (restored === STUCK) restored = await restoreAndRun(parts, saved, image, diskMade, request, deadline, phases);
-        } catch (error) {
-          // The state could not be opened (removed or replaced by another process meanwhile).
-          restored = `its state could not be opened: ${messageOf(error)}`;
-        }
+        let restored = await restoreAndRun(parts, saved, image, diskMade, request, deadline, phases);
+        if (restored === STUCK) restored = await restoreAndRun(parts, saved, image, diskMade, request, deadline, phases);
         // Whatever qemu did, the image is no longer being written once the run goes on.
         const disk = await made;
         if ('error' in disk) return diskFailed(disk.error);
@@ -449,11 +449,7 @@ export function createQemuSandbox(options: QemuOptions = {}): Sandbox {
         // An x86-64 kernel boots as its unpacked ELF where it has one (kernel-elf.ts): no unpacking in the VM.
         const bootKernel = profile.arch === 'amd64' ? await bootableKernel(kernel.path, kernel.sha256) : kernel.path;
         const booting = performance.now();
-        result = await spawnStageQemu(
-          qemu,
-          qemuArguments({ kernel: bootKernel, image, accel, memoryMiB, commandLine, profile }),
-          request,
-        );
+        result = await spawnStageQemu(qemu, qemuArguments({ kernel: bootKernel, image, accel, memoryMiB, commandLine, profile }), request);
         phases['boot and guest'] = performance.now() - booting;
       }
       // execa resolves only once qemu has exited and been reaped, also after a kill.
