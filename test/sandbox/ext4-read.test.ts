@@ -9,6 +9,7 @@ import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readExt4Tree } from '../../src/sandbox/ext4-read.js';
 import { buildImage, DiskImageError, imageSizeFor, readImageInto, treeSize } from '../../src/sandbox/qemu-disk.js';
+import { debugfsWrite } from '../support/debugfs-write.js';
 
 let dir: string;
 let root: string;
@@ -26,12 +27,6 @@ afterEach(async () => {
   await execa('chmod', ['-R', 'u+rwx', dir], { reject: false });
   await rm(dir, { recursive: true, force: true });
 });
-
-/** Runs debugfs commands on the image, writable; any complaint fails the test. */
-async function debugfsWrite(commands: string[]): Promise<void> {
-  const result = await execa('debugfs', ['-w', '-f', '-', image], { input: commands.join('\n') + '\n', reject: false });
-  expect(result.stderr.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('debugfs 1'))).toEqual([]);
-}
 
 async function debugfsSays(command: string): Promise<string> {
   return (await execa('debugfs', ['-R', command, image])).stdout;
@@ -114,7 +109,7 @@ describe('reading an image as debugfs rdump did', () => {
     await handle.close();
     await truncate(sparse, 90 * 4096 + 17);
     await buildImage(root, image, imageSizeFor(await treeSize(root)));
-    await debugfsWrite([
+    await debugfsWrite(image, [
       `symlink /fast ${'f'.repeat(59)}`,
       `symlink /slow /${'s'.repeat(200)}`,
       'ln /one-block /sub/hard-link',
@@ -157,7 +152,11 @@ describe('reading an image as debugfs rdump did', () => {
     await buildImage(root, image, imageSizeFor(await treeSize(root)));
     // Blocks full of 0xff, freed, then given to the sparse file unwritten: a reader that ignored
     // the flag would read 0xff.
-    await debugfsWrite([`write ${await hostFile('junk', Buffer.alloc(256 * 4096, 0xff))} /junk`, 'rm /junk', 'fallocate /sparse 4 40']);
+    await debugfsWrite(image, [
+      `write ${await hostFile('junk', Buffer.alloc(256 * 4096, 0xff))} /junk`,
+      'rm /junk',
+      'fallocate /sparse 4 40',
+    ]);
     expect(await debugfsSays('ex /sparse')).toMatch(/Uninit/);
     const { out } = await readBothWays();
     expect((await readFile(join(out, 'sparse'))).equals(Buffer.alloc(64 * 4096))).toBe(true);
@@ -167,7 +166,7 @@ describe('reading an image as debugfs rdump did', () => {
     for (let i = 0; i < 800; i += 1) await writeFile(join(root, `small-${String(i).padStart(4, '0')}`), pattern(4096, i));
     await buildImage(root, image, imageSizeFor(await treeSize(root)));
     const removals = Array.from({ length: 400 }, (_, i) => `rm /small-${String(2 * i).padStart(4, '0')}`);
-    await debugfsWrite([...removals, `write ${await hostFile('big', pattern(300 * 4096 + 5, 9))} /fragmented`]);
+    await debugfsWrite(image, [...removals, `write ${await hostFile('big', pattern(300 * 4096 + 5, 9))} /fragmented`]);
     expect(await extentDepth('/fragmented')).toBeGreaterThanOrEqual(1);
     const { out } = await readBothWays();
     expect((await readFile(join(out, 'fragmented'))).equals(pattern(300 * 4096 + 5, 9))).toBe(true);
@@ -312,7 +311,7 @@ describe('refusing a damaged image', () => {
 
   it('with a directory inside itself', async () => {
     const { before } = await smallImage();
-    await debugfsWrite(['ln /out /out/again']);
+    await debugfsWrite(image, ['ln /out /out/again']);
     await expectRefused(
       before,
       /: \/out\/again \(inode \d+\): the directory is met a second time \(a loop, or a hard link to a directory\)$/,
@@ -331,7 +330,7 @@ describe('refusing a damaged image', () => {
     // 8000 unwritten blocks cost nothing to write on the host, and count as read: 80 links to
     // them are over 16 times the disk's blocks and inodes.
     const links = Array.from({ length: 80 }, (_, i) => `ln /out/bc /out/link-${i}`);
-    await debugfsWrite([`sif /out/bc size ${8000 * 4096}`, 'fallocate /out/bc 0 7999', ...links]);
+    await debugfsWrite(image, [`sif /out/bc size ${8000 * 4096}`, 'fallocate /out/bc 0 7999', ...links]);
     expect(await debugfsSays('ex /out/bc')).toMatch(/Uninit/);
     await expectRefused(
       before,
@@ -344,7 +343,7 @@ describe('refusing a damaged image', () => {
     // /out/bc becomes a symlink to a file outside; a second entry "bc", a file, follows it.
     const outside = join(dir, 'outside');
     await writeFile(outside, 'untouched');
-    await debugfsWrite(['rm /out/bc', `symlink /out/bc ${outside}`, 'ln /keep /out/bd']);
+    await debugfsWrite(image, ['rm /out/bc', `symlink /out/bc ${outside}`, 'ln /keep /out/bd']);
     await poke((await entryOffset('/out', 'bd')) + 9, Buffer.from('c'));
     await expectRefused(before, /\/out\/bc \(inode \d+\): its name appears twice in its directory$/);
     expect(await readFile(outside, 'utf8')).toBe('untouched');

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildImage, DiskImageError, FIXED_TIME, imageSizeFor, readImageInto, treeSize } from '../../src/sandbox/qemu-disk.js';
+import { debugfsWrite } from '../support/debugfs-write.js';
 
 let dir: string;
 let root: string;
@@ -34,12 +35,6 @@ async function listTree(base: string, prefix = ''): Promise<string[]> {
     if (info.isDirectory()) found.push(...(await listTree(base, path)));
   }
   return found;
-}
-
-/** Writes into the image as the VM would: through debugfs, so the test needs no root or mount. */
-async function writeInsideImage(commands: string[]): Promise<void> {
-  const result = await execa('debugfs', ['-w', '-f', '-', image], { input: commands.join('\n') + '\n', reject: false });
-  expect(result.stderr.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('debugfs 1'))).toEqual([]);
 }
 
 describe('sizing', () => {
@@ -109,7 +104,7 @@ describe('reading the final filesystem back', () => {
   it('replaces root with what the machine left: new files, modes, symlinks, deletions', async () => {
     const added = await buildImage(root, image, imageSizeFor(await treeSize(root)));
     await writeFile(join(dir, 'payload'), 'output bytes\n');
-    await writeInsideImage([
+    await debugfsWrite(image, [
       'cd /out',
       `write ${join(dir, 'payload')} result`,
       'set_inode_field result mode 0100755',
@@ -131,7 +126,7 @@ describe('reading the final filesystem back', () => {
     // Mark script.kaem's block free and a free block used: the bitmaps say where to allocate, not
     // what a file holds.
     const blocks = (await execa('debugfs', ['-R', 'blocks /script.kaem', image])).stdout.trim();
-    await writeInsideImage([`freeb ${blocks}`, 'setb 3000']);
+    await debugfsWrite(image, [`freeb ${blocks}`, 'setb 3000']);
     expect((await execa('e2fsck', ['-f', '-n', image], { reject: false })).exitCode).not.toBe(0);
     await readImageInto(image, root, added);
     expect(await readFile(join(root, 'script.kaem'), 'utf8')).toBe('bin/tool a b\n');
@@ -141,10 +136,10 @@ describe('reading the final filesystem back', () => {
     const added = await buildImage(root, image, imageSizeFor(await treeSize(root)));
     await writeFile(join(dir, 'payload'), 'temporary');
     // An unlinked inode on the orphan list: what a process holding a deleted file leaves at a crash.
-    await writeInsideImage([`write ${join(dir, 'payload')} tmpfile`]);
+    await debugfsWrite(image, [`write ${join(dir, 'payload')} tmpfile`]);
     const inode = (await execa('debugfs', ['-R', 'stat /tmpfile', image])).stdout.match(/^Inode: (\d+)/m)?.[1];
     expect(inode).toBeDefined();
-    await writeInsideImage(['unlink /tmpfile', `sif <${inode}> links_count 0`, `ssv last_orphan ${inode}`]);
+    await debugfsWrite(image, ['unlink /tmpfile', `sif <${inode}> links_count 0`, `ssv last_orphan ${inode}`]);
     await readImageInto(image, root, added);
     expect(await listTree(root)).toEqual(['bin 40755', 'bin/tool 100755', 'out 40755', 'script.kaem 100644']);
   });
@@ -178,7 +173,7 @@ describe('reading the final filesystem back', () => {
   it('keeps a directory the stage put files in, even one the image added', async () => {
     const added = await buildImage(root, image, imageSizeFor(await treeSize(root)));
     await writeFile(join(dir, 'payload'), 'x');
-    await writeInsideImage(['cd /dev', `write ${join(dir, 'payload')} note`]);
+    await debugfsWrite(image, ['cd /dev', `write ${join(dir, 'payload')} note`]);
     await readImageInto(image, root, added);
     expect(await readFile(join(root, 'dev/note'), 'utf8')).toBe('x');
     await expect(lstat(join(root, 'dev/console'))).rejects.toThrow();
@@ -191,7 +186,7 @@ describe('reading the final filesystem back', () => {
     const elsewhere = join(dir, 'elsewhere');
     await mkdir(elsewhere);
     await writeFile(join(elsewhere, 'console'), 'a host file');
-    await writeInsideImage(['rm /dev/console', 'rmdir /dev', `symlink /dev ${elsewhere}`]);
+    await debugfsWrite(image, ['rm /dev/console', 'rmdir /dev', `symlink /dev ${elsewhere}`]);
     await readImageInto(image, root, added);
     expect(await readFile(join(elsewhere, 'console'), 'utf8')).toBe('a host file');
   });
