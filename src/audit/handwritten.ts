@@ -102,11 +102,16 @@ interface Found {
   readonly from?: string;
 }
 
-/** Counts the hand-written hex and assembly under `dirs`; a file reached twice is counted once. */
-export async function countHandwritten(dirs: readonly string[], base: string, arch: string): Promise<HandwrittenCount> {
+/** The hand-written files under `dirs`, in order, each as a chain's own. */
+async function filesUnder(dirs: readonly string[]): Promise<Found[]> {
   const found: Found[] = [];
   for (const dir of dirs) for (const path of await findFiles(dir)) found.push({ path });
-  return tally(found, base, arch);
+  return found;
+}
+
+/** Counts the hand-written hex and assembly under `dirs`; a file reached twice is counted once. */
+export async function countHandwritten(dirs: readonly string[], base: string, arch: string): Promise<HandwrittenCount> {
+  return tally(await filesUnder(dirs), base, arch);
 }
 
 /**
@@ -118,8 +123,7 @@ export async function countHandwritten(dirs: readonly string[], base: string, ar
 export async function countChainHandwritten(chain: Chain, seedsDir?: string): Promise<HandwrittenCount> {
   const own = seedsDir === undefined ? [chain.dir] : [seedsDir, chain.dir];
   const ownReal = await Promise.all(own.map((dir) => realpath(dir).catch(() => resolve(dir))));
-  const found: Found[] = [];
-  for (const dir of own) for (const path of await findFiles(dir)) found.push({ path });
+  const found = await filesUnder(own);
   const declared: string[] = [...chain.seeds.values()].map((seed) => seed.sourcePath).filter(isHandwritten);
   for (const stage of chain.stages) {
     for (const input of stage.inputs) {
